@@ -1,0 +1,202 @@
+// Benchmark of identifier allocation: `pnpm bench:identifiers [--allocations N] [--events on|off|both]`.
+// An allocation is one identifier value (one person in one namespace): 1,000,000 allocations are
+// 333,334 persons in the three default namespaces. For each events mode, creates a database of
+// its own (dropped at the end), then creates persons in batches of 1,000 as the ingester does:
+// per batch one transaction that inserts the persons, then allocates their identifiers in every
+// configured namespace. Prints one JSON document on stdout.
+//
+// Baselines measured in the same run, on the same database:
+// - `personInsert`: the per-batch person insert alone (inside the same transactions);
+// - `rawIdentifierInsert`: inserting the same number of identifier rows with precomputed
+//   unique values (no counter, no conflict handling, no event), the floor of any allocator.
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@aaf-sync/config';
+import type { Database, Kysely } from '@aaf-sync/db';
+import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { testDb } from '@aaf-sync/testing';
+import { frenchNameSampler } from './french-names.js';
+
+const { values: args } = parseArgs({
+  options: {
+    allocations: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '20261122' },
+    'raw-batches': { type: 'string', default: '100' },
+    events: { type: 'string', default: 'both' },
+  },
+});
+const ALLOCATIONS = Number(args.allocations);
+const BATCH = Number(args.batch);
+const RAW_BATCHES = Number(args['raw-batches']);
+const MODES = args.events === 'both' ? [true, false] : [args.events !== 'off'];
+
+type Names = readonly (readonly [string, string])[];
+
+async function insertPersons(db: Kysely<Database>, names: Names, offset: number) {
+  const rows = await db
+    .insertInto('person')
+    .values(
+      names.map(([givenName, sn], i) => ({
+        jointure: `B${offset + i}`,
+        category: 'pupil' as const,
+        profile: 'pupil' as const,
+        level: '2d' as const,
+        given_name: givenName,
+        sn,
+        attributes: '{}',
+        record_hash: 'h',
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+async function main() {
+  const reports = [];
+  for (const events of MODES) reports.push(await phase(events));
+  process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+}
+
+async function phase(EVENTS: boolean) {
+  const teardowns: (() => unknown)[] = [];
+  const { db, name } = await testDb({ teardown: (fn) => teardowns.push(fn) }, { poolMax: 2 });
+  try {
+    const loadBefore = loadavg()[0] ?? 0;
+    const rules = namespaceRules(loadConfig().identifiers);
+    const PERSONS = Math.ceil(ALLOCATIONS / rules.length);
+    const sampler = frenchNameSampler(Number(args.seed));
+    const batchMs: number[] = [];
+    const personIds: number[][] = [];
+    let personSeconds = 0;
+    let allocateSeconds = 0;
+    const started = performance.now();
+    for (let done = 0; done < PERSONS; done += BATCH) {
+      const names: Names = Array.from({ length: Math.min(BATCH, PERSONS - done) }, sampler.next);
+      await db.transaction().execute(async (trx) => {
+        const t0 = performance.now();
+        const ids = await insertPersons(trx, names, done);
+        const t1 = performance.now();
+        const persons = ids.map((personId, i) => ({
+          personId,
+          givenName: names[i]![0],
+          sn: names[i]![1],
+        }));
+        await allocateIdentifiers(trx, persons, rules, { events: EVENTS });
+        const t2 = performance.now();
+        personSeconds += (t1 - t0) / 1000;
+        allocateSeconds += (t2 - t1) / 1000;
+        batchMs.push(t2 - t1);
+        if (personIds.length < RAW_BATCHES) personIds.push(ids);
+      });
+      if ((done / BATCH) % 100 === 99) {
+        process.stderr.write(
+          `events ${EVENTS ? 'on' : 'off'}: ${done + BATCH} persons, ${round(allocateSeconds, 1)} s allocating\n`,
+        );
+      }
+    }
+    const totalSeconds = (performance.now() - started) / 1000;
+    const raw = await rawInsert(db, personIds, rules.length);
+    const families = await largestFamilies(db);
+    const identifiers = PERSONS * rules.length;
+    const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+    const tenth = Math.max(1, Math.floor(batchMs.length / 10));
+    const trend = {
+      firstTenthMeanMs: round(mean(batchMs.slice(0, tenth)), 1),
+      lastTenthMeanMs: round(mean(batchMs.slice(-tenth)), 1),
+    };
+    batchMs.sort((a, b) => a - b);
+    return {
+      database: name,
+      // The machine is shared: the 1-minute load average before and after the phase.
+      loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0] ?? 0, 2) },
+      persons: PERSONS,
+      namespaces: rules.map((r) => r.name),
+      batchSize: BATCH,
+      events: EVENTS,
+      allocations: identifiers,
+      allocationsPerSecond: Math.round(identifiers / allocateSeconds),
+      personsAllocatedPerSecond: Math.round(PERSONS / allocateSeconds),
+      allocateSeconds: round(allocateSeconds),
+      totalSeconds: round(totalSeconds),
+      endToEndPersonsPerSecond: Math.round(PERSONS / totalSeconds),
+      allocateBatchMs: {
+        p50: round(quantile(batchMs, 0.5), 1),
+        p95: round(quantile(batchMs, 0.95), 1),
+        max: round(batchMs.at(-1) ?? 0, 1),
+        ...trend,
+      },
+      largestFamily: families[0],
+      largestFamilies: families,
+      distinctBases: await distinctBases(db),
+      baseline: {
+        personInsert: {
+          rows: PERSONS,
+          seconds: round(personSeconds),
+          rowsPerSecond: Math.round(PERSONS / personSeconds),
+        },
+        rawIdentifierInsert: raw,
+      },
+      ratios: {
+        allocateVsPersonInsertTime: round(allocateSeconds / personSeconds, 2),
+        allocateVsRawIdentifierInsertRate: round(
+          identifiers / allocateSeconds / raw.rowsPerSecond,
+          2,
+        ),
+      },
+    };
+  } finally {
+    for (const fn of teardowns.reverse()) await fn();
+  }
+}
+
+/** Inserts precomputed unique identifier rows for persons already created: the floor. */
+async function rawInsert(db: Kysely<Database>, batches: readonly number[][], perPerson: number) {
+  let rows = 0;
+  let seconds = 0;
+  for (const ids of batches) {
+    const values = ids.flatMap((id) =>
+      Array.from({ length: perPerson }, (_, k) => ({
+        namespace: `raw${k}`,
+        value: `r${id}`,
+        person_id: id,
+        status: 'alias' as const,
+        base: `r${id}`,
+      })),
+    );
+    const t0 = performance.now();
+    await db.transaction().execute((trx) => trx.insertInto('identifier').values(values).execute());
+    seconds += (performance.now() - t0) / 1000;
+    rows += values.length;
+  }
+  return { rows, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) };
+}
+
+async function largestFamilies(db: Kysely<Database>) {
+  return db
+    .selectFrom('identifier_counter')
+    .select(['namespace', 'base', 'allocated as size'])
+    .orderBy('allocated', 'desc')
+    .orderBy('namespace')
+    .limit(5)
+    .execute();
+}
+
+async function distinctBases(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('identifier_counter')
+    .select(['namespace', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('namespace')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.namespace, Number(r.n)]));
+}
+
+await main();

@@ -1,0 +1,19 @@
+# syntax=docker/dockerfile:1
+# the operator command (migrate, ingest, keys, generate…): docker run … <command>
+# Build from the repository root: docker build -f docker/cli.Dockerfile -t aaf-sync-cli .
+# Same environment variables as the README's configuration table (packages/config).
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+RUN npm install --global pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm -s build \
+  && pnpm --filter @aaf-sync/cli --prod deploy --legacy /out
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /out ./
+USER node
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["help"]

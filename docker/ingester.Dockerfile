@@ -1,0 +1,19 @@
+# syntax=docker/dockerfile:1
+# the ingester: watches AAF_INBOX_DIR and imports deliveries
+# Build from the repository root: docker build -f docker/ingester.Dockerfile -t aaf-sync-ingester .
+# Same environment variables as the README's configuration table (packages/config).
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+RUN npm install --global pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm -s build \
+  && pnpm --filter @aaf-sync/ingester --prod deploy --legacy /out
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /out ./
+USER node
+VOLUME ["/var/aaf-sync/inbox", "/var/aaf-sync/archive"]
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,25 @@
+export * from './model.js';
+export { AafErrors } from './errors.js';
+export { parseAafFileName, isAafXmlName } from './file-name.js';
+export { readAafFile, type ReadAafFileOptions } from './read-aaf-file.js';
+export {
+  normalizeRecord,
+  detectLevel,
+  type NormalizeOptions,
+} from './normalize/normalize-record.js';
+export { COMPOSITE_ARITY, splitFields } from './normalize/composite.js';
+export { knownAttributes, unknownAttributes } from './attribute-dictionary.js';
+export { recordHash } from './record-hash.js';
+export { HTML_ENTITIES } from './html-entities.js';
+export {
+  EmailSchema,
+  IneSchema,
+  IsoDateSchema,
+  MefRecordSchema,
+  NormalizedRecordSchema,
+  PersonRecordSchema,
+  StructureRecordSchema,
+  SubjectRecordSchema,
+  UaiSchema,
+} from './schemas.js';
+export { openDeliveries } from './delivery/open-deliveries.js';

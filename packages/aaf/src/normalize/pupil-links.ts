@@ -1,0 +1,80 @@
+import type { GroupRef, RelativeRef } from '../model.js';
+import { aafBoolean, pushUnique, type FieldReader } from './field-reader.js';
+
+/**
+ * Classes or groups of a pupil: 2D `struct$code` (label = code) and 1D
+ * `struct$?$?$id$label` (field 3 is the stable id, field 4 the label), deduplicated.
+ */
+export function pupilGroups(r: FieldReader, name2d: string, name1d: string): GroupRef[] {
+  const out: GroupRef[] = [];
+  const keys = new Set<string>();
+  for (const [structure, code] of r.composite(name2d) as [string, string][]) {
+    if (structure === '' || code === '') {
+      r.valueReject('INVALID_VALUE', name2d, `${structure}$${code}`, 'empty structure or code');
+      continue;
+    }
+    pushUnique(out, keys, `${structure}$${code}`, { structure, code, label: code });
+  }
+  for (const fields of r.composite(name1d)) {
+    const [structure, , , id, label] = fields as [string, string, string, string, string];
+    const code = id !== '' ? id : label;
+    if (structure === '' || code === '') {
+      r.valueReject('INVALID_VALUE', name1d, fields.join('$'), 'empty structure or class id');
+      continue;
+    }
+    pushUnique(out, keys, `${structure}$${code}`, { structure, code, label: label || code });
+  }
+  return out;
+}
+
+function flag(value: string | undefined): boolean | null {
+  return value === undefined || value === '' ? null : aafBoolean(value);
+}
+
+function legalOf(value: string | undefined): number | null {
+  return value !== undefined && /^\d$/.test(value) ? Number(value) : null;
+}
+
+const LEGACY = [
+  'ENTElevePersRelEleve1',
+  'ENTElevePersRelEleve2',
+  'ENTEleveParents',
+  'ENTEleveMere',
+  'ENTElevePere',
+];
+
+function bare(jointure: string, legal: number | null = null): RelativeRef {
+  return { jointure, relationship: null, financial: null, legal, contact: null, payment: null };
+}
+
+/**
+ * A pupil's relatives, from the first source that has any: 2D `ENTElevePersRelEleve`
+ * (6 fields, all flags), then `ENTEleveAutoriteParentale` (1D `id$code`: parental authority,
+ * so legal = 1; 2D legacy bare jointure: no flags), then the legacy 2D attributes (no flags).
+ * Deduplicated by jointure, first occurrence wins.
+ */
+export function pupilRelatives(r: FieldReader): RelativeRef[] {
+  const out: RelativeRef[] = [];
+  const keys = new Set<string>();
+  for (const f of r.composite('ENTElevePersRelEleve')) {
+    const [jointure, relationship, financial, legal, contact, payment] = f;
+    if (jointure === undefined || jointure === '') continue;
+    pushUnique(out, keys, jointure, {
+      jointure,
+      relationship: relationship || null,
+      financial: flag(financial),
+      legal: legalOf(legal),
+      contact: flag(contact),
+      payment: flag(payment),
+    });
+  }
+  if (out.length > 0) return out;
+  for (const [jointure, relationship] of r.composite('ENTEleveAutoriteParentale')) {
+    if (jointure === undefined || jointure === '') continue;
+    const ref = relationship === undefined ? bare(jointure) : bare(jointure, 1);
+    pushUnique(out, keys, jointure, { ...ref, relationship: relationship || null });
+  }
+  if (out.length > 0) return out;
+  for (const jointure of r.values(...LEGACY)) pushUnique(out, keys, jointure, bare(jointure));
+  return out;
+}

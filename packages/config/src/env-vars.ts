@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable aaf-sync reads, with its default and why. Nothing else in the code
+ * base reads `process.env`: services call `loadConfig()` once at start and pass slices down.
+ * The README's configuration table is generated from this list (`pnpm config:docs`).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+const url = (...protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a ${protocols.join(' or ')}// URL` },
+  );
+
+export interface EnvVar {
+  readonly schema: z.ZodType;
+  readonly default?: string;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+export const ENV_VARS = {
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    description: 'pino log level.',
+  },
+  LOG_PRETTY: {
+    schema: bool.optional(),
+    description: 'Force pretty (true) or JSON (false) logs; unset = pretty only on a TTY.',
+  },
+  DATABASE_URL: {
+    schema: url('postgres:', 'postgresql:'),
+    default: 'postgres://postgres@127.0.0.1:5432/aaf_sync',
+    description: 'PostgreSQL connection URL (the source of truth).',
+    secret: true,
+  },
+  DATABASE_POOL_MAX: {
+    schema: int(1, 200),
+    default: '10',
+    description: 'Maximum connections in each process pool.',
+  },
+  REDIS_URL: {
+    schema: url('redis:', 'rediss:'),
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis for BullMQ queues (carries work only; losing it loses no data).',
+    secret: true,
+  },
+  QUEUE_PREFIX: {
+    schema: z.string().regex(/^[a-zA-Z0-9:_-]+$/),
+    default: 'aaf-sync',
+    description: 'Prefix of every BullMQ key, so several deployments can share one Redis.',
+  },
+  LDAP_URL: {
+    schema: url('ldap:', 'ldaps:'),
+    default: 'ldap://127.0.0.1:3389',
+    description: 'OpenLDAP (Scribe target) URL; the local slapd of scripts/services by default.',
+  },
+  LDAP_BASE_DN: { schema: z.string().min(1), default: 'o=gouv,c=fr', description: 'LDAP suffix.' },
+  LDAP_BIND_DN: {
+    schema: z.string().min(1),
+    default: 'cn=admin,o=gouv,c=fr',
+    description: 'DN used to bind to LDAP.',
+  },
+  LDAP_BIND_PASSWORD: {
+    schema: z.string().min(1),
+    default: 'aaf-sync-dev-only',
+    description: 'Password of LDAP_BIND_DN (the default only suits the local test server).',
+    secret: true,
+  },
+  HOST: { schema: z.string().min(1), default: '127.0.0.1', description: 'API listen address.' },
+  PORT: { schema: int(0, 65535), default: '3000', description: 'API listen port.' },
+  API_RATE_LIMIT_PER_MINUTE: {
+    schema: int(1),
+    default: '1200',
+    description: 'Requests per minute allowed to one API key.',
+  },
+  API_KEY_CACHE_SECONDS: {
+    schema: int(0, 300),
+    default: '5',
+    description:
+      'How long an API process trusts a verified key without asking PostgreSQL again; a revoked key is refused after at most this delay (0: check every request).',
+  },
+  CHANGES_RETENTION_DAYS: {
+    schema: int(1),
+    default: '90',
+    description: 'Change-feed events older than this are purged; older cursors get 410 + resync.',
+  },
+  AAF_INBOX_DIR: {
+    schema: z.string().min(1),
+    default: 'var/inbox',
+    description: 'Folder the ingester watches for AAF deliveries (files, .tgz, .zip).',
+  },
+  AAF_ARCHIVE_DIR: {
+    schema: z.string().min(1),
+    default: 'var/archive',
+    description: 'Where processed deliveries are moved, under their import id.',
+  },
+  AAF_ARCHIVE_RETENTION_DAYS: {
+    schema: int(1),
+    default: '183',
+    description: 'Archived deliveries older than this are purged (six months by default).',
+  },
+  AAF_INBOX_POLL_SECONDS: {
+    schema: int(1),
+    default: '10',
+    description: 'How often the ingester looks at the inbox.',
+  },
+  IMPORT_HOLD_THRESHOLD_PERCENT: {
+    schema: z.coerce.number().min(0).max(100),
+    default: '10',
+    description:
+      'Safety hold: an establishment whose plan departs more than this share of its active ' +
+      'persons is held for approval; the other establishments are applied.',
+  },
+  IMPORT_HOLD_MIN_DEPARTURES: {
+    schema: int(1),
+    default: '5',
+    description: 'Departures below this count never trigger the hold (tiny schools).',
+  },
+  IMPORT_KEEP_UNLINKED_RELATIVES: {
+    schema: bool,
+    default: 'true',
+    description:
+      'Keep relatives no pupil links to (with a report line); false = reject them (code UNLINKED_RELATIVE).',
+  },
+  IMPORT_BATCH_SIZE: {
+    schema: int(10, 100000),
+    default: '1000',
+    description: 'Records per database batch during an import.',
+  },
+  IDENTIFIER_NAMESPACES: {
+    schema: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*$/)
+      .transform((v) => v.split(',')),
+    default: 'educonnect,scribe,koxo',
+    description: 'Login namespaces allocated for every new person (see packages/identifiers).',
+  },
+  IDENTIFIER_NUMBER_START: {
+    schema: int(0, 1000),
+    default: '1',
+    description: 'First homonym number (the first holder gets the bare form).',
+  },
+} as const satisfies Record<string, EnvVar>;
+
+export type EnvVarName = keyof typeof ENV_VARS;

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import { ConfigErrors } from './errors.js';
+import { ENV_VARS, type EnvVarName } from './env-vars.js';
+
+type Parsed = { [K in EnvVarName]: z.output<(typeof ENV_VARS)[K]['schema']> };
+
+function buildConfig(v: Parsed) {
+  return {
+    log: { level: v.LOG_LEVEL, pretty: v.LOG_PRETTY },
+    database: { url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    redis: { url: v.REDIS_URL, queuePrefix: v.QUEUE_PREFIX },
+    ldap: {
+      url: v.LDAP_URL,
+      baseDn: v.LDAP_BASE_DN,
+      bindDn: v.LDAP_BIND_DN,
+      bindPassword: v.LDAP_BIND_PASSWORD,
+    },
+    api: {
+      host: v.HOST,
+      port: v.PORT,
+      rateLimitPerMinute: v.API_RATE_LIMIT_PER_MINUTE,
+      keyCacheSeconds: v.API_KEY_CACHE_SECONDS,
+      changesRetentionDays: v.CHANGES_RETENTION_DAYS,
+    },
+    ingest: {
+      inboxDir: v.AAF_INBOX_DIR,
+      archiveDir: v.AAF_ARCHIVE_DIR,
+      archiveRetentionDays: v.AAF_ARCHIVE_RETENTION_DAYS,
+      pollSeconds: v.AAF_INBOX_POLL_SECONDS,
+      holdThresholdPercent: v.IMPORT_HOLD_THRESHOLD_PERCENT,
+      holdMinDepartures: v.IMPORT_HOLD_MIN_DEPARTURES,
+      keepUnlinkedRelatives: v.IMPORT_KEEP_UNLINKED_RELATIVES,
+      batchSize: v.IMPORT_BATCH_SIZE,
+    },
+    identifiers: {
+      namespaces: v.IDENTIFIER_NAMESPACES,
+      numberStart: v.IDENTIFIER_NUMBER_START,
+    },
+  };
+}
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export type Config = DeepReadonly<ReturnType<typeof buildConfig>>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the whole configuration once. Throws one `CONFIG_ERR_INVALID` naming every
+ * bad variable (never the value of a secret). The result is deeply frozen.
+ *
+ * @example
+ * const config = loadConfig();            // process.env
+ * const config = loadConfig({ PORT: '0' }); // tests
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(ENV_VARS)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const input = raw ?? ('default' in spec ? spec.default : undefined);
+    const result = spec.schema.safeParse(input);
+    if (result.success) {
+      values[name] = result.data;
+    } else {
+      const why = result.error.issues.map((i) => i.message).join('; ');
+      problems.push(
+        `${name}: ${why}${raw === undefined || 'secret' in spec ? '' : ` (got "${raw}")`}`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw ConfigErrors.INVALID({ problems: problems.join(', '), variables: problems });
+  }
+  return deepFreeze(buildConfig(values as Parsed));
+}

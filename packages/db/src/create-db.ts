@@ -1,0 +1,42 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+// bigint (int8) columns hold identities and counts far below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// date columns stay 'YYYY-MM-DD' strings: no time zone can shift an AAF date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface DbHandle {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  readonly url: string;
+  readonly poolMax?: number;
+  readonly applicationName?: string;
+}
+
+/**
+ * Opens a pool and a kysely instance on it. `close()` ends both.
+ *
+ * @example
+ * const { db, close } = createDb({ url: config.database.url, applicationName: 'api' });
+ */
+export function createDb(options: CreateDbOptions): DbHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    application_name: options.applicationName ?? 'aaf-sync',
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}

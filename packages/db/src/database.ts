@@ -1,0 +1,51 @@
+import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
+import type { ChangeEventTable } from './tables/change-event.table.js';
+import type {
+  ClassGroupTable,
+  DirectionTable,
+  HeadTeacherTable,
+  MefTable,
+  MembershipTable,
+  PersonFunctionTable,
+  PersonStructureTable,
+  PersonTable,
+  RelativeLinkTable,
+  StructureTable,
+  SubjectTable,
+  TeachingLinkTable,
+} from './tables/directory.table.js';
+import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
+import type {
+  ImportFileTable,
+  ImportPlanItemTable,
+  ImportPlanTable,
+  ImportRejectTable,
+  ImportRunTable,
+} from './tables/import.table.js';
+
+/** Every table of the schema, as kysely sees it. Migrations in ./migrations create them. */
+export interface Database {
+  import_run: ImportRunTable;
+  import_file: ImportFileTable;
+  import_reject: ImportRejectTable;
+  import_plan: ImportPlanTable;
+  import_plan_item: ImportPlanItemTable;
+  structure: StructureTable;
+  subject: SubjectTable;
+  mef: MefTable;
+  person: PersonTable;
+  person_structure: PersonStructureTable;
+  class_group: ClassGroupTable;
+  membership: MembershipTable;
+  relative_link: RelativeLinkTable;
+  teaching_link: TeachingLinkTable;
+  head_teacher: HeadTeacherTable;
+  person_function: PersonFunctionTable;
+  direction: DirectionTable;
+  change_event: ChangeEventTable;
+  identifier: IdentifierTable;
+  identifier_counter: IdentifierCounterTable;
+  api_key: ApiKeyTable;
+  audit_log: AuditLogTable;
+  change_event_purge: ChangeEventPurgeTable;
+}

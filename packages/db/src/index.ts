@@ -1,0 +1,42 @@
+export { createDb, type CreateDbOptions, type DbHandle } from './create-db.js';
+export type { Database } from './database.js';
+export { DbErrors } from './errors.js';
+export {
+  migrateToLatest,
+  migrationFingerprint,
+  migrationNames,
+  type MigrationReport,
+} from './migrate.js';
+export * from './tables/api.table.js';
+export * from './tables/change-event.table.js';
+export * from './tables/directory.table.js';
+export * from './tables/identifier.table.js';
+export * from './tables/import.table.js';
+export {
+  sql,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
+export {
+  appendEvents,
+  EVENT_WRITER_LOCK,
+  type EventInput,
+  type Executor,
+} from './repositories/change-event.repository.js';
+export {
+  eventWatermark,
+  purgeEvents,
+  type PurgeEventsInput,
+  type PurgeEventsResult,
+} from './repositories/change-event-purge.repository.js';
+export {
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKey,
+} from './repositories/api-key.repository.js';
+export { insertAudit } from './repositories/audit-log.repository.js';

@@ -1,0 +1,14 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001-core.js';
+import * as m0002 from './0002-api.js';
+import * as m0003 from './0003-identifiers.js';
+
+/**
+ * Every migration, in order. A static list (not a folder scan) so that the built package carries
+ * its migrations and bundlers cannot drop one. Names never change once released.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-core': m0001,
+  '0002-api': m0002,
+  '0003-identifiers': m0003,
+};

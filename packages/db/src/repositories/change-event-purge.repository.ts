@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Executor } from './change-event.repository.js';
+
+export interface PurgeEventsInput {
+  /** Events that occurred before this instant are deleted (the retention cut-off). */
+  readonly olderThan: Date;
+  /** Who asked (`cli:purge-events`, `scheduler`…), recorded with the purge. */
+  readonly actor: string;
+  /** Rows deleted per statement (keeps each transaction short). */
+  readonly batchSize?: number;
+}
+
+export interface PurgeEventsResult {
+  /** The watermark after the purge: every event with `seq <= watermark` is gone. */
+  readonly watermark: number;
+  readonly deleted: number;
+}
+
+/**
+ * The purge watermark: the highest `seq` a purge removed (0 when nothing was ever purged). A feed
+ * cursor below it cannot be followed without a gap, so the API answers 410 (resync).
+ */
+export async function eventWatermark(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('change_event_purge')
+    .select((eb) => eb.fn.max('through_seq').as('watermark'))
+    .executeTakeFirst();
+  return Number(row?.watermark ?? 0);
+}
+
+/**
+ * Deletes the events older than `olderThan`, as a prefix of the log.
+ *
+ * The watermark is committed first, then the rows are deleted in batches: a feed reader that
+ * sees the old watermark cannot yet miss a deleted event, and one that sees the new watermark is
+ * refused (410) — the decision is exact at every instant. The cut-off is the highest `seq` of an
+ * event older than `olderThan`, so the retained log is always a contiguous suffix. A purge that
+ * stopped half-way is finished by the next one (the watermark never goes back).
+ *
+ * @example
+ * await purgeEvents(db, { olderThan: new Date(Date.now() - 90 * 86_400_000), actor: 'cli' });
+ */
+export async function purgeEvents(
+  db: Executor,
+  input: PurgeEventsInput,
+): Promise<PurgeEventsResult> {
+  const batchSize = input.batchSize ?? 10_000;
+  const previous = await eventWatermark(db);
+  const row = await db
+    .selectFrom('change_event')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('occurred_at', '<', input.olderThan)
+    .executeTakeFirst();
+  const watermark = Math.max(previous, Number(row?.seq ?? 0));
+  if (watermark === 0) return { watermark: 0, deleted: 0 };
+  const purge = await db
+    .insertInto('change_event_purge')
+    .values({ through_seq: watermark, older_than: input.olderThan, actor: input.actor })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  let deleted = 0;
+  for (;;) {
+    const result = await sql`
+      delete from change_event where seq in (
+        select seq from change_event where seq <= ${watermark} order by seq limit ${batchSize}
+      )
+    `.execute(db);
+    const n = Number(result.numAffectedRows ?? 0);
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  await db.updateTable('change_event_purge').set({ deleted }).where('id', '=', purge.id).execute();
+  return { watermark, deleted };
+}

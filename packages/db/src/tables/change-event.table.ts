@@ -1,0 +1,43 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { JsonDefault } from './import.table.js';
+
+export type EventOp = 'created' | 'updated' | 'departed' | 'restored' | 'deleted';
+
+/**
+ * Entity types of the event log. Keys: person and structure → jointure; subject and mef → code;
+ * class and group → `<structureJointure>$<code>`; membership →
+ * `<class|group>:<structureJointure>$<code>|<personJointure>`; other links join their parts with
+ * `|`; identifier → `<namespace>:<value>` (see services/api/README.md, the feed format).
+ */
+export type EventEntity =
+  | 'structure'
+  | 'subject'
+  | 'mef'
+  | 'person'
+  | 'class'
+  | 'group'
+  | 'membership'
+  | 'relative_link'
+  | 'teaching_link'
+  | 'head_teacher'
+  | 'person_function'
+  | 'direction'
+  | 'identifier';
+
+export interface ChangeEventTable {
+  seq: Generated<number>;
+  occurred_at: Generated<Date>;
+  entity_type: EventEntity;
+  entity_key: string;
+  op: EventOp;
+  version: number;
+  uais: Generated<string[]>;
+  /** created: the new public record; updated: { field: [before, after] }; others: context. */
+  changes: JsonDefault<Record<string, unknown>>;
+  import_id: number | null;
+  file_id: number | null;
+  actor: string | null;
+}
+
+export type ChangeEvent = Selectable<ChangeEventTable>;
+export type NewChangeEvent = Insertable<ChangeEventTable>;

@@ -1,0 +1,142 @@
+import type { Generated, Selectable } from 'kysely';
+import type { DateString, Json, JsonDefault, Timestamp } from './import.table.js';
+
+export type Level = '1d' | '2d';
+
+interface Tracked {
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  last_import_id: number | null;
+}
+
+export interface StructureTable extends Tracked {
+  jointure: string;
+  uai: string | null;
+  name: string;
+  type: string | null;
+  contract: string | null;
+  academy: string | null;
+  level: Level;
+  attributes: Json<Record<string, string[]>>;
+  record_hash: string;
+  last_file_id: number | null;
+}
+
+export interface SubjectTable extends Tracked {
+  code: string;
+  label: string;
+  attributes: Json<Record<string, string[]>>;
+  record_hash: string;
+  last_file_id: number | null;
+}
+
+export interface MefTable extends Tracked {
+  code: string;
+  label: string;
+  attachment: string | null;
+  stat11: string | null;
+  attributes: Json<Record<string, string[]>>;
+  record_hash: string;
+  last_file_id: number | null;
+}
+
+export type PersonCategory = 'pupil' | 'relative' | 'staff';
+export type Profile = 'pupil' | 'relative' | 'teacher' | 'staff';
+export type PersonState = 'active' | 'departed';
+
+export interface PersonTable extends Tracked {
+  id: Generated<number>;
+  jointure: string;
+  category: PersonCategory;
+  profile: Profile;
+  level: Level;
+  given_name: string;
+  sn: string;
+  birth_name: string | null;
+  birth_date: DateString | null;
+  civility: string | null;
+  ine: string | null;
+  mail: string | null;
+  primary_structure: string | null;
+  /** Contact and schooling details (phones, address, MEF, regime…), by audience in the API. */
+  details: JsonDefault<Record<string, unknown>>;
+  /** The raw AAF attributes as last received (audit; deltas are merged at this level). */
+  attributes: Json<Record<string, string[]>>;
+  record_hash: string;
+  state: Generated<PersonState>;
+  departed_at: Timestamp | null;
+  last_file_id: number | null;
+}
+
+export interface PersonStructureTable {
+  person_jointure: string;
+  structure_jointure: string;
+  since: Generated<Date>;
+}
+
+export type ClassGroupKind = 'class' | 'group';
+
+export interface ClassGroupTable {
+  id: Generated<number>;
+  structure_jointure: string;
+  kind: ClassGroupKind;
+  code: string;
+  label: string;
+  state: Generated<'active' | 'empty'>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  last_import_id: number | null;
+}
+
+export interface MembershipTable {
+  class_group_id: number;
+  person_jointure: string;
+  since: Generated<Date>;
+}
+
+export interface RelativeLinkTable {
+  pupil_jointure: string;
+  relative_jointure: string;
+  relationship: string | null;
+  financial: boolean | null;
+  legal: number | null;
+  contact: boolean | null;
+  payment: boolean | null;
+}
+
+export interface TeachingLinkTable {
+  person_jointure: string;
+  structure_jointure: string;
+  kind: ClassGroupKind;
+  code: string;
+  /** '' when the link carries no subject (ENTAuxEnsClasses / ENTAuxEnsGroupes). */
+  subject_code: Generated<string>;
+}
+
+export interface HeadTeacherTable {
+  person_jointure: string;
+  structure_jointure: string;
+  class_code: string;
+}
+
+export interface PersonFunctionTable {
+  person_jointure: string;
+  structure_jointure: string;
+  code: string;
+  label: Generated<string>;
+  discipline_code: Generated<string>;
+  discipline_label: Generated<string>;
+}
+
+export interface DirectionTable {
+  person_jointure: string;
+  structure_jointure: string;
+}
+
+export type Structure = Selectable<StructureTable>;
+export type Subject = Selectable<SubjectTable>;
+export type Mef = Selectable<MefTable>;
+export type Person = Selectable<PersonTable>;
+export type ClassGroup = Selectable<ClassGroupTable>;

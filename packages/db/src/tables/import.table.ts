@@ -1,0 +1,121 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Postgres `date` columns are read as 'YYYY-MM-DD' strings (see create-db.ts). */
+export type DateString = string;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T = unknown> = ColumnType<T, T | string, T | string>;
+/**
+ * A jsonb column with a database default. (`Generated<Json<T>>` would nest two ColumnTypes, which
+ * `Selectable` unwraps only once: rows would be typed `Json<T>` instead of `T`.)
+ */
+export type JsonDefault<T = unknown> = ColumnType<T, T | string | undefined, T | string>;
+
+export type ImportKind = 'complete' | 'delta';
+export type ImportStatus =
+  | 'planning'
+  | 'planned'
+  | 'applying'
+  | 'applied'
+  | 'held'
+  | 'partially_held'
+  | 'dry_run'
+  | 'duplicate'
+  | 'refused'
+  | 'failed'
+  | 'discarded';
+
+export interface ImportRunTable {
+  id: Generated<number>;
+  kind: ImportKind;
+  scope: string;
+  level: '1d' | '2d';
+  file_date: DateString;
+  source: string;
+  delivery_name: string;
+  content_hash: string;
+  status: ImportStatus;
+  dry_run: Generated<boolean>;
+  options: JsonDefault<Record<string, unknown>>;
+  summary: Json<Record<string, unknown>> | null;
+  error: Json<Record<string, unknown>> | null;
+  created_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export type ImportFileStatus =
+  'pending' | 'parsed' | 'applied' | 'duplicate' | 'failed' | 'skipped';
+
+export interface ImportFileTable {
+  id: Generated<number>;
+  import_id: number;
+  name: string;
+  entity: string;
+  kind: ImportKind;
+  file_date: DateString;
+  chunk: number;
+  sha256: string;
+  size_bytes: number;
+  encoding: string | null;
+  format_version: string | null;
+  records: Generated<number>;
+  rejects: Generated<number>;
+  unknown_attributes: JsonDefault<Record<string, number>>;
+  status: ImportFileStatus;
+  error: Json<Record<string, unknown>> | null;
+}
+
+export interface ImportRejectTable {
+  id: Generated<number>;
+  import_id: number;
+  file_id: number | null;
+  file_name: string;
+  line: number | null;
+  entity: string | null;
+  identifier: string | null;
+  structure_jointure: string | null;
+  uai: string | null;
+  code: string;
+  message: string;
+  attribute: string | null;
+  raw: string | null;
+}
+
+export type PlanStatus =
+  'planned' | 'applied' | 'held' | 'approved' | 'discarded' | 'dry_run' | 'superseded';
+
+export interface ImportPlanTable {
+  import_id: number;
+  structure_jointure: string;
+  uai: string | null;
+  status: PlanStatus;
+  counts: Json<Record<string, number>>;
+  active_before: Generated<number>;
+  departures: Generated<number>;
+  /** The plan departs more than the hold threshold (held, or would be held in a dry run). */
+  over_threshold: Generated<boolean>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+}
+
+export type PlanAction = 'create' | 'update' | 'restore' | 'depart' | 'leave';
+
+export interface ImportPlanItemTable {
+  import_id: number;
+  seq: number;
+  structure_jointure: string | null;
+  entity: string;
+  key: string;
+  action: PlanAction;
+  base_version: number | null;
+  file_id: number | null;
+  payload: Json<Record<string, unknown>>;
+}
+
+export type ImportRun = Selectable<ImportRunTable>;
+export type NewImportRun = Insertable<ImportRunTable>;
+export type ImportRunUpdate = Updateable<ImportRunTable>;
+export type ImportFile = Selectable<ImportFileTable>;
+export type ImportReject = Selectable<ImportRejectTable>;
+export type NewImportReject = Insertable<ImportRejectTable>;
+export type ImportPlan = Selectable<ImportPlanTable>;
+export type ImportPlanItem = Selectable<ImportPlanItemTable>;

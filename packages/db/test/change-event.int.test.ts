@@ -1,0 +1,70 @@
+import t from 'tap';
+import { testDb } from '@aaf-sync/testing';
+import { appendEvents } from '../src/index.js';
+
+t.test('appendEvents writes rows in order with their uais and changes', async (t) => {
+  const { db } = await testDb(t);
+  await db.transaction().execute(async (trx) => {
+    await appendEvents(trx, [
+      {
+        entityType: 'person',
+        entityKey: '1',
+        op: 'created',
+        version: 1,
+        uais: ['0990001N'],
+        changes: { sn: 'A' },
+      },
+      { entityType: 'person', entityKey: '2', op: 'created', version: 1 },
+      {
+        entityType: 'membership',
+        entityKey: '5:1',
+        op: 'deleted',
+        version: 2,
+        uais: ['0990001N', '0990002P'],
+        importId: 3,
+      },
+    ]);
+  });
+  const rows = await db.selectFrom('change_event').selectAll().orderBy('seq').execute();
+  t.same(
+    rows.map((r) => [r.entity_key, r.op, r.uais, r.changes, r.import_id]),
+    [
+      ['1', 'created', ['0990001N'], { sn: 'A' }, null],
+      ['2', 'created', [], {}, null],
+      ['5:1', 'deleted', ['0990001N', '0990002P'], {}, 3],
+    ],
+  );
+  t.ok(rows[0]!.seq < rows[1]!.seq && rows[1]!.seq < rows[2]!.seq, 'seq follows input order');
+});
+
+t.test('concurrent writers commit events in seq order (no gap for a reader)', async (t) => {
+  const { db } = await testDb(t);
+  // Writer A takes the lock and holds its transaction open; writer B must wait for A's commit.
+  let releaseA!: () => void;
+  const aHolds = new Promise<void>((r) => (releaseA = r));
+  let aInserted!: () => void;
+  const aDidInsert = new Promise<void>((r) => (aInserted = r));
+  const a = db.transaction().execute(async (trx) => {
+    await appendEvents(trx, [{ entityType: 'person', entityKey: 'A', op: 'created', version: 1 }]);
+    aInserted();
+    await aHolds;
+  });
+  await aDidInsert;
+  let bDone = false;
+  const b = db
+    .transaction()
+    .execute(async (trx) => {
+      await appendEvents(trx, [
+        { entityType: 'person', entityKey: 'B', op: 'created', version: 1 },
+      ]);
+    })
+    .then(() => (bDone = true));
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(bDone, false, 'B waits while A is uncommitted');
+  releaseA();
+  await Promise.all([a, b]);
+  const keys = (
+    await db.selectFrom('change_event').select('entity_key').orderBy('seq').execute()
+  ).map((r) => r.entity_key);
+  t.same(keys, ['A', 'B']);
+});

@@ -1,0 +1,218 @@
+import type { ClassGroupKind, PersonCategory, PersonState, Profile } from '@aaf-sync/db';
+import { classGroupKey } from './class-group-view.js';
+import { isoTime, isoTimeOrNull } from './person-view.js';
+
+interface Link {
+  jointure: string;
+  givenName: string | null;
+  sn: string | null;
+  relationship: string | null;
+  legal: number | null;
+  financial: boolean | null;
+  contact: boolean | null;
+  payment: boolean | null;
+}
+
+export interface AccountRow {
+  id: number;
+  jointure: string;
+  category: PersonCategory;
+  profile: Profile;
+  level: '1d' | '2d';
+  given_name: string;
+  sn: string;
+  birth_name: string | null;
+  birth_date: string | null;
+  civility: string | null;
+  ine: string | null;
+  mail: string | null;
+  primary_structure: string | null;
+  details: Record<string, unknown>;
+  state: PersonState;
+  departed_at: Date | string | null;
+  version: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  establishments: {
+    jointure: string;
+    uai: string | null;
+    name: string | null;
+    primary: boolean;
+    since: string;
+  }[];
+  memberships: {
+    kind: ClassGroupKind;
+    structureJointure: string;
+    uai: string | null;
+    code: string;
+    label: string;
+    state: 'active' | 'empty';
+    since: string;
+  }[];
+  teaching: {
+    kind: ClassGroupKind;
+    structureJointure: string;
+    code: string;
+    subjectCode: string;
+    classGroupState: 'active' | 'empty' | null;
+  }[];
+  functions: {
+    structureJointure: string;
+    code: string;
+    label: string;
+    disciplineCode: string;
+    disciplineLabel: string;
+  }[];
+  relatives: Link[];
+  pupils: Link[];
+  identifiers: {
+    namespace: string;
+    value: string;
+    status: 'primary' | 'alias' | 'retired';
+    createdAt: string;
+    retiredAt: string | null;
+  }[];
+  last_import: {
+    id: number;
+    kind: 'complete' | 'delta';
+    scope: string;
+    level: '1d' | '2d';
+    fileDate: string;
+    deliveryName: string;
+    status: string;
+    createdAt: string;
+    finishedAt: string | null;
+  } | null;
+  last_file: {
+    id: number;
+    name: string;
+    entity: string;
+    kind: string;
+    fileDate: string;
+  } | null;
+}
+
+export interface IdentifierView {
+  readonly value: string;
+  readonly status: 'primary' | 'alias' | 'retired';
+  readonly createdAt: string;
+  readonly retiredAt: string | null;
+}
+
+/**
+ * The account status: a top-level object of named sections. Later work adds sections (per-target
+ * provisioning, access blocking, planned deletions) next to these without changing them; clients
+ * must ignore sections they do not know.
+ */
+export interface AccountView {
+  readonly id: number;
+  readonly jointure: string;
+  readonly identity: {
+    readonly category: PersonCategory;
+    readonly profile: Profile;
+    readonly level: '1d' | '2d';
+    readonly civility: string | null;
+    readonly givenName: string;
+    readonly sn: string;
+    readonly birthName: string | null;
+    readonly birthDate: string | null;
+    readonly ine: string | null;
+    readonly mail: string | null;
+  };
+  readonly lifecycle: {
+    readonly state: PersonState;
+    readonly departedAt: string | null;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+    readonly version: number;
+  };
+  readonly establishments: {
+    readonly jointure: string;
+    readonly uai: string | null;
+    readonly name: string | null;
+    readonly primary: boolean;
+    readonly since: string;
+  }[];
+  readonly memberships: {
+    readonly kind: ClassGroupKind;
+    readonly key: string;
+    readonly structureJointure: string;
+    readonly uai: string | null;
+    readonly code: string;
+    readonly label: string;
+    readonly state: 'active' | 'empty';
+    readonly since: string;
+  }[];
+  readonly teaching: AccountRow['teaching'];
+  readonly functions: AccountRow['functions'];
+  readonly relations: { readonly relatives: Link[]; readonly pupils: Link[] };
+  /** Identifiers by namespace, the primary first. */
+  readonly identifiers: Record<string, IdentifierView[]>;
+  /** Contact and schooling details as the last import recorded them. */
+  readonly details: Record<string, unknown>;
+  /** The import and the file that last changed this account (null if none recorded). */
+  readonly lastChange: {
+    readonly import: AccountRow['last_import'];
+    readonly file: AccountRow['last_file'];
+  } | null;
+}
+
+/** Maps the account row (findAccount) to the account status view. */
+export function accountRowToView(row: AccountRow): AccountView {
+  const identifiers: Record<string, IdentifierView[]> = {};
+  for (const i of row.identifiers) {
+    (identifiers[i.namespace] ??= []).push({
+      value: i.value,
+      status: i.status,
+      createdAt: isoTime(i.createdAt),
+      retiredAt: isoTimeOrNull(i.retiredAt),
+    });
+  }
+  const lastImport = row.last_import
+    ? {
+        ...row.last_import,
+        createdAt: isoTime(row.last_import.createdAt),
+        finishedAt: isoTimeOrNull(row.last_import.finishedAt),
+      }
+    : null;
+  return {
+    id: Number(row.id),
+    jointure: row.jointure,
+    identity: {
+      category: row.category,
+      profile: row.profile,
+      level: row.level,
+      civility: row.civility,
+      givenName: row.given_name,
+      sn: row.sn,
+      birthName: row.birth_name,
+      birthDate: row.birth_date,
+      ine: row.ine,
+      mail: row.mail,
+    },
+    lifecycle: {
+      state: row.state,
+      departedAt: isoTimeOrNull(row.departed_at),
+      createdAt: isoTime(row.created_at),
+      updatedAt: isoTime(row.updated_at),
+      version: row.version,
+    },
+    establishments: row.establishments.map((e) => ({ ...e, since: isoTime(e.since) })),
+    memberships: row.memberships.map((m) => ({
+      kind: m.kind,
+      key: classGroupKey(m.structureJointure, m.code),
+      structureJointure: m.structureJointure,
+      uai: m.uai,
+      code: m.code,
+      label: m.label,
+      state: m.state,
+      since: isoTime(m.since),
+    })),
+    teaching: row.teaching,
+    functions: row.functions,
+    relations: { relatives: row.relatives, pupils: row.pupils },
+    identifiers,
+    details: row.details ?? {},
+    lastChange: lastImport || row.last_file ? { import: lastImport, file: row.last_file } : null,
+  };
+}

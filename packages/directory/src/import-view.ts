@@ -1,0 +1,140 @@
+import type {
+  ImportFile,
+  ImportKind,
+  ImportPlan,
+  ImportReject,
+  ImportRun,
+  ImportStatus,
+  PlanStatus,
+} from '@aaf-sync/db';
+import { isoTime, isoTimeOrNull } from './person-view.js';
+
+export interface ImportRunView {
+  readonly id: number;
+  readonly kind: ImportKind;
+  readonly scope: string;
+  readonly level: '1d' | '2d';
+  readonly fileDate: string;
+  readonly source: string;
+  readonly deliveryName: string;
+  readonly contentHash: string;
+  readonly status: ImportStatus;
+  readonly dryRun: boolean;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly error: Record<string, unknown> | null;
+}
+
+export interface ImportFileView {
+  readonly id: number;
+  readonly name: string;
+  readonly entity: string;
+  readonly kind: ImportKind;
+  readonly fileDate: string;
+  readonly chunk: number;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly encoding: string | null;
+  readonly formatVersion: string | null;
+  readonly records: number;
+  readonly rejects: number;
+  readonly unknownAttributes: Record<string, number>;
+  readonly status: string;
+  readonly error: Record<string, unknown> | null;
+}
+
+export interface ImportPlanView {
+  readonly structureJointure: string;
+  readonly uai: string | null;
+  readonly status: PlanStatus;
+  readonly counts: Record<string, number>;
+  readonly activeBefore: number;
+  readonly departures: number;
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+}
+
+export interface RejectView {
+  readonly id: number;
+  readonly fileId: number | null;
+  readonly fileName: string;
+  readonly line: number | null;
+  readonly entity: string | null;
+  readonly identifier: string | null;
+  readonly structureJointure: string | null;
+  readonly uai: string | null;
+  readonly code: string;
+  readonly message: string;
+  readonly attribute: string | null;
+  readonly raw: string | null;
+}
+
+export type ImportRunRow = Omit<ImportRun, 'options' | 'summary'>;
+
+export function importRunRowToView(row: ImportRunRow): ImportRunView {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    scope: row.scope,
+    level: row.level,
+    fileDate: row.file_date,
+    source: row.source,
+    deliveryName: row.delivery_name,
+    contentHash: row.content_hash,
+    status: row.status,
+    dryRun: row.dry_run,
+    createdAt: isoTime(row.created_at),
+    finishedAt: isoTimeOrNull(row.finished_at),
+    error: row.error,
+  };
+}
+
+export function importFileRowToView(row: ImportFile): ImportFileView {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    entity: row.entity,
+    kind: row.kind,
+    fileDate: row.file_date,
+    chunk: row.chunk,
+    sha256: row.sha256,
+    sizeBytes: Number(row.size_bytes),
+    encoding: row.encoding,
+    formatVersion: row.format_version,
+    records: row.records,
+    rejects: row.rejects,
+    unknownAttributes: row.unknown_attributes ?? {},
+    status: row.status,
+    error: row.error,
+  };
+}
+
+export function importPlanRowToView(row: ImportPlan): ImportPlanView {
+  return {
+    structureJointure: row.structure_jointure,
+    uai: row.uai,
+    status: row.status,
+    counts: row.counts,
+    activeBefore: row.active_before,
+    departures: row.departures,
+    decidedAt: isoTimeOrNull(row.decided_at),
+    decidedBy: row.decided_by,
+  };
+}
+
+export function rejectRowToView(row: ImportReject): RejectView {
+  return {
+    id: Number(row.id),
+    fileId: row.file_id === null ? null : Number(row.file_id),
+    fileName: row.file_name,
+    line: row.line,
+    entity: row.entity,
+    identifier: row.identifier,
+    structureJointure: row.structure_jointure,
+    uai: row.uai,
+    code: row.code,
+    message: row.message,
+    attribute: row.attribute,
+    raw: row.raw,
+  };
+}

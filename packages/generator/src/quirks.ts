@@ -1,0 +1,185 @@
+import type { ChunkStyle, WrittenFile } from './chunk-writer.js';
+import type { QuirkExpectation, RejectExpectation } from './manifest.js';
+import type { SchoolLevel } from './plan.js';
+import type { Pupil, Relative, StaffMember } from './population.js';
+import type { RecordTweaks } from './records-2d.js';
+import { DOUBLE_ESCAPED_CHIEF } from './staff-functions.js';
+
+const NCR: ChunkStyle = { encoding: 'UTF-8', mode: 'ncr' };
+const RAW: ChunkStyle = { encoding: 'UTF-8', mode: 'raw' };
+const LATIN9: ChunkStyle = { encoding: 'ISO-8859-15', mode: 'raw' };
+const NAMED_ENTITY = /&(?!amp;|lt;|gt;|apos;|quot;|#)[A-Za-z]+;/;
+const UNKNOWN_ATTRIBUTE = 'ENTPersonAttributFutur';
+
+/** Names in other scripts, as written or transliterated (only with quirks). */
+const NON_LATIN = [
+  { givenName: 'ОЛЬГА', sn: 'ПЕТРОВА' },
+  { givenName: 'OLGA', sn: 'PETROVA' },
+  { givenName: 'ΓΙΩΡΓΟΣ', sn: 'ΠΑΠΑΔΟΠΟΥΛΟΣ' },
+  { givenName: 'GIORGOS', sn: 'PAPADOPOULOS' },
+];
+
+/** Rates (one record in N) of the record-level quirks. */
+const EVERY = { html: 40, unknown: 100, nonLatin: 500, arity: 50 } as const;
+/** Invalid records injected per entity (each a MISSING_REQUIRED reject). */
+export const INVALID_PER_ENTITY = 2;
+
+/**
+ * Decides where the real-world oddities go when `--quirks` is set, and remembers them for the
+ * manifest. Without quirks every method is a no-op (NCR text, no tweak).
+ */
+export class Quirks {
+  readonly enabled: boolean;
+  readonly #level: SchoolLevel;
+  #pupils = 0;
+  #relatives = 0;
+  #teachers = 0;
+  readonly html: string[] = [];
+  readonly unknown: string[] = [];
+  readonly nonLatin: string[] = [];
+  readonly doubleEscaped: string[] = [];
+  readonly arity: string[] = [];
+  readonly invalid = { Eleve: [] as string[], PersEducNat: [] as string[] };
+
+  constructor(enabled: boolean, level: SchoolLevel) {
+    this.enabled = enabled;
+    this.#level = level;
+  }
+
+  /** The style of each chunk of an entity's Complet files. */
+  styleOf(entity: string): (chunk: number) => ChunkStyle {
+    if (!this.enabled) return () => NCR;
+    if (entity === 'PersEducNat') return () => RAW;
+    if (entity === 'PersRelEleve') return (chunk) => (chunk === 0 ? LATIN9 : NCR);
+    return () => NCR;
+  }
+
+  /** Renders a pupil, with HTML named entities for one pupil in 40 (when it has accents). */
+  pupil(
+    p: Pupil,
+    style: ChunkStyle,
+    render: (p: Pupil, mode: ChunkStyle['mode']) => string,
+  ): string {
+    const xml = render(p, style.mode);
+    if (!this.enabled || style.mode !== 'ncr' || this.#pupils++ % EVERY.html !== 7) return xml;
+    const html = render(p, 'html');
+    if (!NAMED_ENTITY.test(html)) {
+      this.#pupils--;
+      return xml;
+    }
+    this.html.push(String(p.id));
+    return html;
+  }
+
+  /** A relative as written: sometimes an unknown attribute, rarely a name in another script. */
+  relative(r: Relative): { relative: Relative; tweaks: RecordTweaks } {
+    if (!this.enabled) return { relative: r, tweaks: {} };
+    const n = this.#relatives++;
+    let relative = r;
+    const tweaks: { unknownAttribute?: readonly [string, readonly string[]] } = {};
+    if (n % EVERY.unknown === 3) {
+      tweaks.unknownAttribute = [UNKNOWN_ATTRIBUTE, ['VALEUR']];
+      this.unknown.push(String(r.id));
+    }
+    if (n % EVERY.nonLatin === 11) {
+      const name = NON_LATIN[
+        ((n / EVERY.nonLatin) % NON_LATIN.length) | 0
+      ] as (typeof NON_LATIN)[number];
+      relative = { ...r, name: { ...r.name, ...name, otherGivenNames: [] }, birthName: name.sn };
+      this.nonLatin.push(String(r.id));
+    }
+    return { relative, tweaks };
+  }
+
+  /** Staff tweaks: the chief's double-escaped apostrophe, a 4-field function for one teacher in 50. */
+  staff(s: StaffMember): RecordTweaks {
+    if (!this.enabled) return {};
+    const tweaks: { chiefLabel?: string; extraFunctions?: string[] } = {};
+    if (
+      s.functions.some((f) => f.disciplineCode === 'D0010') &&
+      this.doubleEscaped.length % 2 === 0
+    ) {
+      tweaks.chiefLabel = DOUBLE_ESCAPED_CHIEF;
+    }
+    if (s.functions.some((f) => f.disciplineCode === 'D0010'))
+      this.doubleEscaped.push(String(s.id));
+    if (s.teacher && this.#teachers++ % EVERY.arity === 1) {
+      const f = s.functions[0];
+      if (f) {
+        tweaks.extraFunctions = [`${f.estab.jointure}$${f.code}$${f.label}$${f.disciplineCode}`];
+        this.arity.push(String(s.id));
+      }
+    }
+    return tweaks;
+  }
+
+  rejects(): RejectExpectation[] {
+    if (!this.enabled) return [];
+    const sn = this.#level === '2d' ? 'sn' : 'ENTPersonNom';
+    return [
+      {
+        code: 'MISSING_REQUIRED',
+        scope: 'record',
+        entity: 'Eleve',
+        attribute: sn,
+        count: this.invalid.Eleve.length,
+        ids: this.invalid.Eleve,
+      },
+      {
+        code: 'MISSING_REQUIRED',
+        scope: 'record',
+        entity: 'PersEducNat',
+        attribute: sn,
+        count: this.invalid.PersEducNat.length,
+        ids: this.invalid.PersEducNat,
+      },
+      {
+        code: 'COMPOSITE_ARITY',
+        scope: 'value',
+        entity: 'PersEducNat',
+        attribute: 'ENTPersonFonctions',
+        count: this.arity.length,
+        ids: this.arity,
+      },
+    ];
+  }
+
+  expectations(files: readonly WrittenFile[]): QuirkExpectation[] {
+    if (!this.enabled) return [];
+    const pick = (f: (w: WrittenFile) => boolean): string[] => files.filter(f).map((w) => w.name);
+    const chiefs = this.doubleEscaped.filter((_, i) => i % 2 === 0);
+    return [
+      {
+        kind: 'raw-utf8-file',
+        files: pick((w) => w.entity === 'PersEducNat'),
+        count: pick((w) => w.entity === 'PersEducNat').length,
+      },
+      {
+        kind: 'iso-8859-15-file',
+        files: pick((w) => w.encoding === 'ISO-8859-15'),
+        count: pick((w) => w.encoding === 'ISO-8859-15').length,
+      },
+      { kind: 'html-named-entities', entity: 'Eleve', count: this.html.length, ids: this.html },
+      {
+        kind: 'double-escaped-apostrophe',
+        entity: 'PersEducNat',
+        attribute: 'ENTPersonFonctions',
+        count: chiefs.length,
+        ids: chiefs,
+      },
+      {
+        kind: 'unknown-attribute',
+        entity: 'PersRelEleve',
+        attribute: UNKNOWN_ATTRIBUTE,
+        count: this.unknown.length,
+        ids: this.unknown,
+      },
+      {
+        kind: 'non-latin-names',
+        entity: 'PersRelEleve',
+        count: this.nonLatin.length,
+        ids: this.nonLatin,
+      },
+    ];
+  }
+}

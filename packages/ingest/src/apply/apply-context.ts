@@ -1,0 +1,21 @@
+import type { Database, Transaction } from '@aaf-sync/db';
+import type { IngestDeps } from '../deps.js';
+import type { StructureDirectory } from '../plan/structure-directory.js';
+import type { ClassCache } from './class-cache.js';
+import type { EventBuffer } from './event-buffer.js';
+
+/** What applying a plan shares across batches, inside the one apply transaction. */
+export interface ApplyContext {
+  readonly trx: Transaction<Database>;
+  readonly deps: IngestDeps;
+  readonly importId: number;
+  readonly structures: StructureDirectory;
+  readonly events: EventBuffer;
+  readonly classes: ClassCache;
+  /** Relatives whose establishments must be recomputed from their pupils at the end. */
+  readonly touchedRelatives: Set<string>;
+  /** Classes/groups that lost members: emptied ones are marked at the end. */
+  readonly touchedClasses: Set<number>;
+  /** Ids of persons created by this apply, with their new identifiers. */
+  readonly created: Map<number, Record<string, string>>;
+}

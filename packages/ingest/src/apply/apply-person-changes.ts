@@ -1,0 +1,219 @@
+import { IngestErrors } from '../errors.js';
+import { isEmptyDiff } from '../plan/person-diff.js';
+import type { PersonChangeItem } from '../plan/plan-item.js';
+import type { MembershipRef } from '../plan/person-state.js';
+import { col, insertRows, updateRows } from '../sql/bulk.js';
+import type { ApplyContext } from './apply-context.js';
+import { writeLinks, writeMemberships, writeStructures, type LinkChange } from './apply-links.js';
+import {
+  DIRECTION,
+  HEAD_TEACHER,
+  PERSON_FUNCTION,
+  RELATIVE_LINK,
+  TEACHING_LINK,
+} from './link-specs.js';
+import { structuresOf, versionsOf } from './person-lookup.js';
+import { pushPersonEvents } from './person-events.js';
+import { collectTouchedRelatives, withPupilStructures } from './relative-links.js';
+
+const ROW_COLUMNS = [
+  col('profile'),
+  col('level'),
+  col('given_name'),
+  col('sn'),
+  col('birth_name'),
+  col('birth_date', 'date'),
+  col('civility'),
+  col('ine'),
+  col('mail'),
+  col('primary_structure'),
+  col('details', 'jsonb'),
+  col('attributes', 'json'),
+  col('record_hash'),
+  col('version', 'int'),
+  col('last_import_id', 'bigint'),
+  col('last_file_id', 'bigint'),
+];
+
+function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): unknown[] {
+  const c = item.payload.columns;
+  return [
+    c.profile,
+    c.level,
+    c.givenName,
+    c.sn,
+    c.birthName,
+    c.birthDate,
+    c.civility,
+    c.ine,
+    c.mail,
+    c.primaryStructure,
+    c.details,
+    item.payload.attributes,
+    item.payload.hash,
+    version,
+    ctx.importId,
+    item.fileId,
+  ];
+}
+
+/** The applied plan is exactly the reviewed one: any person that moved since refuses it. */
+async function checkVersions(ctx: ApplyContext, items: readonly PersonChangeItem[]): Promise<void> {
+  const now = await versionsOf(
+    ctx.trx,
+    items.map((i) => i.key),
+  );
+  for (const item of items) {
+    const current = now.get(item.key);
+    const moved =
+      item.action === 'create' ? current !== undefined : current?.version !== item.baseVersion;
+    if (moved) {
+      throw IngestErrors.DATA_MOVED({
+        uai: ctx.structures.uai(item.unit) ?? item.unit ?? '-',
+        importId: ctx.importId,
+        reason: `person ${item.key} changed since the plan was made`,
+      });
+    }
+  }
+}
+
+/** New version of each person: +1 when anything visible changes (columns, links, state). */
+function newVersions(items: readonly PersonChangeItem[]): Map<string, number> {
+  return new Map(
+    items.map((i) => {
+      const visible = i.action !== 'update' || !isEmptyDiff(i.payload.diff);
+      return [i.key, i.action === 'create' ? 1 : (i.baseVersion ?? 0) + (visible ? 1 : 0)];
+    }),
+  );
+}
+
+async function writeRows(
+  ctx: ApplyContext,
+  items: readonly PersonChangeItem[],
+  versions: Map<string, number>,
+) {
+  const creates = items.filter((i) => i.action === 'create');
+  const inserted = await insertRows<{ id: number; jointure: string }>(
+    ctx.trx,
+    'person',
+    [col('jointure'), col('category'), ...ROW_COLUMNS],
+    creates.map((i) => [i.key, i.payload.columns.category, ...rowValues(ctx, i, 1)]),
+    'returning id, jointure',
+  );
+  const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
+  const allocate = ctx.deps.allocateIdentifiers;
+  if (allocate && creates.length > 0) {
+    const allocated = await allocate(
+      ctx.trx,
+      creates.map((i) => ({
+        personId: ids.get(i.key)!,
+        givenName: i.payload.columns.givenName,
+        sn: i.payload.columns.sn,
+      })),
+    );
+    for (const [id, values] of allocated) ctx.created.set(id, values);
+  }
+  const others = items.filter((i) => i.action !== 'create');
+  await updateRows(
+    ctx.trx,
+    'person',
+    [col('jointure')],
+    ROW_COLUMNS,
+    others.map((i) => [i.key, ...rowValues(ctx, i, versions.get(i.key)!)]),
+    { extraSet: `state = 'active', departed_at = null, updated_at = now()` },
+  );
+  return ids;
+}
+
+function changesOf<T>(
+  items: readonly PersonChangeItem[],
+  versions: Map<string, number>,
+  uais: Map<string, string[]>,
+  pick: (i: PersonChangeItem) => LinkChange<T>['diff'],
+): LinkChange<T>[] {
+  return items.map((i) => ({
+    person: i.key,
+    version: versions.get(i.key)!,
+    uais: uais.get(i.key) ?? [],
+    diff: pick(i),
+  }));
+}
+
+async function writeAllLinks(
+  ctx: ApplyContext,
+  items: readonly PersonChangeItem[],
+  versions: Map<string, number>,
+  uais: Map<string, string[]>,
+) {
+  const of = <T>(pick: (i: PersonChangeItem) => LinkChange<T>['diff']) =>
+    changesOf(items, versions, uais, pick);
+  await writeStructures(
+    ctx,
+    of((i) => i.payload.diff.links.structures),
+  );
+  await writeMemberships(
+    ctx,
+    of<MembershipRef>((i) => i.payload.diff.links.memberships),
+  );
+  await writeLinks(
+    ctx,
+    RELATIVE_LINK,
+    of((i) => i.payload.diff.links.relatives),
+  );
+  await writeLinks(
+    ctx,
+    TEACHING_LINK,
+    of((i) => i.payload.diff.links.teaching),
+  );
+  await writeLinks(
+    ctx,
+    HEAD_TEACHER,
+    of((i) => i.payload.diff.links.headTeacher),
+  );
+  await writeLinks(
+    ctx,
+    PERSON_FUNCTION,
+    of((i) => i.payload.diff.links.functions),
+  );
+  await writeLinks(
+    ctx,
+    DIRECTION,
+    of((i) => i.payload.diff.links.direction),
+  );
+}
+
+/**
+ * Applies a batch of create / update / restore items: person rows, identifiers of new persons,
+ * links, and their events, after checking that nobody moved since the plan.
+ */
+export async function applyPersonChanges(
+  ctx: ApplyContext,
+  changes: readonly PersonChangeItem[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await checkVersions(ctx, changes);
+  const before = await structuresOf(
+    ctx.trx,
+    changes.map((i) => i.key),
+  );
+  const items = await withPupilStructures(ctx, changes, before);
+  const versions = newVersions(items);
+  const after = new Map<string, string[]>();
+  const uais = new Map<string, string[]>();
+  for (const i of items) {
+    const d = i.payload.diff.links.structures;
+    const next = new Set(before.get(i.key) ?? []);
+    for (const s of d.remove) next.delete(s);
+    for (const s of d.add) next.add(s);
+    after.set(i.key, [...next].sort());
+    uais.set(
+      i.key,
+      ctx.structures.uais([...(before.get(i.key) ?? []), ...next, ...(i.unit ? [i.unit] : [])]),
+    );
+  }
+  const ids = await writeRows(ctx, items, versions);
+  pushPersonEvents(ctx, items, versions, ids, before, after, uais);
+  await writeAllLinks(ctx, items, versions, uais);
+  await collectTouchedRelatives(ctx, items);
+  await ctx.events.flushIfFull();
+}

@@ -1,0 +1,79 @@
+import { EVENT_WRITER_LOCK, sql, type Database, type Transaction } from '@aaf-sync/db';
+import type { IngestDeps } from '../deps.js';
+import type { LeaveItem, PersonChangeItem, PlanItem, ReferenceItem } from '../plan/plan-item.js';
+import type { StructureDirectory } from '../plan/structure-directory.js';
+import type { ApplyContext } from './apply-context.js';
+import { applyLeaves } from './apply-departures.js';
+import { applyPersonChanges } from './apply-person-changes.js';
+import { applyReferences } from './apply-references.js';
+import { ClassCache } from './class-cache.js';
+import { EventBuffer } from './event-buffer.js';
+import { recomputeRelativeStructures } from './relative-structures.js';
+
+export interface ApplyOutcome {
+  readonly items: number;
+  readonly events: number;
+  readonly identifiers: number;
+  readonly classesEmptied: number;
+  readonly relativesRecomputed: number;
+}
+
+/**
+ * Applies plan items inside the caller's transaction, batch by batch and in plan order:
+ * structures and nomenclatures, persons with their links and events, departures, then the
+ * relatives' establishments and the classes left empty.
+ */
+export async function applyPlan(
+  trx: Transaction<Database>,
+  deps: IngestDeps,
+  importId: number,
+  structures: StructureDirectory,
+  batches: AsyncIterable<readonly PlanItem[]>,
+  actor: string | null = null,
+): Promise<ApplyOutcome> {
+  // The event-log lock first, for the whole apply: identifier allocation takes counter locks and
+  // admin identifier changes take this lock first, so this order cannot deadlock with them.
+  await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
+  const events = new EventBuffer(trx, { importId, actor });
+  const ctx: ApplyContext = {
+    trx,
+    deps,
+    importId,
+    structures,
+    events,
+    classes: new ClassCache(trx, events, structures, importId),
+    touchedRelatives: new Set(),
+    touchedClasses: new Set(),
+    created: new Map(),
+  };
+  let items = 0;
+  for await (const all of batches) {
+    items += all.length;
+    await applyReferences(
+      ctx,
+      all.filter((i): i is ReferenceItem => i.entity !== 'person'),
+    );
+    await applyPersonChanges(
+      ctx,
+      all.filter(
+        (i): i is PersonChangeItem =>
+          i.entity === 'person' &&
+          (i.action === 'create' || i.action === 'update' || i.action === 'restore'),
+      ),
+    );
+    await applyLeaves(
+      ctx,
+      all.filter((i): i is LeaveItem => i.action === 'depart' || i.action === 'leave'),
+    );
+  }
+  const relativesRecomputed = await recomputeRelativeStructures(ctx);
+  const classesEmptied = await ctx.classes.markEmpty(ctx.touchedClasses);
+  await events.flush();
+  return {
+    items,
+    events: events.written,
+    identifiers: [...ctx.created.values()].reduce((n, v) => n + Object.keys(v).length, 0),
+    classesEmptied,
+    relativesRecomputed,
+  };
+}

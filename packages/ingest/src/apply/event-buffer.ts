@@ -1,0 +1,32 @@
+import { appendEvents, type EventInput, type Executor } from '@aaf-sync/db';
+
+/** Collects events during an apply and appends them in order, in batches, in the transaction. */
+export class EventBuffer {
+  #buffer: EventInput[] = [];
+  #written = 0;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly defaults: { importId: number | null; actor: string | null },
+  ) {}
+
+  get written(): number {
+    return this.#written + this.#buffer.length;
+  }
+
+  push(event: Omit<EventInput, 'importId' | 'actor'> & { importId?: number | null }): void {
+    this.#buffer.push({ importId: this.defaults.importId, actor: this.defaults.actor, ...event });
+  }
+
+  async flushIfFull(limit = 5000): Promise<void> {
+    if (this.#buffer.length >= limit) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+    const events = this.#buffer;
+    this.#buffer = [];
+    this.#written += events.length;
+    await appendEvents(this.db, events);
+  }
+}

@@ -1,0 +1,59 @@
+import type { PersonChangeItem } from '../plan/plan-item.js';
+import type { ApplyContext } from './apply-context.js';
+
+/** Person events of a batch: created (with identifiers), updated or restored (changed fields). */
+export function pushPersonEvents(
+  ctx: ApplyContext,
+  items: readonly PersonChangeItem[],
+  versions: Map<string, number>,
+  ids: Map<string, number>,
+  before: Map<string, string[]>,
+  after: Map<string, string[]>,
+  uaisOf: Map<string, string[]>,
+) {
+  for (const i of items) {
+    const structuresBefore = before.get(i.key) ?? [];
+    const structuresAfter = after.get(i.key) ?? [];
+    const uais = uaisOf.get(i.key) ?? [];
+    const version = versions.get(i.key)!;
+    if (i.action === 'create') {
+      const id = ids.get(i.key)!;
+      const identifiers = ctx.created.get(id) ?? {};
+      const event = {
+        entityType: 'person' as const,
+        entityKey: i.key,
+        op: 'created' as const,
+        version,
+        uais,
+        importId: ctx.importId,
+        fileId: i.fileId,
+        changes: {
+          after: {
+            id,
+            jointure: i.key,
+            ...i.payload.columns,
+            structures: structuresAfter,
+            state: 'active',
+            identifiers,
+          },
+        },
+      };
+      ctx.events.push(event);
+      continue;
+    }
+    if (version === i.baseVersion) continue;
+    const fields: Record<string, unknown> = { ...i.payload.diff.fields };
+    if (structuresBefore.join() !== structuresAfter.join())
+      fields.structures = [structuresBefore, structuresAfter];
+    if (i.action === 'restore') fields.state = ['departed', 'active'];
+    ctx.events.push({
+      entityType: 'person',
+      entityKey: i.key,
+      op: i.action === 'restore' ? 'restored' : 'updated',
+      version,
+      uais,
+      fileId: i.fileId,
+      changes: { fields },
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Config } from '@aaf-sync/config';
+import type { Database, Kysely } from '@aaf-sync/db';
+import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import type { Logger } from '@aaf-sync/logger';
+import type { IngestDeps } from './deps.js';
+
+/**
+ * The engine's dependencies from the service configuration (CLI, ingester, API): settings, and
+ * identifier allocation in every configured namespace for each new person. The allocation writes
+ * no event of its own: the `person.created` event carries the identifiers.
+ */
+export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logger): IngestDeps {
+  const rules = namespaceRules(config.identifiers);
+  return {
+    db,
+    log,
+    settings: {
+      holdThresholdPercent: config.ingest.holdThresholdPercent,
+      holdMinDepartures: config.ingest.holdMinDepartures,
+      keepUnlinkedRelatives: config.ingest.keepUnlinkedRelatives,
+      batchSize: config.ingest.batchSize,
+    },
+    allocateIdentifiers: (trx, persons) =>
+      allocateIdentifiers(trx, persons, rules, { events: false }),
+  };
+}

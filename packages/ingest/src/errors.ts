@@ -1,0 +1,57 @@
+import { defineErrors } from '@aaf-sync/errors';
+
+export const IngestErrors = defineErrors('INGEST', {
+  NOTHING_TO_IMPORT: {
+    status: 400,
+    message: 'no AAF file found in {paths}',
+    description:
+      'The paths given to an import hold no AAF XML file (ENT_…_Complet|Delta_YYYYMMDD_Entity_NNNN.xml), ' +
+      'directly or inside a .tgz/.zip delivery. Check the path and the file names.',
+  },
+  STALE_DELTA: {
+    status: 409,
+    message:
+      'delta {delivery} dated {date} is older than the last applied complete ({completeDate})',
+    description:
+      'A delta dated before the last applied complete of the same scope and level would bring back ' +
+      'old data: it is refused and nothing of it is applied.',
+  },
+  STALE_COMPLETE: {
+    status: 409,
+    message:
+      'complete {delivery} dated {date} is older than the last applied complete ({completeDate})',
+    description:
+      'A complete older than the one already applied would undo newer data: it is refused. Import ' +
+      'the newest complete instead.',
+  },
+  BAD_FILE: {
+    status: 422,
+    message: 'file {file} cannot be read: {reason}',
+    description:
+      'A file of the delivery is not a readable AAF file (not XML, truncated, wrong root, bad ' +
+      'encoding, entity declarations). Nothing of the delivery is applied; fix or replace the file ' +
+      'and import again.',
+  },
+  IMPORT_BUSY: {
+    status: 409,
+    message: 'another import is running on this database; try again later',
+    description:
+      'Imports are applied one at a time per database. The lock was not obtained within the wait ' +
+      'time; the import will be retried by the queue, or run it again.',
+    retryable: true,
+  },
+  PLAN_NOT_FOUND: {
+    status: 404,
+    message: 'import {importId} has no held plan for establishment {uai}',
+    description:
+      'Only a plan in status "held" can be approved or discarded. List held plans with the API ' +
+      '(GET /v1/imports/{id}) or the CLI report.',
+  },
+  DATA_MOVED: {
+    status: 409,
+    message: 'the held plan of {uai} (import {importId}) is out of date: {reason}',
+    description:
+      'Approving applies exactly the reviewed plan; the directory changed since it was computed ' +
+      '(a newer import was applied), so it is refused. Discard it and import the newest complete.',
+  },
+});

@@ -1,0 +1,15 @@
+export { ingestPaths, type IngestOptions, type IngestResult } from './ingest-paths.js';
+export { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
+export { decideHeldPlan, type HeldDecision } from './decide-held.js';
+export {
+  buildImportReport,
+  type EstablishmentReport,
+  type FileReport,
+  type ImportReport,
+  type RejectReport,
+} from './report/import-report.js';
+export type { AllocateIdentifiers, IngestDeps } from './deps.js';
+export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
+export { IngestErrors } from './errors.js';
+export { INGEST_LOCK } from './run/ingest-lock.js';
+export { createIngestDeps } from './create-deps.js';

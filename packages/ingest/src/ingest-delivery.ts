@@ -1,0 +1,341 @@
+import { createHash } from 'node:crypto';
+import type { AafDelivery, AafDeliveryFile, Level, PersonCategory } from '@aaf-sync/aaf';
+import { normalizeRecord, readAafFile } from '@aaf-sync/aaf';
+import { sql } from '@aaf-sync/db';
+import { applyPlan } from './apply/apply-plan.js';
+import type { IngestDeps } from './deps.js';
+import { IngestErrors } from './errors.js';
+import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
+import { EstablishmentStats } from './plan/establishment-stats.js';
+import { activeCounts, decideHolds } from './plan/hold-decision.js';
+import { planDepartures } from './plan/plan-departures.js';
+import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
+import { PlanSpool } from './plan/plan-spool.js';
+import { persistPlanItems } from './plan/plan-store.js';
+import { StructureDirectory } from './plan/structure-directory.js';
+import { buildImportReport, type ImportReport } from './report/import-report.js';
+import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
+import { writeEstablishmentPlans } from './report/establishment-plans.js';
+import {
+  appliedFiles,
+  createRun,
+  insertFile,
+  lastAppliedComplete,
+  setRunStatus,
+  updateFile,
+} from './run/import-run.repository.js';
+import { RejectSink } from './run/reject-sink.js';
+
+export interface DeliveryOptions {
+  readonly dryRun: boolean;
+  readonly source: string;
+  readonly actor?: string | null;
+  readonly onProgress?: Progress;
+}
+
+interface HashedFile {
+  readonly file: AafDeliveryFile;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+async function hashFile(file: AafDeliveryFile): Promise<HashedFile> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await file.open()) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { file, sha256: hash.digest('hex'), size };
+}
+
+/** Level of a delivery: from its archive name, else from the first record's attribute names. */
+async function sniffLevel(delivery: AafDelivery): Promise<Level> {
+  if (delivery.level) return delivery.level;
+  for (const file of delivery.files) {
+    const input = await file.open();
+    try {
+      for await (const item of readAafFile(input, { fileName: file.fileName.name })) {
+        if (item.type !== 'record' || item.record.op !== 'add') continue;
+        const { record } = normalizeRecord(
+          file.fileName.entity,
+          item.record.id,
+          item.record.attributes,
+        );
+        if (record && 'level' in record) return record.level;
+      }
+    } catch {
+      // an unreadable file is reported by the planning pass
+    } finally {
+      input.destroy();
+    }
+  }
+  return '2d';
+}
+
+/** Categories whose files were all read whole: only they can be found absent. */
+function coveredCategories(
+  outcomes: readonly (FileOutcome & { entity: string })[],
+): Set<PersonCategory> {
+  const out = new Set<PersonCategory>();
+  for (const o of outcomes) {
+    const category = CATEGORY_OF[o.entity as keyof typeof CATEGORY_OF];
+    if (category && outcomes.filter((x) => x.entity === o.entity).every((x) => x.ok))
+      out.add(category);
+  }
+  return out;
+}
+
+/**
+ * Imports one delivery: checks (duplicate, stale), plans every file per establishment, decides
+ * the safety holds, and — unless dry-run — applies the plan of the establishments not held in one
+ * transaction. Returns the report (also stored in `import_run.summary`).
+ */
+export async function ingestDelivery(
+  deps: IngestDeps,
+  delivery: AafDelivery,
+  options: DeliveryOptions,
+): Promise<ImportReport> {
+  const hashed = await Promise.all(delivery.files.map(hashFile));
+  const level = await sniffLevel(delivery);
+  const scope = delivery.scope ?? '-';
+  const contentHash = createHash('sha256')
+    .update(
+      hashed
+        .map((h) => h.sha256)
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex');
+  const importId = await createRun(deps.db, {
+    kind: delivery.kind,
+    scope,
+    level,
+    fileDate: delivery.date,
+    source: options.source,
+    deliveryName: delivery.name,
+    contentHash,
+    dryRun: options.dryRun,
+    options: { actor: options.actor ?? null },
+  });
+  const log = deps.log.child({ importId, delivery: delivery.name });
+  const applied = await appliedFiles(
+    deps.db,
+    hashed.map((h) => ({ sha256: h.sha256, date: h.file.fileName.date })),
+  );
+  const isApplied = (h: HashedFile) => applied.has(`${h.sha256} ${h.file.fileName.date}`);
+  const fileIds = new Map<AafDeliveryFile, number>();
+  for (const h of hashed) {
+    const duplicate = delivery.kind === 'delta' && isApplied(h);
+    const id = await insertFile(deps.db, importId, {
+      name: h.file.fileName,
+      sha256: h.sha256,
+      size: h.size,
+      status: duplicate ? 'duplicate' : 'pending',
+    });
+    fileIds.set(h.file, id);
+  }
+  const finish = async (status: 'duplicate' | 'refused', error: Record<string, unknown> | null) => {
+    await setRunStatus(deps.db, importId, status, { error, finished: true });
+    const report = await buildImportReport(deps.db, importId);
+    await setRunStatus(deps.db, importId, status, {
+      summary: report as unknown as Record<string, unknown>,
+    });
+    log.info({ status }, 'import not applied');
+    return report;
+  };
+  if (hashed.every(isApplied)) {
+    return finish('duplicate', {
+      code: 'DUPLICATE',
+      message: 'every file of this delivery was already applied',
+    });
+  }
+  const lastComplete = await lastAppliedComplete(deps.db, scope, level);
+  if (lastComplete && delivery.date < lastComplete) {
+    const err = (
+      delivery.kind === 'delta' ? IngestErrors.STALE_DELTA : IngestErrors.STALE_COMPLETE
+    )({
+      delivery: delivery.name,
+      date: delivery.date,
+      completeDate: lastComplete,
+    });
+    return finish('refused', { code: err.code, message: err.message });
+  }
+  try {
+    return await planAndApply(deps, delivery, options, {
+      importId,
+      level,
+      hashed,
+      isApplied,
+      fileIds,
+      log,
+    });
+  } catch (err) {
+    const error =
+      err instanceof Error
+        ? { code: (err as { code?: string }).code ?? 'FAILED', message: err.message }
+        : { code: 'FAILED', message: String(err) };
+    await deps.db
+      .deleteFrom('import_plan_item')
+      .where('import_id', '=', importId)
+      .execute()
+      .catch(() => {});
+    await setRunStatus(deps.db, importId, 'failed', { error, finished: true }).catch(() => {});
+    log.error({ err }, 'import failed: nothing of it was applied');
+    throw err;
+  }
+}
+
+async function planAndApply(
+  deps: IngestDeps,
+  delivery: AafDelivery,
+  options: DeliveryOptions,
+  run: {
+    importId: number;
+    level: Level;
+    hashed: readonly HashedFile[];
+    isApplied: (h: HashedFile) => boolean;
+    fileIds: ReadonlyMap<AafDeliveryFile, number>;
+    log: IngestDeps['log'];
+  },
+): Promise<ImportReport> {
+  const plans = await PlanSpool.create(run.importId);
+  try {
+    return await planAndApplyWith(deps, delivery, options, run, plans);
+  } finally {
+    await plans.dispose();
+  }
+}
+
+async function planAndApplyWith(
+  deps: IngestDeps,
+  delivery: AafDelivery,
+  options: DeliveryOptions,
+  run: Parameters<typeof planAndApply>[3],
+  plans: PlanSpool,
+): Promise<ImportReport> {
+  const { importId, log } = run;
+  const started = Date.now();
+  const structures = await StructureDirectory.load(deps.db);
+  const state: DeliveryState = {
+    deps,
+    importId,
+    kind: delivery.kind,
+    levelHint: delivery.level,
+    structures,
+    plans,
+    rejects: new RejectSink(deps.db, importId),
+    stats: new EstablishmentStats(),
+    seen: new Map(),
+    relativeUnits: new Map(),
+    seenReferences: new Set(),
+    referencedStructures: new Set(),
+  };
+  const outcomes: (FileOutcome & { entity: string })[] = [];
+  for (const h of run.hashed) {
+    if (delivery.kind === 'delta' && run.isApplied(h)) continue;
+    const outcome = await planFile(state, h.file, run.fileIds.get(h.file)!, options.onProgress);
+    outcomes.push({ ...outcome, entity: h.file.fileName.entity });
+  }
+  if (delivery.kind === 'complete') {
+    const etab = outcomes.filter((o) => o.entity === 'EtabEducNat');
+    const declared = [...state.seenReferences]
+      .filter((k) => k.startsWith('structure:'))
+      .map((k) => k.slice(10));
+    const coveredStructures = new Set(
+      etab.length > 0 && etab.every((o) => o.ok) ? declared : state.referencedStructures,
+    );
+    await planDepartures(state, {
+      structures: coveredStructures,
+      categories: coveredCategories(outcomes),
+    });
+  }
+  await plans.close();
+  await state.rejects.flush();
+  log.info({ items: plans.size, ms: Date.now() - started }, 'plan computed');
+  const active = await activeCounts(deps.db, state.stats.structures());
+  const held = decideHolds(state.stats, active, deps.settings);
+  await writeEstablishmentPlans(deps.db, importId, state, active, held, options.dryRun);
+  const size = deps.settings.batchSize;
+  const isHeld = (i: { unit: string | null }) => i.unit !== null && held.has(i.unit);
+  // Plans that outlive the import: the whole plan of a dry run, the held establishments'.
+  if (options.dryRun || held.size > 0) {
+    await persistPlanItems(
+      deps.db,
+      importId,
+      plans.batches(size, options.dryRun ? () => true : isHeld),
+    );
+  }
+  const failedFiles = outcomes.filter((o) => !o.ok).map((o) => ({ file: o.name, ...o.error }));
+  const fileError =
+    failedFiles.length > 0
+      ? {
+          code: 'FILES_FAILED',
+          message: `${failedFiles.length} file(s) could not be read`,
+          files: failedFiles,
+        }
+      : null;
+  if (options.dryRun) {
+    await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
+  } else {
+    await setRunStatus(deps.db, importId, 'applying');
+    const status =
+      held.size === 0
+        ? 'applied'
+        : state.stats.structures().every((s) => held.has(s))
+          ? 'held'
+          : 'partially_held';
+    // (a dry run never holds: its establishments say overThreshold instead)
+    await deps.db.transaction().execute(async (trx) => {
+      const outcome = await applyPlan(
+        trx,
+        deps,
+        importId,
+        structures,
+        plans.batches(size, (i) => !isHeld(i)),
+        options.actor ?? null,
+      );
+      log.info({ ...outcome, held: [...held], ms: Date.now() - started }, 'plan applied');
+      for (const o of outcomes) if (o.ok) await updateFile(trx, o.fileId, { status: 'applied' });
+      await trx
+        .updateTable('import_plan')
+        .set({ status: 'applied', decided_at: new Date() })
+        .where('import_id', '=', importId)
+        .where('status', '=', 'planned')
+        .execute();
+      await supersedeOlderHolds(trx, importId, delivery.kind);
+      await setRunStatus(trx, importId, status, { error: fileError, finished: true });
+    });
+  }
+  await recordDuplicateRelatives(deps.db, importId);
+  const report = await buildImportReport(deps.db, importId);
+  await setRunStatus(deps.db, importId, report.status, {
+    summary: report as unknown as Record<string, unknown>,
+  });
+  return report;
+}
+
+/**
+ * A newer complete supersedes plans still held from older imports (they can no longer apply);
+ * plan items of older imports that nobody can approve any more (dry runs, superseded) are dropped.
+ */
+async function supersedeOlderHolds(
+  trx: Parameters<typeof setRunStatus>[0],
+  importId: number,
+  kind: string,
+): Promise<void> {
+  if (kind === 'complete') {
+    await trx
+      .updateTable('import_plan')
+      .set({ status: 'superseded', decided_at: new Date() })
+      .where('import_id', '<', importId)
+      .where('status', '=', 'held')
+      .execute();
+  }
+  await sql`
+    delete from import_plan_item i where i.import_id < ${importId}
+      and not exists (select 1 from import_plan p where p.import_id = i.import_id
+                      and p.structure_jointure = i.structure_jointure and p.status = 'held')`.execute(
+    trx,
+  );
+}

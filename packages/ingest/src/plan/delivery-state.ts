@@ -1,0 +1,97 @@
+import type { AafEntity, AafKind, Level, PersonCategory, RawRecord, Reject } from '@aaf-sync/aaf';
+import type { IngestDeps } from '../deps.js';
+import type { RejectSink } from '../run/reject-sink.js';
+import { EstablishmentStats } from './establishment-stats.js';
+import type { PlanSpool } from './plan-spool.js';
+import type { StructureDirectory } from './structure-directory.js';
+
+export interface SeenPerson {
+  readonly category: PersonCategory;
+}
+
+/** What the planning of one delivery accumulates across its files. */
+export interface DeliveryState {
+  readonly deps: IngestDeps;
+  readonly importId: number;
+  readonly kind: AafKind;
+  readonly levelHint: Level | null;
+  readonly structures: StructureDirectory;
+  readonly plans: PlanSpool;
+  readonly rejects: RejectSink;
+  readonly stats: EstablishmentStats;
+  /** Persons present in the delivery (changed or not): departures are computed from it. */
+  readonly seen: Map<string, SeenPerson>;
+  /** Relative jointure → establishment of the first pupil naming it in this delivery. */
+  readonly relativeUnits: Map<string, string>;
+  /** Keys of structures, subjects and MEFs present in the delivery. */
+  readonly seenReferences: Set<string>;
+  /** Establishments named by the persons of the delivery (their units). */
+  readonly referencedStructures: Set<string>;
+}
+
+/** What one file adds; merged into the delivery state only when the file was read whole. */
+export interface FileScratch {
+  readonly fileId: number;
+  readonly fileName: string;
+  readonly entity: AafEntity;
+  readonly stats: EstablishmentStats;
+  readonly seen: Map<string, SeenPerson>;
+  readonly relativeUnits: Map<string, string>;
+  readonly seenReferences: Set<string>;
+  readonly referencedStructures: Set<string>;
+  /** Unknown attribute name → number of records carrying it. */
+  readonly unknownAttributes: Map<string, number>;
+  records: number;
+}
+
+export function newFileScratch(fileId: number, fileName: string, entity: AafEntity): FileScratch {
+  return {
+    fileId,
+    fileName,
+    entity,
+    stats: new EstablishmentStats(),
+    seen: new Map(),
+    relativeUnits: new Map(),
+    seenReferences: new Set(),
+    referencedStructures: new Set(),
+    unknownAttributes: new Map(),
+    records: 0,
+  };
+}
+
+export function mergeScratch(state: DeliveryState, file: FileScratch): void {
+  state.stats.merge(file.stats);
+  for (const [k, v] of file.seen) state.seen.set(k, v);
+  for (const [k, v] of file.relativeUnits)
+    if (!state.relativeUnits.has(k)) state.relativeUnits.set(k, v);
+  for (const k of file.seenReferences) state.seenReferences.add(k);
+  for (const k of file.referencedStructures) state.referencedStructures.add(k);
+}
+
+/** Records a reject of the current file, counted against its establishment when known. */
+export async function rejectIn(
+  state: DeliveryState,
+  file: FileScratch,
+  raw: Pick<RawRecord, 'id' | 'line'> & { xml?: string | null },
+  reject: Reject,
+  structure: string | null,
+): Promise<void> {
+  file.stats.add(structure, 'rejects');
+  await state.rejects.add({
+    fileId: file.fileId,
+    fileName: file.fileName,
+    line: raw.line,
+    entity: file.entity,
+    identifier: raw.id,
+    structure,
+    uai: state.structures.uai(structure),
+    reject,
+    raw: raw.xml ?? null,
+  });
+}
+
+export const CATEGORY_OF: Partial<Record<AafEntity, PersonCategory>> = {
+  Eleve: 'pupil',
+  PersRelEleve: 'relative',
+  PersEducNat: 'staff',
+};

@@ -1,0 +1,154 @@
+import { PassThrough, type Readable } from 'node:stream';
+import {
+  readAafFile,
+  unknownAttributes,
+  type AafDeliveryFile,
+  type RawRecord,
+  type ReadSummary,
+} from '@aaf-sync/aaf';
+import { isAppError } from '@aaf-sync/errors';
+import { updateFile } from '../run/import-run.repository.js';
+import {
+  CATEGORY_OF,
+  mergeScratch,
+  newFileScratch,
+  rejectIn,
+  type DeliveryState,
+  type FileScratch,
+} from './delivery-state.js';
+import { planPersonBatch } from './plan-persons.js';
+import { planReferenceBatch, type ReferenceEntity } from './plan-reference.js';
+
+const REFERENCE_OF: Record<string, ReferenceEntity> = {
+  EtabEducNat: 'structure',
+  MatiereEducNat: 'subject',
+  MefEducNat: 'mef',
+};
+
+export interface FileOutcome {
+  readonly fileId: number;
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: { code: string; message: string };
+}
+
+export type Progress = (bytes: number) => void;
+
+function counted(input: Readable, onBytes?: Progress): Readable {
+  if (!onBytes) return input;
+  const pass = new PassThrough();
+  pass.on('data', (chunk: Buffer) => onBytes(chunk.length));
+  input.on('error', (err) => pass.destroy(err));
+  return input.pipe(pass);
+}
+
+async function planBatch(
+  state: DeliveryState,
+  file: FileScratch,
+  batch: RawRecord[],
+): Promise<void> {
+  const reference = REFERENCE_OF[file.entity];
+  if (reference) await planReferenceBatch(state, file, reference, batch);
+  else if (CATEGORY_OF[file.entity]) await planPersonBatch(state, file, batch);
+}
+
+function countUnknown(file: FileScratch, record: RawRecord): void {
+  for (const name of unknownAttributes(file.entity, record.attributes)) {
+    file.unknownAttributes.set(name, (file.unknownAttributes.get(name) ?? 0) + 1);
+  }
+}
+
+/**
+ * Reads one file of a delivery and adds its records to the plan, batch by batch. A file that
+ * cannot be read whole (not XML, truncated, wrong root…) contributes nothing: its plan items and
+ * rejects are dropped and the file is marked failed with the reader's error.
+ */
+export async function planFile(
+  state: DeliveryState,
+  file: AafDeliveryFile,
+  fileId: number,
+  onBytes?: Progress,
+): Promise<FileOutcome> {
+  const scratch = newFileScratch(fileId, file.fileName.name, file.fileName.entity);
+  const input = counted(await file.open(), onBytes);
+  const reader = readAafFile(input, { fileName: file.fileName.name, entity: file.fileName.entity });
+  const size = state.deps.settings.batchSize;
+  let batch: RawRecord[] = [];
+  let summary: ReadSummary | undefined;
+  let failure: unknown;
+  // One batch is planned (database round trips) while the reader parses the next one.
+  let inflight: Promise<void> | undefined;
+  const launch = async (records: RawRecord[]) => {
+    if (inflight) await inflight;
+    const next = planBatch(state, scratch, records);
+    next.catch(() => {});
+    inflight = next;
+  };
+  for (;;) {
+    let step: IteratorResult<Awaited<ReturnType<typeof reader.next>>['value'], ReadSummary>;
+    try {
+      step = (await reader.next()) as typeof step;
+    } catch (err) {
+      failure = err;
+      break;
+    }
+    if (step.done) {
+      summary = step.value;
+      break;
+    }
+    const item = step.value;
+    if (typeof item !== 'object' || item === null || !('type' in item)) continue;
+    if (item.type === 'reject') {
+      await rejectIn(
+        state,
+        scratch,
+        { id: item.id ?? '', line: item.line, xml: item.raw },
+        item.reject,
+        null,
+      );
+      continue;
+    }
+    scratch.records++;
+    countUnknown(scratch, item.record);
+    batch.push(item.record);
+    if (batch.length >= size) {
+      await launch(batch);
+      batch = [];
+    }
+  }
+  if (inflight) await inflight;
+  if (failure !== undefined) {
+    input.destroy();
+    if (!isAppError(failure)) throw failure;
+    state.plans.dropFile(fileId);
+    await state.rejects.dropFile(fileId);
+    const error = { code: failure.code, message: failure.message };
+    await updateFile(state.deps.db, fileId, { status: 'failed', records: 0, rejects: 0, error });
+    state.deps.log.warn(
+      { file: file.fileName.name, code: failure.code },
+      'file cannot be read: nothing of it is applied',
+    );
+    return { fileId, name: file.fileName.name, ok: false, error };
+  }
+  if (batch.length > 0) await planBatch(state, scratch, batch);
+  mergeScratch(state, scratch);
+  await updateFile(state.deps.db, fileId, {
+    status: 'parsed',
+    records: scratch.records,
+    rejects: await fileRejects(state, fileId),
+    unknownAttributes: Object.fromEntries(scratch.unknownAttributes),
+    encoding: summary?.encoding ?? null,
+    formatVersion: summary?.formatVersion ?? null,
+  });
+  return { fileId, name: file.fileName.name, ok: true };
+}
+
+async function fileRejects(state: DeliveryState, fileId: number): Promise<number> {
+  await state.rejects.flush();
+  const row = await state.deps.db
+    .selectFrom('import_reject')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('file_id', '=', fileId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

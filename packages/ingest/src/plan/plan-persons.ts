@@ -1,0 +1,225 @@
+import { normalizeRecord, recordHash, type PersonRecord, type RawRecord } from '@aaf-sync/aaf';
+import { sql } from '@aaf-sync/db';
+import {
+  loadCurrentPersons,
+  loadPersonHeads,
+  type CurrentPerson,
+  type PersonHead,
+} from './current-state.js';
+import { CATEGORY_OF, rejectIn, type DeliveryState, type FileScratch } from './delivery-state.js';
+import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
+import { columnsOf, linksOf } from './person-state.js';
+import { rawRecordXml } from './raw-xml.js';
+
+interface Pending {
+  readonly raw: RawRecord;
+  readonly head: PersonHead | undefined;
+}
+
+/** Establishments of relatives that no pupil of this delivery names: from the directory. */
+async function relativeUnitsFromDirectory(
+  state: DeliveryState,
+  jointures: readonly string[],
+): Promise<Map<string, string>> {
+  if (jointures.length === 0) return new Map();
+  const { rows } = await sql<{ relative: string; structure: string }>`
+    select distinct on (rl.relative_jointure) rl.relative_jointure as relative, p.primary_structure as structure
+    from relative_link rl join person p on p.jointure = rl.pupil_jointure
+    where rl.relative_jointure = any(${[...jointures]}::text[]) and p.state = 'active'
+      and p.primary_structure is not null
+    order by rl.relative_jointure, p.jointure`.execute(state.deps.db);
+  return new Map(rows.map((r) => [r.relative, r.structure]));
+}
+
+function relativeUnit(
+  state: DeliveryState,
+  file: FileScratch,
+  jointure: string,
+): string | undefined {
+  return state.relativeUnits.get(jointure) ?? file.relativeUnits.get(jointure);
+}
+
+/** First pass over a batch: duplicates, category changes, deletes, unchanged records. */
+async function triage(
+  state: DeliveryState,
+  file: FileScratch,
+  records: readonly RawRecord[],
+  heads: Map<string, PersonHead>,
+): Promise<Pending[]> {
+  const category = CATEGORY_OF[file.entity]!;
+  const pending: Pending[] = [];
+  for (const raw of records) {
+    const head = heads.get(raw.id);
+    const reject = (
+      code: 'DUPLICATE_RECORD' | 'CATEGORY_CHANGE' | 'UNKNOWN_ENTITY',
+      message: string,
+    ) =>
+      rejectIn(
+        state,
+        file,
+        { ...raw, xml: rawRecordXml(raw) },
+        { code, message },
+        head?.primaryStructure ?? null,
+      );
+    if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
+      await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
+    } else if (head && head.category !== category) {
+      await reject(
+        'CATEGORY_CHANGE',
+        `${raw.id} is a ${head.category} in the directory, not a ${category}`,
+      );
+    } else if (raw.op !== 'add' && !head) {
+      await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
+    } else if (raw.op === 'delete' && head!.state === 'departed') {
+      file.seen.set(raw.id, { category });
+    } else if (
+      raw.op === 'add' &&
+      head?.state === 'active' &&
+      head.recordHash === recordHash(raw.attributes)
+    ) {
+      file.seen.set(raw.id, { category });
+      file.stats.add(head.primaryStructure, 'unchanged');
+      if (head.primaryStructure) file.referencedStructures.add(head.primaryStructure);
+    } else {
+      pending.push({ raw, head });
+    }
+  }
+  return pending;
+}
+
+async function planDelete(
+  state: DeliveryState,
+  file: FileScratch,
+  current: CurrentPerson,
+): Promise<void> {
+  const structures = [...current.links.structures.keys()];
+  file.seen.set(current.jointure, { category: current.category });
+  file.stats.add(current.primaryStructure, 'departed');
+  await state.plans.add({
+    entity: 'person',
+    action: 'depart',
+    key: current.jointure,
+    unit: current.primaryStructure,
+    baseVersion: current.version,
+    fileId: file.fileId,
+    payload: { personId: current.id, structures, reason: 'deleted' },
+  });
+}
+
+async function planChange(
+  state: DeliveryState,
+  file: FileScratch,
+  raw: RawRecord,
+  record: PersonRecord,
+  attributes: Readonly<Record<string, readonly string[]>>,
+  current: CurrentPerson | undefined,
+  unit: string | null,
+): Promise<void> {
+  const hash = recordHash(attributes);
+  if (unit) file.referencedStructures.add(unit);
+  const isRelative = record.category === 'relative';
+  const columns = isRelative
+    ? { ...columnsOf(record), primaryStructure: current?.columns.primaryStructure ?? unit }
+    : columnsOf(record);
+  const diff = diffPerson(
+    current ?? null,
+    { columns, links: linksOf(record) },
+    { keepStructures: isRelative },
+  );
+  const action = !current ? 'create' : current.state === 'departed' ? 'restore' : 'update';
+  file.seen.set(raw.id, { category: record.category });
+  if (action === 'update' && isEmptyDiff(diff)) file.stats.add(unit, 'unchanged');
+  else
+    file.stats.add(
+      unit,
+      action === 'create' ? 'created' : action === 'restore' ? 'restored' : 'updated',
+    );
+  const moves = membershipChanges(diff);
+  file.stats.add(unit, 'membershipsAdded', moves.added);
+  file.stats.add(unit, 'membershipsRemoved', moves.removed);
+  if (record.category === 'pupil' && record.primaryStructure) {
+    for (const r of record.relatives) {
+      if (!file.relativeUnits.has(r.jointure))
+        file.relativeUnits.set(r.jointure, record.primaryStructure);
+    }
+  }
+  await state.plans.add({
+    entity: 'person',
+    action,
+    key: raw.id,
+    unit,
+    baseVersion: current?.version ?? null,
+    fileId: file.fileId,
+    payload: { columns, attributes, hash, diff, personId: current?.id ?? null },
+  });
+}
+
+/**
+ * Plans a batch of person records (Eleve, PersRelEleve or PersEducNat): compares each with the
+ * directory and adds create / update / restore / depart items to the plan. Unchanged records cost
+ * one indexed lookup per batch and no write.
+ */
+export async function planPersonBatch(
+  state: DeliveryState,
+  file: FileScratch,
+  records: readonly RawRecord[],
+): Promise<void> {
+  const heads = await loadPersonHeads(
+    state.deps.db,
+    records.map((r) => r.id),
+  );
+  const pending = await triage(state, file, records, heads);
+  const current = await loadCurrentPersons(
+    state.deps.db,
+    pending.filter((p) => p.head).map((p) => p.raw.id),
+  );
+  const needUnits =
+    file.entity === 'PersRelEleve'
+      ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
+      : [];
+  const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
+  for (const { raw } of pending) {
+    const now = current.get(raw.id);
+    if (raw.op === 'delete') {
+      await planDelete(state, file, now!);
+      continue;
+    }
+    const attributes =
+      raw.op === 'modify' ? { ...now!.attributes, ...raw.attributes } : raw.attributes;
+    if (
+      raw.op === 'modify' &&
+      now!.state === 'active' &&
+      now!.recordHash === recordHash(attributes)
+    ) {
+      file.seen.set(raw.id, { category: now!.category });
+      file.stats.add(now!.primaryStructure, 'unchanged');
+      continue;
+    }
+    const { record, rejects } = normalizeRecord(file.entity, raw.id, attributes, {
+      levelHint: state.levelHint,
+    });
+    const person = record?.kind === 'person' ? record : null;
+    const unit =
+      file.entity === 'PersRelEleve'
+        ? (relativeUnit(state, file, raw.id) ??
+          directoryUnits.get(raw.id) ??
+          now?.primaryStructure ??
+          null)
+        : (person?.primaryStructure ?? now?.primaryStructure ?? null);
+    for (const reject of rejects)
+      await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, unit);
+    if (!person) continue;
+    if (person.category === 'relative' && !state.deps.settings.keepUnlinkedRelatives && !unit) {
+      const message = `relative ${raw.id} is linked to no pupil`;
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: rawRecordXml(raw) },
+        { code: 'UNLINKED_RELATIVE', message },
+        null,
+      );
+      continue;
+    }
+    await planChange(state, file, raw, person, attributes, now, unit);
+  }
+}

@@ -1,0 +1,158 @@
+import { normalizeRecord, recordHash, type RawRecord } from '@aaf-sync/aaf';
+import { sql } from '@aaf-sync/db';
+import { canonical } from './person-diff.js';
+import { rejectIn, type DeliveryState, type FileScratch } from './delivery-state.js';
+import type { ReferenceRecord } from './plan-item.js';
+import { rawRecordXml } from './raw-xml.js';
+
+export type ReferenceEntity = 'structure' | 'subject' | 'mef';
+
+const TABLES: Record<ReferenceEntity, { table: string; key: string }> = {
+  structure: { table: 'structure', key: 'jointure' },
+  subject: { table: 'subject', key: 'code' },
+  mef: { table: 'mef', key: 'code' },
+};
+
+/** The directory columns of a reference record (what its events and the report compare). */
+export function referenceColumns(record: ReferenceRecord): Record<string, unknown> {
+  switch (record.kind) {
+    case 'structure':
+      return {
+        uai: record.uai,
+        name: record.name,
+        type: record.type,
+        contract: record.contract,
+        academy: record.academy,
+        level: record.level,
+      };
+    case 'subject':
+      return { label: record.label };
+    case 'mef':
+      return { label: record.label, attachment: record.attachment, stat11: record.stat11 };
+  }
+}
+
+export function referenceKey(record: ReferenceRecord): string {
+  return record.kind === 'structure' ? record.jointure : record.code;
+}
+
+interface Existing {
+  readonly key: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly attributes: Record<string, string[]>;
+  readonly columns: Record<string, unknown>;
+}
+
+async function loadExisting(
+  state: DeliveryState,
+  entity: ReferenceEntity,
+  keys: readonly string[],
+): Promise<Map<string, Existing>> {
+  const { table, key } = TABLES[entity];
+  const rows = await sql<Record<string, unknown>>`
+    select * from ${sql.table(table)} where ${sql.ref(key)} = any(${[...keys]}::text[])`.execute(
+    state.deps.db,
+  );
+  const out = new Map<string, Existing>();
+  for (const r of rows.rows) {
+    const { [key]: k, version, record_hash, attributes, ...rest } = r;
+    out.set(String(k), {
+      key: String(k),
+      version: Number(version),
+      hash: String(record_hash),
+      attributes: attributes as Record<string, string[]>,
+      columns: rest,
+    });
+  }
+  return out;
+}
+
+function fieldDiff(before: Record<string, unknown> | null, after: Record<string, unknown>) {
+  const fields: Record<string, readonly [unknown, unknown]> = {};
+  for (const [name, value] of Object.entries(after)) {
+    const old = before?.[name] ?? null;
+    if (canonical(old) !== canonical(value ?? null)) fields[name] = [old, value ?? null];
+  }
+  return fields;
+}
+
+/** Plans a batch of EtabEducNat, MatiereEducNat or MefEducNat records. */
+export async function planReferenceBatch(
+  state: DeliveryState,
+  file: FileScratch,
+  entity: ReferenceEntity,
+  records: readonly RawRecord[],
+): Promise<void> {
+  const existing = await loadExisting(
+    state,
+    entity,
+    records.map((r) => r.id),
+  );
+  for (const raw of records) {
+    const xml = () => rawRecordXml(raw);
+    const own = entity === 'structure' ? raw.id : null;
+    if (
+      state.seenReferences.has(`${entity}:${raw.id}`) ||
+      file.seenReferences.has(`${entity}:${raw.id}`)
+    ) {
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: xml() },
+        { code: 'DUPLICATE_RECORD', message: `${raw.id} appears twice in the delivery` },
+        own,
+      );
+      continue;
+    }
+    const current = existing.get(raw.id);
+    if (raw.op === 'delete') {
+      const message = `${entity} ${raw.id}: deleteRequest ignored, ${entity}s are never deleted by an AAF import`;
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: xml() },
+        { code: 'UNSUPPORTED_OPERATION', message },
+        own,
+      );
+      continue;
+    }
+    if (raw.op === 'modify' && !current) {
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: xml() },
+        { code: 'UNKNOWN_ENTITY', message: `modifyRequest for unknown ${entity} ${raw.id}` },
+        own,
+      );
+      continue;
+    }
+    file.seenReferences.add(`${entity}:${raw.id}`);
+    const attributes =
+      raw.op === 'modify' ? { ...current!.attributes, ...raw.attributes } : raw.attributes;
+    const hash = recordHash(attributes);
+    const { record, rejects } = normalizeRecord(file.entity, raw.id, attributes, {
+      levelHint: state.levelHint,
+    });
+    for (const reject of rejects) await rejectIn(state, file, { ...raw, xml: xml() }, reject, own);
+    if (!record || record.kind === 'person') continue;
+    if (record.kind === 'structure') {
+      state.structures.set({ jointure: record.jointure, uai: record.uai, name: record.name });
+    }
+    if (current && current.hash === hash) {
+      file.stats.add(own, 'unchanged');
+      continue;
+    }
+    const fields = fieldDiff(current?.columns ?? null, referenceColumns(record));
+    file.stats.add(own, current ? 'updated' : 'created');
+    await state.plans.add({
+      entity,
+      action: current ? 'update' : 'create',
+      key: referenceKey(record),
+      unit: own,
+      baseVersion: current?.version ?? null,
+      fileId: file.fileId,
+      payload: { record, attributes, hash, fields },
+    });
+  }
+}

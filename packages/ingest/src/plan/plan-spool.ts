@@ -1,0 +1,81 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import type { PlanItem } from './plan-item.js';
+
+/**
+ * The plan of an import, item by item, spooled to a temporary NDJSON file: writing and reading it
+ * back costs a fraction of a database round trip, and memory stays flat whatever the delivery.
+ * Items that must outlive the process (held establishments, dry runs) are copied to
+ * `import_plan_item` once the plan is complete.
+ */
+export class PlanSpool {
+  #out: WriteStream;
+  #count = 0;
+  readonly #droppedFiles = new Set<number>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly path: string,
+  ) {
+    this.#out = createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  }
+
+  static async create(importId: number): Promise<PlanSpool> {
+    const dir = await mkdtemp(join(tmpdir(), `aaf-sync-plan-${importId}-`));
+    return new PlanSpool(dir, join(dir, 'plan.ndjson'));
+  }
+
+  get size(): number {
+    return this.#count;
+  }
+
+  async add(item: PlanItem): Promise<void> {
+    this.#count++;
+    if (!this.#out.write(`${JSON.stringify(item)}\n`)) await once(this.#out, 'drain');
+  }
+
+  /** Forgets every item of a file that turned out unreadable. */
+  dropFile(fileId: number): void {
+    this.#droppedFiles.add(fileId);
+  }
+
+  /** Ends writing; call once the plan is complete, before reading. */
+  async close(): Promise<void> {
+    this.#out.end();
+    await once(this.#out, 'finish');
+  }
+
+  /** Reads the items back in order, `batchSize` at a time, keeping those `keep` accepts. */
+  async *batches(
+    batchSize: number,
+    keep: (item: PlanItem) => boolean = () => true,
+  ): AsyncGenerator<PlanItem[]> {
+    const lines = createInterface({
+      input: createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+      crlfDelay: Infinity,
+    });
+    let batch: PlanItem[] = [];
+    for await (const line of lines) {
+      if (line.length === 0) continue;
+      const item = JSON.parse(line) as PlanItem;
+      if (item.fileId !== null && this.#droppedFiles.has(item.fileId)) continue;
+      if (!keep(item)) continue;
+      batch.push(item);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** Removes the temporary file. */
+  async dispose(): Promise<void> {
+    this.#out.destroy();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

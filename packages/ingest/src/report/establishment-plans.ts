@@ -1,0 +1,33 @@
+import type { Executor } from '@aaf-sync/db';
+import type { DeliveryState } from '../plan/delivery-state.js';
+
+/** One `import_plan` row per establishment touched: its counts and its hold decision. */
+export async function writeEstablishmentPlans(
+  db: Executor,
+  importId: number,
+  state: DeliveryState,
+  active: ReadonlyMap<string, number>,
+  held: ReadonlySet<string>,
+  dryRun: boolean,
+): Promise<void> {
+  const rows = state.stats.structures().map((structure) => ({
+    import_id: importId,
+    structure_jointure: structure,
+    uai: state.structures.uai(structure),
+    status: dryRun
+      ? ('dry_run' as const)
+      : held.has(structure)
+        ? ('held' as const)
+        : ('planned' as const),
+    over_threshold: held.has(structure),
+    counts: JSON.stringify(state.stats.get(structure)),
+    active_before: active.get(structure) ?? 0,
+    departures: state.stats.departures(structure),
+  }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('import_plan')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
+}

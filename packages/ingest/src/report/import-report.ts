@@ -1,0 +1,215 @@
+import { sql, type Database, type ImportStatus, type Kysely } from '@aaf-sync/db';
+import { zeroCounts, type Counts } from '../plan/establishment-stats.js';
+
+export interface FileReport {
+  readonly name: string;
+  readonly entity: string;
+  readonly kind: string;
+  readonly date: string;
+  readonly chunk: number;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly status: string;
+  readonly records: number;
+  readonly rejects: number;
+  readonly unknownAttributes: Record<string, number>;
+  readonly encoding: string | null;
+  readonly formatVersion: string | null;
+  readonly error: Record<string, unknown> | null;
+}
+
+export interface EstablishmentReport extends Counts {
+  readonly uai: string | null;
+  readonly structure: string;
+  readonly name: string | null;
+  /** planned, applied, held, approved, discarded, dry_run, superseded. */
+  readonly status: string;
+  readonly activeBefore: number;
+  readonly departures: number;
+  /** departures / activeBefore, 0..1. */
+  readonly departureRatio: number;
+  /** Over the hold threshold: held (or, in a dry run, would be held). */
+  readonly overThreshold: boolean;
+  /** Teachers' links to classes or groups that have no pupil (never a reason to create them). */
+  readonly staleTeachingLinks: number;
+  /**
+   * Pairs of likely-duplicate relatives (same names and same phone, mail or address under
+   * different jointures) after the import; listed by GET /v1/establishments/{uai}/reports/….
+   */
+  readonly duplicateRelatives: number;
+}
+
+export interface RejectReport {
+  readonly code: string;
+  readonly file: string;
+  readonly line: number | null;
+  readonly entity: string | null;
+  readonly identifier: string | null;
+  readonly uai: string | null;
+  readonly attribute: string | null;
+  readonly message: string;
+}
+
+/** The import report (CLI `--json`, API, `import_run.summary`); documented in the README. */
+export interface ImportReport {
+  readonly importId: number;
+  readonly delivery: string;
+  readonly kind: 'complete' | 'delta';
+  readonly date: string;
+  readonly scope: string;
+  readonly level: '1d' | '2d';
+  readonly source: string;
+  readonly dryRun: boolean;
+  readonly status: ImportStatus;
+  readonly error: Record<string, unknown> | null;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly files: readonly FileReport[];
+  readonly establishments: readonly EstablishmentReport[];
+  readonly totals: Counts & { readonly records: number; readonly held: number };
+  readonly rejectsByCode: Readonly<Record<string, number>>;
+  readonly rejects: readonly RejectReport[];
+  readonly rejectsTruncated: boolean;
+}
+
+async function staleLinks(
+  db: Kysely<Database>,
+  structures: string[],
+): Promise<Map<string, number>> {
+  if (structures.length === 0) return new Map();
+  const { rows } = await sql<{ structure_jointure: string; n: number }>`
+    select t.structure_jointure, count(*)::int as n from teaching_link t
+    where t.structure_jointure = any(${structures}::text[])
+      and not exists (select 1 from class_group c where c.structure_jointure = t.structure_jointure
+                      and c.kind = t.kind and c.code = t.code and c.state = 'active')
+    group by t.structure_jointure`.execute(db);
+  return new Map(rows.map((r) => [r.structure_jointure, r.n]));
+}
+
+async function establishments(
+  db: Kysely<Database>,
+  importId: number,
+): Promise<EstablishmentReport[]> {
+  const plans = await db
+    .selectFrom('import_plan as p')
+    .leftJoin('structure as s', 's.jointure', 'p.structure_jointure')
+    .select([
+      'p.structure_jointure',
+      'p.uai',
+      'p.status',
+      'p.counts',
+      'p.active_before',
+      'p.departures',
+      'p.over_threshold',
+      's.name',
+      's.uai as current_uai',
+    ])
+    .where('p.import_id', '=', importId)
+    .orderBy('p.uai')
+    .orderBy('p.structure_jointure')
+    .execute();
+  const stale = await staleLinks(
+    db,
+    plans.map((p) => p.structure_jointure),
+  );
+  return plans.map((p) => ({
+    uai: p.uai ?? p.current_uai ?? null,
+    structure: p.structure_jointure,
+    name: p.name ?? null,
+    status: p.status,
+    ...zeroCounts(),
+    ...(p.counts as Counts),
+    activeBefore: p.active_before,
+    departures: p.departures,
+    departureRatio:
+      p.active_before > 0 ? Math.round((p.departures / p.active_before) * 10000) / 10000 : 0,
+    overThreshold: p.over_threshold,
+    staleTeachingLinks: stale.get(p.structure_jointure) ?? 0,
+    duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
+  }));
+}
+
+/** Reads everything about one import back from the database into its report. */
+export async function buildImportReport(
+  db: Kysely<Database>,
+  importId: number,
+  options: { rejectLimit?: number } = {},
+): Promise<ImportReport> {
+  const limit = options.rejectLimit ?? 1000;
+  const run = await db
+    .selectFrom('import_run')
+    .selectAll()
+    .where('id', '=', importId)
+    .executeTakeFirstOrThrow();
+  const files = await db
+    .selectFrom('import_file')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .orderBy('id')
+    .execute();
+  const rejects = await db
+    .selectFrom('import_reject')
+    .select(['code', 'file_name', 'line', 'entity', 'identifier', 'uai', 'attribute', 'message'])
+    .where('import_id', '=', importId)
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const byCode = await db
+    .selectFrom('import_reject')
+    .select(['code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('import_id', '=', importId)
+    .groupBy('code')
+    .orderBy('code')
+    .execute();
+  const ests = await establishments(db, importId);
+  const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
+  for (const e of ests) {
+    for (const k of Object.keys(zeroCounts()) as (keyof Counts)[]) totals[k] += e[k];
+    if (e.status === 'held') totals.held += 1;
+  }
+  totals.rejects = byCode.reduce((n, r) => n + Number(r.n), 0);
+  return {
+    importId,
+    delivery: run.delivery_name,
+    kind: run.kind,
+    date: run.file_date,
+    scope: run.scope,
+    level: run.level,
+    source: run.source,
+    dryRun: run.dry_run,
+    status: run.status,
+    error: run.error,
+    createdAt: run.created_at.toISOString(),
+    finishedAt: run.finished_at ? new Date(run.finished_at).toISOString() : null,
+    files: files.map((f) => ({
+      name: f.name,
+      entity: f.entity,
+      kind: f.kind,
+      date: f.file_date,
+      chunk: f.chunk,
+      sizeBytes: f.size_bytes,
+      sha256: f.sha256,
+      status: f.status,
+      records: f.records,
+      rejects: f.rejects,
+      unknownAttributes: f.unknown_attributes,
+      encoding: f.encoding,
+      formatVersion: f.format_version,
+      error: f.error,
+    })),
+    establishments: ests,
+    totals,
+    rejectsByCode: Object.fromEntries(byCode.map((r) => [r.code, Number(r.n)])),
+    rejects: rejects.slice(0, limit).map((r) => ({
+      code: r.code,
+      file: r.file_name,
+      line: r.line,
+      entity: r.entity,
+      identifier: r.identifier,
+      uai: r.uai,
+      attribute: r.attribute,
+      message: r.message,
+    })),
+    rejectsTruncated: rejects.length > limit,
+  };
+}

@@ -1,0 +1,169 @@
+import type { AafFileName, AafKind, Level } from '@aaf-sync/aaf';
+import { sql, type Executor, type ImportFileStatus, type ImportStatus } from '@aaf-sync/db';
+
+export interface NewRun {
+  readonly kind: AafKind;
+  readonly scope: string;
+  readonly level: Level;
+  readonly fileDate: string;
+  readonly source: string;
+  readonly deliveryName: string;
+  readonly contentHash: string;
+  readonly dryRun: boolean;
+  readonly options: Record<string, unknown>;
+}
+
+export async function createRun(db: Executor, run: NewRun): Promise<number> {
+  const row = await db
+    .insertInto('import_run')
+    .values({
+      kind: run.kind,
+      scope: run.scope,
+      level: run.level,
+      file_date: run.fileDate,
+      source: run.source,
+      delivery_name: run.deliveryName,
+      content_hash: run.contentHash,
+      status: 'planning',
+      dry_run: run.dryRun,
+      options: JSON.stringify(run.options),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function setRunStatus(
+  db: Executor,
+  id: number,
+  status: ImportStatus,
+  extra: {
+    error?: Record<string, unknown> | null;
+    summary?: Record<string, unknown>;
+    finished?: boolean;
+  } = {},
+): Promise<void> {
+  await db
+    .updateTable('import_run')
+    .set({
+      status,
+      ...(extra.error !== undefined
+        ? { error: extra.error === null ? null : JSON.stringify(extra.error) }
+        : {}),
+      ...(extra.summary !== undefined ? { summary: JSON.stringify(extra.summary) } : {}),
+      ...(extra.finished ? { finished_at: new Date() } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertFile(
+  db: Executor,
+  importId: number,
+  file: { name: AafFileName; sha256: string; size: number; status: ImportFileStatus },
+): Promise<number> {
+  const row = await db
+    .insertInto('import_file')
+    .values({
+      import_id: importId,
+      name: file.name.name,
+      entity: file.name.entity,
+      kind: file.name.kind,
+      file_date: file.name.date,
+      chunk: file.name.chunk,
+      sha256: file.sha256,
+      size_bytes: file.size,
+      status: file.status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface FileUpdate {
+  readonly status: ImportFileStatus;
+  readonly records?: number;
+  readonly rejects?: number;
+  readonly unknownAttributes?: Record<string, number>;
+  readonly encoding?: string | null;
+  readonly formatVersion?: string | null;
+  readonly error?: Record<string, unknown> | null;
+}
+
+export async function updateFile(db: Executor, fileId: number, u: FileUpdate): Promise<void> {
+  await db
+    .updateTable('import_file')
+    .set({
+      status: u.status,
+      ...(u.records !== undefined ? { records: u.records } : {}),
+      ...(u.rejects !== undefined ? { rejects: u.rejects } : {}),
+      ...(u.unknownAttributes ? { unknown_attributes: JSON.stringify(u.unknownAttributes) } : {}),
+      ...(u.encoding !== undefined ? { encoding: u.encoding } : {}),
+      ...(u.formatVersion !== undefined ? { format_version: u.formatVersion } : {}),
+      ...(u.error !== undefined
+        ? { error: u.error === null ? null : JSON.stringify(u.error) }
+        : {}),
+    })
+    .where('id', '=', fileId)
+    .execute();
+}
+
+/** Date of the last complete applied (fully or partly) for this scope and level. */
+export async function lastAppliedComplete(
+  db: Executor,
+  scope: string,
+  level: Level,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('import_run')
+    .select((eb) => eb.fn.max('file_date').as('date'))
+    .where('kind', '=', 'complete')
+    .where('scope', '=', scope)
+    .where('level', '=', level)
+    .where('status', 'in', ['applied', 'partially_held'])
+    .executeTakeFirst();
+  return (row?.date as string | null | undefined) ?? null;
+}
+
+/**
+ * Which of these files were already applied by an earlier import: same content (sha256) and same
+ * file date. (A newer complete with the same content as an older one is not a duplicate: what it
+ * leaves out departs.) Returns `<sha256> <date>` keys.
+ */
+export async function appliedFiles(
+  db: Executor,
+  files: readonly { sha256: string; date: string }[],
+): Promise<Set<string>> {
+  if (files.length === 0) return new Set();
+  const { rows } = await sql<{ key: string }>`
+    select distinct f.sha256 || ' ' || f.file_date as key from import_file f
+    where f.sha256 = any(${files.map((f) => f.sha256)}::text[]) and f.status = 'applied'`.execute(
+    db,
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
+ * Runs left in 'planning' or 'applying' by a process that died (the import lock is held by the
+ * caller, so no live import owns them): marked failed, their plan dropped. Nothing of them was
+ * applied — the apply transaction rolled back with the process.
+ */
+export async function recoverInterruptedRuns(db: Executor): Promise<number[]> {
+  const rows = await db
+    .updateTable('import_run')
+    .set({
+      status: 'failed',
+      finished_at: new Date(),
+      error: JSON.stringify({
+        code: 'INTERRUPTED',
+        message: 'the import process stopped before the end; nothing of it was applied',
+      }),
+    })
+    .where('status', 'in', ['planning', 'applying'])
+    .returning('id')
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (ids.length > 0)
+    await db.deleteFrom('import_plan_item').where('import_id', 'in', ids).execute();
+  return ids;
+}

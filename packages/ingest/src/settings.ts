@@ -1,0 +1,18 @@
+/** The settings of the import engine (a slice of the service configuration). */
+export interface IngestSettings {
+  /** Hold an establishment whose plan departs more than this share of its active persons. */
+  readonly holdThresholdPercent: number;
+  /** …but only when at least this many persons depart. */
+  readonly holdMinDepartures: number;
+  /** Keep relatives no pupil links to (reported), or reject them (UNLINKED_RELATIVE). */
+  readonly keepUnlinkedRelatives: boolean;
+  /** Records per database batch. */
+  readonly batchSize: number;
+}
+
+export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({
+  holdThresholdPercent: 10,
+  holdMinDepartures: 5,
+  keepUnlinkedRelatives: true,
+  batchSize: 1000,
+});

@@ -1,0 +1,14 @@
+export { testDb, type TestDatabase } from './test-db.js';
+export { testRedis, type TestRedis } from './test-redis.js';
+export { testLdap, type TestLdap } from './test-ldap.js';
+export { randomSuffix, type TeardownHost } from './teardown.js';
+export {
+  seedClassGroup,
+  seedIdentifier,
+  seedMembership,
+  seedPerson,
+  seedRelativeLink,
+  seedStructure,
+  seedTeachingLink,
+  type SeedPerson,
+} from './directory-seed.js';

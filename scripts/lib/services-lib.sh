@@ -1,0 +1,316 @@
+# shellcheck shell=bash
+# Functions behind scripts/services. Settings come from the environment with local defaults;
+# the same variables are read by packages/config, docker/compose.yaml and the tests.
+: "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/aaf_sync}"
+: "${REDIS_URL:=redis://127.0.0.1:6379}"
+: "${LDAP_URL:=ldap://127.0.0.1:3389}"
+: "${LDAP_BASE_DN:=o=gouv,c=fr}"
+: "${LDAP_BIND_DN:=cn=admin,o=gouv,c=fr}"
+: "${LDAP_BIND_PASSWORD:=aaf-sync-dev-only}"
+export DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD
+
+SERVICES_DIR="$AAF_ROOT/.cache/services"
+STATE_DIR="$SERVICES_DIR/state"
+mkdir -p "$STATE_DIR"
+
+# --- URL parsing -------------------------------------------------------------------------------
+url_host() { local u="${1#*://}"; u="${u#*@}"; u="${u%%/*}"; u="${u%%\?*}"; echo "${u%:*}"; }
+url_port() {
+  local u="${1#*://}" def="$2"; u="${u#*@}"; u="${u%%/*}"; u="${u%%\?*}"
+  if [[ "$u" == *:* ]]; then echo "${u##*:}"; else echo "$def"; fi
+}
+url_user() {
+  local u="${1#*://}"
+  if [[ "$u" == *@* ]]; then u="${u%%@*}"; echo "${u%%:*}"; else echo postgres; fi
+}
+url_db() { local u="${1#*://}"; u="${u#*/}"; echo "${u%%\?*}"; }
+
+is_local_host() { case "$1" in 127.* | localhost | ::1 | '[::1]') return 0 ;; *) return 1 ;; esac; }
+
+started_by_us() { [ -f "$STATE_DIR/$1.started" ]; }
+mark_started() { echo "$2" > "$STATE_DIR/$1.started"; }
+unmark_started() { rm -f "$STATE_DIR/$1.started"; }
+
+# --- Debian packages ---------------------------------------------------------------------------
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "need root (or sudo) to install: $*" >&2; return 1; }
+    sudo="sudo"
+  fi
+  aaf_log "installing Debian packages: $*"
+  # Keep postinst scripts from starting the system daemons: we start our own instances.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy"
+    own_policy=1
+  fi
+  local rc=0
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get)
+  [ -n "$sudo" ] && apt=(sudo -E apt-get)
+  "${apt[@]}" install -y -q --no-install-recommends "$@" >&2 ||
+    { "${apt[@]}" update -q >&2 && "${apt[@]}" install -y -q --no-install-recommends "$@" >&2; } ||
+    rc=$?
+  [ "$own_policy" -eq 1 ] && $sudo rm -f "$policy"
+  return "$rc"
+}
+
+wait_for() { # wait_for <seconds> <command...>
+  local n=$(($1 * 10)); shift
+  while ! "$@" >/dev/null 2>&1; do
+    n=$((n - 1)); [ "$n" -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+pg_bin() {
+  local d
+  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$d" ] && echo "$d"
+}
+pg_admin_url() { # the server URL with the maintenance database
+  local u="${DATABASE_URL%%\?*}"; echo "${u%/*}/postgres"
+}
+pg_reachable() { psql "$(pg_admin_url)" -tAqc 'select 1' >/dev/null 2>&1; }
+pg_run_as() { # initdb/pg_ctl refuse to run as root
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_up() {
+  command -v psql >/dev/null 2>&1 || apt_install postgresql-client
+  if pg_reachable; then
+    started_by_us postgres || aaf_log "PostgreSQL answers at $(pg_admin_url): using it"
+  else
+    local host port user bin data
+    host="$(url_host "$DATABASE_URL")"; port="$(url_port "$DATABASE_URL" 5432)"
+    user="$(url_user "$DATABASE_URL")"
+    is_local_host "$host" || { echo "PostgreSQL at $DATABASE_URL does not answer" >&2; return 1; }
+    bin="$(pg_bin)" || true
+    [ -n "$bin" ] || { apt_install postgresql; bin="$(pg_bin)"; }
+    data="$SERVICES_DIR/postgres"
+    if [ ! -f "$data/PG_VERSION" ]; then
+      aaf_log "initialising a project-owned PostgreSQL cluster in $data"
+      mkdir -p "$data"
+      [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
+      chmod 700 "$data"
+      pg_run_as "$bin/initdb" -D "$data" -U "$user" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    aaf_log "starting PostgreSQL on $host:$port"
+    pg_run_as "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null
+    mark_started postgres "$data"
+    wait_for 20 pg_reachable || { echo "PostgreSQL did not start; see $data/server.log" >&2; return 1; }
+  fi
+  local db; db="$(url_db "$DATABASE_URL")"
+  if [ "$(psql "$(pg_admin_url)" -tAqc "select 1 from pg_database where datname = '$db'")" != 1 ]; then
+    psql "$(pg_admin_url)" -qc "create database \"$db\"" >/dev/null
+    aaf_log "created database $db"
+  fi
+}
+
+pg_down() {
+  if started_by_us postgres; then
+    local data bin; data="$(cat "$STATE_DIR/postgres.started")"; bin="$(pg_bin)"
+    aaf_log "stopping the project-owned PostgreSQL"
+    pg_run_as "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+    unmark_started postgres
+  else
+    aaf_log "PostgreSQL was not started by us: left alone"
+  fi
+}
+
+pg_clean_test_databases() {
+  local db n=0
+  for db in $(psql "$(pg_admin_url)" -tAqc "select datname from pg_database where datname like 'aaf\_t\_%' or datname like 'aaf\_tpl\_%'"); do
+    psql "$(pg_admin_url)" -qc "drop database if exists \"$db\" with (force)" >/dev/null && n=$((n + 1))
+  done
+  aaf_log "dropped $n test database(s) and template(s)"
+}
+
+pg_status() {
+  local who="machine"; started_by_us postgres && who="project"
+  if pg_reachable; then echo "postgres  up    $DATABASE_URL ($who)"; else echo "postgres  down  $DATABASE_URL"; fi
+}
+
+# --- Redis --------------------------------------------------------------------------------------
+redis_cli() {
+  redis-cli -h "$(url_host "$REDIS_URL")" -p "$(url_port "$REDIS_URL" 6379)" "$@"
+}
+redis_reachable() { [ "$(redis_cli ping 2>/dev/null)" = PONG ]; }
+
+redis_up() {
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  if redis_reachable; then
+    started_by_us redis || aaf_log "Redis answers at $REDIS_URL: using it"
+    return 0
+  fi
+  local host port dir
+  host="$(url_host "$REDIS_URL")"; port="$(url_port "$REDIS_URL" 6379)"
+  is_local_host "$host" || { echo "Redis at $REDIS_URL does not answer" >&2; return 1; }
+  dir="$SERVICES_DIR/redis"; mkdir -p "$dir"
+  aaf_log "starting Redis on $host:$port"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --dir "$dir" \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+  mark_started redis "$dir"
+  wait_for 10 redis_reachable || { echo "Redis did not start; see $dir/redis.log" >&2; return 1; }
+}
+
+redis_down() {
+  if started_by_us redis; then
+    local dir pid; dir="$(cat "$STATE_DIR/redis.started")"
+    aaf_log "stopping the project-owned Redis"
+    pid="$(cat "$dir/redis.pid" 2>/dev/null || true)"
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    fi
+    unmark_started redis
+  else
+    aaf_log "Redis was not started by us: left alone"
+  fi
+}
+
+redis_status() {
+  local who="machine"; started_by_us redis && who="project"
+  if redis_reachable; then echo "redis     up    $REDIS_URL ($who)"; else echo "redis     down  $REDIS_URL"; fi
+}
+
+# --- OpenLDAP slapd -----------------------------------------------------------------------------
+ldap_reachable() {
+  ldapsearch -x -LLL -o nettimeout=2 -H "$LDAP_URL" -D "$LDAP_BIND_DN" -w "$LDAP_BIND_PASSWORD" \
+    -b "$LDAP_BASE_DN" -s base dn >/dev/null 2>&1
+}
+
+ldap_write_config() { # ldap_write_config <dir>: cn=config LDIF for slapadd -n0
+  local dir="$1" hash
+  hash="$(slappasswd -s "$LDAP_BIND_PASSWORD")"
+  cat > "$dir/config.ldif" <<LDIF
+dn: cn=config
+objectClass: olcGlobal
+cn: config
+olcPidFile: $dir/slapd.pid
+olcArgsFile: $dir/slapd.args
+olcLogLevel: none
+
+dn: cn=module{0},cn=config
+objectClass: olcModuleList
+cn: module{0}
+olcModulePath: /usr/lib/ldap
+olcModuleLoad: back_mdb
+
+dn: cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: schema
+
+include: file:///etc/ldap/schema/core.ldif
+include: file:///etc/ldap/schema/cosine.ldif
+include: file:///etc/ldap/schema/nis.ldif
+include: file:///etc/ldap/schema/inetorgperson.ldif
+
+dn: olcDatabase={-1}frontend,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcFrontendConfig
+olcDatabase: {-1}frontend
+olcSizeLimit: unlimited
+
+dn: olcDatabase={0}config,cn=config
+objectClass: olcDatabaseConfig
+olcDatabase: {0}config
+
+dn: olcDatabase={1}mdb,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcMdbConfig
+olcDatabase: {1}mdb
+olcSuffix: $LDAP_BASE_DN
+olcRootDN: $LDAP_BIND_DN
+olcRootPW: $hash
+olcDbDirectory: $dir/data
+olcDbMaxSize: 1073741824
+olcDbIndex: objectClass eq
+olcDbIndex: uid eq
+olcDbIndex: cn eq
+olcAccess: to * by * read
+LDIF
+  # The suffix entry itself, loaded offline.
+  local rdn="${LDAP_BASE_DN%%,*}" attr val
+  attr="${rdn%%=*}"; val="${rdn#*=}"
+  local oc=organization
+  case "$attr" in dc) oc="dcObject
+objectClass: organization
+o: $val" ;; ou) oc=organizationalUnit ;; esac
+  printf 'dn: %s\nobjectClass: %s\n%s: %s\n' "$LDAP_BASE_DN" "$oc" "$attr" "$val" > "$dir/base.ldif"
+}
+
+ldap_up() {
+  PATH="$PATH:/usr/sbin"
+  if ! command -v slapd >/dev/null 2>&1 || ! command -v ldapsearch >/dev/null 2>&1; then
+    apt_install slapd ldap-utils
+  fi
+  if ldap_reachable; then
+    started_by_us slapd || aaf_log "LDAP answers at $LDAP_URL: using it"
+    return 0
+  fi
+  local host port dir
+  host="$(url_host "$LDAP_URL")"; port="$(url_port "$LDAP_URL" 389)"
+  is_local_host "$host" || { echo "LDAP at $LDAP_URL does not answer" >&2; return 1; }
+  dir="$SERVICES_DIR/slapd"
+  if [ ! -d "$dir/slapd.d" ]; then
+    aaf_log "building a project-owned slapd configuration in $dir"
+    rm -rf "$dir"; mkdir -p "$dir/slapd.d" "$dir/data"
+    ldap_write_config "$dir"
+    slapadd -n0 -F "$dir/slapd.d" -l "$dir/config.ldif" >/dev/null
+    slapadd -n1 -F "$dir/slapd.d" -l "$dir/base.ldif" >/dev/null
+  fi
+  aaf_log "starting slapd on $host:$port"
+  slapd -F "$dir/slapd.d" -h "ldap://$host:$port/"
+  mark_started slapd "$dir"
+  wait_for 10 ldap_reachable || { echo "slapd did not start (config in $dir)" >&2; return 1; }
+}
+
+ldap_down() {
+  if started_by_us slapd; then
+    local dir pid; dir="$(cat "$STATE_DIR/slapd.started")"
+    aaf_log "stopping the project-owned slapd"
+    pid="$(cat "$dir/slapd.pid" 2>/dev/null || true)"
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    fi
+    unmark_started slapd
+  else
+    aaf_log "slapd was not started by us: left alone"
+  fi
+}
+
+ldap_status() {
+  PATH="$PATH:/usr/sbin"
+  local who="machine"; started_by_us slapd && who="project"
+  if command -v ldapsearch >/dev/null 2>&1 && ldap_reachable; then
+    echo "slapd     up    $LDAP_URL base=$LDAP_BASE_DN ($who)"
+  else
+    echo "slapd     down  $LDAP_URL"
+  fi
+}
+
+# --- settings -----------------------------------------------------------------------------------
+print_exports() {
+  local v
+  for v in DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD; do
+    printf 'export %s=%q\n' "$v" "${!v}"
+  done
+}
+
+write_env_file() { print_exports > "$SERVICES_DIR/env"; }
+
+print_settings() {
+  echo "Local services are up. Settings (also in .cache/services/env):"
+  echo "  DATABASE_URL=$DATABASE_URL"
+  echo "  REDIS_URL=$REDIS_URL"
+  echo "  LDAP_URL=$LDAP_URL"
+  echo "  LDAP_BASE_DN=$LDAP_BASE_DN"
+  echo "  LDAP_BIND_DN=$LDAP_BIND_DN"
+  echo "  LDAP_BIND_PASSWORD=(dev default; set LDAP_BIND_PASSWORD to change)"
+}

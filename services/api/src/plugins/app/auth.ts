@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { touchApiKey } from '@aaf-sync/db';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { authenticate } from '../../auth/api-key-admin.js';
+import { hasAnyScope, type Principal } from '../../auth/principal.js';
+import { ApiErrors } from '../../errors.js';
+import { problemResponses } from '../../schemas/problem.js';
+import type { RouteAuth } from '../../types.js';
+
+/** `last_used_at` is written at most this often per key and process (it is a write). */
+const TOUCH_EVERY_MS = 60_000;
+/** Verified keys remembered at most (a bound, not a tuning knob). */
+const CACHE_MAX = 10_000;
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+function describeScopes(auth: RouteAuth): string {
+  const scopes = [...auth.anyOf, 'admin'].map((s) => `\`${s}\``).join(', ');
+  return `Requires an API key with one of the scopes ${scopes}.`;
+}
+
+/**
+ * Authentication and route policy, applied when each route is declared:
+ * - a route with `config.auth` gets an `onRequest` check (Bearer key → principal, then scope),
+ *   its OpenAPI `security`, a sentence naming its scopes, and the common problem responses;
+ * - a route without it (health, metrics, docs) is public and not rate limited;
+ * - a `/v1` route without `config.auth` is a programming error (refused at start).
+ * Registered before the rate limiter, so the limiter runs after authentication and counts per key.
+ */
+export default fp(
+  async (app) => {
+    const lastTouch = new Map<string, number>();
+    // Verified keys, by sha256 of the presented token (the token itself is not kept), trusted for
+    // API_KEY_CACHE_SECONDS: a revoked key is refused after at most that delay.
+    const ttlMs = app.config.api.keyCacheSeconds * 1000;
+    const verified = new Map<string, { principal: Principal; until: number }>();
+
+    async function principalFor(token: string): Promise<Principal | null> {
+      if (ttlMs === 0) return authenticate(app.db, token);
+      const digest = createHash('sha256').update(token).digest('base64url');
+      const now = Date.now();
+      const hit = verified.get(digest);
+      if (hit && hit.until > now) return hit.principal;
+      const principal = await authenticate(app.db, token);
+      if (verified.size >= CACHE_MAX) verified.clear();
+      if (principal) verified.set(digest, { principal, until: now + ttlMs });
+      else verified.delete(digest);
+      return principal;
+    }
+
+    const check =
+      (auth: RouteAuth): onRequestHookHandler =>
+      async (request: FastifyRequest, _reply: FastifyReply) => {
+        const token = bearer(request);
+        const principal = token ? await principalFor(token) : null;
+        if (!principal) throw ApiErrors.UNAUTHENTICATED();
+        request.principal = principal;
+        if (!hasAnyScope(principal, auth.anyOf)) {
+          throw ApiErrors.FORBIDDEN({ scopes: [...auth.anyOf, 'admin'].join(', ') });
+        }
+        const now = Date.now();
+        if ((lastTouch.get(principal.keyId) ?? 0) + TOUCH_EVERY_MS < now) {
+          lastTouch.set(principal.keyId, now);
+          touchApiKey(app.db, principal.keyId, new Date(now)).catch((err: unknown) =>
+            request.log.warn({ err }, 'could not record key use'),
+          );
+        }
+      };
+
+    app.addHook('onRoute', (route: RouteOptions) => {
+      const auth = route.config?.auth;
+      if (!auth) {
+        if (route.url.startsWith('/v1')) {
+          throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+        }
+        route.config = { ...route.config, rateLimit: false } as typeof route.config;
+        return;
+      }
+      const hooks = route.onRequest;
+      route.onRequest = [check(auth), ...(hooks ? (Array.isArray(hooks) ? hooks : [hooks]) : [])];
+      const schema = (route.schema ??= {}) as Record<string, unknown>;
+      schema.security = [{ apiKey: [] }];
+      schema.description = [schema.description, describeScopes(auth)].filter(Boolean).join('\n\n');
+      const statuses = [401, 403, 429, 500];
+      if (schema.querystring || schema.params || schema.body) statuses.unshift(400);
+      schema.response = { ...problemResponses(...statuses), ...(schema.response as object) };
+    });
+  },
+  { name: 'auth', dependencies: ['deps'] },
+);

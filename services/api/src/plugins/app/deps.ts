@@ -1,0 +1,24 @@
+import type { Config } from '@aaf-sync/config';
+import type { Database, Kysely } from '@aaf-sync/db';
+import fp from 'fastify-plugin';
+import type { IdentifierService, ImportService } from '../../services.js';
+
+export interface DepsOptions {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly imports?: ImportService | undefined;
+  readonly identifiers?: IdentifierService | undefined;
+}
+
+/** Our shared capabilities as typed decorators: the database, the config, injected services. */
+export default fp<DepsOptions>(
+  async (app, opts) => {
+    app.decorate('db', opts.db);
+    app.decorate('config', opts.config);
+    app.decorate('importService', opts.imports ?? null);
+    app.decorate('identifierService', opts.identifiers ?? null);
+    app.decorateRequest('principal', null);
+    app.decorateRequest('auditDetails', null);
+  },
+  { name: 'deps' },
+);

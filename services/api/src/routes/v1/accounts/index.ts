@@ -1,0 +1,122 @@
+import {
+  accountRowToView,
+  eventRowToFeedItem,
+  findAccountByRef,
+  listPersonHistory,
+  resolveAccount,
+  type AccountRef,
+} from '@aaf-sync/directory';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { scopeOf, type Principal } from '../../../auth/principal.js';
+import { ApiErrors } from '../../../errors.js';
+import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import {
+  AccountParamsSchema,
+  AccountSchema,
+  HistoryPageSchema,
+  HistoryQuerySchema,
+} from '../../../schemas/account.js';
+import { problemResponses } from '../../../schemas/problem.js';
+import { principalOf } from '../../../types.js';
+
+const LIST = 'history';
+const READ = { auth: { anyOf: ['accounts:read'] } } as const;
+
+/**
+ * Reads `id:<n>`, `jointure:<j>`, `<namespace>:<value>` (a configured namespace), or a bare
+ * value (internal id, jointure or identifier of any namespace).
+ */
+export function parseAccountRef(raw: string, namespaces: readonly string[]): AccountRef {
+  const match = /^([a-z][a-z0-9_-]*):(.+)$/.exec(raw);
+  if (match) {
+    const [, prefix, value] = match as unknown as [string, string, string];
+    if (prefix === 'id') {
+      if (!/^[0-9]{1,15}$/.test(value)) {
+        throw ApiErrors.VALIDATION({
+          summary: 'params.id: id: takes digits',
+          errors: [{ in: 'params', path: 'id', message: 'id: takes digits' }],
+        });
+      }
+      return { by: 'id', id: Number(value) };
+    }
+    if (prefix === 'jointure') return { by: 'jointure', value };
+    if (namespaces.includes(prefix)) return { by: 'identifier', namespace: prefix, value };
+  }
+  return { by: 'any', value: raw };
+}
+
+/** GET /v1/accounts/{id} and its history: account status for administrators. */
+const accounts: FastifyPluginAsyncZod = async (app) => {
+  async function personOf(
+    principal: Principal,
+    raw: string,
+  ): Promise<{ id: number; jointure: string }> {
+    const ref = parseAccountRef(raw, app.config.identifiers.namespaces);
+    const ids = await resolveAccount(app.db, scopeOf(principal), ref);
+    if (ids.length === 0) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
+    if (ids.length > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: ids.length });
+    return ids[0]!;
+  }
+
+  app.get(
+    '/:id',
+    {
+      config: READ,
+      schema: {
+        tags: ['accounts'],
+        operationId: 'getAccount',
+        summary: 'Account status',
+        description:
+          'Identity, profile, establishments, classes and groups, identifiers per namespace, ' +
+          'lifecycle state, and the import and file that last changed the account.',
+        params: AccountParamsSchema,
+        response: { 200: AccountSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const raw = request.params.id;
+      const ref = parseAccountRef(raw, app.config.identifiers.namespaces);
+      const { matches, row } = await findAccountByRef(app.db, scopeOf(principal), ref);
+      if (matches > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: matches });
+      if (!row) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
+      return accountRowToView(row);
+    },
+  );
+
+  app.get(
+    '/:id/history',
+    {
+      config: READ,
+      schema: {
+        tags: ['accounts'],
+        operationId: 'getAccountHistory',
+        summary: 'Account history (newest first)',
+        description:
+          "The person's events and the events of its links (memberships, relatives, teaching, " +
+          'functions) and identifiers, from the change log (kept CHANGES_RETENTION_DAYS).',
+        params: AccountParamsSchema,
+        querystring: HistoryQuerySchema,
+        response: { 200: HistoryPageSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { cursor, limit } = request.query;
+      const before = cursor ? cursorInt(decodeCursor(LIST, cursor), 's', LIST) : null;
+      const person = await personOf(principal, request.params.id);
+      const rows = await listPersonHistory(app.db, scopeOf(principal), person, {
+        after: before,
+        limit: limit + 1,
+      });
+      const { items, more } = pageOf(rows, limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map((row) => eventRowToFeedItem(row, 'personal')),
+        nextCursor: more && last ? encodeCursor(LIST, { s: Number(last.seq) }) : null,
+      };
+    },
+  );
+};
+
+export default accounts;

@@ -1,0 +1,291 @@
+import { Readable } from 'node:stream';
+import fastifyMultipart from '@fastify/multipart';
+import {
+  findImport,
+  findImportPlan,
+  importFileRowToView,
+  importPlanRowToView,
+  importRunRowToView,
+  listImportFiles,
+  listImportPlans,
+  listImports,
+  listRejects,
+  rejectRowToView,
+  type RejectFilter,
+  type Scope,
+} from '@aaf-sync/directory';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, assertUaiInScope, scopeOf } from '../../../auth/principal.js';
+import { ApiErrors } from '../../../errors.js';
+import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { csvLine } from '../../../lib/csv.js';
+import { saveUpload, UPLOAD_LIMITS } from '../../../lib/upload.js';
+import {
+  ImportIdParamsSchema,
+  ImportReportSchema,
+  ImportsPageSchema,
+  ImportsQuerySchema,
+  PlanParamsSchema,
+  RejectsCsvQuerySchema,
+  RejectsPageSchema,
+  RejectsQuerySchema,
+  ServiceResultSchema,
+  SubmitQuerySchema,
+} from '../../../schemas/import.js';
+import { problemResponses } from '../../../schemas/problem.js';
+import type { ImportService } from '../../../services.js';
+import { principalOf } from '../../../types.js';
+
+const READ = { auth: { anyOf: ['imports:read', 'imports:write'] } } as const;
+const CSV_COLUMNS = [
+  'id',
+  'file_name',
+  'line',
+  'entity',
+  'identifier',
+  'structure_jointure',
+  'uai',
+  'code',
+  'message',
+  'attribute',
+  'raw',
+] as const;
+
+/** /v1/imports: upload a delivery, list imports, reports, rejects, decide held plans. */
+const imports: FastifyPluginAsyncZod = async (app) => {
+  await app.register(fastifyMultipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true });
+
+  function service(): ImportService {
+    if (!app.importService) throw ApiErrors.SERVICE_UNAVAILABLE({ service: 'import' });
+    return app.importService;
+  }
+
+  async function importInScope(scope: Scope, id: number) {
+    const run = await findImport(app.db, scope, id);
+    if (!run) throw ApiErrors.NOT_FOUND({ resource: 'import', id });
+    return run;
+  }
+
+  app.post(
+    '',
+    {
+      config: { auth: { anyOf: ['imports:write'] }, audit: 'imports.submit' },
+      schema: {
+        tags: ['imports'],
+        operationId: 'submitImport',
+        summary: 'Upload an AAF delivery (files, .tgz or .zip) and import it, or plan it (dry run)',
+        description:
+          'multipart/form-data with one or more files (field name free) and optionally a field ' +
+          '`dryRun`. Answers with the engine report: per establishment, creations, updates with ' +
+          'attribute diffs, departures, rejects; held establishments wait for approval.',
+        consumes: ['multipart/form-data'],
+        querystring: SubmitQuerySchema,
+        response: { 200: ServiceResultSchema, ...problemResponses(413, 415, 503) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const engine = service();
+      if (!request.isMultipart()) {
+        throw ApiErrors.UNSUPPORTED_MEDIA_TYPE({ reason: 'send the files as multipart/form-data' });
+      }
+      const upload = await saveUpload(request);
+      try {
+        const dryRun = (upload.fields.dryRun ?? request.query.dryRun) === 'true';
+        request.auditDetails = { dryRun, files: upload.names };
+        const report = await engine.submit({
+          paths: upload.paths,
+          dryRun,
+          actor: actorOf(principal),
+        });
+        return { report };
+      } finally {
+        await upload.cleanup();
+      }
+    },
+  );
+
+  app.get(
+    '',
+    {
+      config: READ,
+      schema: {
+        tags: ['imports'],
+        operationId: 'listImports',
+        summary: 'List imports, newest first',
+        querystring: ImportsQuerySchema,
+        response: { 200: ImportsPageSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const q = request.query;
+      const before = q.cursor ? cursorInt(decodeCursor('imports', q.cursor), 'b', 'imports') : null;
+      const rows = await listImports(
+        app.db,
+        scopeOf(principal),
+        { ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}) },
+        { after: before, limit: q.limit + 1 },
+      );
+      const { items, more } = pageOf(rows, q.limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(importRunRowToView),
+        nextCursor: more && last ? encodeCursor('imports', { b: Number(last.id) }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: READ,
+      schema: {
+        tags: ['imports'],
+        operationId: 'getImport',
+        summary: 'Import report: the run, its files, its establishment plans, the engine summary',
+        params: ImportIdParamsSchema,
+        response: { 200: ImportReportSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const scope = scopeOf(principal);
+      const run = await importInScope(scope, request.params.id);
+      const [files, plans] = await Promise.all([
+        listImportFiles(app.db, run.id),
+        listImportPlans(app.db, scope, run.id),
+      ]);
+      return {
+        import: importRunRowToView(run),
+        summary: scope.uais === null ? run.summary : null,
+        files: files.map(importFileRowToView),
+        plans: plans.map(importPlanRowToView),
+      };
+    },
+  );
+
+  app.get(
+    '/:id/rejects',
+    {
+      config: READ,
+      schema: {
+        tags: ['imports'],
+        operationId: 'listRejects',
+        summary: 'Rejected records of an import, by establishment and reason code',
+        params: ImportIdParamsSchema,
+        querystring: RejectsQuerySchema,
+        response: { 200: RejectsPageSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const scope = scopeOf(principal);
+      const q = request.query;
+      assertUaiInScope(principal, q.uai);
+      const run = await importInScope(scope, request.params.id);
+      const after = q.cursor ? cursorInt(decodeCursor('rejects', q.cursor), 'a', 'rejects') : null;
+      const filter: RejectFilter = {
+        ...(q.uai ? { uai: q.uai } : {}),
+        ...(q.code ? { code: q.code } : {}),
+      };
+      const rows = await listRejects(app.db, scope, run.id, filter, { after, limit: q.limit + 1 });
+      const { items, more } = pageOf(rows, q.limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(rejectRowToView),
+        nextCursor: more && last ? encodeCursor('rejects', { a: Number(last.id) }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/:id/rejects.csv',
+    {
+      config: READ,
+      schema: {
+        tags: ['imports'],
+        operationId: 'downloadRejects',
+        summary: 'Rejected records of an import as CSV',
+        params: ImportIdParamsSchema,
+        querystring: RejectsCsvQuerySchema,
+        produces: ['text/csv'],
+        response: {
+          200: {
+            description: 'CSV (RFC 4180, UTF-8, header line), one reject per line.',
+            content: { 'text/csv': { schema: z.string() } },
+          },
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const scope = scopeOf(principal);
+      const q = request.query;
+      assertUaiInScope(principal, q.uai);
+      const run = await importInScope(scope, request.params.id);
+      const filter: RejectFilter = {
+        ...(q.uai ? { uai: q.uai } : {}),
+        ...(q.code ? { code: q.code } : {}),
+      };
+      const db = app.db;
+      async function* lines() {
+        yield csvLine(CSV_COLUMNS);
+        let after: number | null = null;
+        for (;;) {
+          const rows = await listRejects(db, scope, run.id, filter, { after, limit: 1000 });
+          for (const r of rows) yield csvLine(CSV_COLUMNS.map((c) => r[c]));
+          if (rows.length < 1000) return;
+          after = Number(rows[rows.length - 1]!.id);
+        }
+      }
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="import-${run.id}-rejects.csv"`)
+          // A stream is sent as is (no serializer); the schema above documents its content.
+          .send(Readable.from(lines()) as unknown as string)
+      );
+    },
+  );
+
+  for (const decision of ['approve', 'discard'] as const) {
+    app.post(
+      `/:id/plans/:uai/${decision}`,
+      {
+        config: { auth: { anyOf: ['imports:write'] }, audit: `plans.${decision}` },
+        schema: {
+          tags: ['imports'],
+          operationId: `${decision}Plan`,
+          summary:
+            decision === 'approve'
+              ? 'Approve a held establishment plan (it is applied)'
+              : 'Discard a held establishment plan (nothing of it is applied)',
+          params: PlanParamsSchema,
+          response: { 200: ServiceResultSchema, ...problemResponses(404, 409, 503) },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const engine = service();
+        const { id, uai } = request.params;
+        const plan = await findImportPlan(app.db, scopeOf(principal), id, uai);
+        if (!plan) throw ApiErrors.NOT_FOUND({ resource: 'plan', id: `${id}/${uai}` });
+        if (plan.status !== 'held') {
+          throw ApiErrors.PLAN_NOT_HELD({ importId: id, uai, status: plan.status });
+        }
+        const report = await engine.decide({
+          importId: id,
+          uai,
+          decision,
+          actor: actorOf(principal),
+        });
+        return { report };
+      },
+    );
+  }
+};
+
+export default imports;

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsync } from 'fastify';
+import accounts from './accounts/index.js';
+import changes from './changes/index.js';
+import classGroups from './classes/index.js';
+import establishments from './establishments/index.js';
+import identifiers from './identifiers/index.js';
+import imports from './imports/index.js';
+import persons from './persons/index.js';
+
+/** Every /v1 resource; a folder is a URL prefix (classes/ serves /classes and /groups). */
+const v1: FastifyPluginAsync = async (app) => {
+  await app.register(changes, { prefix: '/changes' });
+  await app.register(establishments, { prefix: '/establishments' });
+  await app.register(persons, { prefix: '/persons' });
+  await app.register(classGroups, { prefix: '/classes', kind: 'class' });
+  await app.register(classGroups, { prefix: '/groups', kind: 'group' });
+  await app.register(accounts, { prefix: '/accounts' });
+  await app.register(imports, { prefix: '/imports' });
+  await app.register(identifiers, { prefix: '/identifiers' });
+};
+
+export default v1;

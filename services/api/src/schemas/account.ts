@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { FeedItemSchema } from './change.js';
+import {
+  CategorySchema,
+  ClassGroupKindSchema,
+  CursorSchema,
+  DateSchema,
+  IsoTimeSchema,
+  JsonObjectSchema,
+  LevelSchema,
+  limitSchema,
+  PersonStateSchema,
+  ProfileSchema,
+} from './common.js';
+
+const LinkSchema = z.object({
+  jointure: z.string(),
+  givenName: z.string().nullable(),
+  sn: z.string().nullable(),
+  relationship: z.string().nullable().describe('BCN code: 10 mother, 20 father…'),
+  legal: z.number().int().nullable().describe('1 legal representative, 2 person in charge.'),
+  financial: z.boolean().nullable(),
+  contact: z.boolean().nullable(),
+  payment: z.boolean().nullable(),
+});
+
+export const AccountSchema = z
+  .object({
+    id: z.number().int(),
+    jointure: z.string(),
+    identity: z.object({
+      category: CategorySchema,
+      profile: ProfileSchema,
+      level: LevelSchema,
+      civility: z.string().nullable(),
+      givenName: z.string(),
+      sn: z.string(),
+      birthName: z.string().nullable(),
+      birthDate: DateSchema.nullable(),
+      ine: z.string().nullable(),
+      mail: z.string().nullable(),
+    }),
+    lifecycle: z.object({
+      state: PersonStateSchema,
+      departedAt: IsoTimeSchema.nullable().describe('When the person left the AAF (departed).'),
+      createdAt: IsoTimeSchema,
+      updatedAt: IsoTimeSchema,
+      version: z.number().int(),
+    }),
+    establishments: z.array(
+      z.object({
+        jointure: z.string(),
+        uai: z.string().nullable(),
+        name: z.string().nullable(),
+        primary: z.boolean(),
+        since: IsoTimeSchema,
+      }),
+    ),
+    memberships: z.array(
+      z.object({
+        kind: ClassGroupKindSchema,
+        key: z.string(),
+        structureJointure: z.string(),
+        uai: z.string().nullable(),
+        code: z.string(),
+        label: z.string(),
+        state: z.enum(['active', 'empty']),
+        since: IsoTimeSchema,
+      }),
+    ),
+    teaching: z.array(
+      z.object({
+        kind: ClassGroupKindSchema,
+        structureJointure: z.string(),
+        code: z.string(),
+        subjectCode: z.string(),
+        classGroupState: z
+          .enum(['active', 'empty'])
+          .nullable()
+          .describe('null: the class or group does not exist (stale link).'),
+      }),
+    ),
+    functions: z.array(
+      z.object({
+        structureJointure: z.string(),
+        code: z.string(),
+        label: z.string(),
+        disciplineCode: z.string(),
+        disciplineLabel: z.string(),
+      }),
+    ),
+    relations: z.object({
+      relatives: z.array(LinkSchema).describe("A pupil's relatives."),
+      pupils: z.array(LinkSchema).describe("A relative's pupils."),
+    }),
+    identifiers: z
+      .record(
+        z.string(),
+        z.array(
+          z.object({
+            value: z.string(),
+            status: z.enum(['primary', 'alias', 'retired']),
+            createdAt: IsoTimeSchema,
+            retiredAt: IsoTimeSchema.nullable(),
+          }),
+        ),
+      )
+      .describe('Login identifiers by namespace (educonnect, scribe, koxo…), the primary first.'),
+    details: JsonObjectSchema.describe('Contact and schooling details from the last import.'),
+    lastChange: z
+      .object({
+        import: z
+          .object({
+            id: z.number().int(),
+            kind: z.enum(['complete', 'delta']),
+            scope: z.string(),
+            level: LevelSchema,
+            fileDate: DateSchema,
+            deliveryName: z.string(),
+            status: z.string(),
+            createdAt: IsoTimeSchema,
+            finishedAt: IsoTimeSchema.nullable(),
+          })
+          .nullable(),
+        file: z
+          .object({
+            id: z.number().int(),
+            name: z.string(),
+            entity: z.string(),
+            kind: z.string(),
+            fileDate: DateSchema,
+          })
+          .nullable(),
+      })
+      .nullable()
+      .describe(
+        'The import and AAF file that last changed this account: corrections made in SIECLE ' +
+          'take 1-3 days to arrive; this shows whether they did.',
+      ),
+  })
+  .meta({
+    id: 'Account',
+    description:
+      'Account status: named sections. Sections are added over time (provisioning per target, ' +
+      'access blocking, planned deletions); ignore the ones you do not know.',
+  });
+
+export const AccountParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\s/?#\p{Cc}]+$/u, 'no spaces, slashes, ? # or control characters')
+    .describe(
+      'Internal id, jointure or identifier value (any namespace). Prefix with `id:`, ' +
+        '`jointure:` or `<namespace>:` when a bare value is ambiguous (409).',
+    ),
+});
+
+export const HistoryQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(50, 500),
+});
+
+export const HistoryPageSchema = z
+  .object({
+    items: z.array(FeedItemSchema),
+    nextCursor: z.string().nullable().describe('Older events: pass as `cursor`; null at the end.'),
+  })
+  .meta({ id: 'HistoryPage' });

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import {
+  ClassGroupKindSchema,
+  CursorSchema,
+  IsoTimeSchema,
+  limitSchema,
+  pageSchema,
+  PersonStateSchema,
+  ProfileSchema,
+  UaiSchema,
+} from './common.js';
+
+export const ClassGroupSchema = z
+  .object({
+    id: z.number().int(),
+    kind: ClassGroupKindSchema,
+    key: z.string().describe('`<structureJointure>$<code>`: the key of its feed events.'),
+    structureJointure: z.string(),
+    uai: z.string().nullable(),
+    code: z.string(),
+    label: z.string(),
+    state: z.enum(['active', 'empty']).describe('empty: the last pupil left.'),
+    memberCount: z.number().int(),
+    version: z.number().int(),
+    updatedAt: IsoTimeSchema,
+  })
+  .meta({ id: 'ClassGroup' });
+
+export const ClassGroupDetailSchema = ClassGroupSchema.extend({
+  members: z.array(
+    z.object({
+      jointure: z.string(),
+      givenName: z.string(),
+      sn: z.string(),
+      profile: ProfileSchema,
+      state: PersonStateSchema,
+      since: IsoTimeSchema,
+    }),
+  ),
+  teachers: z.array(
+    z.object({
+      jointure: z.string(),
+      givenName: z.string().nullable(),
+      sn: z.string().nullable(),
+      state: PersonStateSchema.nullable(),
+      subjectCode: z.string(),
+      subjectLabel: z.string().nullable(),
+    }),
+  ),
+}).meta({ id: 'ClassGroupDetail' });
+
+export const ClassGroupsPageSchema = pageSchema(ClassGroupSchema).meta({ id: 'ClassGroupsPage' });
+
+export const ClassGroupsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(100, 500),
+  uai: UaiSchema.optional(),
+  state: z.enum(['active', 'empty']).optional(),
+});
+
+export const ClassGroupKeyParamsSchema = z.object({
+  key: z
+    .string()
+    .min(3)
+    .max(200)
+    .regex(/^[^\s$/?#]+\$[^\s/?#]+$/, 'expected <structureJointure>$<code>')
+    .describe('`<structureJointure>$<code>`.'),
+});

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import {
+  CursorSchema,
+  DateSchema,
+  IsoTimeSchema,
+  JsonObjectSchema,
+  LevelSchema,
+  limitSchema,
+  pageSchema,
+  UaiSchema,
+} from './common.js';
+
+export const IMPORT_STATUSES = [
+  'planning',
+  'planned',
+  'applying',
+  'applied',
+  'held',
+  'partially_held',
+  'dry_run',
+  'duplicate',
+  'refused',
+  'failed',
+  'discarded',
+] as const;
+
+export const ImportRunSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['complete', 'delta']),
+    scope: z.string(),
+    level: LevelSchema,
+    fileDate: DateSchema,
+    source: z.string(),
+    deliveryName: z.string(),
+    contentHash: z.string(),
+    status: z.enum(IMPORT_STATUSES),
+    dryRun: z.boolean(),
+    createdAt: IsoTimeSchema,
+    finishedAt: IsoTimeSchema.nullable(),
+    error: JsonObjectSchema.nullable(),
+  })
+  .meta({ id: 'ImportRun' });
+
+export const ImportPlanSchema = z
+  .object({
+    structureJointure: z.string(),
+    uai: z.string().nullable(),
+    status: z.enum([
+      'planned',
+      'applied',
+      'held',
+      'approved',
+      'discarded',
+      'dry_run',
+      'superseded',
+    ]),
+    counts: z.record(z.string(), z.number()),
+    activeBefore: z.number().int(),
+    departures: z.number().int(),
+    decidedAt: IsoTimeSchema.nullable(),
+    decidedBy: z.string().nullable(),
+  })
+  .meta({ id: 'ImportPlan', description: "One establishment's part of an import." });
+
+export const ImportFileSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    entity: z.string(),
+    kind: z.enum(['complete', 'delta']),
+    fileDate: DateSchema,
+    chunk: z.number().int(),
+    sha256: z.string(),
+    sizeBytes: z.number().int(),
+    encoding: z.string().nullable(),
+    formatVersion: z.string().nullable(),
+    records: z.number().int(),
+    rejects: z.number().int(),
+    unknownAttributes: z.record(z.string(), z.number()),
+    status: z.string(),
+    error: JsonObjectSchema.nullable(),
+  })
+  .meta({ id: 'ImportFile' });
+
+export const ImportReportSchema = z
+  .object({
+    import: ImportRunSchema,
+    summary: JsonObjectSchema.nullable().describe(
+      "The engine's report. It covers every establishment of the delivery, so it is returned " +
+        'to unrestricted keys only (null for establishment-scoped keys).',
+    ),
+    files: z.array(ImportFileSchema),
+    plans: z.array(ImportPlanSchema).describe('Only the key’s establishments for scoped keys.'),
+  })
+  .meta({ id: 'ImportReport' });
+
+export const ImportsPageSchema = pageSchema(ImportRunSchema).meta({ id: 'ImportsPage' });
+
+export const ImportsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(50, 500),
+  status: z.enum(IMPORT_STATUSES).optional(),
+  kind: z.enum(['complete', 'delta']).optional(),
+});
+
+export const ImportIdParamsSchema = z.object({
+  id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('Import id.'),
+});
+
+export const PlanParamsSchema = ImportIdParamsSchema.extend({ uai: UaiSchema });
+
+export const RejectSchema = z
+  .object({
+    id: z.number().int(),
+    fileId: z.number().int().nullable(),
+    fileName: z.string(),
+    line: z.number().int().nullable(),
+    entity: z.string().nullable(),
+    identifier: z.string().nullable(),
+    structureJointure: z.string().nullable(),
+    uai: z.string().nullable(),
+    code: z.string().describe('Reject reason code (MISSING_REQUIRED, INVALID_DATE…).'),
+    message: z.string(),
+    attribute: z.string().nullable(),
+    raw: z.string().nullable().describe('The raw record, to fix it at the source.'),
+  })
+  .meta({ id: 'Reject' });
+
+export const RejectsPageSchema = pageSchema(RejectSchema).meta({ id: 'RejectsPage' });
+
+const rejectFilters = {
+  uai: UaiSchema.optional(),
+  code: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an upper-case reason code')
+    .optional(),
+};
+
+export const RejectsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(100, 1000),
+  ...rejectFilters,
+});
+
+export const RejectsCsvQuerySchema = z.object(rejectFilters);
+
+export const SubmitQuerySchema = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: plan only, write nothing (a form field `dryRun` works too).'),
+});
+
+export const ServiceResultSchema = z
+  .object({ report: z.unknown().describe("The engine's report.") })
+  .meta({ id: 'ServiceResult' });

@@ -1,0 +1,37 @@
+import type { Config } from '@aaf-sync/config';
+import type { Database, Kysely } from '@aaf-sync/db';
+import type { Principal } from './auth/principal.js';
+import type { ApiScope } from './auth/scopes.js';
+import type { IdentifierService, ImportService } from './services.js';
+
+/** What a route requires: one of these scopes (admin always passes). */
+export interface RouteAuth {
+  readonly anyOf: readonly ApiScope[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly db: Kysely<Database>;
+    readonly config: Config;
+    readonly importService: ImportService | null;
+    readonly identifierService: IdentifierService | null;
+  }
+  interface FastifyRequest {
+    /** The authenticated key (set on routes with `config.auth`), else null. */
+    principal: Principal | null;
+    /** Extra details a write route adds to its audit row. */
+    auditDetails: Record<string, unknown> | null;
+  }
+  interface FastifyContextConfig {
+    /** Scopes the route requires; every /v1 route declares it. */
+    auth?: RouteAuth;
+    /** Audit action of a write route (`imports.submit`…): one audit_log row per request. */
+    audit?: string;
+  }
+}
+
+/** The authenticated principal of a route with `config.auth` (throws if misused). */
+export function principalOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('route has no config.auth');
+  return request.principal;
+}

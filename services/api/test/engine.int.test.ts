@@ -1,0 +1,291 @@
+// The API with the real import engine and identifier allocator: uploads, held plans, previews,
+// and a change-feed consumer following real imports.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import t from 'tap';
+import { loadConfig } from '@aaf-sync/config';
+import { generateAcademie } from '@aaf-sync/generator';
+import { createIngestDeps, ingestPaths } from '@aaf-sync/ingest';
+import { createLogger } from '@aaf-sync/logger';
+import { engineIdentifierService, engineImportService } from '../src/engine-services.js';
+import { body, build, type TestApp } from './helper.js';
+
+const SAMPLES = resolve(import.meta.dirname, '../../../test/fixtures/aaf-samples/2d');
+const silent = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
+
+function multipart(files: Record<string, string>, fields: Record<string, string> = {}) {
+  const boundary = `----aafsync${Math.random().toString(16).slice(2)}`;
+  const parts = Object.entries(fields).map(
+    ([name, value]) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  for (const [name, content] of Object.entries(files)) {
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\n` +
+        `Content-Type: application/xml\r\n\r\n${content}\r\n`,
+    );
+  }
+  parts.push(`--${boundary}--\r\n`);
+  return {
+    payload: parts.join(''),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+function sampleFiles(
+  pick: string,
+  rename: (n: string) => string = (n) => n,
+  edit: (s: string) => string = (s) => s,
+) {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(SAMPLES)) {
+    if (name.includes(pick)) out[rename(name)] = edit(readFileSync(join(SAMPLES, name), 'utf8'));
+  }
+  return out;
+}
+
+async function withEngine(t: Parameters<typeof build>[0]): Promise<TestApp> {
+  // The engine is built on the app's own database once it exists.
+  const holder: { ctx?: TestApp } = {};
+  const app = () => holder.ctx!;
+  const lazy = {
+    imports: {
+      submit: (input: Parameters<ReturnType<typeof engineImportService>['submit']>[0]) =>
+        engineImportService(app().config, app().db, silent).submit(input),
+      decide: (input: Parameters<ReturnType<typeof engineImportService>['decide']>[0]) =>
+        engineImportService(app().config, app().db, silent).decide(input),
+    },
+    identifiers: {
+      preview: (input: Parameters<ReturnType<typeof engineIdentifierService>['preview']>[0]) =>
+        engineIdentifierService(app().config, app().db).preview(input),
+    },
+  };
+  holder.ctx = await build(t, lazy);
+  return holder.ctx;
+}
+
+t.test(
+  'uploading a delivery imports it; the account shows its identifiers and its file',
+  async (t) => {
+    const ctx = await withEngine(t);
+    const token = await ctx.key(['imports:write', 'accounts:read']);
+    const upload = multipart(sampleFiles('Complet'));
+    const res = await ctx.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { authorization: `Bearer ${token}`, ...upload.headers },
+      payload: upload.payload,
+    });
+    t.equal(res.statusCode, 200, res.body);
+    const { report } = body<{ report: { imports: { status: string; importId: number }[] } }>(res);
+    t.equal(report.imports[0]!.status, 'applied');
+    const account = await ctx.get(token, '/v1/accounts/jointure:9300101');
+    t.equal(account.statusCode, 200);
+    const a = body<Record<string, unknown>>(account);
+    t.match(JSON.stringify(a), /l\.marchand/, 'the EduConnect-style identifier is allocated');
+    t.match(JSON.stringify(a), /lmarchand/, 'and the pnom one');
+    t.match(
+      JSON.stringify(a),
+      /ENT_TEST_Complet_20240907_Eleve_0000\.xml/,
+      'the file that last changed it',
+    );
+  },
+);
+
+t.test('a dry-run upload plans without writing', async (t) => {
+  const ctx = await withEngine(t);
+  const token = await ctx.key(['imports:write', 'directory:read']);
+  const upload = multipart(sampleFiles('Complet'), { dryRun: 'true' });
+  const res = await ctx.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { authorization: `Bearer ${token}`, ...upload.headers },
+    payload: upload.payload,
+  });
+  t.equal(res.statusCode, 200, res.body);
+  t.equal(
+    body<{ report: { imports: { status: string }[] } }>(res).report.imports[0]!.status,
+    'dry_run',
+  );
+  const persons = body<{ items: unknown[] }>(await ctx.get(token, '/v1/persons'));
+  t.same(persons.items, []);
+});
+
+t.test('a held establishment is approved through the API', async (t) => {
+  const ctx = await withEngine(t);
+  const token = await ctx.key(['imports:write', 'admin']);
+  const send = async (files: Record<string, string>) => {
+    const upload = multipart(files);
+    const res = await ctx.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { authorization: `Bearer ${token}`, ...upload.headers },
+      payload: upload.payload,
+    });
+    t.equal(res.statusCode, 200, res.body);
+    return body<{ report: { imports: { status: string; importId: number }[] } }>(res).report
+      .imports[0]!;
+  };
+  await send(sampleFiles('Complet'));
+  // A week later every pupil and relative is missing: far over the 10 % threshold.
+  const later = await send(
+    sampleFiles(
+      'Complet',
+      (n) => n.replace('20240907', '20240914'),
+      (s) =>
+        s.replace(
+          /<addRequest>(?:(?!<\/addRequest>)[\s\S])*?categoriePersonne"><value>(?:Eleve|PersRelEleve)<[\s\S]*?<\/addRequest>/g,
+          '',
+        ),
+    ),
+  );
+  t.equal(later.status, 'held');
+  const approve = await ctx.inject({
+    method: 'POST',
+    url: `/v1/imports/${later.importId}/plans/0990001N/approve`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  t.equal(approve.statusCode, 200, approve.body);
+  const state = await ctx.db
+    .selectFrom('person')
+    .select('state')
+    .where('jointure', '=', '9300101')
+    .executeTakeFirstOrThrow();
+  t.equal(state.state, 'departed');
+  const audit = await ctx.db.selectFrom('audit_log').select('action').execute();
+  t.ok(
+    audit.some((a) => /approve|decide/.test(a.action)),
+    'the approval is audited',
+  );
+});
+
+t.test('the identifier preview counts homonyms already allocated', async (t) => {
+  const ctx = await withEngine(t);
+  const token = await ctx.key(['imports:write', 'accounts:read']);
+  const upload = multipart(sampleFiles('Complet'));
+  await ctx.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { authorization: `Bearer ${token}`, ...upload.headers },
+    payload: upload.payload,
+  });
+  const res = await ctx.get(
+    token,
+    '/v1/identifiers/preview?givenName=L%C3%A9a&sn=Marchand&namespace=educonnect',
+  );
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.body, /l\.marchand1/, 'the next Léa Marchand gets l.marchand1');
+});
+
+interface PersonPage {
+  items: (Held & { jointure: string })[];
+  nextCursor: string | null;
+  feedCursor: string;
+}
+
+interface FeedPage {
+  items: { key: string; type: string; version: number; changes: Record<string, unknown> }[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+interface Held {
+  givenName: string;
+  sn: string;
+  state: string;
+  version: number;
+}
+
+t.test(
+  'a consumer that snapshots then follows the feed during real imports ends with the directory',
+  async (t) => {
+    const ctx = await withEngine(t);
+    const out = t.testdir();
+    await generateAcademie({ out, seed: 5, persons: 1500, deltas: 3 });
+    const token = await ctx.key(['changes:read', 'directory:read']);
+    const config = loadConfig({ ...process.env, DATABASE_URL: ctx.config.database.url });
+    const deps = createIngestDeps(config, ctx.db, silent);
+    const xml = readdirSync(out).filter((n) => n.endsWith('.xml'));
+    const byDate = [...new Set(xml.map((n) => /_(\d{8})_/.exec(n)![1]!))].sort();
+    // The complete first (so there is something to snapshot), then the deltas during the snapshot.
+    await ingestPaths(
+      deps,
+      xml.filter((n) => n.includes(byDate[0]!)).map((n) => join(out, n)),
+      { source: 'test' },
+    );
+    let importsDone = false;
+    const imports = (async () => {
+      for (const date of byDate.slice(1)) {
+        await ingestPaths(
+          deps,
+          xml.filter((n) => n.includes(`_${date}_`)).map((n) => join(out, n)),
+          { source: 'test' },
+        );
+      }
+      importsDone = true;
+    })();
+    const held = new Map<string, Held>();
+    let cursor: string | null = null;
+    let feed = '';
+    do {
+      const page: PersonPage = body<PersonPage>(
+        await ctx.get(token, `/v1/persons?limit=200${cursor ? `&cursor=${cursor}` : ''}`),
+      );
+      feed ||= page.feedCursor;
+      for (const p of page.items)
+        held.set(p.jointure, {
+          givenName: p.givenName,
+          sn: p.sn,
+          state: p.state,
+          version: p.version,
+        });
+      cursor = page.nextCursor;
+    } while (cursor);
+    let gaps = 0;
+    for (;;) {
+      const done = importsDone;
+      const page: FeedPage = body<FeedPage>(
+        await ctx.get(token, `/v1/changes?types=person&limit=500&cursor=${feed}`),
+      );
+      for (const e of page.items) {
+        const mine = held.get(e.key);
+        if (mine && e.version <= mine.version) continue;
+        if (mine && e.version !== mine.version + 1) gaps++;
+        if (e.type === 'person.created') {
+          const after = e.changes.after as Held;
+          held.set(e.key, {
+            givenName: after.givenName,
+            sn: after.sn,
+            state: after.state,
+            version: e.version,
+          });
+          continue;
+        }
+        if (!mine) continue;
+        const fields = (e.changes.fields ?? {}) as Record<string, [unknown, unknown]>;
+        if (fields.givenName) mine.givenName = fields.givenName[1] as string;
+        if (fields.sn) mine.sn = fields.sn[1] as string;
+        if (e.type === 'person.departed') mine.state = 'departed';
+        if (e.type === 'person.restored') mine.state = 'active';
+        mine.version = e.version;
+      }
+      feed = page.nextCursor;
+      if (!page.hasMore && done) break;
+      if (!page.hasMore) await new Promise((r) => setTimeout(r, 20));
+    }
+    await imports;
+    t.equal(gaps, 0, 'versions follow each other without gaps');
+    const truth = await ctx.db
+      .selectFrom('person')
+      .select(['jointure', 'given_name', 'sn', 'state', 'version'])
+      .execute();
+    const expected = Object.fromEntries(
+      truth.map((p) => [
+        p.jointure,
+        { givenName: p.given_name, sn: p.sn, state: p.state, version: p.version },
+      ]),
+    );
+    t.same(Object.fromEntries(held), expected, 'the consumer state equals the directory');
+  },
+);

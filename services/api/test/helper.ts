@@ -1,0 +1,109 @@
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '@aaf-sync/config';
+import type { Database, Kysely } from '@aaf-sync/db';
+import { createLogger } from '@aaf-sync/logger';
+import { testDb, testRedis, type TeardownHost, type TestRedis } from '@aaf-sync/testing';
+import type { Redis } from 'ioredis';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import {
+  buildApp,
+  createApiKey,
+  type ApiScope,
+  type IdentifierService,
+  type ImportService,
+} from '../src/index.js';
+
+export interface BuildOptions {
+  readonly rateLimitPerMinute?: number;
+  /** Use a Redis store (a prefix of this test's own) for rate limits and readiness. */
+  readonly redis?: boolean;
+  readonly imports?: ImportService;
+  readonly identifiers?: IdentifierService;
+  readonly retentionDays?: number;
+  /** API_KEY_CACHE_SECONDS (default 0 here: every request checks the key in PostgreSQL). */
+  readonly keyCacheSeconds?: number;
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly db: Kysely<Database>;
+  readonly config: Config;
+  /** The Redis prefix of this test (when built with `redis: true`). */
+  readonly redis: TestRedis | undefined;
+  /** The app's own Redis connection (when built with `redis: true`). */
+  readonly appRedis: Redis | undefined;
+  /** Log lines the app wrote (JSON objects). */
+  readonly logs: Record<string, unknown>[];
+  /** A new API key with these scopes (and UAIs): the token to send. */
+  key(scopes: readonly ApiScope[], uais?: readonly string[]): Promise<string>;
+  /** `inject` with the key as Bearer token. */
+  get(token: string, url: string): Promise<LightMyRequestResponse>;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * The app on a database of this test file's own (and a Redis prefix when asked), closed at
+ * teardown. Tests never open a port.
+ */
+export async function build(t: TeardownHost, options: BuildOptions = {}): Promise<TestApp> {
+  const database = await testDb(t);
+  const redis = options.redis ? await testRedis(t) : undefined;
+  const appRedis = redis?.connect({ maxRetriesPerRequest: 1 });
+  const base = loadConfig();
+  const config: Config = {
+    ...base,
+    database: { ...base.database, url: database.url },
+    api: {
+      ...base.api,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+      keyCacheSeconds: options.keyCacheSeconds ?? 0,
+      changesRetentionDays: options.retentionDays ?? base.api.changesRetentionDays,
+    },
+  };
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    log: createLogger({ level: 'info' }, sink),
+    redis: appRedis,
+    redisPrefix: redis?.prefix,
+    imports: options.imports,
+    identifiers: options.identifiers,
+  });
+  t.teardown(() => app.close());
+  await app.ready();
+  let n = 0;
+  return {
+    app,
+    db: database.db,
+    config,
+    redis,
+    appRedis,
+    logs,
+    async key(scopes, uais) {
+      const { token } = await createApiKey(database.db, {
+        name: `test-${++n}`,
+        scopes,
+        uais: uais ?? null,
+        actor: 'test',
+      });
+      return token;
+    },
+    get: (token, url) =>
+      app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }),
+    inject: (opts) => app.inject(opts),
+  };
+}
+
+/** The JSON body of a response, typed loosely for assertions. */
+export function body<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return res.json() as T;
+}

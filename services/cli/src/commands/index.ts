@@ -1,0 +1,21 @@
+import type { Command } from '../command.js';
+import { generateCommand } from './generate.js';
+import { ingestCommand } from './ingest.js';
+import { keysCommand } from './keys.js';
+import { loginPreviewCommand } from './login-preview.js';
+import { migrateCommand } from './migrate.js';
+import { purgeEventsCommand } from './purge-events.js';
+import { serveCommand } from './serve.js';
+import { watchCommand } from './watch.js';
+
+/** Every command of `aaf-sync`, in the order `help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  ingestCommand,
+  generateCommand,
+  watchCommand,
+  serveCommand,
+  keysCommand,
+  purgeEventsCommand,
+  loginPreviewCommand,
+  migrateCommand,
+];

@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { createDb } from '@aaf-sync/db';
+import { createIngestDeps, decideHeldPlan, ingestPaths, type ImportReport } from '@aaf-sync/ingest';
+import type { Command, CommandContext } from '../command.js';
+import { CliErrors } from '../errors.js';
+import { progressLine } from '../progress.js';
+import { renderReport } from '../render-report.js';
+
+const USAGE = `aaf-sync ingest <file|dir|archive>... [--dry-run] [--json] [--approve-held <uai>] [--discard-held <uai>] [--import <id>]
+
+Imports AAF deliveries: XML files, folders of them, or .tgz/.zip archives. Each delivery is
+planned per establishment, then applied (unless --dry-run). An establishment whose plan would
+depart more than IMPORT_HOLD_THRESHOLD_PERCENT of its persons is held for approval.
+
+  --dry-run              plan only: report what would change, write nothing to the directory
+  --json                 print one JSON report on stdout ({ "imports": [...] }; see the README)
+  --approve-held <uai>   approve the held plan of this establishment: the one held by this run
+                         when files are given, else the latest held one (or --import <id>)
+  --discard-held <uai>   discard it instead
+  --import <id>          the import whose held plan to approve or discard
+
+Exit codes: 0 applied (rejects are in the report), 1 a file or an import failed or was refused,
+2 usage error, 3 an establishment is held and waits for approval.`;
+
+function exitCode(reports: readonly ImportReport[]): number {
+  if (
+    reports.some(
+      (r) => r.status === 'failed' || r.status === 'refused' || r.error?.code === 'FILES_FAILED',
+    )
+  )
+    return 1;
+  if (reports.some((r) => r.status === 'held' || r.status === 'partially_held')) return 3;
+  return 0;
+}
+
+async function latestHeld(
+  ctx: CommandContext,
+  db: ReturnType<typeof createDb>['db'],
+  uai: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('import_plan')
+    .select('import_id')
+    .where('status', '=', 'held')
+    .where((eb) => eb.or([eb('uai', '=', uai), eb('structure_jointure', '=', uai)]))
+    .orderBy('import_id', 'desc')
+    .executeTakeFirst();
+  if (!row) throw CliErrors.USAGE({ problem: `no held plan for establishment ${uai}` });
+  ctx.log.debug({ importId: row.import_id, uai }, 'latest held plan');
+  return row.import_id;
+}
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'import AAF files, folders or archives (plan, hold, apply)',
+  usage: USAGE,
+  async run(ctx) {
+    const { values, positionals } = parseArgs({
+      args: [...ctx.argv],
+      allowPositionals: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'approve-held': { type: 'string' },
+        'discard-held': { type: 'string' },
+        import: { type: 'string' },
+      },
+    });
+    const decide = values['approve-held'] ?? values['discard-held'];
+    if (values['approve-held'] && values['discard-held'])
+      throw CliErrors.USAGE({ problem: 'choose --approve-held or --discard-held' });
+    if (positionals.length === 0 && !decide)
+      throw CliErrors.USAGE({ problem: `no file given\n\n${USAGE}` });
+    const handle = createDb({
+      url: ctx.config.database.url,
+      poolMax: 4,
+      applicationName: 'aaf-sync-ingest',
+    });
+    try {
+      const deps = createIngestDeps(ctx.config, handle.db, ctx.log);
+      const progress = !values.json && process.stderr.isTTY ? progressLine(ctx.stderr) : undefined;
+      const reports: ImportReport[] = [];
+      if (positionals.length > 0) {
+        const result = await ingestPaths(deps, positionals, {
+          dryRun: values['dry-run'],
+          source: 'cli',
+          actor: 'cli',
+          ...(progress ? { onProgress: progress.add } : {}),
+        });
+        progress?.done();
+        reports.push(...result.imports);
+      }
+      if (decide) {
+        const held = reports.find((r) =>
+          r.establishments.some(
+            (e) => e.status === 'held' && (e.uai === decide || e.structure === decide),
+          ),
+        );
+        const importId = values.import
+          ? Number(values.import)
+          : (held?.importId ?? (await latestHeld(ctx, handle.db, decide)));
+        const decision = values['approve-held'] ? 'approve' : 'discard';
+        const report = await decideHeldPlan(deps, {
+          importId,
+          uai: decide,
+          decision,
+          actor: 'cli',
+        });
+        const at = reports.findIndex((r) => r.importId === importId);
+        if (at >= 0) reports[at] = report;
+        else reports.push(report);
+      }
+      ctx.stdout.write(
+        values.json
+          ? `${JSON.stringify({ imports: reports }, null, 2)}\n`
+          : reports.map(renderReport).join('\n'),
+      );
+      return exitCode(reports);
+    } finally {
+      await handle.close();
+    }
+  },
+};

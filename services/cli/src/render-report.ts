@@ -1,0 +1,78 @@
+import type { ImportReport } from '@aaf-sync/ingest';
+
+function table(rows: readonly (readonly (string | number)[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => String(c).padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The human-readable form of an import report (the CLI without --json). */
+export function renderReport(r: ImportReport): string {
+  const lines = [
+    `import ${r.importId}: ${r.delivery} (${r.kind} ${r.date}, ${r.level}, scope ${r.scope})${r.dryRun ? ' [dry run]' : ''}`,
+    `status: ${r.status}${r.error ? ` — ${String(r.error.message ?? r.error.code)}` : ''}`,
+  ];
+  if (r.files.length > 0) {
+    lines.push(
+      '',
+      table([
+        ['file', 'status', 'records', 'rejects', 'unknown attributes'],
+        ...r.files.map((f) => [
+          f.name,
+          f.status,
+          f.records,
+          f.rejects,
+          Object.keys(f.unknownAttributes).join(',') || '-',
+        ]),
+      ]),
+    );
+  }
+  if (r.establishments.length > 0) {
+    lines.push(
+      '',
+      table([
+        [
+          'uai',
+          'status',
+          'created',
+          'updated',
+          'restored',
+          'departed',
+          'left',
+          'memberships +/-',
+          'rejects',
+          'stale links',
+        ],
+        ...r.establishments.map((e) => [
+          e.uai ?? e.structure,
+          e.status,
+          e.created,
+          e.updated,
+          e.restored,
+          e.departed,
+          e.left,
+          `${e.membershipsAdded}/${e.membershipsRemoved}`,
+          e.rejects,
+          e.staleTeachingLinks,
+        ]),
+      ]),
+    );
+  }
+  const codes = Object.entries(r.rejectsByCode);
+  if (codes.length > 0) lines.push('', `rejects: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  const held = r.establishments.filter((e) => e.status === 'held');
+  if (held.length > 0) {
+    lines.push(
+      '',
+      `held for approval: ${held.map((e) => `${e.uai ?? e.structure} (${e.departures}/${e.activeBefore} departures)`).join(', ')}`,
+    );
+    lines.push(`approve with: pnpm aaf-sync ingest --approve-held <uai> --import ${r.importId}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,29 @@
+import { PassThrough } from 'node:stream';
+import t from 'tap';
+import { runCli } from '../src/index.js';
+
+function capture() {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+t.test('help lists the commands', async (t) => {
+  const out = capture();
+  t.equal(await runCli([], { stdout: out.stream }), 0);
+  t.match(out.text(), /usage: pnpm aaf-sync <command>/);
+  for (const name of ['migrate', 'serve', 'keys', 'purge-events']) t.match(out.text(), name);
+});
+
+t.test('an unknown command is a usage error with its code, exit 2', async (t) => {
+  const err = capture();
+  t.equal(await runCli(['frobnicate'], { stderr: err.stream }), 2);
+  t.match(err.text(), /CLI_ERR_USAGE: unknown command "frobnicate"/);
+});
+
+t.test('a bad configuration names the variable, exit 1', async (t) => {
+  const err = capture();
+  t.equal(await runCli(['migrate'], { env: { PORT: 'x' }, stderr: err.stream }), 1);
+  t.match(err.text(), /CONFIG_ERR_INVALID: .*PORT/);
+});

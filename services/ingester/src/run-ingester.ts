@@ -1,0 +1,46 @@
+import type { Config } from '@aaf-sync/config';
+import { createDb } from '@aaf-sync/db';
+import { createIngestDeps } from '@aaf-sync/ingest';
+import { createLogger } from '@aaf-sync/logger';
+import { Redis } from 'ioredis';
+import { createIngester } from './ingester.js';
+
+/**
+ * Runs the ingester until SIGINT/SIGTERM: closes the worker (the current import finishes or
+ * rolls back), the queue, Redis and the database pool, in that order.
+ */
+export async function runIngesterProcess(config: Config): Promise<void> {
+  const log = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty,
+    name: 'ingester',
+  });
+  const handle = createDb({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    applicationName: 'aaf-sync-ingester',
+  });
+  const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const ingester = createIngester({
+    config,
+    db: handle.db,
+    log,
+    deps: createIngestDeps(config, handle.db, log),
+    connection,
+  });
+  await ingester.start();
+  log.info(
+    { inbox: config.ingest.inboxDir, archive: config.ingest.archiveDir },
+    'ingester started',
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  log.info('ingester stopping');
+  await ingester.close();
+  await connection.quit().catch(() => connection.disconnect());
+  await handle.close();
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { renderOpenApi } from '@aaf-sync/api';
+import { OPENAPI_PATH } from '../../scripts/openapi.js';
+
+t.test('openapi/openapi.json matches the routes (run pnpm openapi)', async (t) => {
+  const committed = readFileSync(OPENAPI_PATH, 'utf8');
+  const generated = await renderOpenApi();
+  t.equal(committed, generated, 'the committed OpenAPI document is the generated one');
+  const doc = JSON.parse(generated) as { openapi: string; paths: Record<string, unknown> };
+  t.equal(doc.openapi, '3.1.0');
+  t.ok(doc.paths['/v1/changes'], 'documents the change feed');
+});
