@@ -6,7 +6,9 @@ import { ENV_VARS } from '@aaf-sync/config';
 
 const root = resolve(import.meta.dirname, '../..');
 const dockerDir = join(root, 'docker');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  packageManager: string;
+};
 
 t.test('the compose file sets only variables that packages/config reads', async (t) => {
   const compose = readFileSync(join(dockerDir, 'compose.yaml'), 'utf8');
@@ -14,7 +16,8 @@ t.test('the compose file sets only variables that packages/config reads', async 
   const names = [...env.matchAll(/^ {2}([A-Z_]+):/gm)].map((m) => m[1]!);
   t.ok(names.length >= 5);
   for (const name of names) t.ok(name in ENV_VARS, `${name} is a known variable`);
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'AAF_INBOX_DIR']) t.ok(names.includes(name), `${name} is set`);
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'AAF_INBOX_DIR'])
+    t.ok(names.includes(name), `${name} is set`);
 });
 
 t.test('each Dockerfile builds on Node 24 with the pinned pnpm and runs as non-root', async (t) => {
