@@ -31,6 +31,22 @@ started_by_us() { [ -f "$STATE_DIR/$1.started" ]; }
 mark_started() { echo "$2" > "$STATE_DIR/$1.started"; }
 unmark_started() { rm -f "$STATE_DIR/$1.started"; }
 
+stop_owned_daemon() { # stop_owned_daemon <name> <label>: stops <dir>/<name>.pid if we started it
+  local name="$1" label="$2" dir pid
+  if ! started_by_us "$name"; then
+    aaf_log "$label was not started by us: left alone"
+    return 0
+  fi
+  dir="$(cat "$STATE_DIR/$name.started")"
+  aaf_log "stopping the project-owned $label"
+  pid="$(cat "$dir/$name.pid" 2>/dev/null || true)"
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  unmark_started "$name"
+}
+
 # --- Debian packages ---------------------------------------------------------------------------
 apt_install() {
   local sudo=""
@@ -158,20 +174,7 @@ redis_up() {
   wait_for 10 redis_reachable || { echo "Redis did not start; see $dir/redis.log" >&2; return 1; }
 }
 
-redis_down() {
-  if started_by_us redis; then
-    local dir pid; dir="$(cat "$STATE_DIR/redis.started")"
-    aaf_log "stopping the project-owned Redis"
-    pid="$(cat "$dir/redis.pid" 2>/dev/null || true)"
-    if [ -n "$pid" ]; then
-      kill "$pid" 2>/dev/null || true
-      wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-    fi
-    unmark_started redis
-  else
-    aaf_log "Redis was not started by us: left alone"
-  fi
-}
+redis_down() { stop_owned_daemon redis Redis; }
 
 redis_status() {
   local who="machine"; started_by_us redis && who="project"
@@ -270,20 +273,7 @@ ldap_up() {
   wait_for 10 ldap_reachable || { echo "slapd did not start (config in $dir)" >&2; return 1; }
 }
 
-ldap_down() {
-  if started_by_us slapd; then
-    local dir pid; dir="$(cat "$STATE_DIR/slapd.started")"
-    aaf_log "stopping the project-owned slapd"
-    pid="$(cat "$dir/slapd.pid" 2>/dev/null || true)"
-    if [ -n "$pid" ]; then
-      kill "$pid" 2>/dev/null || true
-      wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-    fi
-    unmark_started slapd
-  else
-    aaf_log "slapd was not started by us: left alone"
-  fi
-}
+ldap_down() { stop_owned_daemon slapd slapd; }
 
 ldap_status() {
   PATH="$PATH:/usr/sbin"
