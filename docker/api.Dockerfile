@@ -12,6 +12,8 @@ RUN pnpm install --frozen-lockfile && pnpm -s build \
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# the engine heap cap: flat memory, see ARCHITECTURE.md (same value as package.json)
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=16"
 WORKDIR /app
 COPY --from=build --chown=node:node /out ./
 USER node

@@ -31,3 +31,23 @@ t.test('each Dockerfile builds on Node 24 with the pinned pnpm and runs as non-r
     t.ok((text.match(/^FROM /gm) ?? []).length >= 2, `${f}: multi-stage`);
   }
 });
+
+t.test('the engine runs with one heap cap everywhere it is started', async (t) => {
+  const scripts = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const flags = /--max-old-space-size=\d+ --max-semi-space-size=\d+/.exec(
+    scripts['aaf-sync']!,
+  )?.[0];
+  t.ok(flags, 'package.json aaf-sync sets the caps');
+  const [oldSpace, semiSpace] = flags!.split(' ');
+  t.ok(scripts.migrate!.includes(flags!), 'package.json migrate');
+  const demo = readFileSync(join(root, 'scripts/demo'), 'utf8');
+  t.ok(demo.includes(`node_args=(${flags})`), 'scripts/demo');
+  const bench = readFileSync(join(root, 'bench/ingest.bench.ts'), 'utf8');
+  t.ok(bench.includes(`'${oldSpace}'`) && bench.includes(`'${semiSpace}'`), 'bench:ingest');
+  for (const f of readdirSync(dockerDir).filter((n) => n.endsWith('.Dockerfile')))
+    t.ok(readFileSync(join(dockerDir, f), 'utf8').includes(`ENV NODE_OPTIONS="${flags}"`), f);
+});

@@ -68,8 +68,11 @@ function evidenceCte(extra: string) {
     )`;
 }
 
-const contactOf = sql`case when jsonb_typeof(p.details -> 'contact') = 'object'
-  then p.details -> 'contact' else '{}'::jsonb end`;
+/** `details.contact` of a person row when it is an object, else `{}`. */
+const contactOf = (details: string) => {
+  const d = sql.ref(details);
+  return sql`case when jsonb_typeof(${d} -> 'contact') = 'object' then ${d} -> 'contact' else '{}'::jsonb end`;
+};
 const nameKeyOf = sql`${normalizedSql(sql.ref('p.sn'))} || ' ' || ${normalizedSql(sql.ref('p.given_name'))}`;
 
 /**
@@ -83,10 +86,16 @@ export async function countDuplicateRelatives(
 ): Promise<Map<string, number>> {
   if (structureJointures.length === 0) return new Map();
   const { rows } = await sql<{ s: string; n: number }>`
-    with rel as (
-      select p.jointure, ps.structure_jointure as s, p.mail, ${contactOf} as contact, ${nameKeyOf} as name_key
+    with named as (
+      select p.jointure, ps.structure_jointure as s, p.mail, p.details, ${nameKeyOf} as name_key,
+        count(*) over (partition by ps.structure_jointure, ${nameKeyOf}) as homonyms
       from person_structure ps join person p on p.jointure = ps.person_jointure
       where ps.structure_jointure = any(${[...structureJointures]}::text[]) and p.category = 'relative'
+    ),
+    -- only homonyms can be duplicates: the contact evidence is read for them alone
+    rel as (
+      select n.jointure, n.s, n.mail, n.name_key, ${contactOf('n.details')} as contact
+      from named n where n.homonyms > 1
     ),
     ${evidenceCte('s')}
     select x.s, count(distinct (x.jointure, y.jointure))::int as n
@@ -109,7 +118,7 @@ export async function findDuplicateRelatives(
     ),
     rel as (
       select p.jointure, p.given_name, p.sn, p.mail,
-        ${contactOf} as contact, ${nameKeyOf} as name_key
+        ${contactOf('p.details')} as contact, ${nameKeyOf} as name_key
       from person p
       where p.category = 'relative' and p.jointure in (
         select ps.person_jointure from person_structure ps

@@ -252,6 +252,9 @@ async function planAndApplyWith(
   }
   await plans.close();
   await state.rejects.flush();
+  // What planning needed per person is spent: let the apply run in the memory of one batch.
+  state.seen.clear();
+  state.relativeUnits.clear();
   log.info({ items: plans.size, ms: Date.now() - started }, 'plan computed');
   const active = await activeCounts(deps.db, state.stats.structures());
   const held = decideHolds(state.stats, active, deps.settings);

@@ -102,6 +102,7 @@ async function writeRows(
   );
   const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
   const allocate = ctx.deps.allocateIdentifiers;
+  ctx.created.clear(); // only the batch's: an académie's worth would weigh on memory
   if (allocate && creates.length > 0) {
     const allocated = await allocate(
       ctx.trx,
@@ -111,7 +112,10 @@ async function writeRows(
         sn: i.payload.columns.sn,
       })),
     );
-    for (const [id, values] of allocated) ctx.created.set(id, values);
+    for (const [id, values] of allocated) {
+      ctx.created.set(id, values);
+      ctx.tally.identifiers += Object.keys(values).length;
+    }
   }
   const others = items.filter((i) => i.action !== 'create');
   await updateRows(

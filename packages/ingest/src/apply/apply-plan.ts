@@ -9,6 +9,7 @@ import { applyReferences } from './apply-references.js';
 import { ClassCache } from './class-cache.js';
 import { EventBuffer } from './event-buffer.js';
 import { recomputeRelativeStructures } from './relative-structures.js';
+import { TableStatistics } from './table-statistics.js';
 
 export interface ApplyOutcome {
   readonly items: number;
@@ -45,7 +46,9 @@ export async function applyPlan(
     touchedRelatives: new Set(),
     touchedClasses: new Set(),
     created: new Map(),
+    tally: { identifiers: 0 },
   };
+  const statistics = new TableStatistics(trx);
   let items = 0;
   for await (const all of batches) {
     items += all.length;
@@ -65,6 +68,7 @@ export async function applyPlan(
       ctx,
       all.filter((i): i is LeaveItem => i.action === 'depart' || i.action === 'leave'),
     );
+    await statistics.afterBatch(items);
   }
   const relativesRecomputed = await recomputeRelativeStructures(ctx);
   const classesEmptied = await ctx.classes.markEmpty(ctx.touchedClasses);
@@ -72,7 +76,7 @@ export async function applyPlan(
   return {
     items,
     events: events.written,
-    identifiers: [...ctx.created.values()].reduce((n, v) => n + Object.keys(v).length, 0),
+    identifiers: ctx.tally.identifiers,
     classesEmptied,
     relativesRecomputed,
   };
