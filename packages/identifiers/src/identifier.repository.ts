@@ -30,9 +30,8 @@ export async function findPrimaries(
   namespaces: readonly string[],
 ): Promise<{ person_id: number; namespace: string; value: string }[]> {
   const { rows } = await sql<{ person_id: number; namespace: string; value: string }>`
-    select i.person_id, i.namespace, i.value
-    from unnest(${personIds}::bigint[]) as p(id)
-    join identifier i on i.person_id = p.id and i.status = 'primary'
+    select i.person_id, i.namespace, i.value from identifier i
+    where i.person_id = any(${personIds}::bigint[]) and i.status = 'primary'
   `.execute(db);
   const wanted = new Set(namespaces);
   return rows.filter((r) => wanted.has(r.namespace));
@@ -144,9 +143,9 @@ export async function findPersonContexts(
   if (personIds.length === 0) return [];
   const { rows } = await sql<PersonContext>`
     select p.id, p.jointure, s.uai
-    from unnest(${personIds}::bigint[]) as wanted(id)
-    join person p on p.id = wanted.id
+    from person p
     left join structure s on s.jointure = p.primary_structure
+    where p.id = any(${personIds}::bigint[])
   `.execute(db);
   return rows;
 }
