@@ -3,7 +3,8 @@
 # The project needs Node >= 22 (engines). When the system Node is older, scripts/bootstrap
 # installs a project-local Node 24 from the npm registry into .cache/toolchain; pnpm (the version
 # pinned in package.json "packageManager") is always installed there too.
-AAF_ROOT="${AAF_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# Always this checkout: an AAF_ROOT exported by a shell that sourced another checkout must not leak.
+AAF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AAF_TOOLCHAIN="$AAF_ROOT/.cache/toolchain"
 AAF_NODE_VERSION="24.21.0"   # Node 24 LTS; bump together with docker/*.Dockerfile
 AAF_NODE_MIN_MAJOR=22

@@ -1,4 +1,4 @@
-import { sql, type Executor, type RawBuilder } from '@aaf-sync/db';
+import { PREPARED, sql, type Executor, type RawBuilder } from '@aaf-sync/db';
 import type { AccountRow } from './account-view.js';
 import { personInScope, structureInScope, type Scope } from './scope.js';
 
@@ -80,7 +80,7 @@ export async function findAccountByRef(
 
 function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
   const inScope = (col: string) => structureInScope(scope, sql.ref(col));
-  return sql<AccountRow>`
+  return sql<AccountRow>`${PREPARED}
     select p.id, p.jointure, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
       p.birth_date, p.civility, p.ine, p.mail, p.primary_structure, p.details, p.state,
       p.departed_at, p.version, p.created_at, p.updated_at,
