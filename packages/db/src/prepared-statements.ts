@@ -14,10 +14,12 @@ export const PREPARED = sql.raw(`${MARK} `);
 
 type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
+/** Statement text → name, shared by every connection (each prepares it on first use). */
+const names = new Map<string, string>();
+
 /** Makes a pool client run the statements marked with PREPARED as named statements. */
 export function namePreparedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as Query;
-  const names = new Map<string, string>();
   const wrapped: Query = (config, values, callback) => {
     if (typeof config !== 'string' || !config.startsWith(MARK))
       return query(config, values, callback);

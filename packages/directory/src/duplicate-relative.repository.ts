@@ -87,15 +87,15 @@ export async function countDuplicateRelatives(
   if (structureJointures.length === 0) return new Map();
   const { rows } = await sql<{ s: string; n: number }>`
     with named as (
-      select p.jointure, ps.structure_jointure as s, p.mail, p.details, ${nameKeyOf} as name_key,
-        count(*) over (partition by ps.structure_jointure, ${nameKeyOf}) as homonyms
+      select p.jointure, ps.structure_jointure as s, p.mail, p.details, ${nameKeyOf} as name_key
       from person_structure ps join person p on p.jointure = ps.person_jointure
       where ps.structure_jointure = any(${[...structureJointures]}::text[]) and p.category = 'relative'
     ),
     -- only homonyms can be duplicates: the contact evidence is read for them alone
     rel as (
-      select n.jointure, n.s, n.mail, n.name_key, ${contactOf('n.details')} as contact
-      from named n where n.homonyms > 1
+      select h.jointure, h.s, h.mail, h.name_key, ${contactOf('h.details')} as contact
+      from (select n.*, count(*) over (partition by n.s, n.name_key) as homonyms from named n) h
+      where h.homonyms > 1
     ),
     ${evidenceCte('s')}
     select x.s, count(distinct (x.jointure, y.jointure))::int as n

@@ -16,8 +16,6 @@ export interface ApplyContext {
   readonly touchedRelatives: Set<string>;
   /** Classes/groups that lost members: emptied ones are marked at the end. */
   readonly touchedClasses: Set<number>;
-  /** Ids of persons created by the current batch, with their new identifiers (for the events). */
-  readonly created: Map<number, Record<string, string>>;
   /** Running totals of the apply. */
   readonly tally: { identifiers: number };
 }

@@ -13,7 +13,7 @@ import {
   TEACHING_LINK,
 } from './link-specs.js';
 import { structuresOf, versionsOf } from './person-lookup.js';
-import { pushPersonEvents } from './person-events.js';
+import { pushPersonEvents, type CreatedPersons } from './person-events.js';
 import { collectTouchedRelatives, withPupilStructures } from './relative-links.js';
 
 const ROW_COLUMNS = [
@@ -101,21 +101,23 @@ async function writeRows(
     'returning id, jointure',
   );
   const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
+  const created: CreatedPersons = new Map();
   const allocate = ctx.deps.allocateIdentifiers;
-  ctx.created.clear(); // only the batch's: an académie's worth would weigh on memory
-  if (allocate && creates.length > 0) {
-    const allocated = await allocate(
-      ctx.trx,
-      creates.map((i) => ({
-        personId: ids.get(i.key)!,
-        givenName: i.payload.columns.givenName,
-        sn: i.payload.columns.sn,
-      })),
-    );
-    for (const [id, values] of allocated) {
-      ctx.created.set(id, values);
-      ctx.tally.identifiers += Object.keys(values).length;
-    }
+  const allocated =
+    allocate && creates.length > 0
+      ? await allocate(
+          ctx.trx,
+          creates.map((i) => ({
+            personId: ids.get(i.key)!,
+            givenName: i.payload.columns.givenName,
+            sn: i.payload.columns.sn,
+          })),
+        )
+      : new Map<number, Record<string, string>>();
+  for (const [jointure, id] of ids) {
+    const identifiers = allocated.get(id) ?? {};
+    ctx.tally.identifiers += Object.keys(identifiers).length;
+    created.set(jointure, { id, identifiers });
   }
   const others = items.filter((i) => i.action !== 'create');
   await updateRows(
@@ -126,7 +128,7 @@ async function writeRows(
     others.map((i) => [i.key, ...rowValues(ctx, i, versions.get(i.key)!)]),
     { extraSet: `state = 'active', departed_at = null, updated_at = now()` },
   );
-  return ids;
+  return created;
 }
 
 function changesOf<T>(
@@ -215,8 +217,8 @@ export async function applyPersonChanges(
       ctx.structures.uais([...(before.get(i.key) ?? []), ...next, ...(i.unit ? [i.unit] : [])]),
     );
   }
-  const ids = await writeRows(ctx, items, versions);
-  pushPersonEvents(ctx, items, versions, ids, before, after, uais);
+  const created = await writeRows(ctx, items, versions);
+  pushPersonEvents(ctx, items, versions, created, before, after, uais);
   await writeAllLinks(ctx, items, versions, uais);
   await collectTouchedRelatives(ctx, items);
   await ctx.events.flushIfFull();

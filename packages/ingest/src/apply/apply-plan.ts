@@ -45,7 +45,6 @@ export async function applyPlan(
     classes: new ClassCache(trx, events, structures, importId),
     touchedRelatives: new Set(),
     touchedClasses: new Set(),
-    created: new Map(),
     tally: { identifiers: 0 },
   };
   const statistics = new TableStatistics(trx);

@@ -1,12 +1,15 @@
 import type { PersonChangeItem } from '../plan/plan-item.js';
 import type { ApplyContext } from './apply-context.js';
 
+/** Persons created by a batch, by jointure: their id and new identifiers per namespace. */
+export type CreatedPersons = Map<string, { id: number; identifiers: Record<string, string> }>;
+
 /** Person events of a batch: created (with identifiers), updated or restored (changed fields). */
 export function pushPersonEvents(
   ctx: ApplyContext,
   items: readonly PersonChangeItem[],
   versions: Map<string, number>,
-  ids: Map<string, number>,
+  created: CreatedPersons,
   before: Map<string, string[]>,
   after: Map<string, string[]>,
   uaisOf: Map<string, string[]>,
@@ -17,8 +20,7 @@ export function pushPersonEvents(
     const uais = uaisOf.get(i.key) ?? [];
     const version = versions.get(i.key)!;
     if (i.action === 'create') {
-      const id = ids.get(i.key)!;
-      const identifiers = ctx.created.get(id) ?? {};
+      const { id, identifiers } = created.get(i.key)!;
       const event = {
         entityType: 'person' as const,
         entityKey: i.key,

@@ -14,11 +14,8 @@ export async function recordDuplicateRelatives(db: Executor, importId: number): 
     .where('import_id', '=', importId)
     .where('status', 'in', ['applied', 'approved', 'dry_run'])
     .execute();
-  const counts = await countDuplicateRelatives(
-    db,
-    plans.map((p) => p.structure_jointure),
-  );
   const structures = plans.map((p) => p.structure_jointure);
+  const counts = await countDuplicateRelatives(db, structures);
   await sql`
     update import_plan p set counts = p.counts || jsonb_build_object('duplicateRelatives', c.n)
     from unnest(${structures}::text[], ${structures.map((s) => counts.get(s) ?? 0)}::int[]) as c(s, n)
