@@ -27,3 +27,9 @@ t.test('a bad configuration names the variable, exit 1', async (t) => {
   t.equal(await runCli(['migrate'], { env: { PORT: 'x' }, stderr: err.stream }), 1);
   t.match(err.text(), /CONFIG_ERR_INVALID: .*PORT/);
 });
+
+t.test('ingest: an unknown option is a usage error, exit 2', async (t) => {
+  const err = capture();
+  t.equal(await runCli(['ingest', '--bogus', 'x.xml'], { stderr: err.stream }), 2);
+  t.match(err.text(), /CLI_ERR_USAGE: .*--bogus/);
+});

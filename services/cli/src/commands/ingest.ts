@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createDb } from '@aaf-sync/db';
 import { createIngestDeps, decideHeldPlan, ingestPaths, type ImportReport } from '@aaf-sync/ingest';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
+import { parseOptions } from '../parse-options.js';
 import { progressLine } from '../progress.js';
 import { renderReport } from '../render-report.js';
 
@@ -55,17 +55,20 @@ export const ingestCommand: Command = {
   summary: 'import AAF files, folders or archives (plan, hold, apply)',
   usage: USAGE,
   async run(ctx) {
-    const { values, positionals } = parseArgs({
-      args: [...ctx.argv],
-      allowPositionals: true,
-      options: {
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'approve-held': { type: 'string' },
-        'discard-held': { type: 'string' },
-        import: { type: 'string' },
+    const { values, positionals } = parseOptions(
+      {
+        args: [...ctx.argv],
+        allowPositionals: true,
+        options: {
+          'dry-run': { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          'approve-held': { type: 'string' },
+          'discard-held': { type: 'string' },
+          import: { type: 'string' },
+        },
       },
-    });
+      USAGE,
+    );
     const decide = values['approve-held'] ?? values['discard-held'];
     if (values['approve-held'] && values['discard-held'])
       throw CliErrors.USAGE({ problem: 'choose --approve-held or --discard-held' });
