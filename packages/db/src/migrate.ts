@@ -19,8 +19,8 @@ function migrator(db: Kysely<any>): Migrator {
 }
 
 /**
- * Brings the schema to the latest version. Each migration runs in its own transaction; a failure
- * throws `DB_ERR_MIGRATION_FAILED` with the name of the failing migration.
+ * Brings the schema to the latest version. kysely runs the pending migrations in one transaction:
+ * a failure rolls them all back and throws `DB_ERR_MIGRATION_FAILED` with the failing one's name.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
   const { error, results = [] } = await migrator(db).migrateToLatest();
