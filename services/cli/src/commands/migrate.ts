@@ -4,7 +4,8 @@ import type { Command } from '../command.js';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'bring the database schema to the latest version',
-  usage: 'aaf-sync migrate\n\nApplies pending migrations to DATABASE_URL (all pending ones in one transaction).',
+  usage:
+    'aaf-sync migrate\n\nApplies pending migrations to DATABASE_URL (all pending ones in one transaction).',
   async run({ config, log, stdout }) {
     const handle = createDb({
       url: config.database.url,
