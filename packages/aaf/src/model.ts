@@ -77,7 +77,8 @@ export type RejectCode =
   | 'UNKNOWN_ENTITY'
   | 'CATEGORY_CHANGE'
   | 'UNLINKED_RELATIVE'
-  | 'UNKNOWN_STRUCTURE';
+  | 'UNKNOWN_STRUCTURE'
+  | 'OUT_OF_SCOPE';
 
 export interface Reject {
   readonly code: RejectCode;

@@ -16,6 +16,7 @@ export * from './tables/import.table.js';
 export {
   sql,
   type Expression,
+  type ExpressionBuilder,
   type Kysely,
   type RawBuilder,
   type SqlBool,

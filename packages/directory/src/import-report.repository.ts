@@ -27,11 +27,16 @@ const RUN_COLUMNS = [
   'r.finished_at',
 ] as const;
 
-/** An import is visible to a scoped caller when it planned one of the scope's establishments. */
+/**
+ * An import is visible to a scoped caller when it planned one of the scope's establishments, or
+ * when its submitter's scope overlaps the caller's (a scoped key reads back its own uploads, even
+ * one whose every record was refused as out of scope).
+ */
 function importInScope(scope: Scope) {
   if (scope.uais === null) return sql<boolean>`true`;
-  return sql<boolean>`exists (select 1 from import_plan pl
-    where pl.import_id = r.id and pl.uai = any(${[...scope.uais]}::text[]))`;
+  const uais = [...scope.uais];
+  return sql<boolean>`(r.submitter_uais && ${uais}::text[] or exists (select 1 from import_plan pl
+    where pl.import_id = r.id and pl.uai = any(${uais}::text[])))`;
 }
 
 export interface ImportFilter {
@@ -114,7 +119,8 @@ export interface RejectFilter {
 
 /**
  * Rejects of an import by id; scoped callers see only rejects of their establishments (rejects
- * not tied to an establishment stay with unscoped callers).
+ * not tied to an establishment stay with unscoped callers), and the OUT_OF_SCOPE rejects of an
+ * import submitted within their scope (what the submitter sent and was refused).
  */
 export async function listRejects(
   db: Executor,
@@ -124,7 +130,13 @@ export async function listRejects(
   page: KeysetPage<number>,
 ): Promise<ImportReject[]> {
   let q = db.selectFrom('import_reject').selectAll().where('import_id', '=', importId);
-  if (scope.uais !== null) q = q.where('uai', 'in', [...scope.uais]);
+  if (scope.uais !== null) {
+    const uais = [...scope.uais];
+    q = q.where(
+      sql<boolean>`(uai = any(${uais}::text[]) or (code = 'OUT_OF_SCOPE' and exists (
+        select 1 from import_run r where r.id = import_id and r.submitter_uais && ${uais}::text[])))`,
+    );
+  }
   if (filter.uai) q = q.where('uai', '=', filter.uai);
   if (filter.code) q = q.where('code', '=', filter.code);
   if (page.after !== null) q = q.where('id', '>', page.after);

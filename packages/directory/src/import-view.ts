@@ -69,7 +69,10 @@ export interface RejectView {
   readonly raw: string | null;
 }
 
-export type ImportRunRow = Omit<ImportRun, 'options' | 'summary'>;
+export type ImportRunRow = Omit<
+  ImportRun,
+  'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched'
+>;
 
 export function importRunRowToView(row: ImportRunRow): ImportRunView {
   return {

@@ -24,6 +24,16 @@ export const IngestErrors = defineErrors('INGEST', {
       'A complete older than the one already applied would undo newer data: it is refused. Import ' +
       'the newest complete instead.',
   },
+  COMPLETE_NOT_ALLOWED: {
+    status: 403,
+    message:
+      'delivery {delivery} is a complete: completes are academy-wide and only an unscoped submitter may import one',
+    description:
+      'A complete speaks for every establishment and category it covers (what it leaves out ' +
+      'departs), so a submitter restricted to some establishments (an establishment-scoped API ' +
+      'key) may only upload deltas. Nothing of the delivery was read or recorded; send a delta, or ' +
+      'have an academy-wide key or an operator import the complete.',
+  },
   BAD_FILE: {
     status: 422,
     message: 'file {file} cannot be read: {reason}',

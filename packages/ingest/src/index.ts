@@ -1,5 +1,6 @@
 export { ingestPaths, type IngestOptions, type IngestResult } from './ingest-paths.js';
 export { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
+export { ACADEMY_WIDE, type SubmitterScope } from './plan/submitter-scope.js';
 export { decideHeldPlan, type HeldDecision } from './decide-held.js';
 export {
   buildImportReport,

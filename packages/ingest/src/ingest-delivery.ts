@@ -13,11 +13,14 @@ import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
 import { persistPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
+import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
 import { writeEstablishmentPlans } from './report/establishment-plans.js';
 import {
+  addUaisTouched,
   appliedFiles,
+  auditApply,
   createRun,
   insertFile,
   lastAppliedComplete,
@@ -30,7 +33,32 @@ export interface DeliveryOptions {
   readonly dryRun: boolean;
   readonly source: string;
   readonly actor?: string | null;
+  /**
+   * The submitter's establishments (default academy-wide). A scoped submitter may not import a
+   * complete; its records outside its establishments are rejected (OUT_OF_SCOPE) and its report
+   * lists only its establishments.
+   */
+  readonly scope?: SubmitterScope;
   readonly onProgress?: Progress;
+}
+
+/** Refuses, before anything is read or recorded, what a scoped submitter may not import. */
+export function assertSubmitterMayImport(
+  delivery: Pick<AafDelivery, 'kind' | 'name'>,
+  scope: SubmitterScope,
+): void {
+  if (scope.uais !== null && delivery.kind === 'complete')
+    throw IngestErrors.COMPLETE_NOT_ALLOWED({ delivery: delivery.name });
+}
+
+/** The report as the submitter may see it: a scoped submitter sees its establishments only. */
+function reportFor(
+  deps: IngestDeps,
+  importId: number,
+  scope: SubmitterScope,
+  full: ImportReport,
+): Promise<ImportReport> | ImportReport {
+  return scope.uais === null ? full : buildImportReport(deps.db, importId, { scope });
 }
 
 interface HashedFile {
@@ -96,6 +124,8 @@ export async function ingestDelivery(
   delivery: AafDelivery,
   options: DeliveryOptions,
 ): Promise<ImportReport> {
+  const submitter = options.scope ?? ACADEMY_WIDE;
+  assertSubmitterMayImport(delivery, submitter);
   const hashed = await Promise.all(delivery.files.map(hashFile));
   const level = await sniffLevel(delivery);
   const scope = delivery.scope ?? '-';
@@ -117,6 +147,8 @@ export async function ingestDelivery(
     contentHash,
     dryRun: options.dryRun,
     options: { actor: options.actor ?? null },
+    submittedBy: options.actor ?? null,
+    submitterUais: submitter.uais,
   });
   const log = deps.log.child({ importId, delivery: delivery.name });
   const applied = await appliedFiles(
@@ -142,7 +174,7 @@ export async function ingestDelivery(
       summary: report as unknown as Record<string, unknown>,
     });
     log.info({ status }, 'import not applied');
-    return report;
+    return reportFor(deps, importId, submitter, report);
   };
   if (hashed.every(isApplied)) {
     return finish('duplicate', {
@@ -223,6 +255,7 @@ async function planAndApplyWith(
     kind: delivery.kind,
     levelHint: delivery.level,
     structures,
+    scope: new ScopeCheck(options.scope ?? ACADEMY_WIDE, structures),
     plans,
     rejects: new RejectSink(deps.db, importId),
     stats: new EstablishmentStats(),
@@ -278,7 +311,11 @@ async function planAndApplyWith(
           files: failedFiles,
         }
       : null;
-  if (options.dryRun) {
+  // Nothing of a delivery whose every file failed could be planned: the import failed.
+  const everyFileFailed = outcomes.length > 0 && outcomes.every((o) => !o.ok);
+  if (everyFileFailed) {
+    await setRunStatus(deps.db, importId, 'failed', { error: fileError, finished: true });
+  } else if (options.dryRun) {
     await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
   } else {
     await setRunStatus(deps.db, importId, 'applying');
@@ -299,6 +336,16 @@ async function planAndApplyWith(
         options.actor ?? null,
       );
       log.info({ ...outcome, held: [...held], ms: Date.now() - started }, 'plan applied');
+      await addUaisTouched(trx, importId, outcome.uais);
+      if (options.actor) {
+        await auditApply(trx, {
+          importId,
+          actor: options.actor,
+          action: 'imports.apply',
+          uais: outcome.uais,
+          details: { delivery: delivery.name, kind: delivery.kind, status },
+        });
+      }
       for (const o of outcomes) if (o.ok) await updateFile(trx, o.fileId, { status: 'applied' });
       await trx
         .updateTable('import_plan')
@@ -315,7 +362,7 @@ async function planAndApplyWith(
   await setRunStatus(deps.db, importId, report.status, {
     summary: report as unknown as Record<string, unknown>,
   });
-  return report;
+  return reportFor(deps, importId, options.scope ?? ACADEMY_WIDE, report);
 }
 
 /**

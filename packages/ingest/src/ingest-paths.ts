@@ -1,7 +1,12 @@
 import { openDeliveries } from '@aaf-sync/aaf';
 import type { IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
-import { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
+import {
+  assertSubmitterMayImport,
+  ingestDelivery,
+  type DeliveryOptions,
+} from './ingest-delivery.js';
+import { ACADEMY_WIDE } from './plan/submitter-scope.js';
 import type { ImportReport } from './report/import-report.js';
 import { recoverInterruptedRuns } from './run/import-run.repository.js';
 import { withIngestLock } from './run/ingest-lock.js';
@@ -30,6 +35,10 @@ export async function ingestPaths(
   const deliveries = await openDeliveries(paths);
   if (deliveries.every((d) => d.files.length === 0))
     throw IngestErrors.NOTHING_TO_IMPORT({ paths: paths.join(', ') });
+  // A scoped submitter's complete is refused before anything is planned or recorded.
+  const scope = options.scope ?? ACADEMY_WIDE;
+  for (const delivery of deliveries)
+    if (delivery.files.length > 0) assertSubmitterMayImport(delivery, scope);
   return withIngestLock(deps.db, options.lockWaitMs ?? 600_000, async () => {
     const interrupted = await recoverInterruptedRuns(deps.db);
     if (interrupted.length > 0)
@@ -42,6 +51,7 @@ export async function ingestPaths(
           dryRun: options.dryRun ?? false,
           source: options.source ?? 'cli',
           actor: options.actor ?? null,
+          scope,
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         }),
       );

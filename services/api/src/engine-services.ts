@@ -13,11 +13,12 @@ export function engineImportService(
 ): ImportService {
   const deps = createIngestDeps(config, db, log);
   return {
-    async submit({ paths, dryRun, actor }) {
+    async submit({ paths, dryRun, actor, scope }) {
       const { imports } = await ingestPaths(deps, paths, {
         dryRun,
         source: 'api',
         actor,
+        scope,
         lockWaitMs: 30_000,
       });
       return { imports };

@@ -11,6 +11,11 @@ export interface ImportSubmission {
   readonly dryRun: boolean;
   /** `key:<id>` of the API key that uploaded. */
   readonly actor: string;
+  /**
+   * The key's establishments (`uais: null` = academy-wide). A scoped key may not upload a
+   * complete; its records outside these establishments are rejected (OUT_OF_SCOPE).
+   */
+  readonly scope: { readonly uais: readonly string[] | null };
 }
 
 export interface PlanDecision {

@@ -40,6 +40,12 @@ export interface ImportRunTable {
   error: Json<Record<string, unknown>> | null;
   created_at: Generated<Date>;
   finished_at: Timestamp | null;
+  /** Who submitted it: `key:<id>`, `cli:<user>`, or null (inbox, older runs). */
+  submitted_by: string | null;
+  /** The submitter's establishment scope (UAIs); null = academy-wide. */
+  submitter_uais: string[] | null;
+  /** UAIs of the establishments the import changed (its applied plans and approvals). */
+  uais_touched: Generated<string[]>;
 }
 
 export type ImportFileStatus =

@@ -17,6 +17,8 @@ export interface ApplyOutcome {
   readonly identifiers: number;
   readonly classesEmptied: number;
   readonly relativesRecomputed: number;
+  /** UAIs of the establishments changed (those of the events written), sorted. */
+  readonly uais: readonly string[];
 }
 
 /**
@@ -78,5 +80,6 @@ export async function applyPlan(
     identifiers: ctx.tally.identifiers,
     classesEmptied,
     relativesRecomputed,
+    uais: [...events.uais].sort(),
   };
 }

@@ -4,6 +4,8 @@ import { appendEvents, type EventInput, type Executor } from '@aaf-sync/db';
 export class EventBuffer {
   #buffer: EventInput[] = [];
   #written = 0;
+  /** UAIs of every event pushed: the establishments the apply changed. */
+  readonly uais = new Set<string>();
 
   constructor(
     private readonly db: Executor,
@@ -16,6 +18,7 @@ export class EventBuffer {
 
   push(event: Omit<EventInput, 'importId' | 'actor'> & { importId?: number | null }): void {
     this.#buffer.push({ importId: this.defaults.importId, actor: this.defaults.actor, ...event });
+    for (const uai of event.uais ?? []) this.uais.add(uai);
   }
 
   async flushIfFull(limit = 5000): Promise<void> {

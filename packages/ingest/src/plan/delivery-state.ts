@@ -4,6 +4,7 @@ import type { RejectSink } from '../run/reject-sink.js';
 import { EstablishmentStats } from './establishment-stats.js';
 import type { PlanSpool } from './plan-spool.js';
 import type { StructureDirectory } from './structure-directory.js';
+import type { ScopeCheck } from './submitter-scope.js';
 
 export interface SeenPerson {
   readonly category: PersonCategory;
@@ -16,6 +17,8 @@ export interface DeliveryState {
   readonly kind: AafKind;
   readonly levelHint: Level | null;
   readonly structures: StructureDirectory;
+  /** The submitter's establishments: records outside them are rejected (OUT_OF_SCOPE). */
+  readonly scope: ScopeCheck;
   readonly plans: PlanSpool;
   readonly rejects: RejectSink;
   readonly stats: EstablishmentStats;
@@ -68,13 +71,18 @@ export function mergeScratch(state: DeliveryState, file: FileScratch): void {
   for (const k of file.referencedStructures) state.referencedStructures.add(k);
 }
 
-/** Records a reject of the current file, counted against its establishment when known. */
+/**
+ * Records a reject of the current file, counted against its establishment when known. `uai`
+ * overrides the establishment's UAI in the directory (an OUT_OF_SCOPE reject names the UAI the
+ * record sent).
+ */
 export async function rejectIn(
   state: DeliveryState,
   file: FileScratch,
   raw: Pick<RawRecord, 'id' | 'line'> & { xml?: string | null },
   reject: Reject,
   structure: string | null,
+  uai?: string | null,
 ): Promise<void> {
   file.stats.add(structure, 'rejects');
   await state.rejects.add({
@@ -84,7 +92,7 @@ export async function rejectIn(
     entity: file.entity,
     identifier: raw.id,
     structure,
-    uai: state.structures.uai(structure),
+    uai: uai !== undefined ? uai : state.structures.uai(structure),
     reject,
     raw: raw.xml ?? null,
   });

@@ -10,6 +10,7 @@ import { CATEGORY_OF, rejectIn, type DeliveryState, type FileScratch } from './d
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
 import { rawRecordXml } from './raw-xml.js';
+import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
 
 interface Pending {
   readonly raw: RawRecord;
@@ -39,12 +40,42 @@ function relativeUnit(
   return state.relativeUnits.get(jointure) ?? file.relativeUnits.get(jointure);
 }
 
-/** First pass over a batch: duplicates, category changes, deletes, unchanged records. */
+/**
+ * Rejects a record outside the submitter's establishments. It is attributed to the establishment
+ * the record itself names (its attachment), never to one read from the directory.
+ */
+function rejectOutOfScope(state: DeliveryState, file: FileScratch, raw: RawRecord): Promise<void> {
+  const sent = raw.attributes.ENTPersonStructRattach?.[0] ?? null;
+  return rejectIn(
+    state,
+    file,
+    { ...raw, xml: rawRecordXml(raw) },
+    { code: 'OUT_OF_SCOPE', message: outOfScopeMessage(`person ${raw.id}`) },
+    sent,
+  );
+}
+
+/** A scoped submitter may change a person only when it names or holds establishments, all its. */
+function inScope(state: DeliveryState, structures: readonly string[]): boolean {
+  return !state.scope.scoped || (structures.length > 0 && state.scope.covers(structures));
+}
+
+/**
+ * An existing person is out of a scoped submitter's reach when it holds an establishment outside
+ * it; a deleteRequest also needs the person to hold one at least (nothing proves it is its).
+ */
+function heldInScope(state: DeliveryState, raw: RawRecord, held: readonly string[]): boolean {
+  if (!state.scope.scoped) return true;
+  return raw.op === 'delete' ? inScope(state, held) : state.scope.covers(held);
+}
+
+/** First pass over a batch: duplicates, scope, category changes, deletes, unchanged records. */
 async function triage(
   state: DeliveryState,
   file: FileScratch,
   records: readonly RawRecord[],
   heads: Map<string, PersonHead>,
+  held: ReadonlyMap<string, readonly string[]>,
 ): Promise<Pending[]> {
   const category = CATEGORY_OF[file.entity]!;
   const pending: Pending[] = [];
@@ -63,6 +94,8 @@ async function triage(
       );
     if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
       await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
+    } else if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
+      await rejectOutOfScope(state, file, raw);
     } else if (head && head.category !== category) {
       await reject(
         'CATEGORY_CHANGE',
@@ -168,7 +201,11 @@ export async function planPersonBatch(
     state.deps.db,
     records.map((r) => r.id),
   );
-  const pending = await triage(state, file, records, heads);
+  // What existing persons hold now, for a scoped submitter (an academy-wide one skips the query).
+  const held = state.scope.scoped
+    ? await currentStructures(state.deps.db, [...heads.keys()])
+    : new Map<string, string[]>();
+  const pending = await triage(state, file, records, heads, held);
   const current = await loadCurrentPersons(
     state.deps.db,
     pending.filter((p) => p.head).map((p) => p.raw.id),
@@ -199,6 +236,18 @@ export async function planPersonBatch(
       levelHint: state.levelHint,
     });
     const person = record?.kind === 'person' ? record : null;
+    if (person && state.scope.scoped) {
+      // Every establishment touched: what the record names (a relative: the establishment of the
+      // pupil naming it in this delivery) and what the person holds now.
+      const named =
+        person.category === 'relative'
+          ? [relativeUnit(state, file, raw.id)].filter((u): u is string => u !== undefined)
+          : person.structures;
+      if (!inScope(state, [...named, ...(held.get(raw.id) ?? [])])) {
+        await rejectOutOfScope(state, file, raw);
+        continue;
+      }
+    }
     const unit =
       file.entity === 'PersRelEleve'
         ? (relativeUnit(state, file, raw.id) ??

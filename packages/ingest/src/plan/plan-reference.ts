@@ -4,6 +4,7 @@ import { canonical } from './person-diff.js';
 import { rejectIn, type DeliveryState, type FileScratch } from './delivery-state.js';
 import type { ReferenceRecord } from './plan-item.js';
 import { rawRecordXml } from './raw-xml.js';
+import { outOfScopeMessage } from './submitter-scope.js';
 
 export type ReferenceEntity = 'structure' | 'subject' | 'mef';
 
@@ -106,6 +107,25 @@ export async function planReferenceBatch(
       continue;
     }
     const current = existing.get(raw.id);
+    const sentUai = raw.attributes.ENTStructureUAI?.[0] ?? null;
+    const outOfScope = (uai: string | null) =>
+      rejectIn(
+        state,
+        file,
+        { ...raw, xml: xml() },
+        { code: 'OUT_OF_SCOPE', message: outOfScopeMessage(`${entity} ${raw.id}`) },
+        own,
+        uai,
+      );
+    // Subjects and MEFs are the académie's nomenclature; a structure is the submitter's only when
+    // both its UAI in the directory and the one it sends are.
+    if (
+      state.scope.scoped &&
+      (entity !== 'structure' || (current && !state.scope.allowsUai(state.structures.uai(raw.id))))
+    ) {
+      await outOfScope(entity === 'structure' ? sentUai : null);
+      continue;
+    }
     if (raw.op === 'delete') {
       const message = `${entity} ${raw.id}: deleteRequest ignored, ${entity}s are never deleted by an AAF import`;
       await rejectIn(
@@ -134,6 +154,10 @@ export async function planReferenceBatch(
     const { record, rejects } = normalizeRecord(file.entity, raw.id, attributes, {
       levelHint: state.levelHint,
     });
+    if (record?.kind === 'structure' && !state.scope.allowsUai(record.uai)) {
+      await outOfScope(record.uai);
+      continue;
+    }
     for (const reject of rejects) await rejectIn(state, file, { ...raw, xml: xml() }, reject, own);
     if (!record || record.kind === 'person') continue;
     if (record.kind === 'structure') {

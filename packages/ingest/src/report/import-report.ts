@@ -1,5 +1,12 @@
-import { sql, type Database, type ImportStatus, type Kysely } from '@aaf-sync/db';
+import {
+  sql,
+  type Database,
+  type ExpressionBuilder,
+  type ImportStatus,
+  type Kysely,
+} from '@aaf-sync/db';
 import { zeroCounts, type Counts } from '../plan/establishment-stats.js';
+import type { SubmitterScope } from '../plan/submitter-scope.js';
 
 export interface FileReport {
   readonly name: string;
@@ -89,8 +96,9 @@ async function staleLinks(
 async function establishments(
   db: Kysely<Database>,
   importId: number,
+  uais: readonly string[] | null,
 ): Promise<EstablishmentReport[]> {
-  const plans = await db
+  let query = db
     .selectFrom('import_plan as p')
     .leftJoin('structure as s', 's.jointure', 'p.structure_jointure')
     .select([
@@ -104,10 +112,9 @@ async function establishments(
       's.name',
       's.uai as current_uai',
     ])
-    .where('p.import_id', '=', importId)
-    .orderBy('p.uai')
-    .orderBy('p.structure_jointure')
-    .execute();
+    .where('p.import_id', '=', importId);
+  if (uais !== null) query = query.where('p.uai', 'in', uais.length > 0 ? [...uais] : ['']);
+  const plans = await query.orderBy('p.uai').orderBy('p.structure_jointure').execute();
   const stale = await staleLinks(
     db,
     plans.map((p) => p.structure_jointure),
@@ -129,12 +136,31 @@ async function establishments(
   }));
 }
 
-/** Reads everything about one import back from the database into its report. */
+/**
+ * A scoped reader sees the rejects of its establishments and every OUT_OF_SCOPE reject (what
+ * the submitter itself sent and was refused: id, line and the UAI the record named).
+ */
+function rejectsFor(uais: readonly string[] | null) {
+  return (eb: ExpressionBuilder<Database, 'import_reject'>) =>
+    uais === null
+      ? eb.lit(true)
+      : eb.or([
+          eb('uai', 'in', uais.length > 0 ? [...uais] : ['']),
+          eb('code', '=', 'OUT_OF_SCOPE'),
+        ]);
+}
+
+/**
+ * Reads everything about one import back from the database into its report. With a `scope`
+ * (an establishment-scoped submitter) it lists only the scope's establishments and their rejects,
+ * plus the OUT_OF_SCOPE rejects; totals count what is listed.
+ */
 export async function buildImportReport(
   db: Kysely<Database>,
   importId: number,
-  options: { rejectLimit?: number } = {},
+  options: { rejectLimit?: number; scope?: SubmitterScope } = {},
 ): Promise<ImportReport> {
+  const uais = options.scope?.uais ?? null;
   const limit = options.rejectLimit ?? 1000;
   const run = await db
     .selectFrom('import_run')
@@ -151,6 +177,7 @@ export async function buildImportReport(
     .selectFrom('import_reject')
     .select(['code', 'file_name', 'line', 'entity', 'identifier', 'uai', 'attribute', 'message'])
     .where('import_id', '=', importId)
+    .where(rejectsFor(uais))
     .orderBy('id')
     .limit(limit + 1)
     .execute();
@@ -158,10 +185,11 @@ export async function buildImportReport(
     .selectFrom('import_reject')
     .select(['code', (eb) => eb.fn.countAll<number>().as('n')])
     .where('import_id', '=', importId)
+    .where(rejectsFor(uais))
     .groupBy('code')
     .orderBy('code')
     .execute();
-  const ests = await establishments(db, importId);
+  const ests = await establishments(db, importId, uais);
   const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
   for (const e of ests) {
     for (const k of Object.keys(zeroCounts()) as (keyof Counts)[]) totals[k] += e[k];

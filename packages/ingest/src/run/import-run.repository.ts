@@ -11,6 +11,10 @@ export interface NewRun {
   readonly contentHash: string;
   readonly dryRun: boolean;
   readonly options: Record<string, unknown>;
+  /** `key:<id>`, `cli:<user>`, or null (inbox). */
+  readonly submittedBy: string | null;
+  /** The submitter's establishment scope; null = academy-wide. */
+  readonly submitterUais: readonly string[] | null;
 }
 
 export async function createRun(db: Executor, run: NewRun): Promise<number> {
@@ -27,6 +31,8 @@ export async function createRun(db: Executor, run: NewRun): Promise<number> {
       status: 'planning',
       dry_run: run.dryRun,
       options: JSON.stringify(run.options),
+      submitted_by: run.submittedBy,
+      submitter_uais: run.submitterUais === null ? null : [...run.submitterUais],
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -54,6 +60,45 @@ export async function setRunStatus(
       ...(extra.finished ? { finished_at: new Date() } : {}),
     })
     .where('id', '=', id)
+    .execute();
+}
+
+/** Adds UAIs to those the import changed (an apply, then approvals of its held plans). */
+export async function addUaisTouched(
+  db: Executor,
+  id: number,
+  uais: readonly string[],
+): Promise<void> {
+  if (uais.length === 0) return;
+  await sql`
+    update import_run set uais_touched = array(
+      select distinct u from unnest(uais_touched || ${[...uais]}::text[]) u order by u)
+    where id = ${id}`.execute(db);
+}
+
+/**
+ * The audit row of an applied import submitted by someone (an API key, an operator): who, which
+ * import, the UAIs it changed. Written in the apply transaction.
+ */
+export async function auditApply(
+  db: Executor,
+  entry: {
+    importId: number;
+    actor: string;
+    action: string;
+    uais: readonly string[];
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor: entry.actor,
+      key_id: entry.actor.startsWith('key:') ? entry.actor.slice(4) : null,
+      action: entry.action,
+      uais: [...entry.uais],
+      details: JSON.stringify({ importId: entry.importId, ...entry.details }),
+    })
     .execute();
 }
 

@@ -98,6 +98,7 @@ const imports: FastifyPluginAsyncZod = async (app) => {
           paths: upload.paths,
           dryRun,
           actor: actorOf(principal),
+          scope: scopeOf(principal),
         });
         return { report };
       } finally {
