@@ -1,5 +1,5 @@
 import { openDeliveries } from '@aaf-sync/aaf';
-import type { IngestDeps } from './deps.js';
+import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
 import type { ImportReport } from './report/import-report.js';
@@ -27,7 +27,7 @@ export async function ingestPaths(
   paths: readonly string[],
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  const deliveries = await openDeliveries(paths);
+  const deliveries = await openDeliveries(paths, aafOptions(deps));
   if (deliveries.every((d) => d.files.length === 0))
     throw IngestErrors.NOTHING_TO_IMPORT({ paths: paths.join(', ') });
   return withIngestLock(deps.db, options.lockWaitMs ?? 600_000, async () => {
