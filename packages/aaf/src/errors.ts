@@ -74,4 +74,62 @@ export const AafErrors = defineErrors('AAF', {
       'transfer or generation. A truncated complete would wrongly mark people as departed, so the ' +
       'whole file is discarded. Ask for the file again.',
   },
+  TOO_DEEP: {
+    status: 422,
+    message: '{fileName}:{line}: elements nested deeper than {limit} levels (AAF_MAX_XML_DEPTH)',
+    description:
+      'An AAF file nests its elements 5 levels deep (root, request, section, attr, value). A ' +
+      'file nesting deeper than AAF_MAX_XML_DEPTH is refused as soon as the limit is passed, ' +
+      'before anything more is read; nothing of it is applied.',
+  },
+  TOO_MANY_XML_ATTRIBUTES: {
+    status: 422,
+    message:
+      '{fileName}:{line}: an element carries more than {limit} XML attributes (AAF_MAX_XML_ATTRIBUTES)',
+    description:
+      'AAF elements carry at most two XML attributes (`name`, `operation`). A tag with more than ' +
+      'AAF_MAX_XML_ATTRIBUTES of them (an attribute flood) fails the file as soon as the limit is ' +
+      'passed; nothing of it is applied.',
+  },
+  TOO_MANY_ATTRIBUTES: {
+    status: 422,
+    message:
+      '{fileName}:{line}: a request holds more than {limit} attributes (AAF_MAX_ATTRIBUTES_PER_RECORD)',
+    description:
+      'One `addRequest` / `modifyRequest` names more distinct `<attr>` / `<modification>` than ' +
+      'AAF_MAX_ATTRIBUTES_PER_RECORD (real records hold fewer than 100). The file is refused; ' +
+      'nothing of it is applied.',
+  },
+  TOO_MANY_VALUES: {
+    status: 422,
+    message:
+      '{fileName}:{line}: attribute {attribute} holds more than {limit} values (AAF_MAX_VALUES_PER_ATTRIBUTE)',
+    description:
+      'One attribute of a request holds more `<value>`s than AAF_MAX_VALUES_PER_ATTRIBUTE. The ' +
+      'file is refused; nothing of it is applied.',
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    message: '{fileName}: more than {limit} bytes uncompressed (AAF_MAX_FILE_BYTES)',
+    description:
+      'One XML file (loose, or a member of an archive) is, or inflates to, more than ' +
+      'AAF_MAX_FILE_BYTES bytes. Bytes are counted as they stream (a zip may declare false ' +
+      'sizes); nothing of the file is applied.',
+  },
+  ARCHIVE_TOO_LARGE: {
+    status: 413,
+    message: '{archive}: {reason} (AAF_MAX_ARCHIVE_BYTES, AAF_MAX_ARCHIVE_ENTRIES)',
+    description:
+      'An archive holds more than AAF_MAX_ARCHIVE_ENTRIES members or inflates to more than ' +
+      'AAF_MAX_ARCHIVE_BYTES bytes (an archive bomb?). It is refused while it is listed, before ' +
+      'anything of it is imported.',
+  },
+  DELIVERY_TOO_LARGE: {
+    status: 413,
+    message: 'the files given hold more than {limit} bytes uncompressed (AAF_MAX_DELIVERY_BYTES)',
+    description:
+      'All the files of one ingest call (paths of the CLI, one inbox delivery, one upload) add up ' +
+      'to more than AAF_MAX_DELIVERY_BYTES uncompressed bytes. Nothing is imported; split the ' +
+      'delivery or raise the limit.',
+  },
 });

@@ -1,5 +1,6 @@
 export * from './model.js';
 export { AafErrors } from './errors.js';
+export { aafLimits, DEFAULT_AAF_LIMITS, type AafLimits } from './limits.js';
 export { parseAafFileName, isAafXmlName } from './file-name.js';
 export { readAafFile, type ReadAafFileOptions } from './read-aaf-file.js';
 export {
@@ -22,4 +23,4 @@ export {
   SubjectRecordSchema,
   UaiSchema,
 } from './schemas.js';
-export { openDeliveries } from './delivery/open-deliveries.js';
+export { openDeliveries, type OpenDeliveriesOptions } from './delivery/open-deliveries.js';

@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { AafErrors } from './errors.js';
 import { HTML_ENTITIES } from './html-entities.js';
+import type { AafLimits } from './limits.js';
 import type { AafEntity } from './model.js';
 import { RawWindow } from './raw-window.js';
 import { RequestCollector } from './request-collector.js';
@@ -48,10 +49,11 @@ export class ParseSession {
   constructor(
     private readonly fileName: string,
     entity: AafEntity | undefined,
+    limits: AafLimits,
   ) {
     const { parser } = this;
     parser.ENTITIES = HTML_ENTITIES as Record<string, string>;
-    const collector = new RequestCollector(parser, this.window, entity);
+    const collector = new RequestCollector(parser, this.window, entity, fileName, limits);
     this.collector = collector;
     collector.onRoot = (tag, line) => {
       if (tag.name !== ROOT) throw AafErrors.WRONG_ROOT({ fileName, line, root: tag.name });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { canonicalEncoding, createByteDecoder, type ByteDecoder } from './byte-decoder.js';
 import { AafErrors } from './errors.js';
+import { aafLimits, type AafLimits } from './limits.js';
 import type { AafEntity, ReaderItem, ReadSummary } from './model.js';
 import { ParseSession } from './parse-session.js';
 import { declarationComplete, sniffEncoding } from './xml-declaration.js';
@@ -10,6 +11,8 @@ export interface ReadAafFileOptions {
   readonly fileName: string;
   /** The file's entity (from its name): requests of another category are rejected. */
   readonly entity?: AafEntity;
+  /** Bounds on nesting, attributes, values and bytes (DEFAULT_AAF_LIMITS for what is not given). */
+  readonly limits?: Partial<AafLimits>;
 }
 
 function toBuffer(chunk: unknown): Buffer {
@@ -35,7 +38,7 @@ function decoderFor(fileName: string, head: Buffer): { decoder: ByteDecoder; ski
  * consumed (backpressure), decoded per the XML declaration (UTF-8 by default), and parsed with
  * saxes in strict mode; memory stays flat whatever the file size. Record-level problems come
  * out as `reject` items and reading goes on; file-level problems (not XML, wrong root,
- * truncated, empty, entity declarations, unsupported encoding) are thrown as AafErrors, possibly
+ * truncated, empty, entity declarations, unsupported encoding, a limit of `options.limits` passed) are thrown as AafErrors, possibly
  * after some items were yielded: the consumer then discards the whole file.
  *
  * @example
@@ -48,6 +51,7 @@ export async function* readAafFile(
   options: ReadAafFileOptions,
 ): AsyncGenerator<ReaderItem, ReadSummary> {
   const { fileName } = options;
+  const limits = aafLimits(options.limits);
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<unknown>;
   let bytes = 0;
   const next = async (): Promise<Buffer | null> => {
@@ -55,6 +59,9 @@ export async function* readAafFile(
     if (step.done === true) return null;
     const buf = toBuffer(step.value);
     bytes += buf.length;
+    if (bytes > limits.maxFileBytes) {
+      throw AafErrors.FILE_TOO_LARGE({ fileName, limit: limits.maxFileBytes });
+    }
     return buf;
   };
   try {
@@ -70,7 +77,7 @@ export async function* readAafFile(
     }
     if (bytes === 0) throw AafErrors.EMPTY_FILE({ fileName });
     const { decoder, skip } = decoderFor(fileName, head);
-    const session = new ParseSession(fileName, options.entity);
+    const session = new ParseSession(fileName, options.entity, limits);
     const { items } = session.collector;
     session.feed(decoder.write(head.subarray(skip)));
     for (;;) {

@@ -1,6 +1,8 @@
 import type { SaxesParser, SaxesTagPlain } from 'saxes';
 import { unescapeLeftovers } from './html-entities.js';
 import { categoryProblem } from './categories.js';
+import { AafErrors } from './errors.js';
+import type { AafLimits } from './limits.js';
 import type { AafEntity, ReaderItem, RejectCode } from './model.js';
 import type { SaxesHandlers } from './saxes-handlers.js';
 import type { RawWindow } from './raw-window.js';
@@ -17,6 +19,8 @@ import {
 
 /** Above this many characters of values, a request is refused (bounded per-record state). */
 export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
+/** Values of one attribute are deduplicated with a Set beyond this count (never quadratic). */
+const SET_FROM = 32;
 
 /**
  * Turns the parser's events inside `<ficAlimMENESR>` into reader items: one per request, a
@@ -40,6 +44,9 @@ export class RequestCollector {
   private section: string | null = null;
   private item: string | null = null;
   private itemValues: string[] | null = null;
+  private itemSet: Set<string> | null = null;
+  /** XML attributes of the tag being opened. */
+  private tagAttributes = 0;
   private capturing = false;
   private text = '';
   private readonly seen = new Set<string | number>();
@@ -48,13 +55,33 @@ export class RequestCollector {
     private readonly parser: SaxesParser<object>,
     private readonly window: RawWindow,
     private readonly entity: AafEntity | undefined,
+    private readonly fileName: string,
+    private readonly limits: AafLimits,
   ) {}
 
   /** The parser events this collector handles (wired by ParseSession). */
   handlers(): Omit<SaxesHandlers, 'doctype' | 'error'> {
     return {
       openTagStart: (tag) => {
+        // saxes keeps a stack of open tags: bound it before this one is pushed
+        if (this.depth >= this.limits.maxDepth) {
+          throw AafErrors.TOO_DEEP({
+            fileName: this.fileName,
+            line: this.parser.line,
+            limit: this.limits.maxDepth,
+          });
+        }
+        this.tagAttributes = 0;
         if (this.depth === 1) this.window.begin(this.parser.position - tag.name.length - 1);
+      },
+      attribute: () => {
+        if (++this.tagAttributes > this.limits.maxXmlAttributes) {
+          throw AafErrors.TOO_MANY_XML_ATTRIBUTES({
+            fileName: this.fileName,
+            line: this.parser.line,
+            limit: this.limits.maxXmlAttributes,
+          });
+        }
       },
       openTag: (tag) => this.open(tag),
       closeTag: () => this.close(),
@@ -143,6 +170,14 @@ export class RequestCollector {
       return;
     }
     this.itemValues = valuesOf(draft, name);
+    this.itemSet = null;
+    if (draft.names > this.limits.maxAttributes) {
+      throw AafErrors.TOO_MANY_ATTRIBUTES({
+        fileName: this.fileName,
+        line: draft.line,
+        limit: this.limits.maxAttributes,
+      });
+    }
   }
 
   private startText(): void {
@@ -184,10 +219,35 @@ export class RequestCollector {
       return;
     }
     if (this.itemValues !== null) {
-      if (!this.itemValues.includes(value)) this.itemValues.push(value);
+      this.addValue(this.itemValues, value);
     } else if (this.section === 'operationalAttributes' && draft.category === null) {
       draft.category = value;
     }
+  }
+
+  private addValue(values: string[], value: string): void {
+    if (values.length < SET_FROM) {
+      if (values.includes(value)) return;
+    } else {
+      this.itemSet ??= new Set(values);
+      if (this.itemSet.has(value)) return;
+      this.itemSet.add(value);
+    }
+    values.push(value);
+    if (values.length > this.limits.maxValues) {
+      throw AafErrors.TOO_MANY_VALUES({
+        fileName: this.fileName,
+        line: this.draft!.line,
+        attribute: this.attributeName(values),
+        limit: this.limits.maxValues,
+      });
+    }
+  }
+
+  /** The name of the draft attribute holding `values` (for messages). */
+  private attributeName(values: string[]): string {
+    const { attributes } = this.draft!;
+    return Object.keys(attributes).find((k) => attributes[k] === values) ?? '?';
   }
 
   private closeItem(): void {
@@ -199,6 +259,7 @@ export class RequestCollector {
     }
     this.item = null;
     this.itemValues = null;
+    this.itemSet = null;
   }
 
   private closeRequest(): void {
@@ -213,6 +274,7 @@ export class RequestCollector {
     this.draft = null;
     this.section = this.item = null;
     this.itemValues = null;
+    this.itemSet = null;
     this.capturing = false;
     const id = draft.id === '' ? null : draft.id;
     const problem = this.problemOf(draft, id);

@@ -36,6 +36,8 @@ export interface Draft {
   /** name → values, built in place (3× cheaper than a Map turned into an object). */
   attributes: Record<string, string[]>;
   sections: Set<string>;
+  /** Distinct attribute names so far (the AAF_MAX_ATTRIBUTES_PER_RECORD bound). */
+  names: number;
   problem: { code: RejectCode; message: string } | null;
   chars: number;
 }
@@ -50,6 +52,7 @@ export function newDraft(op: Op, element: string, line: number): Draft {
     id: null,
     attributes: {},
     sections: new Set(),
+    names: 0,
     problem: null,
     chars: 0,
   };
@@ -61,6 +64,7 @@ export function valuesOf(draft: Draft, name: string): string[] {
   let values = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
   if (values === undefined) {
     values = [];
+    draft.names++;
     // `__proto__` as a plain store would set the prototype instead of adding a key
     if (name === '__proto__') {
       Object.defineProperty(attributes, name, {

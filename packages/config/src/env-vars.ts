@@ -116,6 +116,55 @@ export const ENV_VARS = {
     default: '10',
     description: 'How often the ingester looks at the inbox.',
   },
+  AAF_QUARANTINE_DIR: {
+    schema: z.string().min(1),
+    default: 'var/quarantine',
+    description:
+      'Where the ingester moves a delivery that failed for good (bad input, attempts exhausted, worker died), with a `<name>.error.json`.',
+  },
+  AAF_MAX_XML_DEPTH: {
+    schema: int(6, 1000),
+    default: '32',
+    description: 'Deepest element nesting accepted in an AAF file (the format needs 5).',
+  },
+  AAF_MAX_XML_ATTRIBUTES: {
+    schema: int(2, 100000),
+    default: '32',
+    description: 'XML attributes accepted on one element (AAF elements carry at most 2).',
+  },
+  AAF_MAX_ATTRIBUTES_PER_RECORD: {
+    schema: int(1, 1000000),
+    default: '200',
+    description: 'Distinct `<attr>` names accepted in one AAF request (real records hold < 100).',
+  },
+  AAF_MAX_VALUES_PER_ATTRIBUTE: {
+    schema: int(1, 10000000),
+    default: '10000',
+    description: '`<value>`s accepted in one attribute of one AAF request.',
+  },
+  AAF_MAX_FILE_BYTES: {
+    schema: int(1024),
+    default: String(4 * 1024 ** 3),
+    description:
+      'Uncompressed bytes accepted for one AAF XML file, loose or inside an archive (4 GiB), counted as it streams.',
+  },
+  AAF_MAX_ARCHIVE_BYTES: {
+    schema: int(1024),
+    default: String(16 * 1024 ** 3),
+    description:
+      'Uncompressed bytes accepted for one .tgz/.tar/.zip archive, all members (16 GiB).',
+  },
+  AAF_MAX_ARCHIVE_ENTRIES: {
+    schema: int(1),
+    default: '10000',
+    description: 'Members accepted in one archive.',
+  },
+  AAF_MAX_DELIVERY_BYTES: {
+    schema: int(1024),
+    default: String(32 * 1024 ** 3),
+    description:
+      'Uncompressed bytes accepted for all the files of one ingest (CLI paths, one inbox delivery, one upload; 32 GiB).',
+  },
   IMPORT_HOLD_THRESHOLD_PERCENT: {
     schema: z.coerce.number().min(0).max(100),
     default: '10',

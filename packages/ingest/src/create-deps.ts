@@ -19,6 +19,7 @@ export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logg
       holdMinDepartures: config.ingest.holdMinDepartures,
       keepUnlinkedRelatives: config.ingest.keepUnlinkedRelatives,
       batchSize: config.ingest.batchSize,
+      aafLimits: config.aafLimits,
     },
     allocateIdentifiers: (trx, persons) =>
       allocateIdentifiers(trx, persons, rules, { events: false }),

@@ -1,3 +1,4 @@
+import type { AafLimits } from '@aaf-sync/aaf';
 import type { Database, Kysely, Transaction } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
 import type { IngestSettings } from './settings.js';
@@ -14,4 +15,10 @@ export interface IngestDeps {
   readonly settings: IngestSettings;
   /** Identifier allocation (packages/identifiers); absent = no identifiers allocated. */
   readonly allocateIdentifiers?: AllocateIdentifiers;
+}
+
+/** The reader options carrying the configured limits (absent: the reader's defaults). */
+export function aafOptions(deps: IngestDeps): { limits?: AafLimits } {
+  const limits = deps.settings.aafLimits;
+  return limits ? { limits } : {};
 }

@@ -3,7 +3,7 @@ import type { AafDelivery, AafDeliveryFile, Level, PersonCategory } from '@aaf-s
 import { normalizeRecord, readAafFile } from '@aaf-sync/aaf';
 import { sql } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
-import type { IngestDeps } from './deps.js';
+import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
 import { EstablishmentStats } from './plan/establishment-stats.js';
@@ -78,12 +78,15 @@ async function hashFile(file: AafDeliveryFile): Promise<HashedFile> {
 }
 
 /** Level of a delivery: from its archive name, else from the first record's attribute names. */
-async function sniffLevel(delivery: AafDelivery): Promise<Level> {
+async function sniffLevel(delivery: AafDelivery, deps: IngestDeps): Promise<Level> {
   if (delivery.level) return delivery.level;
   for (const file of delivery.files) {
     const input = await file.open();
     try {
-      for await (const item of readAafFile(input, { fileName: file.fileName.name })) {
+      for await (const item of readAafFile(input, {
+        fileName: file.fileName.name,
+        ...aafOptions(deps),
+      })) {
         if (item.type !== 'record' || item.record.op !== 'add') continue;
         const { record } = normalizeRecord(
           file.fileName.entity,
@@ -127,7 +130,7 @@ export async function ingestDelivery(
   const submitter = options.scope ?? ACADEMY_WIDE;
   assertSubmitterMayImport(delivery, submitter);
   const hashed = await Promise.all(delivery.files.map(hashFile));
-  const level = await sniffLevel(delivery);
+  const level = await sniffLevel(delivery, deps);
   const scope = delivery.scope ?? '-';
   const contentHash = createHash('sha256')
     .update(

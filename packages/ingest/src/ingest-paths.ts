@@ -1,5 +1,5 @@
 import { openDeliveries } from '@aaf-sync/aaf';
-import type { IngestDeps } from './deps.js';
+import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import {
   assertSubmitterMayImport,
@@ -32,7 +32,7 @@ export async function ingestPaths(
   paths: readonly string[],
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  const deliveries = await openDeliveries(paths);
+  const deliveries = await openDeliveries(paths, aafOptions(deps));
   if (deliveries.every((d) => d.files.length === 0))
     throw IngestErrors.NOTHING_TO_IMPORT({ paths: paths.join(', ') });
   // A scoped submitter's complete is refused before anything is planned or recorded.

@@ -1,3 +1,5 @@
+import { DEFAULT_AAF_LIMITS, type AafLimits } from '@aaf-sync/aaf';
+
 /** The settings of the import engine (a slice of the service configuration). */
 export interface IngestSettings {
   /** Hold an establishment whose plan departs more than this share of its active persons. */
@@ -8,6 +10,8 @@ export interface IngestSettings {
   readonly keepUnlinkedRelatives: boolean;
   /** Records per database batch. */
   readonly batchSize: number;
+  /** Bounds on the files read (nesting, attributes, values, bytes): see packages/aaf. */
+  readonly aafLimits?: AafLimits;
 }
 
 export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({
@@ -15,4 +19,5 @@ export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({
   holdMinDepartures: 5,
   keepUnlinkedRelatives: true,
   batchSize: 1000,
+  aafLimits: DEFAULT_AAF_LIMITS,
 });

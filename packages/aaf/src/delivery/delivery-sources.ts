@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AafErrors } from '../errors.js';
 import { baseName } from '../file-name.js';
+import type { AafLimits } from '../limits.js';
 import type { Level } from '../model.js';
+import { limitBytes } from './byte-limit.js';
 import { listTar, TarReader } from './tar-archive.js';
 import { listZip, openZipEntry } from './zip-archive.js';
 
@@ -42,23 +44,49 @@ export function levelOfName(name: string): Level | null {
   return m ? (`${m[1]}d` as Level) : null;
 }
 
-function looseFile(path: string, size: number, container: string, level: Level | null): Candidate {
+/** The file's bytes, cut with FILE_TOO_LARGE past `limits.maxFileBytes` (sizes may lie). */
+async function bounded(
+  name: string,
+  limits: AafLimits,
+  open: () => Promise<Readable>,
+): Promise<Readable> {
+  const limit = limits.maxFileBytes;
+  return limitBytes(await open(), limit, () => AafErrors.FILE_TOO_LARGE({ fileName: name, limit }));
+}
+
+function looseFile(
+  path: string,
+  size: number,
+  container: string,
+  level: Level | null,
+  limits: AafLimits,
+): Candidate {
+  const name = baseName(path);
+  if (size > limits.maxFileBytes && /\.xml$/i.test(name)) {
+    throw AafErrors.FILE_TOO_LARGE({ fileName: name, limit: limits.maxFileBytes });
+  }
   return {
-    name: baseName(path),
+    name,
     size,
     source: path,
     container,
     archive: null,
     level,
-    open: () => Promise.resolve(createReadStream(path)),
+    open: () => bounded(name, limits, () => Promise.resolve(createReadStream(path))),
   };
 }
 
-async function archiveFiles(path: string, kind: ArchiveKind): Promise<Candidate[]> {
-  const entries = kind === 'zip' ? await listZip(path) : await listTar(path, kind === 'tgz');
+async function archiveFiles(
+  path: string,
+  kind: ArchiveKind,
+  limits: AafLimits,
+): Promise<Candidate[]> {
+  const entries =
+    kind === 'zip' ? await listZip(path, limits) : await listTar(path, kind === 'tgz', limits);
   const level = levelOfName(baseName(path));
   const lastIndex = entries.reduce((max, e) => Math.max(max, e.index), -1);
-  const tarReader = kind === 'zip' ? null : new TarReader(path, kind === 'tgz', lastIndex);
+  const tarReader =
+    kind === 'zip' ? null : new TarReader(path, kind === 'tgz', lastIndex, limits.maxArchiveBytes);
   return entries.map((entry) => ({
     name: baseName(entry.name),
     size: entry.size,
@@ -66,7 +94,10 @@ async function archiveFiles(path: string, kind: ArchiveKind): Promise<Candidate[
     container: path,
     archive: baseName(path),
     level,
-    open: () => (tarReader === null ? openZipEntry(path, entry) : tarReader.open(entry)),
+    open: () =>
+      bounded(baseName(entry.name), limits, () =>
+        tarReader === null ? openZipEntry(path, entry) : tarReader.open(entry),
+      ),
   }));
 }
 
@@ -74,6 +105,7 @@ async function directoryFiles(
   path: string,
   depth: number,
   level: Level | null,
+  limits: AafLimits,
 ): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const entries = await readdir(path, { withFileTypes: true });
@@ -82,30 +114,35 @@ async function directoryFiles(
     const full = join(path, entry.name);
     if (entry.isDirectory()) {
       if (depth > 0)
-        out.push(...(await directoryFiles(full, depth - 1, levelOfName(entry.name) ?? level)));
+        out.push(
+          ...(await directoryFiles(full, depth - 1, levelOfName(entry.name) ?? level, limits)),
+        );
     } else if (entry.isFile()) {
       const kind = archiveKind(entry.name);
-      if (kind !== null) out.push(...(await archiveFiles(full, kind)));
-      else out.push(looseFile(full, (await stat(full)).size, path, level));
+      if (kind !== null) out.push(...(await archiveFiles(full, kind, limits)));
+      else out.push(looseFile(full, (await stat(full)).size, path, level, limits));
     }
   }
   return out;
 }
 
-/** Every file an input path stands for (a directory is read one level deep). */
-export async function candidatesOf(path: string): Promise<Candidate[]> {
+/**
+ * Every file an input path stands for (a directory is read one level deep). Archives are checked
+ * against the limits while listed; every file's bytes are counted again when opened.
+ */
+export async function candidatesOf(path: string, limits: AafLimits): Promise<Candidate[]> {
   let info;
   try {
     info = await stat(path);
   } catch (err) {
     throw AafErrors.BAD_PATH({ path, reason: (err as Error).message }, { cause: err });
   }
-  if (info.isDirectory()) return directoryFiles(path, 1, levelOfName(baseName(path)));
+  if (info.isDirectory()) return directoryFiles(path, 1, levelOfName(baseName(path)), limits);
   if (!info.isFile()) throw AafErrors.BAD_PATH({ path, reason: 'not a file nor a directory' });
   const kind = archiveKind(path);
-  if (kind !== null) return archiveFiles(path, kind);
+  if (kind !== null) return archiveFiles(path, kind, limits);
   if (!/\.xml$/i.test(path)) {
     throw AafErrors.BAD_PATH({ path, reason: 'not an .xml file, a directory nor an archive' });
   }
-  return [looseFile(path, info.size, path, levelOfName(baseName(dirname(path))))];
+  return [looseFile(path, info.size, path, levelOfName(baseName(dirname(path))), limits)];
 }

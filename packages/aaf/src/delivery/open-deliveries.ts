@@ -1,5 +1,6 @@
 import { AafErrors } from '../errors.js';
 import { parseAafFileName } from '../file-name.js';
+import { aafLimits, type AafLimits } from '../limits.js';
 import {
   ENTITY_ORDER,
   type AafDelivery,
@@ -8,6 +9,11 @@ import {
   type Level,
 } from '../model.js';
 import { candidatesOf, type Candidate } from './delivery-sources.js';
+
+export interface OpenDeliveriesOptions {
+  /** Size bounds (DEFAULT_AAF_LIMITS for what is not given). */
+  readonly limits?: Partial<AafLimits>;
+}
 
 interface Group {
   readonly key: string;
@@ -97,20 +103,36 @@ function addFile(groups: Map<string, Group>, c: Candidate, fileName: AafFileName
  * for (const delivery of await openDeliveries(['/inbox/ENT2D.20240907.Complet.tgz'])) {
  *   for (const file of delivery.files) read(await file.open(), file.fileName);
  * }
- * @throws AAF_ERR_BAD_PATH, AAF_ERR_BAD_FILE_NAME (a loose .xml given by path), AAF_ERR_BAD_ARCHIVE.
+ * Limits (`options.limits`, DEFAULT_AAF_LIMITS otherwise): archives are refused while listed
+ * when a member, their total or their member count is too large; the files to read must add up to
+ * at most `maxDeliveryBytes`; every file is cut at `maxFileBytes` when streamed.
+ * @throws AAF_ERR_BAD_PATH, AAF_ERR_BAD_FILE_NAME (a loose .xml given by path), AAF_ERR_BAD_ARCHIVE,
+ * AAF_ERR_FILE_TOO_LARGE, AAF_ERR_ARCHIVE_TOO_LARGE, AAF_ERR_DELIVERY_TOO_LARGE.
  */
-export async function openDeliveries(paths: readonly string[]): Promise<AafDelivery[]> {
+export async function openDeliveries(
+  paths: readonly string[],
+  options: OpenDeliveriesOptions = {},
+): Promise<AafDelivery[]> {
+  const limits = aafLimits(options.limits);
   const groups = new Map<string, Group>();
   const ignoredBy = new Map<string, Ignored[]>();
+  let total = 0;
+  const take = (c: Candidate): void => {
+    total += c.size;
+    if (total > limits.maxDeliveryBytes) {
+      throw AafErrors.DELIVERY_TOO_LARGE({ limit: limits.maxDeliveryBytes });
+    }
+    addFile(groups, c, parseAafFileName(c.name));
+  };
   for (const path of paths) {
-    const candidates = await candidatesOf(path);
+    const candidates = await candidatesOf(path, limits);
     for (const c of candidates) {
       if (c.source === path) {
-        addFile(groups, c, parseAafFileName(c.name)); // a file named by the caller must parse
+        take(c); // a file named by the caller must parse
         continue;
       }
       const reason = ignoreReason(c);
-      if (reason === '') addFile(groups, c, parseAafFileName(c.name));
+      if (reason === '') take(c);
       else {
         const list = ignoredBy.get(c.container) ?? [];
         list.push({ name: c.name, reason });

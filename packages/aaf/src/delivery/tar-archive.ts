@@ -1,8 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { isAppError } from '@aaf-sync/errors';
 import tar from 'tar-stream';
 import { AafErrors } from '../errors.js';
+import { baseName } from '../file-name.js';
+import type { AafLimits } from '../limits.js';
+import { checkArchiveEntry, type ArchiveTally } from './archive-limits.js';
+import { limitBytes } from './byte-limit.js';
 
 /** A regular file inside an archive. */
 export interface ArchiveEntry {
@@ -19,7 +24,7 @@ type Entry = AsyncIterable<Buffer> & { header: tar.Header };
 const IDLE_CLOSE_MS = 10_000;
 
 function badArchive(path: string, err: unknown): Error {
-  if (AafErrors.BAD_ARCHIVE.is(err)) return err;
+  if (isAppError(err)) return err;
   const reason = err instanceof Error ? err.message : String(err);
   return AafErrors.BAD_ARCHIVE({ archive: path, reason }, { cause: err });
 }
@@ -38,9 +43,11 @@ class TarPass {
   private readonly iterator: AsyncIterator<Entry>;
   private readonly teardown: () => void;
 
+  /** `maxBytes`: the uncompressed tar stream is counted as it flows and cut past this. */
   constructor(
     readonly path: string,
     gzip: boolean,
+    maxBytes: number,
   ) {
     const file = createReadStream(path);
     const extract = tar.extract();
@@ -48,22 +55,22 @@ class TarPass {
       extract.destroy(err);
     };
     file.on('error', fail);
-    if (gzip) {
-      const gunzip = createGunzip();
-      gunzip.on('error', fail);
-      file.pipe(gunzip).pipe(extract);
-      this.teardown = () => {
-        file.destroy();
-        gunzip.destroy();
-        extract.destroy();
-      };
-    } else {
-      file.pipe(extract);
-      this.teardown = () => {
-        file.destroy();
-        extract.destroy();
-      };
-    }
+    const gunzip = gzip ? createGunzip() : null;
+    gunzip?.on('error', fail);
+    const counted = limitBytes(gunzip ? file.pipe(gunzip) : file, maxBytes, () =>
+      AafErrors.ARCHIVE_TOO_LARGE({
+        archive: baseName(path),
+        reason: `more than ${maxBytes} bytes uncompressed`,
+      }),
+    );
+    counted.on('error', fail);
+    counted.pipe(extract);
+    this.teardown = () => {
+      file.destroy();
+      gunzip?.destroy();
+      counted.destroy();
+      extract.destroy();
+    };
     this.iterator = (extract as unknown as AsyncIterable<Entry>)[Symbol.asyncIterator]();
   }
 
@@ -107,14 +114,23 @@ async function drain(entry: Entry): Promise<void> {
   for await (const _ of entry);
 }
 
-/** Lists the regular files of a tar archive (one full pass; data is skipped, not kept). */
-export async function listTar(path: string, gzip: boolean): Promise<ArchiveEntry[]> {
-  const pass = new TarPass(path, gzip);
+/**
+ * Lists the regular files of a tar archive (one full pass; data is skipped, not kept). The
+ * limits are checked on each header, before its data is inflated.
+ */
+export async function listTar(
+  path: string,
+  gzip: boolean,
+  limits: AafLimits,
+): Promise<ArchiveEntry[]> {
+  const pass = new TarPass(path, gzip, limits.maxArchiveBytes);
   const out: ArchiveEntry[] = [];
+  const tally: ArchiveTally = { entries: 0, bytes: 0 };
   try {
     for (let entry = await pass.next(); entry !== null; entry = await pass.next()) {
       const { header } = entry;
       const type = header.type ?? 'file';
+      checkArchiveEntry(path, header.name, header.size ?? 0, tally, limits);
       if (type === 'file' || type === 'contiguous-file') {
         out.push({ name: header.name, size: header.size ?? 0, index: pass.position });
       }
@@ -142,13 +158,14 @@ export class TarReader {
     readonly path: string,
     private readonly gzip: boolean,
     private readonly lastIndex: number,
+    private readonly maxBytes: number,
   ) {}
 
   async open(entry: ArchiveEntry): Promise<Readable> {
     let pass = this.pass;
     if (pass === null || pass.dead || pass.busy || pass.position >= entry.index) {
       if (pass !== null && !pass.busy) pass.close();
-      pass = this.pass = new TarPass(this.path, this.gzip);
+      pass = this.pass = new TarPass(this.path, this.gzip, this.maxBytes);
     }
     pass.take();
     for (;;) {

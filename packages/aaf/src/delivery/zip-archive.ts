@@ -1,6 +1,8 @@
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AafErrors } from '../errors.js';
+import type { AafLimits } from '../limits.js';
+import { checkArchiveEntry, type ArchiveTally } from './archive-limits.js';
 import type { ArchiveEntry } from './tar-archive.js';
 
 function badArchive(path: string, err: unknown): Error {
@@ -19,7 +21,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 
 /**
  * Visits the central directory entries of a zip (metadata only: yauzl reads them by random
- * access, no file data is read); `visit` returns true to stop. Closes the zip unless kept.
+ * access, no file data is read); `visit` returns true to stop, or throws to fail the walk.
  */
 function walk(
   path: string,
@@ -30,7 +32,14 @@ function walk(
     let index = -1;
     zip.on('entry', (entry: yauzl.Entry) => {
       index++;
-      if (visit(entry, index)) resolve(entry);
+      let found: boolean;
+      try {
+        found = visit(entry, index);
+      } catch (err) {
+        reject(err as Error); // a limit passed: stop listing
+        return;
+      }
+      if (found) resolve(entry);
       else zip.readEntry();
     });
     zip.on('end', () => resolve(null));
@@ -39,12 +48,18 @@ function walk(
   });
 }
 
-/** Lists the regular files of a zip archive from its central directory. */
-export async function listZip(path: string): Promise<ArchiveEntry[]> {
+/**
+ * Lists the regular files of a zip archive from its central directory, checking the limits on
+ * the declared sizes (the inflated bytes are counted again when an entry is read: yauzl fails an
+ * entry that inflates past its declared size, and delivery-sources bounds every file).
+ */
+export async function listZip(path: string, limits: AafLimits): Promise<ArchiveEntry[]> {
   const zip = await openZip(path);
   const out: ArchiveEntry[] = [];
+  const tally: ArchiveTally = { entries: 0, bytes: 0 };
   try {
     await walk(path, zip, (entry, index) => {
+      checkArchiveEntry(path, entry.fileName, entry.uncompressedSize, tally, limits);
       if (!entry.fileName.endsWith('/')) {
         out.push({ name: entry.fileName, size: entry.uncompressedSize, index });
       }

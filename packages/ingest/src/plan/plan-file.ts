@@ -7,6 +7,7 @@ import {
   type ReadSummary,
 } from '@aaf-sync/aaf';
 import { isAppError } from '@aaf-sync/errors';
+import { aafOptions } from '../deps.js';
 import { updateFile } from '../run/import-run.repository.js';
 import {
   CATEGORY_OF,
@@ -71,7 +72,11 @@ export async function planFile(
 ): Promise<FileOutcome> {
   const scratch = newFileScratch(fileId, file.fileName.name, file.fileName.entity);
   const input = counted(await file.open(), onBytes);
-  const reader = readAafFile(input, { fileName: file.fileName.name, entity: file.fileName.entity });
+  const reader = readAafFile(input, {
+    fileName: file.fileName.name,
+    entity: file.fileName.entity,
+    ...aafOptions(state.deps),
+  });
   const size = state.deps.settings.batchSize;
   let batch: RawRecord[] = [];
   let summary: ReadSummary | undefined;
