@@ -1,6 +1,8 @@
 import type { ClassGroupKind, PersonCategory, PersonState, Profile } from '@aaf-sync/db';
 import { classGroupKey } from './class-group-view.js';
+import { visibleDetails } from './establishment-filter.js';
 import { isoTime, isoTimeOrNull } from './person-view.js';
+import type { Reader } from './reader.js';
 
 interface Link {
   jointure: string;
@@ -157,8 +159,12 @@ export interface AccountView {
   } | null;
 }
 
-/** Maps the account row (findAccount) to the account status view. */
-export function accountRowToView(row: AccountRow): AccountView {
+/**
+ * Maps the account row (findAccount) to the account status view. The query already restricts
+ * establishments, memberships, teaching and functions to the scope; for a scoped `reader` the
+ * `details` entries of other establishments are removed here.
+ */
+export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
   const identifiers: Record<string, IdentifierView[]> = {};
   for (const i of row.identifiers) {
     (identifiers[i.namespace] ??= []).push({
@@ -212,7 +218,7 @@ export function accountRowToView(row: AccountRow): AccountView {
     functions: row.functions,
     relations: { relatives: row.relatives, pupils: row.pupils },
     identifiers,
-    details: row.details ?? {},
+    details: visibleDetails(reader, row.details ?? {}),
     lastChange: lastImport || row.last_file ? { import: lastImport, file: row.last_file } : null,
   };
 }

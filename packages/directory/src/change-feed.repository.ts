@@ -1,5 +1,5 @@
 import { sql, type EventEntity, type EventOp, type Executor } from '@aaf-sync/db';
-import type { EventRow } from './event-view.js';
+import type { EventRow, FeedOp } from './event-view.js';
 import { withFeedPosition, type FeedPosition } from './feed-head.js';
 import type { KeysetPage } from './person.repository.js';
 import type { Scope } from './scope.js';
@@ -7,7 +7,12 @@ import type { Scope } from './scope.js';
 /** A `types=` filter item: every op of an entity, or one op. */
 export interface EventTypeFilter {
   readonly entity: EventEntity;
-  readonly op?: EventOp;
+  readonly op?: FeedOp;
+}
+
+/** `left` is built from stored updates (see projectEvent): the stored ops a feed op reads. */
+function storedOps(op: FeedOp): EventOp[] {
+  return op === 'left' ? ['updated', 'restored'] : [op];
 }
 
 export interface ChangeQuery {
@@ -39,7 +44,9 @@ const EVENT_COLUMNS = [
  * Events after a cursor, in seq order, filtered by type and UAI, restricted to the scope
  * (events whose `uais` meet the scope's, plus nomenclatures), with the feed position read in
  * the same statement: when fewer than `limit` rows come back, every event up to `head` was
- * considered and the next cursor is `head`.
+ * considered and the next cursor is `head`. For a scoped caller each person event also carries
+ * the person's id and category (`person_id`, `person_category`, one join), for the tombstones of
+ * projectEvent; `types` with op `left` reads the stored updates a tombstone can come from.
  */
 export async function readChanges(
   db: Executor,
@@ -61,11 +68,24 @@ export async function readChanges(
   }
   if (query.types && query.types.length > 0) {
     const whole = query.types.filter((t) => !t.op).map((t) => t.entity);
-    const exact = query.types.filter((t) => t.op).map((t) => `${t.entity}.${t.op}`);
+    const exact = query.types.flatMap((t) =>
+      t.op ? storedOps(t.op).map((op) => `${t.entity}.${op}`) : [],
+    );
     q = q.where(sql<boolean>`(e.entity_type = any(${whole}::text[])
       or (e.entity_type || '.' || e.op) = any(${exact}::text[]))`);
   }
-  return withFeedPosition<EventRow>(db, q.orderBy('e.seq').limit(query.limit));
+  const page = q.orderBy('e.seq').limit(query.limit);
+  if (scope.uais === null) return withFeedPosition<EventRow>(db, page);
+  // A scoped reader may get `person.left` tombstones: they carry the person's id and category.
+  const withPerson = db
+    .selectFrom(page.as('e'))
+    .leftJoin('person as p', (j) =>
+      j.onRef('p.jointure', '=', 'e.entity_key').on('e.entity_type', '=', 'person'),
+    )
+    .selectAll('e')
+    .select(['p.id as person_id', 'p.category as person_category'])
+    .orderBy('e.seq');
+  return withFeedPosition<EventRow>(db, withPerson);
 }
 
 /** Entity types whose keys contain a person's jointure as one `|`-separated part. */

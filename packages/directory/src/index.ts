@@ -59,7 +59,25 @@ export {
   type ChangeQuery,
   type EventTypeFilter,
 } from './change-feed.repository.js';
-export { eventRowToFeedItem, redactChanges, type EventRow, type FeedItem } from './event-view.js';
+export {
+  eventRowToFeedItem,
+  FEED_OPS,
+  feedTypeMatches,
+  projectEvent,
+  redactChanges,
+  type EventRow,
+  type FeedItem,
+  type FeedOp,
+} from './event-view.js';
+export { readerFor, scopedReader, unrestrictedReader, type Reader } from './reader.js';
+export {
+  structureVisible,
+  visibleDetails,
+  visibleDetailValue,
+  visiblePrimary,
+  visibleStructures,
+  visibleUais,
+} from './establishment-filter.js';
 export {
   findAccount,
   findAccountByRef,

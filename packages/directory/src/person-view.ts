@@ -1,5 +1,6 @@
 import type { PersonCategory, PersonState, Profile } from '@aaf-sync/db';
-import type { Audience } from './audience.js';
+import { visibleDetails, visiblePrimary } from './establishment-filter.js';
+import type { Reader } from './reader.js';
 
 /** A person as the API shows it. Personal fields are present only for the personal audience. */
 export interface PersonView {
@@ -79,8 +80,12 @@ export function isoTimeOrNull(value: Date | string | null | undefined): string |
   return value === null || value === undefined ? null : isoTime(value);
 }
 
-/** Maps a person row to its view for `audience` (personal fields dropped for `public`). */
-export function personRowToView(row: PersonRow, audience: Audience): PersonView {
+/**
+ * Maps a person row to its view for `reader`: personal fields dropped for the `public` audience;
+ * for an establishment-scoped reader, a primary structure of another establishment reads null
+ * and `details` entries of other establishments are removed (as in the reader's feed).
+ */
+export function personRowToView(row: PersonRow, reader: Reader): PersonView {
   const view: PersonView = {
     id: row.id,
     jointure: row.jointure,
@@ -90,19 +95,19 @@ export function personRowToView(row: PersonRow, audience: Audience): PersonView 
     givenName: row.given_name,
     sn: row.sn,
     civility: row.civility,
-    primaryStructure: row.primary_structure,
+    primaryStructure: visiblePrimary(reader, row.primary_structure) as string | null,
     state: row.state,
     departedAt: isoTimeOrNull(row.departed_at),
     version: row.version,
     updatedAt: isoTime(row.updated_at),
   };
-  if (audience !== 'personal') return view;
+  if (reader.audience !== 'personal') return view;
   return {
     ...view,
     birthName: row.birth_name ?? null,
     birthDate: row.birth_date ?? null,
     ine: row.ine ?? null,
     mail: row.mail ?? null,
-    details: row.details ?? {},
+    details: visibleDetails(reader, row.details ?? {}),
   };
 }

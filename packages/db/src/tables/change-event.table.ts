@@ -1,7 +1,9 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { JsonDefault } from './import.table.js';
 
-export type EventOp = 'created' | 'updated' | 'departed' | 'restored' | 'deleted';
+/** Operations stored in the event log (the feed adds `left`, see packages/directory FEED_OPS). */
+export const EVENT_OPS = ['created', 'updated', 'departed', 'restored', 'deleted'] as const;
+export type EventOp = (typeof EVENT_OPS)[number];
 
 /**
  * Entity types of the event log. Keys: person and structure → jointure; subject and mef → code;
@@ -9,20 +11,22 @@ export type EventOp = 'created' | 'updated' | 'departed' | 'restored' | 'deleted
  * `<class|group>:<structureJointure>$<code>|<personJointure>`; other links join their parts with
  * `|`; identifier → `<namespace>:<value>` (see services/api/README.md, the feed format).
  */
-export type EventEntity =
-  | 'structure'
-  | 'subject'
-  | 'mef'
-  | 'person'
-  | 'class'
-  | 'group'
-  | 'membership'
-  | 'relative_link'
-  | 'teaching_link'
-  | 'head_teacher'
-  | 'person_function'
-  | 'direction'
-  | 'identifier';
+export const EVENT_ENTITIES = [
+  'structure',
+  'subject',
+  'mef',
+  'person',
+  'class',
+  'group',
+  'membership',
+  'relative_link',
+  'teaching_link',
+  'head_teacher',
+  'person_function',
+  'direction',
+  'identifier',
+] as const;
+export type EventEntity = (typeof EVENT_ENTITIES)[number];
 
 export interface ChangeEventTable {
   seq: Generated<number>;

@@ -1,23 +1,11 @@
+import { EVENT_ENTITIES } from '@aaf-sync/db';
+import { FEED_OPS } from '@aaf-sync/directory';
 import { z } from 'zod';
 import { CursorSchema, IsoTimeSchema, JsonObjectSchema, limitSchema } from './common.js';
 
-export const EVENT_ENTITIES = [
-  'structure',
-  'subject',
-  'mef',
-  'person',
-  'class',
-  'group',
-  'membership',
-  'relative_link',
-  'teaching_link',
-  'head_teacher',
-  'person_function',
-  'direction',
-  'identifier',
-] as const;
-
-export const EVENT_OPS = ['created', 'updated', 'departed', 'restored', 'deleted'] as const;
+/** Entities and ops of the `types=` filter: the stored entities, and the feed's ops (with `left`). */
+export { EVENT_ENTITIES };
+export const EVENT_OPS = FEED_OPS;
 
 const TYPE_ITEM = new RegExp(`^(${EVENT_ENTITIES.join('|')})(\\.(${EVENT_OPS.join('|')}))?$`);
 
@@ -25,14 +13,20 @@ export const FeedItemSchema = z
   .object({
     seq: z.number().int().describe('Position in the log; increasing, with gaps.'),
     occurredAt: IsoTimeSchema,
-    type: z.string().describe('`<entity>.<op>`, e.g. `person.updated`.'),
+    type: z
+      .string()
+      .describe(
+        `\`<entity>.<op>\`, e.g. \`person.updated\`; ops: ${FEED_OPS.join(', ')} ` +
+          '(`person.left` only for establishment-scoped keys).',
+      ),
     key: z.string().describe('Entity key (see the feed format in the API description).'),
     version: z.number().int().describe('Entity version after this event.'),
     uais: z.array(z.string()).describe('Establishments concerned.'),
     changes: JsonObjectSchema.describe(
       'created: `{ after }`; updated: `{ fields: { name: [before, after] } }`; departed: ' +
-        '`{ departedAt, structures }`; restored/deleted: context. `redacted: true` when personal ' +
-        'fields were removed for this key.',
+        '`{ departedAt, structures }`; restored/deleted: context; left (scoped keys): ' +
+        '`{ jointure, id, category, structures }` (the structures left, nothing else). ' +
+        '`redacted: true` when personal fields were removed for this key.',
     ),
     importId: z.number().int().nullable().describe('The import that made the change, if any.'),
   })

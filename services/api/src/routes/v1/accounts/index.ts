@@ -1,8 +1,10 @@
 import {
   accountRowToView,
-  eventRowToFeedItem,
   findAccountByRef,
   listPersonHistory,
+  projectEvent,
+  readerFor,
+  type FeedItem,
   resolveAccount,
   type AccountRef,
 } from '@aaf-sync/directory';
@@ -77,10 +79,14 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const raw = request.params.id;
       const ref = parseAccountRef(raw, app.config.identifiers.namespaces);
-      const { matches, row } = await findAccountByRef(app.db, scopeOf(principal), ref);
+      const scope = scopeOf(principal);
+      const [{ matches, row }, reader] = await Promise.all([
+        findAccountByRef(app.db, scope, ref),
+        readerFor(app.db, scope, 'personal'),
+      ]);
       if (matches > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: matches });
       if (!row) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
-      return accountRowToView(row);
+      return accountRowToView(row, reader);
     },
   );
 
@@ -105,14 +111,21 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       const { cursor, limit } = request.query;
       const before = cursor ? cursorInt(decodeCursor(LIST, cursor), 's', LIST) : null;
       const person = await personOf(principal, request.params.id);
-      const rows = await listPersonHistory(app.db, scopeOf(principal), person, {
-        after: before,
-        limit: limit + 1,
-      });
-      const { items, more } = pageOf(rows, limit);
-      const last = items[items.length - 1];
+      const scope = scopeOf(principal);
+      const [rows, reader] = await Promise.all([
+        listPersonHistory(app.db, scope, person, { after: before, limit: limit + 1 }),
+        readerFor(app.db, scope, 'personal'),
+      ]);
+      const { items: page, more } = pageOf(rows, limit);
+      const last = page[page.length - 1];
+      // Events of other establishments are projected away; the cursor moves past them anyway.
+      const items: FeedItem[] = [];
+      for (const row of page) {
+        const item = projectEvent(row, reader);
+        if (item) items.push(item);
+      }
       return {
-        items: items.map((row) => eventRowToFeedItem(row, 'personal')),
+        items,
         nextCursor: more && last ? encodeCursor(LIST, { s: Number(last.seq) }) : null,
       };
     },

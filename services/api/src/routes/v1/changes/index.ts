@@ -1,5 +1,13 @@
-import { eventRowToFeedItem, readChanges, type EventTypeFilter } from '@aaf-sync/directory';
-import type { EventEntity, EventOp } from '@aaf-sync/db';
+import {
+  feedTypeMatches,
+  projectEvent,
+  readChanges,
+  readerFor,
+  type EventTypeFilter,
+  type FeedItem,
+  type FeedOp,
+} from '@aaf-sync/directory';
+import type { EventEntity } from '@aaf-sync/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertUaiInScope, audienceOf, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -17,7 +25,7 @@ const RESYNC = {
 
 function parseTypes(types: string | undefined): EventTypeFilter[] | undefined {
   return types?.split(',').map((t) => {
-    const [entity, op] = t.split('.') as [EventEntity, EventOp | undefined];
+    const [entity, op] = t.split('.') as [EventEntity, FeedOp | undefined];
     return op ? { entity, op } : { entity };
   });
 }
@@ -36,7 +44,10 @@ const changes: FastifyPluginAsyncZod = async (app) => {
           'Events after `cursor`, in order, at most `limit`, filtered by `uai` and `types`. ' +
           '`nextCursor` always advances (also past filtered events); `hasMore: false` means the ' +
           'head was reached. A cursor older than the retention answers 410 with a `resync` ' +
-          'instruction.',
+          'instruction. An establishment-scoped key reads each event built for its ' +
+          'establishments: other establishments removed, updates that only touched them ' +
+          'skipped (a page can be empty while `hasMore` is true), and `person.left` when a ' +
+          'person leaves all of its establishments.',
         querystring: ChangesQuerySchema,
         response: { 200: ChangesPageSchema, ...problemResponses(410) },
       },
@@ -48,12 +59,17 @@ const changes: FastifyPluginAsyncZod = async (app) => {
       for (const uai of uais ?? []) assertUaiInScope(principal, uai);
       const fromHead = cursor === 'now';
       const after = fromHead ? Number.MAX_SAFE_INTEGER : cursor ? decodeFeedCursor(cursor) : 0;
-      const { rows, position } = await readChanges(app.db, scopeOf(principal), {
-        after,
-        limit: limit + 1,
-        types: parseTypes(request.query.types),
-        ...(uais ? { uais } : {}),
-      });
+      const scope = scopeOf(principal);
+      const types = parseTypes(request.query.types);
+      const [{ rows, position }, reader] = await Promise.all([
+        readChanges(app.db, scope, {
+          after,
+          limit: limit + 1,
+          ...(types ? { types } : {}),
+          ...(uais ? { uais } : {}),
+        }),
+        readerFor(app.db, scope, audienceOf(principal)),
+      ]);
       if (!fromHead && (after < position.watermark || after > position.head)) {
         throw ApiErrors.CURSOR_EXPIRED({
           cursor: cursor ?? '(none)',
@@ -61,11 +77,16 @@ const changes: FastifyPluginAsyncZod = async (app) => {
           resync: RESYNC,
         });
       }
-      const { items, more } = pageOf(rows, limit);
-      const audience = audienceOf(principal);
-      const next = more ? Number(items[items.length - 1]!.seq) : position.head;
+      const { items: page, more } = pageOf(rows, limit);
+      // The cursor moves past every row read, also those the projection does not serve.
+      const next = more ? Number(page[page.length - 1]!.seq) : position.head;
+      const items: FeedItem[] = [];
+      for (const row of page) {
+        const item = projectEvent(row, reader);
+        if (item && (!types || feedTypeMatches(item.type, types))) items.push(item);
+      }
       return {
-        items: items.map((row) => eventRowToFeedItem(row, audience)),
+        items,
         nextCursor: encodeFeedCursor(next),
         hasMore: more,
       };

@@ -1,4 +1,4 @@
-import { listPersons, personRowToView, type ClassGroupRef } from '@aaf-sync/directory';
+import { listPersons, personRowToView, readerFor, type ClassGroupRef } from '@aaf-sync/directory';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertUaiInScope, audienceOf, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -58,24 +58,23 @@ const persons: FastifyPluginAsyncZod = async (app) => {
         feed = cursorInt(decoded, 'f', LIST);
       }
       const audience = audienceOf(principal);
-      const { rows, position } = await listPersons(
-        app.db,
-        scopeOf(principal),
-        audience,
-        {
-          ...(q.uai ? { uai: q.uai } : {}),
-          ...(q.profile ? { profile: q.profile } : {}),
-          ...(q.state ? { state: q.state } : {}),
-          ...(q.q ? { q: q.q } : {}),
-          ...(q.class ? { classGroup: classRef(q.class, q.uai) } : {}),
-        },
-        { after, limit: q.limit + 1 },
-      );
+      const scope = scopeOf(principal);
+      const filter = {
+        ...(q.uai ? { uai: q.uai } : {}),
+        ...(q.profile ? { profile: q.profile } : {}),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.class ? { classGroup: classRef(q.class, q.uai) } : {}),
+      };
+      const [{ rows, position }, reader] = await Promise.all([
+        listPersons(app.db, scope, audience, filter, { after, limit: q.limit + 1 }),
+        readerFor(app.db, scope, audience),
+      ]);
       const snapshot = feed ?? position.head;
       const { items, more } = pageOf(rows, q.limit);
       const last = items[items.length - 1];
       return {
-        items: items.map((row) => personRowToView(row, audience)),
+        items: items.map((row) => personRowToView(row, reader)),
         nextCursor: more && last ? encodeCursor(LIST, { a: last.id, f: snapshot }) : null,
         feedCursor: encodeFeedCursor(snapshot),
       };
