@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import audit from './plugins/app/audit.js';
 import auth from './plugins/app/auth.js';
 import deps from './plugins/app/deps.js';
-import errorHandler, { frameworkErrors } from './plugins/app/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/app/error-handler.js';
 import requestLog, { genReqId } from './plugins/app/request-log.js';
 import metricsPlugin from './plugins/external/metrics.js';
 import rateLimit from './plugins/external/rate-limit.js';
@@ -50,6 +50,7 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     exposeHeadRoutes: false,
     bodyLimit: 1_048_576,
     frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
