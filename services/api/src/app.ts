@@ -63,12 +63,13 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(requestLog);
   await app.register(errorHandler);
-  await app.register(auth);
+  const redisPrefix = appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix;
+  await app.register(auth, { redis: appDeps.redis, keyPrefix: redisPrefix });
   await app.register(swagger);
   await app.register(rateLimit, {
     perMinute: appDeps.config.api.rateLimitPerMinute,
     redis: appDeps.redis,
-    keyPrefix: appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix,
+    keyPrefix: redisPrefix,
   });
   await app.register(metricsPlugin);
   await app.register(audit);
