@@ -85,6 +85,12 @@ export const ENV_VARS = {
     default: '1200',
     description: 'Requests per minute allowed to one API key.',
   },
+  API_AUTH_FAILURES_PER_MINUTE: {
+    schema: int(1),
+    default: '20',
+    description:
+      'Failed authentications allowed per minute from one client IP, and with one key id; past it, that IP (or key id) gets 429 for the rest of the minute, even with a correct key.',
+  },
   API_KEY_CACHE_SECONDS: {
     schema: int(0, 300),
     default: '5',

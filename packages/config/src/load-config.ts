@@ -19,6 +19,7 @@ function buildConfig(v: Parsed) {
       host: v.HOST,
       port: v.PORT,
       rateLimitPerMinute: v.API_RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: v.API_AUTH_FAILURES_PER_MINUTE,
       keyCacheSeconds: v.API_KEY_CACHE_SECONDS,
       changesRetentionDays: v.CHANGES_RETENTION_DAYS,
     },

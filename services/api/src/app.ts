@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import audit from './plugins/app/audit.js';
 import auth from './plugins/app/auth.js';
 import deps from './plugins/app/deps.js';
-import errorHandler, { frameworkErrors } from './plugins/app/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/app/error-handler.js';
 import requestLog, { genReqId } from './plugins/app/request-log.js';
 import metricsPlugin from './plugins/external/metrics.js';
 import rateLimit from './plugins/external/rate-limit.js';
@@ -50,6 +50,7 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     exposeHeadRoutes: false,
     bodyLimit: 1_048_576,
     frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -62,12 +63,13 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(requestLog);
   await app.register(errorHandler);
-  await app.register(auth);
+  const redisPrefix = appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix;
+  await app.register(auth, { redis: appDeps.redis, keyPrefix: redisPrefix });
   await app.register(swagger);
   await app.register(rateLimit, {
     perMinute: appDeps.config.api.rateLimitPerMinute,
     redis: appDeps.redis,
-    keyPrefix: appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix,
+    keyPrefix: redisPrefix,
   });
   await app.register(metricsPlugin);
   await app.register(audit);

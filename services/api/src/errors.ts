@@ -66,6 +66,36 @@ export const ApiErrors = defineErrors('API', {
       'The Content-Type of the body is not one the route reads (JSON, or multipart/form-data for ' +
       'uploads).',
   },
+  BAD_MULTIPART: {
+    status: 400,
+    message: 'the multipart body cannot be read: {reason}',
+    description:
+      'The upload is not a well-formed multipart/form-data body (no or wrong boundary, a part ' +
+      'without its headers, a body cut before its closing delimiter). Nothing was imported; send ' +
+      'the files again with a standard HTTP client.',
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    message: 'the URL is too long ({reason})',
+    description:
+      'A path parameter is longer than the router accepts (identifiers are short). Check the URL; ' +
+      'filters go in the query string.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'the request line and headers exceed the size the server reads',
+    description:
+      'Node refuses requests whose request line and headers together exceed its header limit ' +
+      '(16 KiB by default): usually a query string far too long. Shorten the URL.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'the request was not received in time',
+    description:
+      'The client did not send the whole request (headers and body) within the server timeout. ' +
+      'Check the connection and send it again.',
+    retryable: true,
+  },
   INVALID_CURSOR: {
     status: 400,
     message: 'the cursor is not one this list issued',
@@ -103,6 +133,25 @@ export const ApiErrors = defineErrors('API', {
     description:
       'Each API key may send API_RATE_LIMIT_PER_MINUTE requests per minute (shared by every API ' +
       'process through Redis). Wait for the `retry-after` seconds, then continue.',
+    retryable: true,
+  },
+  AUTH_THROTTLED: {
+    status: 429,
+    message: 'too many failed authentications {from}; retry in {after} seconds',
+    description:
+      'After API_AUTH_FAILURES_PER_MINUTE failed authentications from one client address, or with ' +
+      'one key id and a wrong secret, every request from that address (or with that key id) is ' +
+      'refused for the rest of the minute, even with a correct key. Wait for `retry-after`, and ' +
+      'check the key your client sends.',
+    retryable: true,
+  },
+  LIMITER_UNAVAILABLE: {
+    status: 503,
+    message: 'the rate limiter does not answer; write requests are refused until it does',
+    description:
+      'Rate limits are counted in Redis. When Redis does not answer, write requests (POST, PUT, ' +
+      'PATCH, DELETE) fail closed with this error; read requests are still served. Retry after ' +
+      '`retry-after` seconds; /readyz shows whether Redis is back.',
     retryable: true,
   },
   SERVICE_UNAVAILABLE: {

@@ -15,6 +15,8 @@ import {
 
 export interface BuildOptions {
   readonly rateLimitPerMinute?: number;
+  /** API_AUTH_FAILURES_PER_MINUTE (default 100,000 here: tests fail authentications on purpose). */
+  readonly authFailuresPerMinute?: number;
   /** Use a Redis store (a prefix of this test's own) for rate limits and readiness. */
   readonly redis?: boolean;
   readonly imports?: ImportService;
@@ -56,6 +58,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+      authFailuresPerMinute: options.authFailuresPerMinute ?? 100_000,
       keyCacheSeconds: options.keyCacheSeconds ?? 0,
       changesRetentionDays: options.retentionDays ?? base.api.changesRetentionDays,
     },

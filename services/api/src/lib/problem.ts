@@ -3,6 +3,7 @@ import { DbErrors } from '@aaf-sync/db';
 import { isAppError, type AppError } from '@aaf-sync/errors';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiErrors } from '../errors.js';
+import { hideServerPaths } from './server-paths.js';
 
 /** One validation problem: where (`querystring`, `params`, `body`), which path, what is wrong. */
 export interface ProblemItem {
@@ -34,9 +35,19 @@ interface RequestLike {
   readonly url: string;
 }
 
+/** The detail a client sees: API_ERR_INTERNAL is generic; other packages' messages lose paths. */
+function detailOf(err: AppError, request: RequestLike): string {
+  if (err.code === ApiErrors.INTERNAL.code) {
+    return ApiErrors.INTERNAL({ requestId: request.id }).message;
+  }
+  // The API's own messages name no server path (uploads are named by their file name); the
+  // engine's and the AAF reader's name the files they opened, under the server's folders.
+  return err.code.startsWith('API_ERR_') ? err.message : hideServerPaths(err.message);
+}
+
 /**
  * The problem document of an error. The detail of API_ERR_INTERNAL is generic (the cause is only
- * logged); other codes carry their message.
+ * logged); other codes carry their message, without server paths (lib/server-paths.ts).
  */
 export function toProblem(err: AppError, request: RequestLike): Problem {
   const status = err.status;
@@ -46,10 +57,7 @@ export function toProblem(err: AppError, request: RequestLike): Problem {
     type: problemType(err.code),
     title: STATUS_CODES[status] ?? 'Error',
     status,
-    detail:
-      err.code === ApiErrors.INTERNAL.code
-        ? ApiErrors.INTERNAL({ requestId: request.id }).message
-        : err.message,
+    detail: detailOf(err, request),
     code: err.code,
     instance: request.url.split('?')[0] ?? request.url,
     requestId: request.id,
@@ -58,7 +66,11 @@ export function toProblem(err: AppError, request: RequestLike): Problem {
   };
 }
 
-function clientError(err: { statusCode: number; message: string }): AppError {
+function clientError(err: { statusCode: number; message: string; code?: unknown }): AppError {
+  // fastify's message quotes the whole path; the client has it already.
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return ApiErrors.URI_TOO_LONG({ reason: 'a path parameter is longer than the router accepts' });
+  }
   if (err.statusCode === 413) return ApiErrors.PAYLOAD_TOO_LARGE({ reason: err.message });
   if (err.statusCode === 415) return ApiErrors.UNSUPPORTED_MEDIA_TYPE({ reason: err.message });
   return ApiErrors.BAD_REQUEST({ reason: err.message });
@@ -93,7 +105,7 @@ export function classifyError(err: unknown): AppError {
     e.statusCode < 500 &&
     typeof e.message === 'string'
   ) {
-    return clientError({ statusCode: e.statusCode, message: e.message });
+    return clientError({ statusCode: e.statusCode, message: e.message, code: e.code });
   }
   if (e && typeof e.code === 'string' && PG_BAD_TEXT.has(e.code)) {
     return ApiErrors.BAD_REQUEST({ reason: 'a parameter holds characters that cannot be stored' });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isAppError } from '@aaf-sync/errors';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../errors.js';
 
@@ -62,6 +63,19 @@ export async function saveUpload(request: FastifyRequest): Promise<SavedUpload> 
     return { dir, paths, names, fields, cleanup };
   } catch (err) {
     await cleanup();
-    throw err;
+    throw unreadableBody(err);
   }
+}
+
+/**
+ * The multipart parser (busboy) throws plain errors for a body it cannot read: no boundary,
+ * "Unexpected end of multipart data", a part cut short. They are the client's: 400
+ * API_ERR_BAD_MULTIPART. Our AppErrors, the plugin's 4xx (limits, 413) and errors of the file
+ * system (they carry a `syscall`: a full disk is the server's) are kept as they are.
+ */
+function unreadableBody(err: unknown): unknown {
+  if (isAppError(err) || !(err instanceof Error)) return err;
+  const e = err as Error & { statusCode?: unknown; syscall?: unknown };
+  if (typeof e.statusCode === 'number' || typeof e.syscall === 'string') return err;
+  return ApiErrors.BAD_MULTIPART({ reason: e.message.slice(0, 200) }, { cause: err });
 }

@@ -15,11 +15,28 @@ export const PreviewQuerySchema = z.object({
 export const IdentifierPreviewSchema = z
   .object({
     namespace: z.string(),
-    value: z.string().describe('The login a new person with these names would get now.'),
     base: z.string().describe('The form before homonym numbering.'),
-    homonyms: z.number().int().describe('Values already handed out for this base.'),
+    value: z
+      .string()
+      .optional()
+      .describe(
+        'The login a new person with these names would get now. Unrestricted keys only: for a ' +
+          'key restricted to establishments it would tell that a homonym exists elsewhere.',
+      ),
+    homonyms: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'Values already handed out for this base (in every establishment). Unrestricted keys only.',
+      ),
   })
-  .meta({ id: 'IdentifierPreview' });
+  .meta({
+    id: 'IdentifierPreview',
+    description:
+      'A key restricted to establishments (`--uai`) gets `namespace` and `base` only; an ' +
+      'unrestricted key also gets `value` and `homonyms`.',
+  });
 
 export const PreviewResultSchema = z
   .object({ previews: z.array(IdentifierPreviewSchema) })

@@ -33,7 +33,7 @@ export const ProblemSchema = z
   });
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Invalid request (API_ERR_VALIDATION, API_ERR_INVALID_CURSOR, API_ERR_BAD_REQUEST).',
+  400: 'Invalid request (API_ERR_VALIDATION, API_ERR_INVALID_CURSOR, API_ERR_BAD_REQUEST, API_ERR_BAD_MULTIPART).',
   401: 'Missing or invalid API key (API_ERR_UNAUTHENTICATED).',
   403: 'The key lacks the scope, or names a foreign establishment (API_ERR_FORBIDDEN, API_ERR_OUT_OF_SCOPE).',
   404: 'Not found, or outside the establishments of the key (API_ERR_NOT_FOUND).',
@@ -41,9 +41,9 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   410: 'The cursor fell out of the change log: resynchronise (API_ERR_CURSOR_EXPIRED).',
   413: 'Body too large (API_ERR_PAYLOAD_TOO_LARGE).',
   415: 'Unsupported media type (API_ERR_UNSUPPORTED_MEDIA_TYPE).',
-  429: 'Rate limit exceeded; see the retry-after header (API_ERR_RATE_LIMITED).',
+  429: 'Rate limit or failed-authentication limit exceeded; see the retry-after header (API_ERR_RATE_LIMITED, API_ERR_AUTH_THROTTLED).',
   500: 'Unexpected error (API_ERR_INTERNAL).',
-  503: 'A dependency or service is unavailable (API_ERR_SERVICE_UNAVAILABLE, API_ERR_NOT_READY, DB_ERR_UNREACHABLE).',
+  503: 'A dependency or service is unavailable (API_ERR_SERVICE_UNAVAILABLE, API_ERR_NOT_READY, DB_ERR_UNREACHABLE; writes: API_ERR_LIMITER_UNAVAILABLE).',
 };
 
 /** Response entries (for route schemas) of problem documents with these statuses. */

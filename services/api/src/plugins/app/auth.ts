@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { touchApiKey } from '@aaf-sync/db';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
 import { authenticate } from '../../auth/api-key-admin.js';
+import { parseApiKey } from '../../auth/api-key.js';
+import {
+  authFailureLimiter,
+  memoryFailureStore,
+  redisFailureStore,
+  type Throttled,
+} from '../../auth/failure-limiter.js';
 import { hasAnyScope, type Principal } from '../../auth/principal.js';
 import { ApiErrors } from '../../errors.js';
 import { problemResponses } from '../../schemas/problem.js';
@@ -20,6 +28,21 @@ function bearer(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
+export interface AuthOptions {
+  /** Where failed authentications are counted (shared by every process); absent: in memory. */
+  readonly redis?: Redis | undefined;
+  /** Prefix of the Redis keys (deployment prefix; a test's own prefix in tests). */
+  readonly keyPrefix: string;
+}
+
+function throttledError(reply: FastifyReply, throttled: Throttled) {
+  reply.header('retry-after', String(throttled.retryAfterSeconds));
+  return ApiErrors.AUTH_THROTTLED({
+    from: throttled.by === 'ip' ? 'from this address' : 'with this key id',
+    after: throttled.retryAfterSeconds,
+  });
+}
+
 function describeScopes(auth: RouteAuth): string {
   const scopes = [...auth.anyOf, 'admin'].map((s) => `\`${s}\``).join(', ');
   return `Requires an API key with one of the scopes ${scopes}.`;
@@ -32,9 +55,16 @@ function describeScopes(auth: RouteAuth): string {
  * - a route without it (health, metrics, docs) is public and not rate limited;
  * - a `/v1` route without `config.auth` is a programming error (refused at start).
  * Registered before the rate limiter, so the limiter runs after authentication and counts per key.
+ * Failed authentications are counted per client IP and per key id (API_AUTH_FAILURES_PER_MINUTE):
+ * past the limit, that IP or key id is refused with 429 before its key is even looked at.
  */
-export default fp(
-  async (app) => {
+export default fp<AuthOptions>(
+  async (app, opts) => {
+    const failures = authFailureLimiter({
+      store: opts.redis ? redisFailureStore(opts.redis, opts.keyPrefix) : memoryFailureStore(),
+      max: app.config.api.authFailuresPerMinute,
+      windowMs: 60_000,
+    });
     const lastTouch = new Map<string, number>();
     // Verified keys, by sha256 of the presented token (the token itself is not kept), trusted for
     // API_KEY_CACHE_SECONDS: a revoked key is refused after at most that delay.
@@ -56,10 +86,23 @@ export default fp(
 
     const check =
       (auth: RouteAuth): onRequestHookHandler =>
-      async (request: FastifyRequest, _reply: FastifyReply) => {
+      async (request: FastifyRequest, reply: FastifyReply) => {
         const token = bearer(request);
+        const keyId = token ? (parseApiKey(token)?.id ?? null) : null;
+        // Without Redis the failure counts cannot be read: authentication goes on (a key secret
+        // is 256 random bits; writes are refused anyway by the rate limiter failing closed).
+        const throttled = await failures.blocked(request.ip, keyId).catch((err: unknown) => {
+          request.log.warn({ err }, 'could not read failed authentications');
+          return null;
+        });
+        if (throttled) throw throttledError(reply, throttled);
         const principal = token ? await principalFor(token) : null;
-        if (!principal) throw ApiErrors.UNAUTHENTICATED();
+        if (!principal) {
+          await failures.record(request.ip, keyId).catch((err: unknown) => {
+            request.log.warn({ err }, 'could not count a failed authentication');
+          });
+          throw ApiErrors.UNAUTHENTICATED();
+        }
         request.principal = principal;
         if (!hasAnyScope(principal, auth.anyOf)) {
           throw ApiErrors.FORBIDDEN({ scopes: [...auth.anyOf, 'admin'].join(', ') });
@@ -89,6 +132,9 @@ export default fp(
       schema.description = [schema.description, describeScopes(auth)].filter(Boolean).join('\n\n');
       const statuses = [401, 403, 429, 500];
       if (schema.querystring || schema.params || schema.body) statuses.unshift(400);
+      // A write is refused while the rate limiter cannot count (plugins/external/rate-limit.ts).
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) statuses.push(503);
       schema.response = { ...problemResponses(...statuses), ...(schema.response as object) };
     });
   },

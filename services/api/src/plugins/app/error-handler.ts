@@ -1,4 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiErrors } from '../../errors.js';
 import { classifyError, toProblem } from '../../lib/problem.js';
@@ -22,6 +24,36 @@ function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply)
  */
 export function frameworkErrors(err: Error, request: FastifyRequest, reply: FastifyReply): void {
   void sendProblem(err, request, reply);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (headers over Node's limit, e.g. a
+ * URL of 20 KB; a request that is not HTTP; a client too slow to send it): fastify's
+ * `clientErrorHandler` option. Answered on the raw socket with a problem document (fastify's
+ * default is a bare JSON object), then the socket is closed.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ApiErrors.HEADERS_TOO_LARGE()
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ApiErrors.REQUEST_TIMEOUT()
+        : ApiErrors.BAD_REQUEST({ reason: 'the HTTP request cannot be parsed' });
+  const problem = toProblem(appError, { id: randomUUID(), url: '' });
+  this.log.debug({ code: problem.code, parser: err.code }, 'client error');
+  if (socket.writable) {
+    const text = JSON.stringify(problem);
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**

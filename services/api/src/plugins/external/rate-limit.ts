@@ -1,4 +1,6 @@
+import { isAppError } from '@aaf-sync/errors';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { ApiErrors } from '../../errors.js';
@@ -11,26 +13,54 @@ export interface RateLimitOptions {
   readonly keyPrefix: string;
 }
 
+/** Methods that change something: refused while the limiter cannot count. */
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** `retry-after` of a write refused because the limiter does not answer. */
+export const LIMITER_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Per-key rate limit (`API_RATE_LIMIT_PER_MINUTE`), counted in Redis so several API processes
  * share it. Runs after authentication (see plugins/app/auth.ts), so it counts per key id; routes
- * without authentication are not limited. When Redis does not answer, requests pass (the limit
- * protects the service; it is not a security boundary) and /readyz reports Redis down.
+ * without authentication are not limited. When the store does not answer (Redis down), writes
+ * fail closed (503 API_ERR_LIMITER_UNAVAILABLE + retry-after: an unmetered client could flood
+ * the import engine) and reads stay open (logged; /readyz reports Redis down).
  */
 export default fp<RateLimitOptions>(
   async (app, opts) => {
     await app.register(fastifyRateLimit, {
-      global: true,
+      // Hooks are added below, per route, around the plugin's own handler.
+      global: false,
       max: opts.perMinute,
       timeWindow: 60_000,
-      hook: 'onRequest',
       ...(opts.redis ? { redis: opts.redis } : {}),
       nameSpace: `${opts.keyPrefix}:ratelimit:`,
-      skipOnError: true,
+      skipOnError: false,
       keyGenerator: (request) =>
         request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) =>
         ApiErrors.RATE_LIMITED({ max: context.max, after: context.after }),
+    });
+    const limit = app.rateLimit();
+
+    async function limited(request: FastifyRequest, reply: FastifyReply) {
+      try {
+        await limit.call(app, request, reply);
+      } catch (err) {
+        if (isAppError(err)) throw err; // API_ERR_RATE_LIMITED
+        if (WRITES.has(request.method)) {
+          request.log.error({ err }, 'rate limiter unavailable: write refused');
+          reply.header('retry-after', String(LIMITER_RETRY_AFTER_SECONDS));
+          throw ApiErrors.LIMITER_UNAVAILABLE({}, { cause: err });
+        }
+        request.log.warn({ err }, 'rate limiter unavailable: read let through');
+      }
+    }
+
+    // Runs after the auth plugin's onRoute (registered earlier), so after its key check.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (route.config?.rateLimit === false) return;
+      const hooks = route.onRequest;
+      route.onRequest = [...(hooks ? (Array.isArray(hooks) ? hooks : [hooks]) : []), limited];
     });
   },
   { name: 'rate-limit', dependencies: ['auth'] },

@@ -56,3 +56,28 @@ t.test('identifier preview without an allocator is 503', async (t) => {
   t.equal(res.statusCode, 503);
   t.equal(body(res).code, 'API_ERR_SERVICE_UNAVAILABLE');
 });
+
+t.test('a key restricted to establishments gets the bare form only', async (t) => {
+  const allocator = new FakeAllocator();
+  const ctx = await build(t, { identifiers: allocator });
+  const url = '/v1/identifiers/preview?givenName=Jean&sn=Dupont';
+  for (const scopes of [['accounts:read'], ['admin']] as const) {
+    const scoped = await ctx.get(await ctx.key(scopes, ['0990001N']), url);
+    t.equal(scoped.statusCode, 200);
+    t.same(
+      body(scoped),
+      {
+        previews: ctx.config.identifiers.namespaces.map((namespace) => ({
+          namespace,
+          base: 'j.dupont',
+        })),
+      },
+      `${scopes[0]}@0990001N: no value, no homonym count`,
+    );
+    t.notMatch(scoped.body, /j\.dupont2|homonyms/);
+  }
+  const unscoped = await ctx.get(await ctx.key(['accounts:read']), `${url}&namespace=scribe`);
+  t.same(body(unscoped), {
+    previews: [{ namespace: 'scribe', value: 'j.dupont2', base: 'j.dupont', homonyms: 1 }],
+  });
+});

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
 import { PreviewQuerySchema, PreviewResultSchema } from '../../../schemas/identifier.js';
 import { problemResponses } from '../../../schemas/problem.js';
+import { principalOf } from '../../../types.js';
 
 /** GET /v1/identifiers/preview: which login a new person would get (nothing is allocated). */
 const identifiers: FastifyPluginAsyncZod = async (app) => {
@@ -13,6 +15,10 @@ const identifiers: FastifyPluginAsyncZod = async (app) => {
         tags: ['identifiers'],
         operationId: 'previewIdentifier',
         summary: 'Preview the login of a new person (nothing is reserved)',
+        description:
+          'Logins are unique across the académie, so the numbered login (`value`) and the count ' +
+          'of `homonyms` reveal persons of every establishment: a key restricted to ' +
+          'establishments gets the bare form (`base`) only.',
         querystring: PreviewQuerySchema,
         response: { 200: PreviewResultSchema, ...problemResponses(503) },
       },
@@ -29,10 +35,12 @@ const identifiers: FastifyPluginAsyncZod = async (app) => {
           errors: [{ in: 'querystring', path: 'namespace', message }],
         });
       }
+      const restricted = scopeOf(principalOf(request)).uais !== null;
       const namespaces = namespace ? [namespace] : known;
       const previews = [];
       for (const ns of namespaces) {
-        previews.push(await allocator.preview({ namespace: ns, givenName, sn }));
+        const p = await allocator.preview({ namespace: ns, givenName, sn });
+        previews.push(restricted ? { namespace: p.namespace, base: p.base } : p);
       }
       return { previews };
     },
