@@ -163,6 +163,7 @@ t.test(
           ENTPersonFonctions: ['910001$DIR$DIRECTION$L0000$X', '910002$DIR$DIRECTION$L0000$X'],
         }),
         modify('PersEducNat', '9320303', { sn: ['RENAMED'] }),
+        modify('PersEducNat', '9999999', { sn: ['NOBODY'] }),
       ].join('\n'),
     );
     deltaFile(
@@ -192,8 +193,9 @@ t.test(
         'OUT_OF_SCOPE 910002',
         'OUT_OF_SCOPE 9320302',
         'OUT_OF_SCOPE 9400102',
+        'OUT_OF_SCOPE 9999999',
       ],
-      'the move, the shared teacher, the foreign structure and the nomenclature are refused',
+      'the move, a shared teacher, a foreign structure, the nomenclature, an unknown id: refused',
     );
     t.same(
       [...(await snapshot(h, '94')), ...(await snapshot(h, '9320302'))],

@@ -102,7 +102,9 @@ async function triage(
         `${raw.id} is a ${head.category} in the directory, not a ${category}`,
       );
     } else if (raw.op !== 'add' && !head) {
-      await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
+      // For a scoped submitter, UNKNOWN_ENTITY vs OUT_OF_SCOPE would tell which ids exist elsewhere.
+      if (state.scope.scoped) await rejectOutOfScope(state, file, raw);
+      else await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
     } else if (raw.op === 'delete' && head!.state === 'departed') {
       file.seen.set(raw.id, { category });
     } else if (
