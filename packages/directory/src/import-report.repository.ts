@@ -118,9 +118,10 @@ export interface RejectFilter {
 }
 
 /**
- * Rejects of an import by id; scoped callers see only rejects of their establishments (rejects
- * not tied to an establishment stay with unscoped callers), and the OUT_OF_SCOPE rejects of an
- * import submitted within their scope (what the submitter sent and was refused).
+ * Rejects of an import by id; scoped callers see only rejects of their establishments, and for
+ * an import submitted within their scope also the OUT_OF_SCOPE rejects and those tied to no
+ * establishment (records the submitter sent; other rejects without one stay with unscoped
+ * callers).
  */
 export async function listRejects(
   db: Executor,
@@ -133,7 +134,7 @@ export async function listRejects(
   if (scope.uais !== null) {
     const uais = [...scope.uais];
     q = q.where(
-      sql<boolean>`(uai = any(${uais}::text[]) or (code = 'OUT_OF_SCOPE' and exists (
+      sql<boolean>`(uai = any(${uais}::text[]) or ((code = 'OUT_OF_SCOPE' or uai is null) and exists (
         select 1 from import_run r where r.id = import_id and r.submitter_uais && ${uais}::text[])))`,
     );
   }

@@ -6,7 +6,7 @@ import { readPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
-import { setRunStatus } from './run/import-run.repository.js';
+import { addUaisTouched, setRunStatus } from './run/import-run.repository.js';
 import { withIngestLock } from './run/ingest-lock.js';
 
 export interface HeldDecision {
@@ -66,6 +66,7 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
           { importId: d.importId, uai: d.uai, actor: d.actor, ...outcome },
           'held plan approved',
         );
+        await addUaisTouched(trx, d.importId, outcome.uais);
       } else {
         deps.log.info({ importId: d.importId, uai: d.uai, actor: d.actor }, 'held plan discarded');
       }

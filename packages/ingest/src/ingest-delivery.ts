@@ -340,7 +340,9 @@ async function planAndApplyWith(
       );
       log.info({ ...outcome, held: [...held], ms: Date.now() - started }, 'plan applied');
       await addUaisTouched(trx, importId, outcome.uais);
-      if (options.actor) {
+      // API uploads leave their trace with the UAIs they changed (the request's own audit row,
+      // written by the API, does not know them).
+      if (options.actor?.startsWith('key:')) {
         await auditApply(trx, {
           importId,
           actor: options.actor,

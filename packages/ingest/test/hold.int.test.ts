@@ -61,6 +61,17 @@ t.test('approving a held plan applies exactly it', async (t) => {
   const h = await harness(t, settings);
   const next = await twoSchools(t, h);
   const { imports } = await h.ingest(next('c14', '20240914', true));
+  const touched = () =>
+    h.db
+      .selectFrom('import_run')
+      .select('uais_touched')
+      .where('id', '=', imports[0]!.importId)
+      .executeTakeFirstOrThrow();
+  t.same(
+    await touched(),
+    { uais_touched: [] },
+    'the first school had no change, the second is held',
+  );
   const report = await decideHeldPlan(h.deps, {
     importId: imports[0]!.importId,
     uai: '0990002P',
@@ -71,6 +82,11 @@ t.test('approving a held plan applies exactly it', async (t) => {
   t.equal(report.establishments.find((e) => e.uai === '0990002P')!.status, 'approved');
   t.equal(await stateOf(h, '9400101'), 'departed');
   t.equal(await stateOf(h, '9400102'), 'departed');
+  t.same(
+    await touched(),
+    { uais_touched: ['0990002P'] },
+    'the approval records the school it changed',
+  );
   const actor = await h.db
     .selectFrom('change_event')
     .select('actor')

@@ -150,10 +150,18 @@ t.test(
     deltaFile(
       dir,
       'Eleve',
-      modify('Eleve', '9400102', {
-        ENTPersonStructRattach: ['910001'],
-        ENTEleveClasses: ['910001$5B'],
-      }),
+      [
+        modify('Eleve', '9400102', {
+          ENTPersonStructRattach: ['910001'],
+          ENTEleveClasses: ['910001$5B'],
+        }),
+        // an own record without names: its reject belongs to no establishment, the submitter sees it
+        `<addRequest>
+<operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes>
+<identifier><id>9300199</id></identifier>
+<attributes><attr name="ENTPersonJointure"><value>9300199</value></attr><attr name="ENTPersonStructRattach"><value>910001</value></attr></attributes>
+</addRequest>`,
+      ].join('\n'),
     );
     deltaFile(
       dir,
@@ -163,6 +171,7 @@ t.test(
           ENTPersonFonctions: ['910001$DIR$DIRECTION$L0000$X', '910002$DIR$DIRECTION$L0000$X'],
         }),
         modify('PersEducNat', '9320303', { sn: ['RENAMED'] }),
+        modify('PersEducNat', '9999999', { sn: ['NOBODY'] }),
       ].join('\n'),
     );
     deltaFile(
@@ -188,12 +197,14 @@ t.test(
     t.same(
       r.rejects.map((x) => `${x.code} ${x.identifier}`).sort(),
       [
+        'MISSING_REQUIRED 9300199',
         'OUT_OF_SCOPE 099999',
         'OUT_OF_SCOPE 910002',
         'OUT_OF_SCOPE 9320302',
         'OUT_OF_SCOPE 9400102',
+        'OUT_OF_SCOPE 9999999',
       ],
-      'the move, the shared teacher, the foreign structure and the nomenclature are refused',
+      'the move, a shared teacher, a foreign structure, the nomenclature, an unknown id: refused',
     );
     t.same(
       [...(await snapshot(h, '94')), ...(await snapshot(h, '9320302'))],

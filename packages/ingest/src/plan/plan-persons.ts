@@ -69,7 +69,7 @@ function heldInScope(state: DeliveryState, raw: RawRecord, held: readonly string
   return raw.op === 'delete' ? inScope(state, held) : state.scope.covers(held);
 }
 
-/** First pass over a batch: duplicates, scope, category changes, deletes, unchanged records. */
+/** First pass over a batch: scope, duplicates, category changes, deletes, unchanged records. */
 async function triage(
   state: DeliveryState,
   file: FileScratch,
@@ -92,17 +92,19 @@ async function triage(
         { code, message },
         head?.primaryStructure ?? null,
       );
-    if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
-      await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
-    } else if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
+    if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
+    } else if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
+      await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
     } else if (head && head.category !== category) {
       await reject(
         'CATEGORY_CHANGE',
         `${raw.id} is a ${head.category} in the directory, not a ${category}`,
       );
     } else if (raw.op !== 'add' && !head) {
-      await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
+      // For a scoped submitter, UNKNOWN_ENTITY vs OUT_OF_SCOPE would tell which ids exist elsewhere.
+      if (state.scope.scoped) await rejectOutOfScope(state, file, raw);
+      else await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
     } else if (raw.op === 'delete' && head!.state === 'departed') {
       file.seen.set(raw.id, { category });
     } else if (

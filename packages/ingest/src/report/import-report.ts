@@ -137,8 +137,9 @@ async function establishments(
 }
 
 /**
- * A scoped reader sees the rejects of its establishments and every OUT_OF_SCOPE reject (what
- * the submitter itself sent and was refused: id, line and the UAI the record named).
+ * A scoped submitter sees the rejects of its establishments, those tied to no establishment (its
+ * own records that could not be read) and every OUT_OF_SCOPE reject (what it sent and was
+ * refused: id, line and the UAI the record named).
  */
 function rejectsFor(uais: readonly string[] | null) {
   return (eb: ExpressionBuilder<Database, 'import_reject'>) =>
@@ -146,14 +147,15 @@ function rejectsFor(uais: readonly string[] | null) {
       ? eb.lit(true)
       : eb.or([
           eb('uai', 'in', uais.length > 0 ? [...uais] : ['']),
+          eb('uai', 'is', null),
           eb('code', '=', 'OUT_OF_SCOPE'),
         ]);
 }
 
 /**
  * Reads everything about one import back from the database into its report. With a `scope`
- * (an establishment-scoped submitter) it lists only the scope's establishments and their rejects,
- * plus the OUT_OF_SCOPE rejects; totals count what is listed.
+ * (the establishment-scoped submitter of this import) it lists only the scope's establishments,
+ * and the rejects of `rejectsFor`; totals count what is listed.
  */
 export async function buildImportReport(
   db: Kysely<Database>,

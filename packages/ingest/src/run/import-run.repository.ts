@@ -77,8 +77,8 @@ export async function addUaisTouched(
 }
 
 /**
- * The audit row of an applied import submitted by someone (an API key, an operator): who, which
- * import, the UAIs it changed. Written in the apply transaction.
+ * The audit row of an applied import submitted by an API key: who, which import, the UAIs it
+ * changed. Written in the apply transaction.
  */
 export async function auditApply(
   db: Executor,
@@ -94,7 +94,7 @@ export async function auditApply(
     .insertInto('audit_log')
     .values({
       actor: entry.actor,
-      key_id: entry.actor.startsWith('key:') ? entry.actor.slice(4) : null,
+      key_id: entry.actor.slice('key:'.length),
       action: entry.action,
       uais: [...entry.uais],
       details: JSON.stringify({ importId: entry.importId, ...entry.details }),
