@@ -26,7 +26,7 @@ const IDLE_CLOSE_MS = 10_000;
 function badArchive(path: string, err: unknown): Error {
   if (isAppError(err)) return err;
   const reason = err instanceof Error ? err.message : String(err);
-  return AafErrors.BAD_ARCHIVE({ archive: path, reason }, { cause: err });
+  return AafErrors.BAD_ARCHIVE({ archive: baseName(path), reason }, { cause: err });
 }
 
 /**
@@ -172,7 +172,7 @@ export class TarReader {
       const found = await pass.next();
       if (found === null) {
         pass.close();
-        throw AafErrors.BAD_ARCHIVE({ archive: this.path, reason: `${entry.name} vanished` });
+        throw badArchive(this.path, `${entry.name} vanished`);
       }
       if (pass.position === entry.index) return this.serve(pass, found, entry.index);
       await drain(found).catch((err: unknown) => {

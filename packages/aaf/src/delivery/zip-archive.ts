@@ -1,13 +1,14 @@
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AafErrors } from '../errors.js';
+import { baseName } from '../file-name.js';
 import type { AafLimits } from '../limits.js';
 import { checkArchiveEntry, type ArchiveTally } from './archive-limits.js';
 import type { ArchiveEntry } from './tar-archive.js';
 
 function badArchive(path: string, err: unknown): Error {
   const reason = err instanceof Error ? err.message : String(err);
-  return AafErrors.BAD_ARCHIVE({ archive: path, reason }, { cause: err });
+  return AafErrors.BAD_ARCHIVE({ archive: baseName(path), reason }, { cause: err });
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {

@@ -1,4 +1,5 @@
 import { createDb } from '@aaf-sync/db';
+import { isAppError } from '@aaf-sync/errors';
 import { createIngestDeps, decideHeldPlan, ingestPaths, type ImportReport } from '@aaf-sync/ingest';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
@@ -13,7 +14,9 @@ planned per establishment, then applied (unless --dry-run). An establishment who
 depart more than IMPORT_HOLD_THRESHOLD_PERCENT of its persons is held for approval.
 
   --dry-run              plan only: report what would change, write nothing to the directory
-  --json                 print one JSON report on stdout ({ "imports": [...] }; see the README)
+  --json                 print one JSON report on stdout ({ "imports": [...] }; see the README),
+                         also when the input cannot be opened: { "error": { code, message },
+                         "imports": [...] } (a bad or too large archive, nothing to import)
   --approve-held <uai>   approve the held plan of this establishment: the one held by this run
                          when files are given, else the latest held one (or --import <id>)
   --discard-held <uai>   discard it instead
@@ -21,6 +24,14 @@ depart more than IMPORT_HOLD_THRESHOLD_PERCENT of its persons is held for approv
 
 Exit codes: 0 applied (rejects are in the report), 1 a file or an import failed or was refused,
 2 usage error, 3 an establishment is held and waits for approval.`;
+
+/** The `--json` document of a command that failed before (or between) its reports. */
+function errorDocument(err: unknown, reports: readonly ImportReport[]): string {
+  const error = isAppError(err)
+    ? { code: err.code, message: err.message }
+    : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  return `${JSON.stringify({ error, imports: reports }, null, 2)}\n`;
+}
 
 function exitCode(reports: readonly ImportReport[]): number {
   if (
@@ -70,19 +81,19 @@ export const ingestCommand: Command = {
       USAGE,
     );
     const decide = values['approve-held'] ?? values['discard-held'];
-    if (values['approve-held'] && values['discard-held'])
-      throw CliErrors.USAGE({ problem: 'choose --approve-held or --discard-held' });
-    if (positionals.length === 0 && !decide)
-      throw CliErrors.USAGE({ problem: `no file given\n\n${USAGE}` });
     const handle = createDb({
       url: ctx.config.database.url,
       poolMax: 4,
       applicationName: 'aaf-sync-ingest',
     });
+    const reports: ImportReport[] = [];
     try {
+      if (values['approve-held'] && values['discard-held'])
+        throw CliErrors.USAGE({ problem: 'choose --approve-held or --discard-held' });
+      if (positionals.length === 0 && !decide)
+        throw CliErrors.USAGE({ problem: `no file given\n\n${USAGE}` });
       const deps = createIngestDeps(ctx.config, handle.db, ctx.log);
       const progress = !values.json && process.stderr.isTTY ? progressLine(ctx.stderr) : undefined;
-      const reports: ImportReport[] = [];
       if (positionals.length > 0) {
         const result = await ingestPaths(deps, positionals, {
           dryRun: values['dry-run'],
@@ -119,6 +130,16 @@ export const ingestCommand: Command = {
           : reports.map(renderReport).join('\n'),
       );
       return exitCode(reports);
+    } catch (err) {
+      if (!values.json) throw err;
+      // --json: stdout always carries exactly one JSON document
+      ctx.stdout.write(errorDocument(err, reports));
+      ctx.stderr.write(
+        isAppError(err)
+          ? `error ${err.code}: ${err.message}\n`
+          : `unexpected error: ${String(err)}\n`,
+      );
+      return isAppError(err) && err.status === 400 ? 2 : 1;
     } finally {
       await handle.close();
     }
