@@ -10,9 +10,9 @@ export interface EventTypeFilter {
   readonly op?: FeedOp;
 }
 
-/** `left` is built from stored updates (see projectEvent): the stored ops a feed op reads. */
+/** `left`/`entered` are built from stored updates (see projectEvent): the ops a feed op reads. */
 function storedOps(op: FeedOp): EventOp[] {
-  return op === 'left' ? ['updated', 'restored'] : [op];
+  return op === 'left' || op === 'entered' ? ['updated', 'restored'] : [op];
 }
 
 export interface ChangeQuery {
@@ -46,7 +46,7 @@ const EVENT_COLUMNS = [
  * the same statement: when fewer than `limit` rows come back, every event up to `head` was
  * considered and the next cursor is `head`. For a scoped caller each person event also carries
  * the person's id and category (`person_id`, `person_category`, one join), for the tombstones of
- * projectEvent; `types` with op `left` reads the stored updates a tombstone can come from.
+ * projectEvent; `types` with op `left` or `entered` reads the stored updates a tombstone can come from.
  */
 export async function readChanges(
   db: Executor,

@@ -12,10 +12,11 @@ import { isoTime } from './person-view.js';
 import type { Reader } from './reader.js';
 
 /**
- * Operations of feed items: the stored ones, and `left`, a tombstone built for an
- * establishment-scoped reader when a person leaves all of its establishments (see projectEvent).
+ * Operations of feed items: the stored ones, and two built for an establishment-scoped reader
+ * (see projectEvent): `left`, a tombstone when a person leaves all of its establishments, and
+ * `entered` when a person comes into them from elsewhere.
  */
-export const FEED_OPS = [...EVENT_OPS, 'left'] as const;
+export const FEED_OPS = [...EVENT_OPS, 'left', 'entered'] as const;
 export type FeedOp = (typeof FEED_OPS)[number];
 
 /** One item of the change feed (and of an account's history). */
@@ -107,6 +108,17 @@ export function eventRowToFeedItem(row: EventRow, audience: Audience): FeedItem 
 
 type Pair = readonly [unknown, unknown];
 
+/** JSON with object keys sorted (stored `before` values and new `after` ones differ in order). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+}
+
 function isPair(value: unknown): value is Pair {
   return Array.isArray(value) && value.length === 2;
 }
@@ -137,20 +149,26 @@ function projectFields(
     const before = project(pair[0]);
     const after = project(pair[1]);
     // A change that only touched foreign structures is no change for this reader.
-    if (JSON.stringify(before) !== JSON.stringify(after)) out[name] = [before, after];
+    if (canonicalJson(before) !== canonicalJson(after)) out[name] = [before, after];
   }
   return Object.keys(out).length > 0 ? out : null;
 }
 
-function tombstone(row: EventRow, reader: Reader, left: unknown): FeedItem {
+/** `person.left` (tombstone) or `person.entered` (completed by projectFeedPage). */
+function membershipChange(
+  row: EventRow,
+  reader: Reader,
+  op: 'left' | 'entered',
+  structures: unknown,
+): FeedItem {
   const changes: Record<string, unknown> = { jointure: row.entity_key };
   if (row.person_id !== undefined && row.person_id !== null) changes.id = Number(row.person_id);
   if (row.person_category) changes.category = row.person_category;
-  changes.structures = left;
+  changes.structures = structures;
   return {
     seq: Number(row.seq),
     occurredAt: isoTime(row.occurred_at),
-    type: 'person.left',
+    type: `person.${op}`,
     key: row.entity_key,
     version: row.version,
     uais: visibleUais(reader, row.uais),
@@ -164,7 +182,7 @@ function projectPersonChanges(
   row: EventRow,
   reader: Reader,
   changes: Record<string, unknown>,
-): { changes: Record<string, unknown> } | { left: unknown } | null {
+): { changes: Record<string, unknown> } | { left: unknown } | { entered: unknown } | null {
   switch (row.op) {
     case 'created': {
       const after = changes.after;
@@ -188,6 +206,8 @@ function projectPersonChanges(
         const isIn = hasAny(reader, structures[1]);
         if (wasIn && !isIn) return { left: visibleStructures(reader, structures[0]) };
         if (!wasIn && !isIn) return null;
+        // The reader never had this person: its update alone would not say who it is.
+        if (!wasIn) return { entered: visibleStructures(reader, structures[1]) };
       }
       const projected = projectFields(reader, f);
       return projected === null ? null : { changes: { ...changes, fields: projected } };
@@ -212,7 +232,8 @@ function projectPersonChanges(
  * served (null: the caller moves its cursor past it anyway); an update that takes the person out
  * of every establishment of the reader (moved elsewhere, left this one) becomes a `person.left`
  * tombstone with the person's id, jointure, category and the structures left — none of the new
- * data. Then personal fields are removed for the public audience (redactChanges). Pure: works on
+ * data; an update that brings the person in from elsewhere becomes `person.entered` with the
+ * structures entered (projectFeedPage puts the person's current record in it). Then personal fields are removed for the public audience (redactChanges). Pure: works on
  * the row already read.
  */
 export function projectEvent(row: EventRow, reader: Reader): FeedItem | null {
@@ -221,7 +242,8 @@ export function projectEvent(row: EventRow, reader: Reader): FeedItem | null {
   if (row.entity_type === 'person') {
     const projected = projectPersonChanges(row, reader, changes);
     if (projected === null) return null;
-    if ('left' in projected) return tombstone(row, reader, projected.left);
+    if ('left' in projected) return membershipChange(row, reader, 'left', projected.left);
+    if ('entered' in projected) return membershipChange(row, reader, 'entered', projected.entered);
     changes = projected.changes;
   }
   return {

@@ -69,6 +69,7 @@ export {
   type FeedItem,
   type FeedOp,
 } from './event-view.js';
+export { projectFeedPage } from './feed-page.js';
 export { readerFor, scopedReader, unrestrictedReader, type Reader } from './reader.js';
 export {
   structureVisible,

@@ -61,8 +61,8 @@ t.test(
     t.notMatch(text, /RUE DE B|BVILLE|SB|0990002P/, 'nothing of B');
 
     const forB = projectEvent(row, scopedReader('personal', [B], ['SB']));
-    t.equal(forB?.type, 'person.updated', 'the new establishment gets the update');
-    t.same((forB?.changes.fields as Record<string, unknown>).structures, [[], ['SB']]);
+    t.equal(forB?.type, 'person.entered', 'the new establishment gets an entry');
+    t.same(forB?.changes.structures, ['SB']);
     t.same(forB?.uais, [B]);
 
     const whole = projectEvent(row, everything);
@@ -227,4 +227,32 @@ t.test('feed type filters match projected types', async (t) => {
   t.notOk(feedTypeMatches('person.left', [{ entity: 'person', op: 'updated' }]));
   t.notOk(feedTypeMatches('membership.created', [{ entity: 'person' }]));
   t.ok(feedTypeMatches('membership.created', []));
+});
+
+t.test('a pupil who came from B is person.entered for A (record completed per page)', async (t) => {
+  const row = event('updated', {
+    fields: {
+      structures: [['SB'], ['SA']],
+      'details.contact.city': ['BVILLE', 'AVILLE'],
+    },
+  });
+  const item = projectEvent(row, readerA);
+  t.equal(item?.type, 'person.entered');
+  t.same(item?.changes, { jointure: 'P1', id: 11, category: 'pupil', structures: ['SA'] });
+  t.notMatch(JSON.stringify(item), /BVILLE|SB|0990002P/);
+});
+
+t.test('values equal but for key order are no change', async (t) => {
+  const row = event('updated', {
+    fields: {
+      'details.staff.mefs': [
+        [{ code: 'M1', label: 'X', structure: 'SA' }],
+        [
+          { structure: 'SA', code: 'M1', label: 'X' },
+          { structure: 'SB', code: 'M2', label: 'Y' },
+        ],
+      ],
+    },
+  });
+  t.equal(projectEvent(row, readerA), null);
 });

@@ -17,7 +17,7 @@ export const FeedItemSchema = z
       .string()
       .describe(
         `\`<entity>.<op>\`, e.g. \`person.updated\`; ops: ${FEED_OPS.join(', ')} ` +
-          '(`person.left` only for establishment-scoped keys).',
+          '(`person.left` and `person.entered` only for establishment-scoped keys).',
       ),
     key: z.string().describe('Entity key (see the feed format in the API description).'),
     version: z.number().int().describe('Entity version after this event.'),
@@ -25,7 +25,9 @@ export const FeedItemSchema = z
     changes: JsonObjectSchema.describe(
       'created: `{ after }`; updated: `{ fields: { name: [before, after] } }`; departed: ' +
         '`{ departedAt, structures }`; restored/deleted: context; left (scoped keys): ' +
-        '`{ jointure, id, category, structures }` (the structures left, nothing else). ' +
+        '`{ jointure, id, category, structures }` (the structures left, nothing else); ' +
+        'entered (scoped keys): `{ jointure, id, category, structures, after }`, `after` being ' +
+        'the current record as GET /v1/persons shows it, and `version` its version. ' +
         '`redacted: true` when personal fields were removed for this key.',
     ),
     importId: z.number().int().nullable().describe('The import that made the change, if any.'),

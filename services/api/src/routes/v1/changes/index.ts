@@ -1,10 +1,9 @@
 import {
   feedTypeMatches,
-  projectEvent,
+  projectFeedPage,
   readChanges,
   readerFor,
   type EventTypeFilter,
-  type FeedItem,
   type FeedOp,
 } from '@aaf-sync/directory';
 import type { EventEntity } from '@aaf-sync/db';
@@ -46,8 +45,9 @@ const changes: FastifyPluginAsyncZod = async (app) => {
           'head was reached. A cursor older than the retention answers 410 with a `resync` ' +
           'instruction. An establishment-scoped key reads each event built for its ' +
           'establishments: other establishments removed, updates that only touched them ' +
-          'skipped (a page can be empty while `hasMore` is true), and `person.left` when a ' +
-          'person leaves all of its establishments.',
+          'skipped (a page can be empty while `hasMore` is true), `person.left` when a ' +
+          'person leaves all of its establishments, `person.entered` (with the current record) ' +
+          'when one comes in from elsewhere.',
         querystring: ChangesQuerySchema,
         response: { 200: ChangesPageSchema, ...problemResponses(410) },
       },
@@ -80,11 +80,8 @@ const changes: FastifyPluginAsyncZod = async (app) => {
       const { items: page, more } = pageOf(rows, limit);
       // The cursor moves past every row read, also those the projection does not serve.
       const next = more ? Number(page[page.length - 1]!.seq) : position.head;
-      const items: FeedItem[] = [];
-      for (const row of page) {
-        const item = projectEvent(row, reader);
-        if (item && (!types || feedTypeMatches(item.type, types))) items.push(item);
-      }
+      const projected = await projectFeedPage(app.db, scope, reader, page);
+      const items = types ? projected.filter((i) => feedTypeMatches(i.type, types)) : projected;
       return {
         items,
         nextCursor: encodeFeedCursor(next),
