@@ -1,5 +1,14 @@
 import t from 'tap';
 import { SCOPES, type ApiScope } from '../src/index.js';
+import {
+  completeWithoutPupils,
+  EST_A,
+  EST_B,
+  generatedDeliveries,
+  snapshotOf,
+  submit,
+  withEngine,
+} from './deliveries.js';
 import { A, B, seedSchool } from './fixtures/school.js';
 import { build } from './helper.js';
 
@@ -163,6 +172,23 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
   const call = (c: Case, token: string) =>
     ctx.inject({ method: c.method, url: c.url, headers: { authorization: `Bearer ${token}` } });
 
+  t.test('without a key (or with a malformed one) every route answers 401', async (t) => {
+    for (const c of aCases) {
+      for (const authorization of [undefined, 'Bearer ', 'Basic YTpi', `Bearer aafk_x_y`]) {
+        const res = await ctx.inject({
+          method: c.method,
+          url: c.url,
+          ...(authorization === undefined ? {} : { headers: { authorization } }),
+        });
+        t.equal(res.statusCode, 401, `${authorization ?? 'no key'} → ${c.method} ${c.url}`);
+        t.equal(res.headers['www-authenticate'], 'Bearer');
+        t.notOk(
+          MARKERS[A.uai]!.test(payloadOf(res.body)) || MARKERS[B.uai]!.test(payloadOf(res.body)),
+        );
+      }
+    }
+  });
+
   t.test('each scope is let in exactly where it is listed (admin everywhere)', async (t) => {
     for (const c of aCases) {
       for (const scope of SCOPES) {
@@ -207,5 +233,91 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     t.ok(MARKERS[A.uai]!.test(res.body) && MARKERS[B.uai]!.test(res.body));
     const own = await ctx.get(keys.get(`directory:read|${A.uai}`)!, '/v1/persons?limit=1000');
     t.ok(MARKERS[A.uai]!.test(own.body), 'a scoped key sees its own establishment');
+  });
+});
+
+t.test('write routes with real deliveries never change a foreign establishment', async (t) => {
+  const ctx = await withEngine(t);
+  const { complete, delta } = await generatedDeliveries(t.testdir());
+  const admin = await ctx.key(['admin']);
+  const first = await submit(ctx, admin, complete);
+  t.equal(first.statusCode, 200, first.body);
+  const both = async () => ({
+    a: await snapshotOf(ctx.db, EST_A.jointure),
+    b: await snapshotOf(ctx.db, EST_B.jointure),
+  });
+  const runs = async () => (await ctx.db.selectFrom('import_run').select('id').execute()).length;
+
+  t.test('no key or a key without imports:write: nothing is imported', async (t) => {
+    const before = await both();
+    const runsBefore = await runs();
+    const refused: [string | null, number][] = [
+      [null, 401],
+      ['aafk_0000000000_' + 'x'.repeat(43), 401],
+      [await ctx.key(['imports:read']), 403],
+      [await ctx.key(['directory:read', 'changes:read', 'accounts:read']), 403],
+      [await ctx.key(['imports:read'], [EST_A.uai]), 403],
+    ];
+    for (const [token, status] of refused) {
+      for (const dryRun of [{}, { dryRun: 'true' }] as Record<string, string>[]) {
+        const res = await submit(ctx, token, delta, dryRun);
+        t.equal(res.statusCode, status, `${token ? token.slice(0, 16) : 'no key'}: ${res.body}`);
+      }
+    }
+    t.same(await both(), before, 'neither establishment changed');
+    t.equal(await runs(), runsBefore, 'no import run was even recorded');
+  });
+
+  t.test('held plans: a key decides its own establishment only', async (t) => {
+    const held = await submit(ctx, admin, completeWithoutPupils(complete));
+    t.equal(held.statusCode, 200, held.body);
+    const plans = await ctx.db
+      .selectFrom('import_plan')
+      .select(['import_id', 'uai', 'status'])
+      .where('status', '=', 'held')
+      .execute();
+    t.same(plans.map((p) => p.uai).sort(), [EST_A.uai, EST_B.uai], 'both plans are held');
+    const importId = plans[0]!.import_id;
+    const decide = (token: string | null, uai: string, decision: 'approve' | 'discard') =>
+      ctx.inject({
+        method: 'POST',
+        url: `/v1/imports/${importId}/plans/${uai}/${decision}`,
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      });
+    const writerA = await ctx.key(['imports:write'], [EST_A.uai]);
+    const adminA = await ctx.key(['admin'], [EST_A.uai]);
+    const readerB = await ctx.key(['imports:read'], [EST_B.uai]);
+    const before = await both();
+    t.ok(before.b.persons.length > 50 && before.b.classes.length > 0, 'B has data to protect');
+    for (const decision of ['approve', 'discard'] as const) {
+      for (const [who, token, status] of [
+        ['no key', null, 401],
+        ['imports:read of B', readerB, 403],
+        ['imports:write of A', writerA, 404],
+        ['admin of A', adminA, 404],
+      ] as const) {
+        const res = await decide(token, EST_B.uai, decision);
+        t.equal(res.statusCode, status, `${who} → ${decision} B: ${res.body}`);
+        if (status === 404) t.notMatch(res.body, /910002|held/, 'the answer tells nothing of B');
+      }
+    }
+    t.same((await both()).b, before.b, 'B is untouched and its plan still held');
+
+    const own = await decide(writerA, EST_A.uai, 'approve');
+    t.equal(own.statusCode, 200, own.body);
+    const after = await both();
+    t.notSame(after.a, before.a, 'approving its own plan applied it');
+    t.same(after.b, before.b, 'B still untouched');
+    const again = await decide(adminA, EST_A.uai, 'discard');
+    t.equal(again.statusCode, 409, 'a decided plan cannot be decided again');
+
+    const discard = await decide(admin, EST_B.uai, 'discard');
+    t.equal(discard.statusCode, 200, discard.body);
+    const final = await both();
+    t.same(final.b.persons, before.b.persons, 'discarding applied nothing of B');
+    t.same(
+      final.b.plans.map((p) => p.status),
+      [...before.b.plans.slice(0, -1).map((p) => p.status), 'discarded'],
+    );
   });
 });
