@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from '@aaf-sync/db';
 import t from 'tap';
@@ -282,3 +282,46 @@ t.test('an import whose every file failed ends failed', async (t) => {
   t.equal(run.status, 'failed');
   t.ok(run.finished_at);
 });
+
+t.test(
+  'a relative shared with a foreign pupil is out of scope; one of own pupils is not',
+  async (t) => {
+    const h = await twoSchools(t);
+    // The operator links relative 9310202 (of school 1) to a pupil of school 2 too.
+    const shared = join(t.testdirName, 'shared');
+    mkdirSync(shared, { recursive: true });
+    deltaFile(
+      shared,
+      'Eleve',
+      modify('Eleve', '9400102', {
+        ENTElevePersRelEleve: ['9410201$10$1$1$0$0', '9410202$20$1$1$0$0', '9310202$20$1$1$0$0'],
+      }),
+    );
+    await h.ingest(shared);
+    const dir = join(t.testdirName, 'relatives');
+    mkdirSync(dir, { recursive: true });
+    deltaFile(
+      dir,
+      'PersRelEleve',
+      [
+        modify('PersRelEleve', '9310202', { telephoneNumber: ['0100000001'] }),
+        modify('PersRelEleve', '9310201', { telephoneNumber: ['0100000002'] }),
+      ].join('\n'),
+      1,
+    );
+    const r = (await scoped(h, dir)).imports[0]!;
+    t.same(
+      r.rejects.map((x) => `${x.code} ${x.identifier}`),
+      ['OUT_OF_SCOPE 9310202'],
+    );
+    t.equal(r.totals.updated, 1, 'the relative of own pupils only is updated');
+    const { rows } = await sql<{ jointure: string; n: number }>`
+    select p.jointure, (select count(*)::int from change_event e
+      where e.import_id = ${r.importId} and e.entity_key = p.jointure) as n
+    from person p where p.jointure in ('9310201', '9310202') order by 1`.execute(h.db);
+    t.same(rows, [
+      { jointure: '9310201', n: 1 },
+      { jointure: '9310202', n: 0 },
+    ]);
+  },
+);
