@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { Queue, Worker } from 'bullmq';
 import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
+import { createDb, type Database, type Kysely } from '@aaf-sync/db';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
 import { testDb, testRedis } from '@aaf-sync/testing';
@@ -44,7 +45,8 @@ async function goodTgz(path: string): Promise<void> {
   );
 }
 
-async function setup(t: Test) {
+/** `engineDb`: the database the engine imports into (default: the test's own). */
+async function setup(t: Test, engineDb?: Kysely<Database>) {
   const { db, url } = await testDb(t);
   const redis = await testRedis(t);
   const dir = t.testdir({ inbox: {}, archive: {}, quarantine: {} });
@@ -60,7 +62,7 @@ async function setup(t: Test) {
     config,
     db,
     log: silent,
-    deps: createIngestDeps(config, db, silent),
+    deps: createIngestDeps(config, engineDb ?? db, silent),
     connection: redis.connect(),
     prefix: redis.prefix,
     settleMs: 0,
@@ -171,4 +173,25 @@ t.test('a job failed by a dead worker: quarantined at the next scan, then retake
   await rename(spare, path); // keeps the mtime
   const run = await s.applied();
   t.ok(run.id > 0, 'retaken');
+});
+
+t.test('a delivery failing at every attempt is quarantined after the last one', async (t) => {
+  // the engine's database does not exist: every attempt fails (a retryable failure)
+  const { url } = await testDb(t);
+  const missing = new URL(url);
+  missing.pathname = '/aaf_sync_no_such_database';
+  const broken = createDb({ url: missing.toString(), poolMax: 1 });
+  t.teardown(() => broken.close());
+  const s = await setup(t, broken.db);
+  await goodTgz(join(s.inbox, ARCHIVE));
+  await s.ingester.start();
+  const rec = await record(s.quarantine, ARCHIVE);
+  t.equal(rec.attempts, 2, 'both attempts were made');
+  t.match(rec.code, /^[A-Z]+_ERR_[A-Z_]+$/, `a code (${rec.code})`);
+  t.match(rec.message, 'aaf_sync_no_such_database');
+  t.same(await readdir(s.inbox), [], 'the inbox is free');
+  await until(
+    'the failed job removed',
+    async () => (await s.ingester.queue.getJobCounts('failed')).failed === 0,
+  );
 });
