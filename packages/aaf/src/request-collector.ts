@@ -187,7 +187,13 @@ export class RequestCollector {
 
   private onText(text: string, cdata = false): void {
     if (this.capturing) {
-      this.text += text;
+      // a value split into many pieces (CDATA sections, comments) is bounded here, not by saxes
+      if (this.text.length + text.length > MAX_RECORD_CHARS) {
+        this.spoil(`a value larger than ${MAX_RECORD_CHARS} characters`);
+        this.text = '';
+      } else {
+        this.text += text;
+      }
     } else if (this.depth >= 1 && (cdata || !isBlank(text))) {
       if (!this.spoil(`unexpected text in <${this.item ?? this.section ?? 'request'}>`)) {
         if (this.depth === 1 && this.stray === null) this.rejectText(text);
