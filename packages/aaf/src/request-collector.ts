@@ -45,6 +45,7 @@ export class RequestCollector {
   private item: string | null = null;
   private itemValues: string[] | null = null;
   private itemSet: Set<string> | null = null;
+  private requests = 0;
   /** XML attributes of the tag being opened. */
   private tagAttributes = 0;
   private capturing = false;
@@ -118,6 +119,7 @@ export class RequestCollector {
   }
 
   private openRequest(name: string): void {
+    this.countItem();
     const op = OPS[name];
     if (op === undefined) {
       this.stray = { name, line: this.parser.line };
@@ -231,6 +233,17 @@ export class RequestCollector {
     }
   }
 
+  /** Requests and stray texts of the file: bounds the ids kept for DUPLICATE_RECORD, and rejects. */
+  private countItem(): void {
+    if (++this.requests > this.limits.maxRecords) {
+      throw AafErrors.TOO_MANY_RECORDS({
+        fileName: this.fileName,
+        line: this.parser.line,
+        limit: this.limits.maxRecords,
+      });
+    }
+  }
+
   private addValue(values: string[], value: string): void {
     if (values.length < SET_FROM) {
       if (values.includes(value)) return;
@@ -332,6 +345,7 @@ export class RequestCollector {
   }
 
   private rejectText(text: string): void {
+    this.countItem();
     this.rejects++;
     const raw = text.trim().slice(0, 1024);
     const line = this.parser.line;

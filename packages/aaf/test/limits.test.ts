@@ -219,3 +219,16 @@ t.test('a value made of 100,000 CDATA sections of 1 KiB is refused, not accumula
   t.equal(records, 0);
   t.same(rejects, ['MALFORMED_RECORD: a value larger than 4194304 characters']);
 });
+
+t.test('a file of more requests than maxRecords: AAF_ERR_TOO_MANY_RECORDS', async (t) => {
+  const del = (i: number) =>
+    `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value>` +
+    `</attr></operationalAttributes><identifier><id>${i}</id></identifier></deleteRequest>\n`;
+  const { err, pulled } = await failure(
+    repeated('<?xml version="1.0"?>\n<ficAlimMENESR>\n', 100_000, del, '</ficAlimMENESR>'),
+    { maxRecords: 1000 },
+  );
+  t.ok(AafErrors.TOO_MANY_RECORDS.is(err), String(err));
+  t.match((err as Error).message, 'more than 1000 requests in one file (AAF_MAX_RECORDS_PER_FILE)');
+  t.ok(pulled < 1024 * 1024, `${pulled} bytes pulled`);
+});
