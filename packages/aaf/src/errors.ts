@@ -108,6 +108,14 @@ export const AafErrors = defineErrors('AAF', {
       'One attribute of a request holds more `<value>`s than AAF_MAX_VALUES_PER_ATTRIBUTE. The ' +
       'file is refused; nothing of it is applied.',
   },
+  TOO_MANY_RECORDS: {
+    status: 422,
+    message: '{fileName}:{line}: more than {limit} requests in one file (AAF_MAX_RECORDS_PER_FILE)',
+    description:
+      'The file holds more requests than AAF_MAX_RECORDS_PER_FILE (the reader keeps the id of ' +
+      'each to detect duplicates, so their number bounds its memory). Real exports are chunked ' +
+      'well below it. The file is refused; nothing of it is applied.',
+  },
   FILE_TOO_LARGE: {
     status: 413,
     message: '{fileName}: more than {limit} bytes uncompressed (AAF_MAX_FILE_BYTES)',

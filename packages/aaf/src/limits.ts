@@ -13,6 +13,8 @@ export interface AafLimits {
   readonly maxAttributes: number;
   /** `<value>`s of one attribute in one request. */
   readonly maxValues: number;
+  /** Requests in one file (the reader keeps the id of each, to detect duplicates). */
+  readonly maxRecords: number;
   /** Uncompressed bytes of one XML file (loose, or one member of an archive). */
   readonly maxFileBytes: number;
   /** Uncompressed bytes of one archive (all its members), and its number of members. */
@@ -29,6 +31,7 @@ export const DEFAULT_AAF_LIMITS: AafLimits = Object.freeze({
   maxXmlAttributes: 32,
   maxAttributes: 200,
   maxValues: 10_000,
+  maxRecords: 2_000_000,
   maxFileBytes: 4 * GiB,
   maxArchiveBytes: 16 * GiB,
   maxArchiveEntries: 10_000,

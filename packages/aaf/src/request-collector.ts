@@ -45,6 +45,7 @@ export class RequestCollector {
   private item: string | null = null;
   private itemValues: string[] | null = null;
   private itemSet: Set<string> | null = null;
+  private requests = 0;
   /** XML attributes of the tag being opened. */
   private tagAttributes = 0;
   private capturing = false;
@@ -118,6 +119,7 @@ export class RequestCollector {
   }
 
   private openRequest(name: string): void {
+    this.countItem();
     const op = OPS[name];
     if (op === undefined) {
       this.stray = { name, line: this.parser.line };
@@ -187,7 +189,13 @@ export class RequestCollector {
 
   private onText(text: string, cdata = false): void {
     if (this.capturing) {
-      this.text += text;
+      // a value split into many pieces (CDATA sections, comments) is bounded here, not by saxes
+      if (this.text.length + text.length > MAX_RECORD_CHARS) {
+        this.spoil(`a value larger than ${MAX_RECORD_CHARS} characters`);
+        this.text = '';
+      } else {
+        this.text += text;
+      }
     } else if (this.depth >= 1 && (cdata || !isBlank(text))) {
       if (!this.spoil(`unexpected text in <${this.item ?? this.section ?? 'request'}>`)) {
         if (this.depth === 1 && this.stray === null) this.rejectText(text);
@@ -222,6 +230,17 @@ export class RequestCollector {
       this.addValue(this.itemValues, value);
     } else if (this.section === 'operationalAttributes' && draft.category === null) {
       draft.category = value;
+    }
+  }
+
+  /** Requests and stray texts of the file: bounds the ids kept for DUPLICATE_RECORD, and rejects. */
+  private countItem(): void {
+    if (++this.requests > this.limits.maxRecords) {
+      throw AafErrors.TOO_MANY_RECORDS({
+        fileName: this.fileName,
+        line: this.parser.line,
+        limit: this.limits.maxRecords,
+      });
     }
   }
 
@@ -326,6 +345,7 @@ export class RequestCollector {
   }
 
   private rejectText(text: string): void {
+    this.countItem();
     this.rejects++;
     const raw = text.trim().slice(0, 1024);
     const line = this.parser.line;

@@ -12,6 +12,7 @@ import { AafErrors, openDeliveries, readAafFile, type AafLimits } from '../src/i
 import { aafDocument, addRequest, bytesStream } from './helper.js';
 import {
   attrElementFlood,
+  repeated,
   deepNesting,
   valueFlood,
   writeLyingZip,
@@ -195,4 +196,39 @@ t.test('files adding up past maxDeliveryBytes: AAF_ERR_DELIVERY_TOO_LARGE', asyn
   );
   const loose = await readDeliveries([a], { maxFileBytes: 512 * 1024 });
   t.ok(AafErrors.FILE_TOO_LARGE.is(loose), 'a loose file over maxFileBytes');
+});
+
+t.test('a value made of 100,000 CDATA sections of 1 KiB is refused, not accumulated', async (t) => {
+  const piece = `<![CDATA[${'x'.repeat(1024)}]]>`;
+  const head =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ficAlimMENESR>\n<addRequest><operationalAttributes>' +
+    '<attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes>' +
+    '<identifier><id>1</id></identifier><attributes><attr name="sn"><value>';
+  const tail = '</value></attr></attributes></addRequest></ficAlimMENESR>\n';
+  let records = 0;
+  const rejects: string[] = [];
+  for await (const item of readAafFile(
+    repeated(head, 100_000, () => piece, tail),
+    {
+      fileName: NAME,
+    },
+  )) {
+    if (item.type === 'record') records++;
+    else rejects.push(`${item.reject.code}: ${item.reject.message}`);
+  }
+  t.equal(records, 0);
+  t.same(rejects, ['MALFORMED_RECORD: a value larger than 4194304 characters']);
+});
+
+t.test('a file of more requests than maxRecords: AAF_ERR_TOO_MANY_RECORDS', async (t) => {
+  const del = (i: number) =>
+    `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value>` +
+    `</attr></operationalAttributes><identifier><id>${i}</id></identifier></deleteRequest>\n`;
+  const { err, pulled } = await failure(
+    repeated('<?xml version="1.0"?>\n<ficAlimMENESR>\n', 100_000, del, '</ficAlimMENESR>'),
+    { maxRecords: 1000 },
+  );
+  t.ok(AafErrors.TOO_MANY_RECORDS.is(err), String(err));
+  t.match((err as Error).message, 'more than 1000 requests in one file (AAF_MAX_RECORDS_PER_FILE)');
+  t.ok(pulled < 1024 * 1024, `${pulled} bytes pulled`);
 });

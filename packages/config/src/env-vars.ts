@@ -148,6 +148,12 @@ export const ENV_VARS = {
     default: '10000',
     description: '`<value>`s accepted in one attribute of one AAF request.',
   },
+  AAF_MAX_RECORDS_PER_FILE: {
+    schema: int(1000),
+    default: '2000000',
+    description:
+      'Requests accepted in one AAF file (the reader keeps each id to detect duplicates).',
+  },
   AAF_MAX_FILE_BYTES: {
     schema: int(1024),
     default: String(4 * 1024 ** 3),

@@ -39,6 +39,7 @@ function buildConfig(v: Parsed) {
       maxXmlAttributes: v.AAF_MAX_XML_ATTRIBUTES,
       maxAttributes: v.AAF_MAX_ATTRIBUTES_PER_RECORD,
       maxValues: v.AAF_MAX_VALUES_PER_ATTRIBUTE,
+      maxRecords: v.AAF_MAX_RECORDS_PER_FILE,
       maxFileBytes: v.AAF_MAX_FILE_BYTES,
       maxArchiveBytes: v.AAF_MAX_ARCHIVE_BYTES,
       maxArchiveEntries: v.AAF_MAX_ARCHIVE_ENTRIES,

@@ -33,3 +33,21 @@ t.test('ingest: an unknown option is a usage error, exit 2', async (t) => {
   t.equal(await runCli(['ingest', '--bogus', 'x.xml'], { stderr: err.stream }), 2);
   t.match(err.text(), /CLI_ERR_USAGE: .*--bogus/);
 });
+
+t.test('ingest --json: one JSON document on stdout also when nothing can be read', async (t) => {
+  for (const [args, code, exit] of [
+    [['/nonexistent/ENT_TEST_Complet_20240907_Eleve_0000.xml'], 'AAF_ERR_BAD_PATH', 2],
+    [[], 'CLI_ERR_USAGE', 2],
+  ] as const) {
+    const out = capture();
+    const err = capture();
+    t.equal(
+      await runCli(['ingest', '--json', ...args], { stdout: out.stream, stderr: err.stream }),
+      exit,
+    );
+    const doc = JSON.parse(out.text()) as { error: { code: string }; imports: unknown[] };
+    t.equal(doc.error.code, code);
+    t.same(doc.imports, []);
+    t.match(err.text(), `error ${code}`, 'and the error on stderr');
+  }
+});

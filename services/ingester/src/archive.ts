@@ -12,15 +12,17 @@ export async function archiveEntry(
 ): Promise<string> {
   const target = join(archiveDir, label);
   await mkdir(target, { recursive: true });
-  for (const p of paths) {
-    const to = join(target, basename(p));
-    await rename(p, to).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await cp(p, to, { recursive: true });
-      await rm(p, { recursive: true, force: true });
-    });
-  }
+  for (const p of paths) await movePath(p, join(target, basename(p)));
   return target;
+}
+
+/** Moves a file or folder (copy and delete across file systems). */
+export async function movePath(from: string, to: string): Promise<void> {
+  await rename(from, to).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EXDEV') throw err;
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  });
 }
 
 /** Deletes archived deliveries older than `retentionDays`; returns what was removed. */

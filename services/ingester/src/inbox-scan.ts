@@ -27,7 +27,10 @@ function dateOf(name: string): string {
   return m ? `${m[1]}-${m[2]}-${m[3]}` : '0000-00-00';
 }
 
-async function fingerprint(paths: readonly string[]): Promise<{ id: string; newest: number }> {
+/** The content fingerprint of a delivery's paths (names, sizes, mtimes) and its newest mtime. */
+export async function fingerprint(
+  paths: readonly string[],
+): Promise<{ id: string; newest: number }> {
   const hash = createHash('sha1');
   let newest = 0;
   for (const p of [...paths].sort()) {

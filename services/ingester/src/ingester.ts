@@ -7,7 +7,8 @@ import { ingestPaths, type IngestDeps } from '@aaf-sync/ingest';
 import type { Logger } from '@aaf-sync/logger';
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { archiveEntry, purgeArchive } from './archive.js';
-import { scanInbox, type InboxEntry } from './inbox-scan.js';
+import { fingerprint, scanInbox, type InboxEntry } from './inbox-scan.js';
+import { failureOf, jobFailure, quarantineEntry } from './quarantine.js';
 
 export const DELIVERY_QUEUE = 'aaf-deliveries';
 
@@ -23,6 +24,9 @@ export interface IngesterOptions {
   readonly prefix?: string;
   /** A delivery is taken once nothing in it changed for this long. */
   readonly settleMs?: number;
+  /** Attempts per delivery (5) and the first retry delay (5 s, exponential); tests lower them. */
+  readonly attempts?: number;
+  readonly backoffMs?: number;
 }
 
 export interface Ingester {
@@ -86,10 +90,48 @@ export function createIngester(o: IngesterOptions): Ingester {
       return { imports: imports.map((r) => ({ importId: r.importId, status: r.status })) };
     } catch (err) {
       if (isAppError(err) && !err.retryable) {
-        await archiveEntry(config.ingest.archiveDir, `rejected-${entry.name}`, entry.paths);
-        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        const file = await quarantineEntry(config.ingest.quarantineDir, entry, {
+          code: err.code,
+          message: err.message,
+          attempts: job.attemptsMade + 1,
+        });
+        log.error({ entry: entry.name, code: err.code, quarantine: file }, 'delivery quarantined');
+        throw new UnrecoverableError(jobFailure(err.code, err.message));
       }
+      // keep the code through BullMQ's failedReason, for the quarantine record
+      if (isAppError(err)) throw new Error(jobFailure(err.code, err.message), { cause: err });
       throw err;
+    }
+  }
+
+  const settling = new Set<string>();
+  /**
+   * A delivery job failed for good (no attempt left, a non-retryable error, or stalled twice
+   * because the worker died): its files, if still in the inbox unchanged, go to the quarantine
+   * with their error, and the job is removed so that its id never blocks a fixed delivery of
+   * the same name.
+   */
+  async function settleFailed(job: Job<JobData>): Promise<void> {
+    if (job.data.kind !== 'delivery' || job.id === undefined || settling.has(job.id)) return;
+    settling.add(job.id);
+    try {
+      const { entry } = job.data;
+      const unchanged =
+        entry.paths.every((p) => existsSync(p)) && (await fingerprint(entry.paths)).id === entry.id;
+      if (unchanged) {
+        const failure = failureOf(entry, job.failedReason ?? '', job.attemptsMade);
+        const file = await quarantineEntry(config.ingest.quarantineDir, entry, {
+          ...failure,
+          attempts: job.attemptsMade,
+        });
+        log.error(
+          { entry: entry.name, code: failure.code, quarantine: file },
+          'delivery quarantined',
+        );
+      }
+      await job.remove();
+    } finally {
+      settling.delete(job.id);
     }
   }
 
@@ -99,13 +141,18 @@ export function createIngester(o: IngesterOptions): Ingester {
     try {
       const ready = await scanInbox(config.ingest.inboxDir, settleMs);
       for (const entry of ready) {
+        const previous = await queue.getJob(`delivery-${entry.id}`);
+        if (previous && (await previous.isFailed())) {
+          await settleFailed(previous); // e.g. failed by the stall check after a worker died
+          continue;
+        }
         await queue.add(
           'delivery',
           { kind: 'delivery', entry },
           {
             jobId: `delivery-${entry.id}`,
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 5000 },
+            attempts: o.attempts ?? 5,
+            backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 },
             removeOnComplete: true,
             removeOnFail: 100,
           },
@@ -123,6 +170,7 @@ export function createIngester(o: IngesterOptions): Ingester {
     async start() {
       await mkdir(config.ingest.inboxDir, { recursive: true });
       await mkdir(config.ingest.archiveDir, { recursive: true });
+      await mkdir(config.ingest.quarantineDir, { recursive: true });
       await queue.upsertJobScheduler(
         'archive-purge',
         { every: 86_400_000 },
@@ -134,7 +182,14 @@ export function createIngester(o: IngesterOptions): Ingester {
         concurrency: 1,
       });
       worker.on('error', (err) => log.warn({ err }, 'worker connection error'));
-      worker.on('failed', (job, err) => log.error({ job: job?.id, err }, 'delivery job failed'));
+      worker.on('failed', (job, err) => {
+        log.error({ job: job?.id, err }, 'delivery job failed');
+        if (!job) return;
+        void job
+          .isFailed()
+          .then((final) => (final ? settleFailed(job) : undefined))
+          .catch((e: unknown) => log.error({ err: e, job: job.id }, 'quarantine failed'));
+      });
       const tick = () => {
         scan().catch((err: unknown) => log.error({ err }, 'inbox scan failed'));
       };
