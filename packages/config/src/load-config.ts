@@ -25,6 +25,7 @@ function buildConfig(v: Parsed) {
     ingest: {
       inboxDir: v.AAF_INBOX_DIR,
       archiveDir: v.AAF_ARCHIVE_DIR,
+      uploadDir: v.AAF_UPLOAD_DIR,
       archiveRetentionDays: v.AAF_ARCHIVE_RETENTION_DAYS,
       pollSeconds: v.AAF_INBOX_POLL_SECONDS,
       holdThresholdPercent: v.IMPORT_HOLD_THRESHOLD_PERCENT,

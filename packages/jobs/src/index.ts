@@ -9,3 +9,4 @@ export { startWorker, type JobHandler, type WorkerOptions } from './worker.js';
 export { schedule } from './scheduler.js';
 export { closeAll } from './shutdown.js';
 export { JobsErrors } from './errors.js';
+export type { ConnectionOptions } from 'bullmq';

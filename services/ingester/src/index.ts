@@ -3,3 +3,9 @@ export { scanInbox, type InboxEntry } from './inbox-scan.js';
 export { archiveEntry, purgeArchive } from './archive.js';
 export { IngesterErrors } from './errors.js';
 export { runIngesterProcess } from './run-ingester.js';
+export {
+  createImportWorker,
+  IMPORT_JOB_OPTIONS,
+  type ImportWorker,
+  type ImportWorkerOptions,
+} from './import-worker.js';
