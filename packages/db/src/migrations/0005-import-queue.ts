@@ -14,8 +14,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       'dry_run', 'duplicate', 'refused', 'failed', 'discarded'));
     alter table import_run alter column level drop not null;
     alter table import_run alter column content_hash drop not null;
-    alter table import_run add constraint import_run_known_when_started
-      check (status = 'queued' or (level is not null and content_hash is not null));
+    -- A queued run may also fail before it starts (its upload lost): then both stay unknown.
+    alter table import_run add constraint import_run_known_when_started check (
+      status in ('queued', 'failed') or (level is not null and content_hash is not null));
     -- { phase, recordsRead, bytesRead, updatedAt } written by the ingester while it runs.
     alter table import_run add column progress jsonb;
     create index import_run_queued on import_run (id) where status = 'queued';
