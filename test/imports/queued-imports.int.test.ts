@@ -11,7 +11,7 @@ import { buildApp, createApiKey, queueEnqueuer } from '@aaf-sync/api';
 import { loadConfig, type Config } from '@aaf-sync/config';
 import { sql } from '@aaf-sync/db';
 import { generateAcademie } from '@aaf-sync/generator';
-import { createIngestDeps, INGEST_LOCK } from '@aaf-sync/ingest';
+import { createIngestDeps, INGEST_LOCK, type IngestDeps } from '@aaf-sync/ingest';
 import { createImportWorker } from '@aaf-sync/ingester';
 import { createLogger } from '@aaf-sync/logger';
 import { testDb, testRedis, type TestRedis } from '@aaf-sync/testing';
@@ -117,10 +117,10 @@ async function setup(t: Test) {
         const ended = !['queued', 'planning', 'applying'].includes(s.import.status);
         return ended && (s.summary !== null || s.import.status === 'failed') && s;
       }),
-    startWorker: async () => {
+    startWorker: async (wrap: (d: IngestDeps) => IngestDeps = (d) => d) => {
       const worker = createImportWorker({
         config,
-        deps: createIngestDeps(config, db, silent),
+        deps: wrap(createIngestDeps(config, db, silent)),
         log: silent,
         connection: redis.connect(),
         prefix: redis.prefix,
@@ -278,4 +278,19 @@ t.test('an upload whose files vanished from the spool ends failed, not retried',
   const after = await s.settled(id);
   t.match(after.import, { status: 'failed', error: { code: 'UPLOAD_MISSING' } });
   t.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200);
+});
+
+t.test('an import that throws in the worker ends failed; the API is untouched', async (t) => {
+  const s = await setup(t);
+  const id = await s.upload(samples('Complet'));
+  await s.startWorker((deps) => ({
+    ...deps,
+    allocateIdentifiers: async () => {
+      throw new Error('allocator exploded');
+    },
+  }));
+  const after = await s.settled(id);
+  t.match(after.import, { status: 'failed', error: { message: /allocator exploded/ } });
+  t.equal((await s.db.selectFrom('person').select('id').execute()).length, 0, 'rolled back');
+  t.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200, 'the API answers');
 });

@@ -28,11 +28,16 @@ const RUN_COLUMNS = [
   'r.progress',
 ] as const;
 
-/** An import is visible to a scoped caller when it planned one of the scope's establishments. */
+/**
+ * An import is visible to a scoped caller when it planned one of the scope's establishments, or
+ * when it was submitted by a key of one of them (a queued upload has no plan yet).
+ */
 function importInScope(scope: Scope) {
   if (scope.uais === null) return sql<boolean>`true`;
-  return sql<boolean>`exists (select 1 from import_plan pl
-    where pl.import_id = r.id and pl.uai = any(${[...scope.uais]}::text[]))`;
+  const uais = [...scope.uais];
+  return sql<boolean>`(exists (select 1 from import_plan pl
+    where pl.import_id = r.id and pl.uai = any(${uais}::text[]))
+    or coalesce(r.options->'scope'->'uais' ?| ${uais}::text[], false))`;
 }
 
 export interface ImportFilter {

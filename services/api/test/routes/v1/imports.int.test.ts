@@ -242,6 +242,10 @@ t.test('imports: uploads and decisions are stored and queued, never run here', a
       dryRun: false,
       scope: { uais: [A.uai] },
     });
+    const own = await ctx.get(scoped, `/v1/imports/${importId}`);
+    t.equal(own.statusCode, 200, 'the submitter reads its queued import back');
+    const other = await ctx.key(['imports:read'], [B.uai]);
+    t.equal((await ctx.get(other, `/v1/imports/${importId}`)).statusCode, 404);
   });
 
   t.test('upload refuses what is not a delivery, unsafe names, no file, wrong type', async (t) => {
