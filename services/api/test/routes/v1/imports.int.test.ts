@@ -254,6 +254,9 @@ t.test('imports: uploads and decisions are stored and queued, never run here', a
     const notAaf = await post('/v1/imports', multipart({ 'notes.xml': '<a/>' }));
     t.equal(notAaf.statusCode, 400, notAaf.body);
     t.match(body(notAaf), { code: /^(AAF|INGEST)_ERR_/ });
+    const broken = await post('/v1/imports', multipart({ 'ENT_Complet_20240907.tgz': 'garbage' }));
+    t.equal(broken.statusCode, 422, 'a corrupt archive is refused at once');
+    t.equal(body(broken).code, 'AAF_ERR_BAD_ARCHIVE');
     const unsafe = await post('/v1/imports', multipart({ '.hidden name;.xml': 'x' }));
     t.equal(unsafe.statusCode, 400);
     t.equal(body(unsafe).code, 'API_ERR_VALIDATION');

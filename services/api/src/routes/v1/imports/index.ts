@@ -91,7 +91,7 @@ const imports: FastifyPluginAsyncZod = async (app) => {
           '(`GET /v1/imports/{id}`: status, progress, then the report). Nothing runs in the API.',
         consumes: ['multipart/form-data'],
         querystring: SubmitQuerySchema,
-        response: { 202: SubmitAcceptedSchema, ...problemResponses(400, 413, 415) },
+        response: { 202: SubmitAcceptedSchema, ...problemResponses(400, 413, 415, 422) },
       },
     },
     async (request, reply) => {
