@@ -134,6 +134,19 @@ async function setup(t: Test) {
   };
 }
 
+/** A week later every pupil and relative is missing: far over the hold threshold. */
+function weekLaterWithoutPupils() {
+  return samples(
+    'Complet',
+    (n) => n.replace('20240907', '20240914'),
+    (x) =>
+      x.replace(
+        /<addRequest>(?:(?!<\/addRequest>)[\s\S])*?categoriePersonne"><value>(?:Eleve|PersRelEleve)<[\s\S]*?<\/addRequest>/g,
+        '',
+      ),
+  );
+}
+
 async function flush(redis: TestRedis): Promise<number> {
   let cursor = '0';
   let n = 0;
@@ -179,20 +192,7 @@ t.test('a decision while another import holds the lock is answered at once', asy
   const s = await setup(t);
   await s.startWorker();
   await s.settled(await s.upload(samples('Complet')));
-  // A week later every pupil and relative is missing: far over the hold threshold.
-  const held = await s.settled(
-    await s.upload(
-      samples(
-        'Complet',
-        (n) => n.replace('20240907', '20240914'),
-        (x) =>
-          x.replace(
-            /<addRequest>(?:(?!<\/addRequest>)[\s\S])*?categoriePersonne"><value>(?:Eleve|PersRelEleve)<[\s\S]*?<\/addRequest>/g,
-            '',
-          ),
-      ),
-    ),
-  );
+  const held = await s.settled(await s.upload(weekLaterWithoutPupils()));
   t.equal(held.import.status, 'held');
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
@@ -293,4 +293,23 @@ t.test('an import that throws in the worker ends failed; the API is untouched', 
   t.match(after.import, { status: 'failed', error: { message: /allocator exploded/ } });
   t.equal((await s.db.selectFrom('person').select('id').execute()).length, 0, 'rolled back');
   t.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200, 'the API answers');
+});
+
+t.test('a decision whose job Redis lost is rebuilt from PostgreSQL', async (t) => {
+  const s = await setup(t);
+  const first = await s.startWorker();
+  await s.settled(await s.upload(samples('Complet')));
+  const held = await s.settled(await s.upload(weekLaterWithoutPupils()));
+  t.equal(held.import.status, 'held');
+  await first.close();
+  const res = await s.decide(held.import.id, '0990001N', 'discard');
+  t.equal(res.statusCode, 202, res.body);
+  t.ok((await flush(s.redis)) > 0, 'the decision job is gone with Redis');
+  await s.startWorker();
+  const decided = await until('the decision to be executed', async () => {
+    const d = await s.get(held.import.id);
+    return d.decisions[0]?.status === 'done' && d;
+  });
+  t.match(decided.plans, [{ uai: '0990001N', status: 'discarded' }]);
+  t.equal(decided.import.status, 'discarded');
 });
