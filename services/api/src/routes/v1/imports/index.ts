@@ -102,6 +102,7 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       const upload = await saveUpload(request);
       try {
         const dryRun = (upload.fields.dryRun ?? request.query.dryRun) === 'true';
+        request.auditDetails = { dryRun, files: upload.names };
         const { job, runs } = await submitUpload(app.db, app.config.ingest.uploadDir, {
           paths: upload.paths,
           dryRun,
