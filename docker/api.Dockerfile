@@ -18,5 +18,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /out ./
 USER node
 ENV HOST=0.0.0.0
+# uploads spooled for the ingester (AAF_UPLOAD_DIR; the same volume is mounted there)
+VOLUME ["/var/aaf-sync/uploads"]
 EXPOSE 3000
 CMD ["node", "dist/main.js"]

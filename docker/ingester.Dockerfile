@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# the ingester: watches AAF_INBOX_DIR and imports deliveries
+# the ingester: watches AAF_INBOX_DIR and imports deliveries, and runs the uploads queued by the API
 # Build from the repository root: docker build -f docker/ingester.Dockerfile -t aaf-sync-ingester .
 # Same environment variables as the README's configuration table (packages/config).
 
@@ -17,5 +17,5 @@ ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=16"
 WORKDIR /app
 COPY --from=build --chown=node:node /out ./
 USER node
-VOLUME ["/var/aaf-sync/inbox", "/var/aaf-sync/archive"]
+VOLUME ["/var/aaf-sync/inbox", "/var/aaf-sync/archive", "/var/aaf-sync/uploads"]
 CMD ["node", "dist/main.js"]

@@ -112,6 +112,12 @@ export const ENV_VARS = {
     default: 'var/archive',
     description: 'Where processed deliveries are moved, under their import id.',
   },
+  AAF_UPLOAD_DIR: {
+    schema: z.string().min(1),
+    default: 'var/uploads',
+    description:
+      'Spool of deliveries uploaded through the API (one folder per submission) until the ingester has imported them; shared by the API and the ingester.',
+  },
   AAF_ARCHIVE_RETENTION_DAYS: {
     schema: int(1),
     default: '183',

@@ -26,6 +26,7 @@ function buildConfig(v: Parsed) {
     ingest: {
       inboxDir: v.AAF_INBOX_DIR,
       archiveDir: v.AAF_ARCHIVE_DIR,
+      uploadDir: v.AAF_UPLOAD_DIR,
       archiveRetentionDays: v.AAF_ARCHIVE_RETENTION_DAYS,
       pollSeconds: v.AAF_INBOX_POLL_SECONDS,
       quarantineDir: v.AAF_QUARANTINE_DIR,

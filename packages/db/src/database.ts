@@ -17,6 +17,7 @@ import type {
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
+  ImportDecisionTable,
   ImportPlanItemTable,
   ImportPlanTable,
   ImportRejectTable,
@@ -30,6 +31,7 @@ export interface Database {
   import_reject: ImportRejectTable;
   import_plan: ImportPlanTable;
   import_plan_item: ImportPlanItemTable;
+  import_decision: ImportDecisionTable;
   structure: StructureTable;
   subject: SubjectTable;
   mef: MefTable;

@@ -25,6 +25,7 @@ const RUN_COLUMNS = [
   'r.error',
   'r.created_at',
   'r.finished_at',
+  'r.progress',
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import type {
   ImportFile,
   ImportKind,
   ImportPlan,
+  ImportProgress,
   ImportReject,
   ImportRun,
   ImportStatus,
@@ -13,16 +14,20 @@ export interface ImportRunView {
   readonly id: number;
   readonly kind: ImportKind;
   readonly scope: string;
-  readonly level: '1d' | '2d';
+  /** Null while queued. */
+  readonly level: '1d' | '2d' | null;
   readonly fileDate: string;
   readonly source: string;
   readonly deliveryName: string;
-  readonly contentHash: string;
+  /** Null while queued. */
+  readonly contentHash: string | null;
   readonly status: ImportStatus;
   readonly dryRun: boolean;
   readonly createdAt: string;
   readonly finishedAt: string | null;
   readonly error: Record<string, unknown> | null;
+  /** Where the ingester is (null for imports that did not go through the queue). */
+  readonly progress: ImportProgress | null;
 }
 
 export interface ImportFileView {
@@ -89,7 +94,21 @@ export function importRunRowToView(row: ImportRunRow): ImportRunView {
     createdAt: isoTime(row.created_at),
     finishedAt: isoTimeOrNull(row.finished_at),
     error: row.error,
+    progress: progressOf(row),
   };
+}
+
+const RUNNING: readonly ImportStatus[] = ['queued', 'planning', 'applying'];
+
+/**
+ * The progress the ingester wrote, made consistent with the status (the status is the truth: a
+ * finished run is `done` even if its last progress write lost the race; a queued run is `queued`).
+ */
+function progressOf(row: ImportRunRow): ImportProgress | null {
+  if (row.status === 'queued')
+    return { phase: 'queued', recordsRead: 0, bytesRead: 0, updatedAt: isoTime(row.created_at) };
+  if (!row.progress) return null;
+  return RUNNING.includes(row.status) ? row.progress : { ...row.progress, phase: 'done' };
 }
 
 export function importFileRowToView(row: ImportFile): ImportFileView {

@@ -57,6 +57,21 @@ export const IngestErrors = defineErrors('INGEST', {
       'Only a plan in status "held" can be approved or discarded. List held plans with the API ' +
       '(GET /v1/imports/{id}) or the CLI report.',
   },
+  RUN_NOT_QUEUED: {
+    status: 409,
+    message: 'import {importId} is not queued (status {status}); it is not run again',
+    description:
+      'The ingester runs a queued import once. The job found its import already started or ' +
+      'finished (a job delivered twice, or a run marked failed after its worker stopped); ' +
+      'submit the delivery again to import it.',
+  },
+  DECISION_PENDING: {
+    status: 409,
+    message: 'a decision on the plan of {uai} (import {importId}) is already queued',
+    description:
+      'An approve or discard request for this held plan waits for the ingester. Poll the import ' +
+      '(GET /v1/imports/{id}) until the plan is approved or discarded.',
+  },
   DATA_MOVED: {
     status: 409,
     message: 'the held plan of {uai} (import {importId}) is out of date: {reason}',

@@ -1,4 +1,9 @@
-export { ingestPaths, type IngestOptions, type IngestResult } from './ingest-paths.js';
+export {
+  ingestPaths,
+  recoverInterrupted,
+  type IngestOptions,
+  type IngestResult,
+} from './ingest-paths.js';
 export { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
 export { ACADEMY_WIDE, type SubmitterScope } from './plan/submitter-scope.js';
 export { decideHeldPlan, type HeldDecision } from './decide-held.js';
@@ -14,3 +19,4 @@ export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
 export { IngestErrors } from './errors.js';
 export { INGEST_LOCK } from './run/ingest-lock.js';
 export { createIngestDeps } from './create-deps.js';
+export * from './queue/index.js';

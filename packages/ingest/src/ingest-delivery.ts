@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AafDelivery, AafDeliveryFile, Level, PersonCategory } from '@aaf-sync/aaf';
 import { normalizeRecord, readAafFile } from '@aaf-sync/aaf';
-import { sql } from '@aaf-sync/db';
+import { sql, type ImportPhase } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
@@ -23,6 +23,7 @@ import {
   auditApply,
   createRun,
   insertFile,
+  startQueuedRun,
   lastAppliedComplete,
   setRunStatus,
   updateFile,
@@ -39,7 +40,14 @@ export interface DeliveryOptions {
    * lists only its establishments.
    */
   readonly scope?: SubmitterScope;
+  /** Bytes of XML read (the CLI progress bar). */
   readonly onProgress?: Progress;
+  /** Records read, batch by batch. */
+  readonly onRecords?: (count: number) => void;
+  /** The import enters a phase (the ingester writes it to `import_run.progress`). */
+  readonly onPhase?: (importId: number, phase: ImportPhase) => void;
+  /** Reuse this run, created `queued` by the API, instead of creating one. */
+  readonly runId?: number;
 }
 
 /** Refuses, before anything is read or recorded, what a scoped submitter may not import. */
@@ -140,7 +148,7 @@ export async function ingestDelivery(
         .join('\n'),
     )
     .digest('hex');
-  const importId = await createRun(deps.db, {
+  const newRun = {
     kind: delivery.kind,
     scope,
     level,
@@ -152,7 +160,12 @@ export async function ingestDelivery(
     options: { actor: options.actor ?? null },
     submittedBy: options.actor ?? null,
     submitterUais: submitter.uais,
-  });
+  };
+  const importId =
+    options.runId === undefined
+      ? await createRun(deps.db, newRun)
+      : await startQueuedRun(deps.db, options.runId, newRun);
+  options.onPhase?.(importId, 'reading');
   const log = deps.log.child({ importId, delivery: delivery.name });
   const applied = await appliedFiles(
     deps.db,
@@ -177,6 +190,7 @@ export async function ingestDelivery(
       summary: report as unknown as Record<string, unknown>,
     });
     log.info({ status }, 'import not applied');
+    options.onPhase?.(importId, 'done');
     return reportFor(deps, importId, submitter, report);
   };
   if (hashed.every(isApplied)) {
@@ -270,9 +284,16 @@ async function planAndApplyWith(
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
     if (delivery.kind === 'delta' && run.isApplied(h)) continue;
-    const outcome = await planFile(state, h.file, run.fileIds.get(h.file)!, options.onProgress);
+    const outcome = await planFile(
+      state,
+      h.file,
+      run.fileIds.get(h.file)!,
+      options.onProgress,
+      options.onRecords,
+    );
     outcomes.push({ ...outcome, entity: h.file.fileName.entity });
   }
+  options.onPhase?.(importId, 'planning');
   if (delivery.kind === 'complete') {
     const etab = outcomes.filter((o) => o.entity === 'EtabEducNat');
     const declared = [...state.seenReferences]
@@ -322,6 +343,7 @@ async function planAndApplyWith(
     await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
   } else {
     await setRunStatus(deps.db, importId, 'applying');
+    options.onPhase?.(importId, 'applying');
     const status =
       held.size === 0
         ? 'applied'
@@ -367,6 +389,7 @@ async function planAndApplyWith(
   await setRunStatus(deps.db, importId, report.status, {
     summary: report as unknown as Record<string, unknown>,
   });
+  options.onPhase?.(importId, 'done');
   return reportFor(deps, importId, options.scope ?? ACADEMY_WIDE, report);
 }
 

@@ -14,10 +14,23 @@ import { withIngestLock } from './run/ingest-lock.js';
 export interface IngestOptions extends Partial<DeliveryOptions> {
   /** How long to wait for another import to finish (default 10 minutes). */
   readonly lockWaitMs?: number;
+  /**
+   * Runs created `queued` by the API, by delivery name: each delivery reuses its run instead of
+   * creating one, and only these deliveries are imported (a run already done is not redone).
+   */
+  readonly queuedRuns?: ReadonlyMap<string, number>;
 }
 
 export interface IngestResult {
   readonly imports: readonly ImportReport[];
+}
+
+/**
+ * Marks failed the runs a dead process left in planning/applying (as every import does first).
+ * Waits at most `lockWaitMs` for the import lock; returns the ids marked.
+ */
+export async function recoverInterrupted(deps: IngestDeps, lockWaitMs = 1000): Promise<number[]> {
+  return withIngestLock(deps.db, lockWaitMs, () => recoverInterruptedRuns(deps.db));
 }
 
 /**
@@ -46,6 +59,8 @@ export async function ingestPaths(
     const imports: ImportReport[] = [];
     for (const delivery of deliveries) {
       if (delivery.files.length === 0) continue;
+      const runId = options.queuedRuns?.get(delivery.name);
+      if (options.queuedRuns && runId === undefined) continue;
       imports.push(
         await ingestDelivery(deps, delivery, {
           dryRun: options.dryRun ?? false,
@@ -53,6 +68,9 @@ export async function ingestPaths(
           actor: options.actor ?? null,
           scope,
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.onRecords ? { onRecords: options.onRecords } : {}),
+          ...(options.onPhase ? { onPhase: options.onPhase } : {}),
+          ...(runId !== undefined ? { runId } : {}),
         }),
       );
     }

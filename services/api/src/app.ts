@@ -15,7 +15,7 @@ import swagger from './plugins/external/swagger.js';
 import health from './routes/health.js';
 import metrics from './routes/metrics.js';
 import v1 from './routes/v1/index.js';
-import type { IdentifierService, ImportService } from './services.js';
+import type { IdentifierService, ImportEnqueuer } from './services.js';
 import './types.js';
 
 export interface AppDeps {
@@ -26,7 +26,7 @@ export interface AppDeps {
   readonly redis?: Redis | undefined;
   /** Prefix of the Redis keys this app writes (rate limits); defaults to config.redis.queuePrefix. */
   readonly redisPrefix?: string | undefined;
-  readonly imports?: ImportService | undefined;
+  readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
 }
 

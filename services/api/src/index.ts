@@ -17,7 +17,6 @@ export type {
   IdentifierPreview,
   IdentifierPreviewInput,
   IdentifierService,
-  ImportService,
-  ImportSubmission,
-  PlanDecision,
+  ImportEnqueuer,
 } from './services.js';
+export { queueEnqueuer } from './import-enqueuer.js';

@@ -1,4 +1,5 @@
-import { engineIdentifierService, engineImportService } from './engine-services.js';
+import { engineIdentifierService } from './engine-services.js';
+import { queueEnqueuer } from './import-enqueuer.js';
 import type { Config } from '@aaf-sync/config';
 import { createDb } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
@@ -6,12 +7,12 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
-import type { IdentifierService, ImportService } from './services.js';
+import type { IdentifierService, ImportEnqueuer } from './services.js';
 
 export interface StartServerOptions {
   readonly config: Config;
   readonly log: Logger;
-  readonly imports?: ImportService;
+  readonly imports?: ImportEnqueuer;
   readonly identifiers?: IdentifierService;
   /** Install SIGINT/SIGTERM handlers that close and exit (default true; false in tests). */
   readonly handleSignals?: boolean;
@@ -47,12 +48,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     lazyConnect: false,
   });
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
+  let enqueuer: ReturnType<typeof queueEnqueuer> | undefined;
   const app = await buildApp({
     config,
     db: handle.db,
     log,
     redis,
-    imports: options.imports ?? engineImportService(config, handle.db, log),
+    imports: options.imports ?? (enqueuer = queueEnqueuer(config, redis, log)),
     identifiers: options.identifiers ?? engineIdentifierService(config, handle.db),
   });
   let closing: Promise<void> | null = null;
@@ -60,6 +62,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     (closing ??= (async () => {
       grace?.uninstall();
       await app.close();
+      await enqueuer?.close();
       await handle.close();
       redis.disconnect();
     })());

@@ -1,36 +1,19 @@
+import type { ImportJob } from '@aaf-sync/ingest';
+
 /**
- * Services the API calls but does not implement: the import engine and the identifier allocator.
- * They are injected into `buildApp`; a route that needs a missing one answers 503
- * (API_ERR_SERVICE_UNAVAILABLE).
+ * Services the API calls but does not implement: the import queue and the identifier allocator.
+ * They are injected into `buildApp`. Imports never run in the API process: without an enqueuer
+ * they wait in PostgreSQL for the ingester's sweep; a route that needs a missing identifier
+ * service answers 503 (API_ERR_SERVICE_UNAVAILABLE).
  */
 
-export interface ImportSubmission {
-  /** Files saved to a temporary folder, removed when `submit` settles (copy what you keep). */
-  readonly paths: readonly string[];
-  /** Plan only: nothing is written to the directory. */
-  readonly dryRun: boolean;
-  /** `key:<id>` of the API key that uploaded. */
-  readonly actor: string;
-  /**
-   * The key's establishments (`uais: null` = academy-wide). A scoped key may not upload a
-   * complete; its records outside these establishments are rejected (OUT_OF_SCOPE).
-   */
-  readonly scope: { readonly uais: readonly string[] | null };
-}
-
-export interface PlanDecision {
-  readonly importId: number;
-  readonly uai: string;
-  readonly decision: 'approve' | 'discard';
-  readonly actor: string;
-}
-
-/** The import engine (packages/ingest), as the API sees it. */
-export interface ImportService {
-  /** Plans (and unless dry-run applies) a delivery; resolves to the engine's report (JSON). */
-  submit(input: ImportSubmission): Promise<unknown>;
-  /** Applies or discards an establishment plan held by the safety threshold; resolves to a report. */
-  decide(input: PlanDecision): Promise<unknown>;
+/**
+ * Hands import work to the ingester (BullMQ queue `aaf-imports`). The work itself is stored in
+ * PostgreSQL first (queued runs, queued decisions), so a failed enqueue loses nothing: the
+ * ingester's sweep finds it.
+ */
+export interface ImportEnqueuer {
+  enqueue(job: ImportJob): Promise<void>;
 }
 
 export interface IdentifierPreviewInput {

@@ -2,7 +2,7 @@ import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Principal } from './auth/principal.js';
 import type { ApiScope } from './auth/scopes.js';
-import type { IdentifierService, ImportService } from './services.js';
+import type { IdentifierService, ImportEnqueuer } from './services.js';
 
 /** What a route requires: one of these scopes (admin always passes). */
 export interface RouteAuth {
@@ -13,7 +13,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     readonly db: Kysely<Database>;
     readonly config: Config;
-    readonly importService: ImportService | null;
+    readonly importQueue: ImportEnqueuer | null;
     readonly identifierService: IdentifierService | null;
   }
   interface FastifyRequest {

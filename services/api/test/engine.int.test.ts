@@ -1,14 +1,16 @@
-// The API with the real import engine and identifier allocator: uploads, held plans, previews,
-// and a change-feed consumer following real imports.
+// The API with the real import queue, a real import worker (what the ingester runs) and the
+// identifier allocator: uploads, held plans, previews, and a change-feed consumer following
+// real imports.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
 import { generateAcademie } from '@aaf-sync/generator';
-import { createIngestDeps, ingestPaths } from '@aaf-sync/ingest';
+import { createIngestDeps, ImportQueue, ingestPaths, runImportJob } from '@aaf-sync/ingest';
+import { startWorker } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
-import { engineIdentifierService, engineImportService } from '../src/engine-services.js';
+import { engineIdentifierService } from '../src/engine-services.js';
 import { body, build, type TestApp } from './helper.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../../../test/fixtures/aaf-samples/2d');
@@ -46,23 +48,75 @@ function sampleFiles(
 }
 
 async function withEngine(t: Parameters<typeof build>[0]): Promise<TestApp> {
-  // The engine is built on the app's own database once it exists.
+  // The identifier service is built on the app's own database once it exists.
   const holder: { ctx?: TestApp } = {};
   const app = () => holder.ctx!;
   const lazy = {
-    imports: {
-      submit: (input: Parameters<ReturnType<typeof engineImportService>['submit']>[0]) =>
-        engineImportService(app().config, app().db, silent).submit(input),
-      decide: (input: Parameters<ReturnType<typeof engineImportService>['decide']>[0]) =>
-        engineImportService(app().config, app().db, silent).decide(input),
-    },
+    queue: true,
     identifiers: {
       preview: (input: Parameters<ReturnType<typeof engineIdentifierService>['preview']>[0]) =>
         engineIdentifierService(app().config, app().db).preview(input),
     },
   };
-  holder.ctx = await build(t, lazy);
-  return holder.ctx;
+  const ctx = (holder.ctx = await build(t, lazy));
+  const deps = createIngestDeps(ctx.config, ctx.db, silent);
+  const worker = startWorker(
+    ImportQueue,
+    (job, _raw, log) => runImportJob(deps, job, { log, progressIntervalMs: 0 }),
+    { connection: ctx.redis!.connect(), prefix: ctx.redis!.prefix, log: silent },
+  );
+  t.teardown(() => worker.close());
+  return ctx;
+}
+
+interface ImportState {
+  import: {
+    id: number;
+    status: string;
+    progress: { phase: string; recordsRead: number } | null;
+  };
+  summary: Record<string, unknown> | null;
+  decisions: { status: string }[];
+  plans: { uai: string; status: string }[];
+}
+
+const RUNNING = ['queued', 'planning', 'applying'];
+
+/** Polls the import until `done` says so (bounded: 60 s). */
+async function poll(
+  ctx: TestApp,
+  token: string,
+  id: number,
+  done: (s: ImportState) => boolean = (s) => !RUNNING.includes(s.import.status),
+): Promise<ImportState> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = body<ImportState>(await ctx.get(token, `/v1/imports/${id}`));
+    if (done(state)) return state;
+    if (Date.now() > deadline) throw new Error(`import ${id} still ${state.import.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Uploads, expects 202 + Location, polls the import until it ends. */
+async function submit(
+  t: Test,
+  ctx: TestApp,
+  token: string,
+  files: Record<string, string>,
+  fields: Record<string, string> = {},
+): Promise<ImportState> {
+  const upload = multipart(files, fields);
+  const res = await ctx.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { authorization: `Bearer ${token}`, ...upload.headers },
+    payload: upload.payload,
+  });
+  t.equal(res.statusCode, 202, res.body);
+  const { importId } = body<{ importId: number }>(res);
+  t.equal(res.headers.location, `/v1/imports/${importId}`);
+  return poll(ctx, token, importId);
 }
 
 t.test(
@@ -70,16 +124,11 @@ t.test(
   async (t) => {
     const ctx = await withEngine(t);
     const token = await ctx.key(['imports:write', 'accounts:read']);
-    const upload = multipart(sampleFiles('Complet'));
-    const res = await ctx.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      headers: { authorization: `Bearer ${token}`, ...upload.headers },
-      payload: upload.payload,
-    });
-    t.equal(res.statusCode, 200, res.body);
-    const { report } = body<{ report: { imports: { status: string; importId: number }[] } }>(res);
-    t.equal(report.imports[0]!.status, 'applied');
+    const state = await submit(t, ctx, token, sampleFiles('Complet'));
+    t.equal(state.import.status, 'applied');
+    t.match(state.import.progress, { phase: 'done', recordsRead: Number });
+    t.ok(state.import.progress!.recordsRead > 0, 'records read are counted');
+    t.match(state.summary, { status: 'applied', establishments: Object });
     const account = await ctx.get(token, '/v1/accounts/jointure:9300101');
     t.equal(account.statusCode, 200);
     const a = body<Record<string, unknown>>(account);
@@ -95,19 +144,9 @@ t.test(
 
 t.test('a dry-run upload plans without writing', async (t) => {
   const ctx = await withEngine(t);
-  const token = await ctx.key(['imports:write', 'directory:read']);
-  const upload = multipart(sampleFiles('Complet'), { dryRun: 'true' });
-  const res = await ctx.inject({
-    method: 'POST',
-    url: '/v1/imports',
-    headers: { authorization: `Bearer ${token}`, ...upload.headers },
-    payload: upload.payload,
-  });
-  t.equal(res.statusCode, 200, res.body);
-  t.equal(
-    body<{ report: { imports: { status: string }[] } }>(res).report.imports[0]!.status,
-    'dry_run',
-  );
+  const token = await ctx.key(['imports:write', 'directory:read', 'imports:read']);
+  const state = await submit(t, ctx, token, sampleFiles('Complet'), { dryRun: 'true' });
+  t.equal(state.import.status, 'dry_run');
   const persons = body<{ items: unknown[] }>(await ctx.get(token, '/v1/persons'));
   t.same(persons.items, []);
 });
@@ -115,18 +154,7 @@ t.test('a dry-run upload plans without writing', async (t) => {
 t.test('a held establishment is approved through the API', async (t) => {
   const ctx = await withEngine(t);
   const token = await ctx.key(['imports:write', 'admin']);
-  const send = async (files: Record<string, string>) => {
-    const upload = multipart(files);
-    const res = await ctx.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      headers: { authorization: `Bearer ${token}`, ...upload.headers },
-      payload: upload.payload,
-    });
-    t.equal(res.statusCode, 200, res.body);
-    return body<{ report: { imports: { status: string; importId: number }[] } }>(res).report
-      .imports[0]!;
-  };
+  const send = async (files: Record<string, string>) => (await submit(t, ctx, token, files)).import;
   await send(sampleFiles('Complet'));
   // A week later every pupil and relative is missing: far over the 10 % threshold.
   const later = await send(
@@ -143,10 +171,16 @@ t.test('a held establishment is approved through the API', async (t) => {
   t.equal(later.status, 'held');
   const approve = await ctx.inject({
     method: 'POST',
-    url: `/v1/imports/${later.importId}/plans/0990001N/approve`,
+    url: `/v1/imports/${later.id}/plans/0990001N/approve`,
     headers: { authorization: `Bearer ${token}` },
   });
-  t.equal(approve.statusCode, 200, approve.body);
+  t.equal(approve.statusCode, 202, approve.body);
+  const decided = await poll(ctx, token, later.id, (s) =>
+    s.decisions.every((d) => d.status === 'done' || d.status === 'failed'),
+  );
+  t.match(decided.decisions, [{ status: 'done' }]);
+  t.match(decided.plans, [{ uai: '0990001N', status: 'approved' }]);
+  t.equal(decided.import.status, 'applied');
   const state = await ctx.db
     .selectFrom('person')
     .select('state')
@@ -163,13 +197,7 @@ t.test('a held establishment is approved through the API', async (t) => {
 t.test('the identifier preview counts homonyms already allocated', async (t) => {
   const ctx = await withEngine(t);
   const token = await ctx.key(['imports:write', 'accounts:read']);
-  const upload = multipart(sampleFiles('Complet'));
-  await ctx.inject({
-    method: 'POST',
-    url: '/v1/imports',
-    headers: { authorization: `Bearer ${token}`, ...upload.headers },
-    payload: upload.payload,
-  });
+  t.equal((await submit(t, ctx, token, sampleFiles('Complet'))).import.status, 'applied');
   const res = await ctx.get(
     token,
     '/v1/identifiers/preview?givenName=L%C3%A9a&sn=Marchand&namespace=educonnect',

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
@@ -9,8 +12,9 @@ import {
   buildApp,
   createApiKey,
   type ApiScope,
+  queueEnqueuer,
   type IdentifierService,
-  type ImportService,
+  type ImportEnqueuer,
 } from '../src/index.js';
 
 export interface BuildOptions {
@@ -19,7 +23,9 @@ export interface BuildOptions {
   readonly authFailuresPerMinute?: number;
   /** Use a Redis store (a prefix of this test's own) for rate limits and readiness. */
   readonly redis?: boolean;
-  readonly imports?: ImportService;
+  readonly imports?: ImportEnqueuer;
+  /** Enqueue imports on the real BullMQ queue under this test's Redis prefix (implies redis). */
+  readonly queue?: boolean;
   readonly identifiers?: IdentifierService;
   readonly retentionDays?: number;
   /** API_KEY_CACHE_SECONDS (default 0 here: every request checks the key in PostgreSQL). */
@@ -49,12 +55,15 @@ export interface TestApp {
  */
 export async function build(t: TeardownHost, options: BuildOptions = {}): Promise<TestApp> {
   const database = await testDb(t);
-  const redis = options.redis ? await testRedis(t) : undefined;
+  const redis = options.redis || options.queue ? await testRedis(t) : undefined;
+  const uploadDir = mkdtempSync(join(tmpdir(), 'aaf-uploads-'));
+  t.teardown(() => rmSync(uploadDir, { recursive: true, force: true }));
   const appRedis = redis?.connect({ maxRetriesPerRequest: 1 });
   const base = loadConfig();
   const config: Config = {
     ...base,
     database: { ...base.database, url: database.url },
+    ingest: { ...base.ingest, uploadDir },
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
@@ -72,13 +81,21 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
       done();
     },
   });
+  const log = createLogger({ level: 'info' }, sink);
+  const queue =
+    options.queue && redis
+      ? queueEnqueuer(config, redis.connect({ maxRetriesPerRequest: 1 }), log, {
+          prefix: redis.prefix,
+        })
+      : undefined;
+  if (queue) t.teardown(() => queue.close());
   const app = await buildApp({
     config,
     db: database.db,
-    log: createLogger({ level: 'info' }, sink),
+    log,
     redis: appRedis,
     redisPrefix: redis?.prefix,
-    imports: options.imports,
+    imports: options.imports ?? queue,
     identifiers: options.identifiers,
   });
   t.teardown(() => app.close());

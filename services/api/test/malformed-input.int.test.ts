@@ -60,7 +60,7 @@ t.test('malformed params and queries answer 4xx problem documents, never 5xx', a
           });
           requests++;
           const what = `${method.toUpperCase()} ${url.slice(0, 120)} → ${res.statusCode}`;
-          // 503: the write routes' engine is absent here (after validation passed).
+          // 503: the identifier service is absent here (after validation passed).
           if (res.statusCode >= 500 && res.statusCode !== 503) t.fail(what);
           if (res.statusCode >= 400) {
             if (!/^application\/problem\+json/.test(String(res.headers['content-type'])))

@@ -4,3 +4,9 @@ export { archiveEntry, purgeArchive } from './archive.js';
 export { quarantineEntry, type QuarantineRecord } from './quarantine.js';
 export { IngesterErrors } from './errors.js';
 export { runIngesterProcess } from './run-ingester.js';
+export {
+  createImportWorker,
+  IMPORT_JOB_OPTIONS,
+  type ImportWorker,
+  type ImportWorkerOptions,
+} from './import-worker.js';

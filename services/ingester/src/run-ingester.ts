@@ -3,10 +3,12 @@ import { createDb } from '@aaf-sync/db';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
 import { Redis } from 'ioredis';
+import { createImportWorker } from './import-worker.js';
 import { createIngester } from './ingester.js';
 
 /**
- * Runs the ingester until SIGINT/SIGTERM: closes the worker (the current import finishes or
+ * Runs the ingester (inbox deliveries, and uploads and held-plan decisions queued by the API)
+ * until SIGINT/SIGTERM: closes the workers (the current import finishes or
  * rolls back), the queue, Redis and the database pool, in that order.
  */
 export async function runIngesterProcess(config: Config): Promise<void> {
@@ -22,14 +24,11 @@ export async function runIngesterProcess(config: Config): Promise<void> {
   });
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const ingester = createIngester({
-    config,
-    db: handle.db,
-    log,
-    deps: createIngestDeps(config, handle.db, log),
-    connection,
-  });
+  const deps = createIngestDeps(config, handle.db, log);
+  const ingester = createIngester({ config, db: handle.db, log, deps, connection });
+  const imports = createImportWorker({ config, deps, log, connection });
   await ingester.start();
+  await imports.start();
   log.info(
     { inbox: config.ingest.inboxDir, archive: config.ingest.archiveDir },
     'ingester started',
@@ -40,6 +39,7 @@ export async function runIngesterProcess(config: Config): Promise<void> {
     process.once('SIGTERM', stop);
   });
   log.info('ingester stopping');
+  await imports.close();
   await ingester.close();
   await connection.quit().catch(() => connection.disconnect());
   await handle.close();

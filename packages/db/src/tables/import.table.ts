@@ -12,6 +12,7 @@ export type JsonDefault<T = unknown> = ColumnType<T, T | string | undefined, T |
 
 export type ImportKind = 'complete' | 'delta';
 export type ImportStatus =
+  | 'queued'
   | 'planning'
   | 'planned'
   | 'applying'
@@ -28,11 +29,13 @@ export interface ImportRunTable {
   id: Generated<number>;
   kind: ImportKind;
   scope: string;
-  level: '1d' | '2d';
+  /** Null while queued (known once the ingester reads the delivery). */
+  level: '1d' | '2d' | null;
   file_date: DateString;
   source: string;
   delivery_name: string;
-  content_hash: string;
+  /** Null while queued. */
+  content_hash: string | null;
   status: ImportStatus;
   dry_run: Generated<boolean>;
   options: JsonDefault<Record<string, unknown>>;
@@ -46,6 +49,17 @@ export interface ImportRunTable {
   submitter_uais: string[] | null;
   /** UAIs of the establishments the import changed (its applied plans and approvals). */
   uais_touched: Generated<string[]>;
+  progress: Json<ImportProgress> | null;
+}
+
+export type ImportPhase = 'queued' | 'reading' | 'planning' | 'applying' | 'done';
+
+/** Where a running import is, written by the ingester (throttled). */
+export interface ImportProgress {
+  readonly phase: ImportPhase;
+  readonly recordsRead: number;
+  readonly bytesRead: number;
+  readonly updatedAt: string;
 }
 
 export type ImportFileStatus =
@@ -117,6 +131,21 @@ export interface ImportPlanItemTable {
   payload: Json<Record<string, unknown>>;
 }
 
+export type DecisionStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ImportDecisionTable {
+  id: Generated<number>;
+  import_id: number;
+  uai: string;
+  decision: 'approve' | 'discard';
+  actor: string;
+  status: Generated<DecisionStatus>;
+  error: Json<Record<string, unknown>> | null;
+  requested_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export type ImportDecision = Selectable<ImportDecisionTable>;
 export type ImportRun = Selectable<ImportRunTable>;
 export type NewImportRun = Insertable<ImportRunTable>;
 export type ImportRunUpdate = Updateable<ImportRunTable>;

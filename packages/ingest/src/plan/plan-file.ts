@@ -69,6 +69,7 @@ export async function planFile(
   file: AafDeliveryFile,
   fileId: number,
   onBytes?: Progress,
+  onRecords?: (count: number) => void,
 ): Promise<FileOutcome> {
   const scratch = newFileScratch(fileId, file.fileName.name, file.fileName.entity);
   const input = counted(await file.open(), onBytes);
@@ -117,6 +118,7 @@ export async function planFile(
     countUnknown(scratch, item.record);
     batch.push(item.record);
     if (batch.length >= size) {
+      onRecords?.(batch.length);
       await launch(batch);
       batch = [];
     }
@@ -135,7 +137,10 @@ export async function planFile(
     );
     return { fileId, name: file.fileName.name, ok: false, error };
   }
-  if (batch.length > 0) await planBatch(state, scratch, batch);
+  if (batch.length > 0) {
+    onRecords?.(batch.length);
+    await planBatch(state, scratch, batch);
+  }
   mergeScratch(state, scratch);
   await updateFile(state.deps.db, fileId, {
     status: 'parsed',

@@ -204,7 +204,8 @@ export async function buildImportReport(
     kind: run.kind,
     date: run.file_date,
     scope: run.scope,
-    level: run.level,
+    // Set when the engine starts the run; a report is only built after that.
+    level: run.level ?? '2d',
     source: run.source,
     dryRun: run.dry_run,
     status: run.status,

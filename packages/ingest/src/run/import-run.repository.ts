@@ -1,5 +1,6 @@
 import type { AafFileName, AafKind, Level } from '@aaf-sync/aaf';
 import { sql, type Executor, type ImportFileStatus, type ImportStatus } from '@aaf-sync/db';
+import { IngestErrors } from '../errors.js';
 
 export interface NewRun {
   readonly kind: AafKind;
@@ -36,6 +37,37 @@ export async function createRun(db: Executor, run: NewRun): Promise<number> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Starts a run created as `queued` (by the API): fills in what reading the delivery told, and
+ * moves it to `planning`. Refuses a run that is no longer queued (INGEST_ERR_RUN_NOT_QUEUED).
+ */
+export async function startQueuedRun(db: Executor, id: number, run: NewRun): Promise<number> {
+  const row = await db
+    .updateTable('import_run')
+    .set({
+      kind: run.kind,
+      scope: run.scope,
+      level: run.level,
+      file_date: run.fileDate,
+      delivery_name: run.deliveryName,
+      content_hash: run.contentHash,
+      status: 'planning',
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) {
+    const found = await db
+      .selectFrom('import_run')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    throw IngestErrors.RUN_NOT_QUEUED({ importId: id, status: found?.status ?? 'absent' });
+  }
   return row.id;
 }
 

@@ -11,6 +11,7 @@ import {
 } from './common.js';
 
 export const IMPORT_STATUSES = [
+  'queued',
   'planning',
   'planned',
   'applying',
@@ -24,21 +25,38 @@ export const IMPORT_STATUSES = [
   'discarded',
 ] as const;
 
+export const ImportProgressSchema = z
+  .object({
+    phase: z
+      .enum(['queued', 'reading', 'planning', 'applying', 'done'])
+      .describe(
+        'queued: waiting for the ingester; reading: files read and compared with the directory; ' +
+          'planning: departures and holds; applying: the transaction; done.',
+      ),
+    recordsRead: z.number().int().describe('AAF records read so far.'),
+    bytesRead: z.number().int().describe('Bytes of XML read so far.'),
+    updatedAt: IsoTimeSchema,
+  })
+  .meta({ id: 'ImportProgress', description: 'Written by the ingester about once a second.' });
+
 export const ImportRunSchema = z
   .object({
     id: z.number().int(),
     kind: z.enum(['complete', 'delta']),
     scope: z.string(),
-    level: LevelSchema,
+    level: LevelSchema.nullable().describe('Null while queued.'),
     fileDate: DateSchema,
     source: z.string(),
     deliveryName: z.string(),
-    contentHash: z.string(),
+    contentHash: z.string().nullable().describe('Null while queued.'),
     status: z.enum(IMPORT_STATUSES),
     dryRun: z.boolean(),
     createdAt: IsoTimeSchema,
     finishedAt: IsoTimeSchema.nullable(),
     error: JsonObjectSchema.nullable(),
+    progress: ImportProgressSchema.nullable().describe(
+      'Null for imports that did not go through the queue (CLI, inbox).',
+    ),
   })
   .meta({ id: 'ImportRun' });
 
@@ -83,6 +101,21 @@ export const ImportFileSchema = z
   })
   .meta({ id: 'ImportFile' });
 
+export const DecisionSchema = z
+  .object({
+    id: z.number().int(),
+    uai: z.string(),
+    decision: z.enum(['approve', 'discard']),
+    status: z
+      .enum(['queued', 'running', 'done', 'failed'])
+      .describe('failed: see `error` (e.g. the plan is out of date); the plan stays held.'),
+    actor: z.string(),
+    error: JsonObjectSchema.nullable(),
+    requestedAt: IsoTimeSchema,
+    finishedAt: IsoTimeSchema.nullable(),
+  })
+  .meta({ id: 'PlanDecision', description: 'An approve/discard request on a held plan.' });
+
 export const ImportReportSchema = z
   .object({
     import: ImportRunSchema,
@@ -92,6 +125,9 @@ export const ImportReportSchema = z
     ),
     files: z.array(ImportFileSchema),
     plans: z.array(ImportPlanSchema).describe('Only the key’s establishments for scoped keys.'),
+    decisions: z
+      .array(DecisionSchema)
+      .describe('Approve/discard requests, oldest first (the key’s establishments only).'),
   })
   .meta({ id: 'ImportReport' });
 
@@ -152,6 +188,24 @@ export const SubmitQuerySchema = z.object({
     .describe('true: plan only, write nothing (a form field `dryRun` works too).'),
 });
 
-export const ServiceResultSchema = z
-  .object({ report: z.unknown().describe("The engine's report.") })
-  .meta({ id: 'ServiceResult' });
+const enqueued = z
+  .boolean()
+  .describe(
+    'false when the queue (Redis) did not answer: the work is stored and the ingester picks ' +
+      'it up at its next sweep (AAF_INBOX_POLL_SECONDS).',
+  );
+
+export const SubmitAcceptedSchema = z
+  .object({
+    importId: z.number().int().describe('The first import queued (also in `Location`).'),
+    status: z.literal('queued'),
+    enqueued,
+    imports: z
+      .array(z.object({ id: z.number().int(), deliveryName: z.string() }))
+      .describe('One import per delivery found in the upload, in the order they will run.'),
+  })
+  .meta({ id: 'SubmitAccepted' });
+
+export const DecisionAcceptedSchema = z
+  .object({ decisionId: z.number().int(), status: z.literal('queued'), enqueued })
+  .meta({ id: 'DecisionAccepted' });

@@ -9,7 +9,8 @@ export const serveCommand: Command = {
     '',
     'Starts the REST API on HOST:PORT (docs at /docs, health at /healthz and /readyz, metrics at',
     '/metrics: keep /metrics on an internal network). SIGINT/SIGTERM close it gracefully. Prints',
-    '"listening on <url>" on stdout once it accepts requests.',
+    '"listening on <url>" on stdout once it accepts requests. Uploads and held-plan decisions are',
+    'queued (202): run `aaf-sync watch` (the ingester) to execute them.',
   ].join('\n'),
   async run({ config, log, stdout }) {
     const server = await startServer({ config, log });

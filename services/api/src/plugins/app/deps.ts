@@ -1,12 +1,12 @@
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import fp from 'fastify-plugin';
-import type { IdentifierService, ImportService } from '../../services.js';
+import type { IdentifierService, ImportEnqueuer } from '../../services.js';
 
 export interface DepsOptions {
   readonly config: Config;
   readonly db: Kysely<Database>;
-  readonly imports?: ImportService | undefined;
+  readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
 }
 
@@ -15,7 +15,7 @@ export default fp<DepsOptions>(
   async (app, opts) => {
     app.decorate('db', opts.db);
     app.decorate('config', opts.config);
-    app.decorate('importService', opts.imports ?? null);
+    app.decorate('importQueue', opts.imports ?? null);
     app.decorate('identifierService', opts.identifiers ?? null);
     app.decorateRequest('principal', null);
     app.decorateRequest('auditDetails', null);

@@ -1,8 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import t from 'tap';
-import type { ImportService, ImportSubmission, PlanDecision } from '../../../src/index.js';
+import { loadConfig } from '@aaf-sync/config';
+import { createLogger } from '@aaf-sync/logger';
+import { ImportQueue } from '@aaf-sync/ingest';
+import { createProducer } from '@aaf-sync/jobs';
+import { Redis } from 'ioredis';
+import { queueEnqueuer } from '../../../src/index.js';
 import { A, B, seedSchool } from '../../fixtures/school.js';
-import { body, build } from '../../helper.js';
+import { body, build, type TestApp } from '../../helper.js';
+
+const silent = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
 
 /** A multipart/form-data body with files and fields. */
 function multipart(files: Record<string, string>, fields: Record<string, string> = {}) {
@@ -26,21 +36,21 @@ function multipart(files: Record<string, string>, fields: Record<string, string>
   };
 }
 
-/** Records what the API hands to the engine (the real engine is wired by packages/ingest). */
-class RecordingEngine implements ImportService {
-  submissions: { input: ImportSubmission; contents: string[]; existed: boolean[] }[] = [];
-  decisions: PlanDecision[] = [];
-  async submit(input: ImportSubmission) {
-    this.submissions.push({
-      input,
-      contents: input.paths.map((p) => readFileSync(p, 'utf8')),
-      existed: input.paths.map((p) => existsSync(p)),
-    });
-    return { planned: input.paths.length, dryRun: input.dryRun };
-  }
-  async decide(input: PlanDecision) {
-    this.decisions.push(input);
-    return { decided: input.decision };
+const COMPLETE = {
+  'ENT_Complet_20240907_Eleve_0000.xml': '<x/>',
+  'ENT_Complet_20240907_EtabEducNat_0000.xml': '<y/>',
+};
+
+async function queuedJob(ctx: TestApp, id: string) {
+  const producer = createProducer(ImportQueue, {
+    connection: ctx.redis!.connect(),
+    prefix: ctx.redis!.prefix,
+    log: silent,
+  });
+  try {
+    return (await producer.queue.getJob(id))?.data as Record<string, unknown> | undefined;
+  } finally {
+    await producer.close();
   }
 }
 
@@ -153,81 +163,105 @@ t.test('imports: reading', async (t) => {
   });
 });
 
-t.test('imports: upload and decisions call the engine', async (t) => {
-  const engine = new RecordingEngine();
-  const ctx = await build(t, { imports: engine });
+t.test('imports: uploads and decisions are stored and queued, never run here', async (t) => {
+  const ctx = await build(t, { queue: true });
   const school = await seedSchool(ctx.db);
   const writer = await ctx.key(['imports:write']);
   const auth = { authorization: `Bearer ${writer}` };
-
-  t.test('upload saves the files, passes dryRun and the actor, cleans up', async (t) => {
-    const form = multipart(
-      {
-        'ENT_Complet_20240907_Eleve_0000.xml': '<x/>',
-        'ENT_Complet_20240907_EtabEducNat_0000.xml': '<y/>',
-      },
-      { dryRun: 'true' },
-    );
-    const res = await ctx.inject({
+  const post = (url: string, form?: ReturnType<typeof multipart>, token = writer) =>
+    ctx.inject({
       method: 'POST',
-      url: '/v1/imports',
-      payload: form.payload,
-      headers: { ...form.headers, ...auth },
+      url,
+      ...(form ? { payload: form.payload } : {}),
+      headers: { ...(form?.headers ?? {}), authorization: `Bearer ${token}` },
     });
-    t.equal(res.statusCode, 200, res.body);
-    t.same(body(res), { report: { planned: 2, dryRun: true } });
-    const [call] = engine.submissions;
-    t.same(call!.contents, ['<x/>', '<y/>']);
-    t.same(call!.existed, [true, true]);
-    t.equal(call!.input.dryRun, true);
-    t.match(call!.input.actor, /^key:[a-z0-9]+$/);
-    t.notOk(
-      call!.input.paths.some((p) => existsSync(p)),
-      'the temporary files are removed',
+
+  t.test('upload: 202 + Location, a queued run, the files spooled, a job', async (t) => {
+    const res = await post('/v1/imports', multipart(COMPLETE, { dryRun: 'true' }));
+    t.equal(res.statusCode, 202, res.body);
+    const accepted = body<{ importId: number; imports: { id: number; deliveryName: string }[] }>(
+      res,
+    );
+    t.match(accepted, { status: 'queued', enqueued: true, imports: [{ id: accepted.importId }] });
+    t.equal(res.headers.location, `/v1/imports/${accepted.importId}`);
+    const run = await ctx.db
+      .selectFrom('import_run')
+      .selectAll()
+      .where('id', '=', accepted.importId)
+      .executeTakeFirstOrThrow();
+    t.match(run, { status: 'queued', dry_run: true, kind: 'complete', source: 'api' });
+    const spool = (run.options as { spoolDir: string }).spoolDir;
+    t.ok(spool.startsWith(ctx.config.ingest.uploadDir), 'spooled under AAF_UPLOAD_DIR');
+    t.same(readdirSync(spool).sort(), Object.keys(COMPLETE));
+    t.equal(readFileSync(join(spool, 'ENT_Complet_20240907_Eleve_0000.xml'), 'utf8'), '<x/>');
+    t.match(await queuedJob(ctx, `submission-${accepted.importId}`), {
+      kind: 'submission',
+      importIds: [accepted.importId],
+      spoolDir: spool,
+      dryRun: true,
+      actor: /^key:[a-z0-9]+$/,
+      scope: { uais: null },
+    });
+    const report = body<{ import: Record<string, unknown> }>(
+      await ctx.get(writer, `/v1/imports/${accepted.importId}`),
+    );
+    t.match(report.import, {
+      status: 'queued',
+      level: null,
+      contentHash: null,
+      progress: { phase: 'queued', recordsRead: 0 },
+    });
+    t.equal(
+      await ctx.db
+        .selectFrom('person')
+        .select('id')
+        .where('last_import_id', '=', accepted.importId)
+        .executeTakeFirst(),
+      undefined,
+      'nothing applied by the API',
     );
     const audit = await ctx.db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'imports.submit')
       .execute();
-    t.equal(audit.length, 1);
-    t.match(audit[0], {
-      status: 200,
-      method: 'POST',
-      path: '/v1/imports',
-      details: {
-        dryRun: true,
-        files: ['ENT_Complet_20240907_Eleve_0000.xml', 'ENT_Complet_20240907_EtabEducNat_0000.xml'],
+    t.match(audit, [
+      {
+        status: 202,
+        details: { dryRun: true, files: Object.keys(COMPLETE), importIds: [accepted.importId] },
       },
-    });
-    const viaQuery = multipart({ 'a.xml': '<a/>' });
-    await ctx.inject({
-      method: 'POST',
-      url: '/v1/imports?dryRun=false',
-      payload: viaQuery.payload,
-      headers: { ...viaQuery.headers, ...auth },
-    });
-    t.equal(engine.submissions[1]!.input.dryRun, false);
+    ]);
   });
 
-  t.test('upload refuses unsafe names, no file, wrong media type', async (t) => {
-    const unsafe = multipart({ '.hidden name;.xml': 'x' });
-    const r1 = await ctx.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      payload: unsafe.payload,
-      headers: { ...unsafe.headers, ...auth },
+  t.test('a scoped key queues its establishments as the import scope', async (t) => {
+    const scoped = await ctx.key(['imports:write'], [A.uai]);
+    const res = await post('/v1/imports?dryRun=false', multipart(COMPLETE), scoped);
+    t.equal(res.statusCode, 202, res.body);
+    const { importId } = body<{ importId: number }>(res);
+    t.match(await queuedJob(ctx, `submission-${importId}`), {
+      dryRun: false,
+      scope: { uais: [A.uai] },
     });
-    t.equal(r1.statusCode, 400);
-    t.equal(body(r1).code, 'API_ERR_VALIDATION');
-    const none = multipart({}, { dryRun: 'true' });
-    const r2 = await ctx.inject({
-      method: 'POST',
-      url: '/v1/imports',
-      payload: none.payload,
-      headers: { ...none.headers, ...auth },
-    });
-    t.equal(r2.statusCode, 400);
+    const own = await ctx.get(scoped, `/v1/imports/${importId}`);
+    t.equal(own.statusCode, 200, 'the submitter reads its queued import back');
+    const other = await ctx.key(['imports:read'], [B.uai]);
+    t.equal((await ctx.get(other, `/v1/imports/${importId}`)).statusCode, 404);
+  });
+
+  t.test('upload refuses what is not a delivery, unsafe names, no file, wrong type', async (t) => {
+    const before = await ctx.db.selectFrom('import_run').select('id').execute();
+    const spooled = readdirSync(ctx.config.ingest.uploadDir).length;
+    const notAaf = await post('/v1/imports', multipart({ 'notes.xml': '<a/>' }));
+    t.equal(notAaf.statusCode, 400, notAaf.body);
+    t.match(body(notAaf), { code: /^(AAF|INGEST)_ERR_/ });
+    const broken = await post('/v1/imports', multipart({ 'ENT_Complet_20240907.tgz': 'garbage' }));
+    t.equal(broken.statusCode, 422, 'a corrupt archive is refused at once');
+    t.equal(body(broken).code, 'AAF_ERR_BAD_ARCHIVE');
+    const unsafe = await post('/v1/imports', multipart({ '.hidden name;.xml': 'x' }));
+    t.equal(unsafe.statusCode, 400);
+    t.equal(body(unsafe).code, 'API_ERR_VALIDATION');
+    const none = await post('/v1/imports', multipart({}, { dryRun: 'true' }));
+    t.equal(none.statusCode, 400);
     const json = await ctx.inject({
       method: 'POST',
       url: '/v1/imports',
@@ -236,39 +270,38 @@ t.test('imports: upload and decisions call the engine', async (t) => {
     });
     t.equal(json.statusCode, 415);
     t.equal(body(json).code, 'API_ERR_UNSUPPORTED_MEDIA_TYPE');
-    t.equal(engine.submissions.length, 2, 'the engine was not called');
+    t.equal((await ctx.db.selectFrom('import_run').select('id').execute()).length, before.length);
+    t.equal(readdirSync(ctx.config.ingest.uploadDir).length, spooled, 'nothing left in the spool');
   });
 
-  t.test('approve and discard a held plan', async (t) => {
-    const res = await ctx.inject({
-      method: 'POST',
-      url: `/v1/imports/${school.importId}/plans/${B.uai}/approve`,
-      headers: auth,
-    });
-    t.equal(res.statusCode, 200);
-    t.same(body(res), { report: { decided: 'approve' } });
-    t.match(engine.decisions, [{ importId: school.importId, uai: B.uai, decision: 'approve' }]);
-    const notHeld = await ctx.inject({
-      method: 'POST',
-      url: `/v1/imports/${school.importId}/plans/${A.uai}/discard`,
-      headers: auth,
-    });
+  t.test('approve and discard: validated, recorded, queued, 202', async (t) => {
+    const res = await post(`/v1/imports/${school.importId}/plans/${B.uai}/approve`);
+    t.equal(res.statusCode, 202, res.body);
+    t.equal(res.headers.location, `/v1/imports/${school.importId}`);
+    const { decisionId } = body<{ decisionId: number }>(res);
+    t.match(await queuedJob(ctx, `decision-${decisionId}`), { kind: 'decision', decisionId });
+    const again = await post(`/v1/imports/${school.importId}/plans/${B.uai}/discard`);
+    t.equal(again.statusCode, 409, 'one pending decision per plan');
+    t.equal(body(again).code, 'INGEST_ERR_DECISION_PENDING');
+    const notHeld = await post(`/v1/imports/${school.importId}/plans/${A.uai}/discard`);
     t.equal(notHeld.statusCode, 409);
     t.equal(body(notHeld).code, 'API_ERR_PLAN_NOT_HELD');
-    const missing = await ctx.inject({
-      method: 'POST',
-      url: `/v1/imports/${school.importId}/plans/0990099X/discard`,
-      headers: auth,
-    });
+    const missing = await post(`/v1/imports/${school.importId}/plans/0990099X/discard`);
     t.equal(missing.statusCode, 404);
     const scoped = await ctx.key(['imports:write'], [A.uai]);
-    const foreign = await ctx.inject({
-      method: 'POST',
-      url: `/v1/imports/${school.importId}/plans/${B.uai}/discard`,
-      headers: { authorization: `Bearer ${scoped}` },
-    });
+    const foreign = await post(
+      `/v1/imports/${school.importId}/plans/${B.uai}/discard`,
+      undefined,
+      scoped,
+    );
     t.equal(foreign.statusCode, 404, 'a scoped key cannot decide for another establishment');
-    t.equal(engine.decisions.length, 1);
+    const report = body<{ decisions: unknown[]; plans: { uai: string; status: string }[] }>(
+      await ctx.get(writer, `/v1/imports/${school.importId}`),
+    );
+    t.match(report.decisions, [
+      { id: decisionId, uai: B.uai, decision: 'approve', status: 'queued', finishedAt: null },
+    ]);
+    t.match(report.plans, [{ uai: A.uai }, { uai: B.uai, status: 'held' }], 'still held');
     const audit = await ctx.db
       .selectFrom('audit_log')
       .select(['action', 'status', 'uais'])
@@ -278,7 +311,8 @@ t.test('imports: upload and decisions call the engine', async (t) => {
     t.same(
       audit,
       [
-        { action: 'plans.approve', status: 200, uais: [B.uai] },
+        { action: 'plans.approve', status: 202, uais: [B.uai] },
+        { action: 'plans.discard', status: 409, uais: [B.uai] },
         { action: 'plans.discard', status: 409, uais: [A.uai] },
         { action: 'plans.discard', status: 404, uais: ['0990099X'] },
         { action: 'plans.discard', status: 404, uais: [B.uai] },
@@ -288,30 +322,56 @@ t.test('imports: upload and decisions call the engine', async (t) => {
   });
 });
 
-t.test(
-  'imports: without an engine, writes answer 503; auth and validation come first',
-  async (t) => {
-    const ctx = await build(t);
-    await seedSchool(ctx.db);
-    const writer = await ctx.key(['imports:write']);
-    const reader = await ctx.key(['imports:read']);
-    const form = multipart({ 'a.xml': '<a/>' });
-    const upload = (token?: string) =>
-      ctx.inject({
-        method: 'POST',
-        url: '/v1/imports',
-        payload: form.payload,
-        headers: { ...form.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-    t.equal((await upload()).statusCode, 401);
-    t.equal((await upload(reader)).statusCode, 403, 'imports:read cannot upload');
-    const res = await upload(writer);
-    t.equal(res.statusCode, 503);
-    t.match(body(res), { code: 'API_ERR_SERVICE_UNAVAILABLE', status: 503, detail: /import/ });
-    const decide = (url: string) =>
-      ctx.inject({ method: 'POST', url, headers: { authorization: `Bearer ${writer}` } });
-    t.equal((await decide('/v1/imports/1/plans/0990002P/approve')).statusCode, 503);
-    t.equal((await decide('/v1/imports/1/plans/not-a-uai/approve')).statusCode, 400);
-    t.equal((await decide('/v1/imports/0/plans/0990002P/approve')).statusCode, 400);
-  },
-);
+t.test('imports: with Redis down the work is stored and answered 202', async (t) => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const deadRedis = new Redis(port, '127.0.0.1', {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 1000,
+  });
+  deadRedis.on('error', () => {});
+  t.teardown(() => deadRedis.disconnect());
+  const base = loadConfig();
+  const ctx = await build(t, {
+    imports: queueEnqueuer(base, deadRedis, silent, { prefix: 'aaf-test:dead', timeoutMs: 500 }),
+  });
+  const school = await seedSchool(ctx.db);
+  const writer = await ctx.key(['imports:write']);
+  const reader = await ctx.key(['imports:read']);
+  const form = multipart(COMPLETE);
+  const upload = (token?: string) =>
+    ctx.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      payload: form.payload,
+      headers: { ...form.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+  t.equal((await upload()).statusCode, 401);
+  t.equal((await upload(reader)).statusCode, 403, 'imports:read cannot upload');
+  const started = Date.now();
+  const res = await upload(writer);
+  t.equal(res.statusCode, 202, res.body);
+  t.ok(Date.now() - started < 5000, 'answered without waiting for Redis');
+  const { importId, enqueued } = body<{ importId: number; enqueued: boolean }>(res);
+  t.equal(enqueued, false);
+  const run = await ctx.db
+    .selectFrom('import_run')
+    .select('status')
+    .where('id', '=', importId)
+    .executeTakeFirstOrThrow();
+  t.equal(run.status, 'queued', 'the ingester sweep will find it');
+  const approve = await ctx.inject({
+    method: 'POST',
+    url: `/v1/imports/${school.importId}/plans/${B.uai}/approve`,
+    headers: { authorization: `Bearer ${writer}` },
+  });
+  t.equal(approve.statusCode, 202);
+  t.equal(body<{ enqueued: boolean }>(approve).enqueued, false);
+  const decide = (url: string) =>
+    ctx.inject({ method: 'POST', url, headers: { authorization: `Bearer ${writer}` } });
+  t.equal((await decide('/v1/imports/1/plans/not-a-uai/approve')).statusCode, 400);
+  t.equal((await decide('/v1/imports/0/plans/0990002P/approve')).statusCode, 400);
+});

@@ -14,6 +14,8 @@ import {
   type RejectFilter,
   type Scope,
 } from '@aaf-sync/directory';
+import { listDecisions, requestDecision, submitUpload, type ImportJob } from '@aaf-sync/ingest';
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope, scopeOf } from '../../../auth/principal.js';
@@ -30,11 +32,11 @@ import {
   RejectsCsvQuerySchema,
   RejectsPageSchema,
   RejectsQuerySchema,
-  ServiceResultSchema,
+  DecisionAcceptedSchema,
+  SubmitAcceptedSchema,
   SubmitQuerySchema,
 } from '../../../schemas/import.js';
 import { problemResponses } from '../../../schemas/problem.js';
-import type { ImportService } from '../../../services.js';
 import { principalOf } from '../../../types.js';
 
 const READ = { auth: { anyOf: ['imports:read', 'imports:write'] } } as const;
@@ -56,9 +58,16 @@ const CSV_COLUMNS = [
 const imports: FastifyPluginAsyncZod = async (app) => {
   await app.register(fastifyMultipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true });
 
-  function service(): ImportService {
-    if (!app.importService) throw ApiErrors.SERVICE_UNAVAILABLE({ service: 'import' });
-    return app.importService;
+  /** The work is in PostgreSQL already: a queue that does not answer only delays it. */
+  async function enqueue(job: ImportJob, log: FastifyBaseLogger): Promise<boolean> {
+    if (!app.importQueue) return false;
+    try {
+      await app.importQueue.enqueue(job);
+      return true;
+    } catch (err) {
+      log.warn({ err }, 'import job not enqueued: the ingester will find it in PostgreSQL');
+      return false;
+    }
   }
 
   async function importInScope(scope: Scope, id: number) {
@@ -74,19 +83,19 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['imports'],
         operationId: 'submitImport',
-        summary: 'Upload an AAF delivery (files, .tgz or .zip) and import it, or plan it (dry run)',
+        summary: 'Upload an AAF delivery (files, .tgz or .zip); the ingester imports it',
         description:
           'multipart/form-data with one or more files (field name free) and optionally a field ' +
-          '`dryRun`. Answers with the engine report: per establishment, creations, updates with ' +
-          'attribute diffs, departures, rejects; held establishments wait for approval.',
+          '`dryRun`. The files are checked (AAF file names, readable archive), stored, and one ' +
+          'import per delivery they hold is queued; the answer is 202 with a `Location` to poll ' +
+          '(`GET /v1/imports/{id}`: status, progress, then the report). Nothing runs in the API.',
         consumes: ['multipart/form-data'],
         querystring: SubmitQuerySchema,
-        response: { 200: ServiceResultSchema, ...problemResponses(413, 415, 503) },
+        response: { 202: SubmitAcceptedSchema, ...problemResponses(400, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
-      const engine = service();
       if (!request.isMultipart()) {
         throw ApiErrors.UNSUPPORTED_MEDIA_TYPE({ reason: 'send the files as multipart/form-data' });
       }
@@ -94,13 +103,24 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       try {
         const dryRun = (upload.fields.dryRun ?? request.query.dryRun) === 'true';
         request.auditDetails = { dryRun, files: upload.names };
-        const report = await engine.submit({
+        const { job, runs } = await submitUpload(app.db, app.config.ingest.uploadDir, {
           paths: upload.paths,
           dryRun,
           actor: actorOf(principal),
-          scope: scopeOf(principal),
+          scope: { uais: principal.uais },
+          source: 'api',
+          limits: app.config.aafLimits,
         });
-        return { report };
+        request.auditDetails = { dryRun, files: upload.names, importIds: job.importIds };
+        const queued = await enqueue(job, request.log);
+        const first = runs[0]!;
+        void reply.code(202).header('location', `/v1/imports/${first.importId}`);
+        return {
+          importId: first.importId,
+          status: 'queued' as const,
+          enqueued: queued,
+          imports: runs.map((r) => ({ id: r.importId, deliveryName: r.deliveryName })),
+        };
       } finally {
         await upload.cleanup();
       }
@@ -154,15 +174,17 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const scope = scopeOf(principal);
       const run = await importInScope(scope, request.params.id);
-      const [files, plans] = await Promise.all([
+      const [files, plans, decisions] = await Promise.all([
         listImportFiles(app.db, run.id),
         listImportPlans(app.db, scope, run.id),
+        listDecisions(app.db, run.id, scope.uais),
       ]);
       return {
         import: importRunRowToView(run),
         summary: scope.uais === null ? run.summary : null,
         files: files.map(importFileRowToView),
         plans: plans.map(importPlanRowToView),
+        decisions,
       };
     },
   );
@@ -262,28 +284,33 @@ const imports: FastifyPluginAsyncZod = async (app) => {
           operationId: `${decision}Plan`,
           summary:
             decision === 'approve'
-              ? 'Approve a held establishment plan (it is applied)'
+              ? 'Approve a held establishment plan (the ingester applies it)'
               : 'Discard a held establishment plan (nothing of it is applied)',
+          description:
+            'The request is recorded and queued; the answer is 202 with the `Location` of the ' +
+            'import, whose `decisions` and plan status tell the outcome.',
           params: PlanParamsSchema,
-          response: { 200: ServiceResultSchema, ...problemResponses(404, 409, 503) },
+          response: { 202: DecisionAcceptedSchema, ...problemResponses(404, 409) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const principal = principalOf(request);
-        const engine = service();
         const { id, uai } = request.params;
         const plan = await findImportPlan(app.db, scopeOf(principal), id, uai);
         if (!plan) throw ApiErrors.NOT_FOUND({ resource: 'plan', id: `${id}/${uai}` });
         if (plan.status !== 'held') {
           throw ApiErrors.PLAN_NOT_HELD({ importId: id, uai, status: plan.status });
         }
-        const report = await engine.decide({
+        const job = await requestDecision(app.db, {
           importId: id,
           uai,
           decision,
           actor: actorOf(principal),
         });
-        return { report };
+        request.auditDetails = { decisionId: job.decisionId };
+        const queued = await enqueue(job, request.log);
+        void reply.code(202).header('location', `/v1/imports/${id}`);
+        return { decisionId: job.decisionId, status: 'queued' as const, enqueued: queued };
       },
     );
   }

@@ -1,0 +1,12 @@
+export { defineQueue, parsePayload, type PayloadOf, type QueueDefinition } from './define-queue.js';
+export {
+  createProducer,
+  DEFAULT_JOB_OPTIONS,
+  type Producer,
+  type ProducerOptions,
+} from './producer.js';
+export { startWorker, type JobHandler, type WorkerOptions } from './worker.js';
+export { schedule } from './scheduler.js';
+export { closeAll } from './shutdown.js';
+export { JobsErrors } from './errors.js';
+export type { ConnectionOptions } from 'bullmq';
