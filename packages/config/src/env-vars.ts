@@ -91,6 +91,12 @@ export const ENV_VARS = {
     description:
       'Failed authentications allowed per minute from one client IP, and with one key id; past it, that IP (or key id) gets 429 for the rest of the minute, even with a correct key.',
   },
+  API_UPLOAD_MAX_MB: {
+    schema: int(1, 10_240),
+    default: '1024',
+    description:
+      'Largest file accepted by POST /v1/imports, in MiB (a larger one: 413, nothing imported; bigger deliveries go through the inbox).',
+  },
   API_KEY_CACHE_SECONDS: {
     schema: int(0, 300),
     default: '5',

@@ -20,6 +20,7 @@ function buildConfig(v: Parsed) {
       port: v.PORT,
       rateLimitPerMinute: v.API_RATE_LIMIT_PER_MINUTE,
       authFailuresPerMinute: v.API_AUTH_FAILURES_PER_MINUTE,
+      uploadMaxBytes: v.API_UPLOAD_MAX_MB * 1024 * 1024,
       keyCacheSeconds: v.API_KEY_CACHE_SECONDS,
       changesRetentionDays: v.CHANGES_RETENTION_DAYS,
     },

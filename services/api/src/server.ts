@@ -41,7 +41,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     poolMax: config.database.poolMax,
     applicationName: 'aaf-sync-api',
   });
-  // Fail fast instead of queueing when Redis is down: the rate limiter then lets requests through.
+  // Fail fast instead of queueing when Redis is down: the rate limiter then refuses writes (503)
+  // at once and lets reads through (plugins/external/rate-limit.ts).
   const redis = new Redis(config.redis.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -21,6 +21,8 @@ export interface BuildOptions {
   readonly rateLimitPerMinute?: number;
   /** API_AUTH_FAILURES_PER_MINUTE (default 100,000 here: tests fail authentications on purpose). */
   readonly authFailuresPerMinute?: number;
+  /** Largest uploaded file in bytes (API_UPLOAD_MAX_MB; default: the configured one). */
+  readonly uploadMaxBytes?: number;
   /** Use a Redis store (a prefix of this test's own) for rate limits and readiness. */
   readonly redis?: boolean;
   readonly imports?: ImportEnqueuer;
@@ -68,6 +70,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
       authFailuresPerMinute: options.authFailuresPerMinute ?? 100_000,
+      uploadMaxBytes: options.uploadMaxBytes ?? base.api.uploadMaxBytes,
       keyCacheSeconds: options.keyCacheSeconds ?? 0,
       changesRetentionDays: options.retentionDays ?? base.api.changesRetentionDays,
     },

@@ -18,7 +18,7 @@ t.test('broken multipart bodies, long URLs and other unreadable requests', async
     },
     decide: async () => ({}),
   };
-  const ctx = await build(t, { imports });
+  const ctx = await build(t, { imports, uploadMaxBytes: 4096 });
   const admin = await ctx.key(['admin']);
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = ctx.app.server.address() as { port: number };
@@ -85,6 +85,28 @@ t.test('broken multipart bodies, long URLs and other unreadable requests', async
       () => upload(`multipart/form-data; boundary=${'b'.repeat(300)}`, FILE_PART('b'.repeat(300))),
       400,
       'API_ERR_BAD_MULTIPART',
+    ],
+    [
+      'a file over the size limit (API_UPLOAD_MAX_MB)',
+      () =>
+        upload(
+          'multipart/form-data; boundary=abc',
+          '--abc\r\nContent-Disposition: form-data; name="f"; filename="big.xml"\r\n\r\n' +
+            `${'x'.repeat(10_000)}\r\n--abc--\r\n`,
+        ),
+      413,
+      'API_ERR_PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a file over the size limit followed by another part',
+      () =>
+        upload(
+          'multipart/form-data; boundary=abc',
+          '--abc\r\nContent-Disposition: form-data; name="f"; filename="big.xml"\r\n\r\n' +
+            `${'x'.repeat(10_000)}\r\n${FILE_PART('abc')}--abc--\r\n`,
+        ),
+      413,
+      'API_ERR_PAYLOAD_TOO_LARGE',
     ],
     [
       'more form fields than allowed',

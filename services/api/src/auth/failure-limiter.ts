@@ -11,8 +11,8 @@ export interface FailureWindow {
 export interface FailureStore {
   /** Counts one failure; the first failure of a key opens its window of `windowMs`. */
   hit(key: string, windowMs: number): Promise<FailureWindow>;
-  /** The failures of the key's current window, without counting one. */
-  peek(key: string): Promise<FailureWindow>;
+  /** The failures of each key's current window, without counting one (one round trip). */
+  peek(keys: readonly string[]): Promise<FailureWindow[]>;
 }
 
 // INCR and PEXPIRE in one step: a window can never be left without its expiry.
@@ -32,11 +32,19 @@ export function redisFailureStore(redis: Redis, prefix: string): FailureStore {
       ];
       return { count, resetMs: Math.max(0, ttl) };
     },
-    async peek(key) {
-      const result = await redis.multi().get(name(key)).pttl(name(key)).exec();
-      const count = Number(result?.[0]?.[1] ?? 0);
-      const ttl = Number(result?.[1]?.[1] ?? -2);
-      return ttl > 0 ? { count, resetMs: ttl } : { count: 0, resetMs: 0 };
+    async peek(keys) {
+      const multi = redis.multi();
+      for (const key of keys) multi.get(name(key)).pttl(name(key));
+      const result = (await multi.exec()) ?? [];
+      return keys.map((_key, i) => {
+        const [countErr, count] = result[2 * i] ?? [null, null];
+        const [ttlErr, ttl] = result[2 * i + 1] ?? [null, -2];
+        if (countErr) throw countErr;
+        if (ttlErr) throw ttlErr;
+        return Number(ttl) > 0
+          ? { count: Number(count ?? 0), resetMs: Number(ttl) }
+          : { count: 0, resetMs: 0 };
+      });
     },
   };
 }
@@ -70,9 +78,11 @@ export function memoryFailureStore(now: () => number = Date.now): FailureStore {
       w.count++;
       return { count: w.count, resetMs: w.until - now() };
     },
-    async peek(key) {
-      const w = current(key);
-      return w ? { count: w.count, resetMs: w.until - now() } : { count: 0, resetMs: 0 };
+    async peek(keys) {
+      return keys.map((key) => {
+        const w = current(key);
+        return w ? { count: w.count, resetMs: w.until - now() } : { count: 0, resetMs: 0 };
+      });
     },
   };
 }
@@ -104,8 +114,10 @@ export function authFailureLimiter(options: AuthFailureLimiterOptions) {
   ];
   return {
     async blocked(ip: string, keyId: string | null): Promise<Throttled | null> {
-      for (const [by, key] of keysOf(ip, keyId)) {
-        const w = await store.peek(key);
+      const keys = keysOf(ip, keyId);
+      const windows = await store.peek(keys.map(([, key]) => key));
+      for (const [i, [by]] of keys.entries()) {
+        const w = windows[i]!;
         if (w.count >= max)
           return { by, retryAfterSeconds: Math.max(1, Math.ceil(w.resetMs / 1000)) };
       }

@@ -7,8 +7,11 @@ import { isAppError } from '@aaf-sync/errors';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../errors.js';
 
-/** Largest uploaded file and most files per request (bigger deliveries go through the inbox). */
-export const UPLOAD_LIMITS = { fileSize: 1024 * 1024 * 1024, files: 200, fields: 10 } as const;
+/**
+ * Largest uploaded file and most files per request (bigger deliveries go through the inbox); the
+ * file size is lowered per request to API_UPLOAD_MAX_MB.
+ */
+export const UPLOAD_LIMITS = { fileSize: 10_240 * 1024 * 1024, files: 200, fields: 10 } as const;
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -31,16 +34,18 @@ function invalid(message: string): never {
 
 /**
  * Streams every file of a multipart request to a new temporary folder (never buffering a file in
- * memory). File names must be plain names (AAF files, .tgz, .zip): no folders, no `..`.
+ * memory). File names must be plain names (AAF files, .tgz, .zip): no folders, no `..`. A file
+ * over API_UPLOAD_MAX_MB is a 413 (the folder is removed; nothing reaches the engine).
  */
 export async function saveUpload(request: FastifyRequest): Promise<SavedUpload> {
+  const fileSize = Math.min(UPLOAD_LIMITS.fileSize, request.server.config.api.uploadMaxBytes);
   const dir = await mkdtemp(join(tmpdir(), 'aaf-upload-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const paths: string[] = [];
   const names: string[] = [];
   const fields: Record<string, string> = {};
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts({ limits: { ...UPLOAD_LIMITS, fileSize } })) {
       if (part.type === 'field') {
         if (typeof part.value === 'string') fields[part.fieldname] = part.value;
         continue;
@@ -56,6 +61,11 @@ export async function saveUpload(request: FastifyRequest): Promise<SavedUpload> 
       }
       const path = join(dir, name);
       await pipeline(part.file, createWriteStream(path));
+      if (part.file.truncated) {
+        throw ApiErrors.PAYLOAD_TOO_LARGE({
+          reason: `file "${name}" is larger than ${fileSize} bytes`,
+        });
+      }
       names.push(name);
       paths.push(path);
     }
