@@ -1,29 +1,24 @@
 // The establishment scope of imports submitted through the API (issue 8): a key restricted to
 // establishments never changes another one with a delivery, never gets another one's data in a
 // dry-run report, and cannot submit a complete. The engine enforces it (packages/ingest,
-// OUT_OF_SCOPE rejects); until that rule is merged these tests are marked `todo`: remove the
-// TODO_UNTIL_ENGINE_SCOPE option below once it is.
-import t from 'tap';
+// OUT_OF_SCOPE rejects); uploads are queued (202) and run by a real import worker.
+import t, { type Test } from 'tap';
 import {
   completeWithoutPupils,
   EST_A,
   EST_B,
   generatedDeliveries,
+  importIdsOf,
   snapshotOf,
   submit,
   withEngine,
 } from './deliveries.js';
 
-const TODO_UNTIL_ENGINE_SCOPE = { todo: 'needs the engine scope rule (OUT_OF_SCOPE, helper B1)' };
-
-/** A permitted submit answers 200 (synchronous engine) or 202 (queued); a refusal is a 4xx. */
-const SUBMIT_ANSWERS = [200, 202, 400, 403, 409, 422];
-
 t.test('imports submitted with a key of one establishment', async (t) => {
   const ctx = await withEngine(t);
   const { complete, delta } = await generatedDeliveries(t.testdir());
   const admin = await ctx.key(['admin']);
-  t.equal((await submit(ctx, admin, complete)).statusCode, 200, 'the académie is imported');
+  t.equal((await submit(ctx, admin, complete)).statusCode, 202, 'the académie is imported');
   const baselineB = await snapshotOf(ctx.db, EST_B.jointure);
   const bPersons = baselineB.persons.map((p) => p.jointure);
   t.ok(bPersons.length > 50, 'B has persons to protect');
@@ -34,39 +29,73 @@ t.test('imports submitted with a key of one establishment', async (t) => {
     bPersons.some((j) => text.includes(`"${j}"`));
   const writerA = await ctx.key(['imports:write', 'imports:read'], [EST_A.uai]);
 
-  t.test(
-    'a dry run reports nothing of the other establishment',
-    TODO_UNTIL_ENGINE_SCOPE,
-    async (t) => {
-      const res = await submit(ctx, writerA, delta, { dryRun: 'true' });
-      t.ok(SUBMIT_ANSWERS.includes(res.statusCode), `${res.statusCode}: ${res.body.slice(0, 300)}`);
-      t.notOk(namesB(res.body), 'no UAI, jointure or person of B in the report');
-      // A dry run records its plans; the rows of B's directory must stay as they were.
-      const { plans: _plans, ...directory } = await snapshotOf(ctx.db, EST_B.jointure);
-      const { plans: _before, ...baseline } = baselineB;
-      t.same(directory, baseline, "B's directory rows are unchanged");
-    },
-  );
+  /**
+   * What the key reads back of its upload: the import views must name nothing of B; its rejects
+   * may name B's records only as its own refused records (OUT_OF_SCOPE: what it sent itself).
+   */
+  const readBack = async (t: Test, res: Awaited<ReturnType<typeof submit>>) => {
+    const ids = importIdsOf(res);
+    t.ok(ids.length > 0, 'the upload was queued as imports');
+    let refused = 0;
+    for (const id of ids) {
+      const view = await ctx.get(writerA, `/v1/imports/${id}`);
+      t.equal(view.statusCode, 200, view.body.slice(0, 200));
+      t.notOk(namesB(view.body), `import ${id} names nothing of B`);
+      const rejects = await ctx.get(writerA, `/v1/imports/${id}/rejects?limit=1000`);
+      t.equal(rejects.statusCode, 200, rejects.body.slice(0, 200));
+      for (const r of JSON.parse(rejects.body).items as { code: string; uai: string | null }[]) {
+        if (r.code === 'OUT_OF_SCOPE') refused++;
+        else t.notOk(namesB(JSON.stringify(r)), `reject ${r.code} names nothing of B`);
+      }
+    }
+    t.ok(refused > 0, 'the records of B were refused as out of scope');
+  };
 
-  t.test(
-    'a delta touching the other establishment leaves it unchanged',
-    TODO_UNTIL_ENGINE_SCOPE,
-    async (t) => {
-      const res = await submit(ctx, writerA, delta);
-      t.ok(SUBMIT_ANSWERS.includes(res.statusCode), `${res.statusCode}: ${res.body.slice(0, 300)}`);
-      t.notOk(namesB(res.body), 'the answer names nothing of B');
-      t.same(await snapshotOf(ctx.db, EST_B.jointure), baselineB, 'B is unchanged');
-    },
-  );
+  t.test('a dry run reports nothing of the other establishment', async (t) => {
+    const res = await submit(ctx, writerA, delta, { dryRun: 'true' });
+    t.equal(res.statusCode, 202, res.body.slice(0, 300));
+    t.notOk(namesB(res.body), 'the answer names nothing of B');
+    await readBack(t, res);
+    // A dry run records its plans; the rows of B's directory must stay as they were.
+    const { plans: _plans, ...directory } = await snapshotOf(ctx.db, EST_B.jointure);
+    const { plans: _before, ...baseline } = baselineB;
+    t.same(directory, baseline, "B's directory rows are unchanged");
+  });
 
-  t.test('a complete is refused to a scoped key', TODO_UNTIL_ENGINE_SCOPE, async (t) => {
+  t.test('a delta touching the other establishment leaves it unchanged', async (t) => {
+    const res = await submit(ctx, writerA, delta);
+    t.equal(res.statusCode, 202, res.body.slice(0, 300));
+    await readBack(t, res);
+    const { plans, ...directory } = await snapshotOf(ctx.db, EST_B.jointure);
+    const { plans: plansBefore, ...baseline } = baselineB;
+    t.same(directory, baseline, "B's directory rows are unchanged");
+    // B's refused records are listed under a plan of B (so B's admins see the attempt): it
+    // carries rejects only, no creation, update or departure.
+    const ids = importIdsOf(res);
+    const planned = await ctx.db
+      .selectFrom('import_plan')
+      .select(['counts', 'departures'])
+      .where('import_id', 'in', ids)
+      .where('structure_jointure', '=', EST_B.jointure)
+      .execute();
+    for (const p of planned) {
+      t.equal(p.departures, 0, 'no departure planned for B');
+      for (const k of ['created', 'updated', 'restored', 'departed'])
+        t.notOk(p.counts[k], `no ${k} in B's plan`);
+    }
+    t.same(
+      plans.filter((p) => plansBefore.some((b) => b.import_id === p.import_id)),
+      plansBefore,
+      "B's plans of the academy's imports unchanged",
+    );
+  });
+
+  t.test('a complete is refused to a scoped key', async (t) => {
     const beforeA = await snapshotOf(ctx.db, EST_A.jointure);
     const beforeB = await snapshotOf(ctx.db, EST_B.jointure);
     const res = await submit(ctx, writerA, completeWithoutPupils(complete));
-    t.ok(
-      res.statusCode >= 400 && res.statusCode < 500,
-      `${res.statusCode}: ${res.body.slice(0, 300)}`,
-    );
+    t.equal(res.statusCode, 403, res.body.slice(0, 300));
+    t.match(res.body, /INGEST_ERR_COMPLETE_NOT_ALLOWED/);
     t.same(await snapshotOf(ctx.db, EST_B.jointure), beforeB, 'B is unchanged');
     t.same(
       await snapshotOf(ctx.db, EST_A.jointure),
@@ -77,7 +106,7 @@ t.test('imports submitted with a key of one establishment', async (t) => {
 
   t.test('the delta does touch the other establishment (control, unrestricted key)', async (t) => {
     const res = await submit(ctx, admin, delta);
-    t.equal(res.statusCode, 200, res.body.slice(0, 300));
+    t.equal(res.statusCode, 202, res.body.slice(0, 300));
     t.notSame(await snapshotOf(ctx.db, EST_B.jointure), baselineB, 'B changed');
   });
 });

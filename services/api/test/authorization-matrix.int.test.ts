@@ -8,6 +8,7 @@ import {
   snapshotOf,
   submit,
   withEngine,
+  decide as decidePlan,
 } from './deliveries.js';
 import { A, B, seedSchool } from './fixtures/school.js';
 import { build } from './helper.js';
@@ -242,7 +243,7 @@ t.test('write routes with real deliveries never change a foreign establishment',
   const { complete, delta } = await generatedDeliveries(t.testdir());
   const admin = await ctx.key(['admin']);
   const first = await submit(ctx, admin, complete);
-  t.equal(first.statusCode, 200, first.body);
+  t.equal(first.statusCode, 202, first.body);
   const both = async () => ({
     a: await snapshotOf(ctx.db, EST_A.jointure),
     b: await snapshotOf(ctx.db, EST_B.jointure),
@@ -271,7 +272,7 @@ t.test('write routes with real deliveries never change a foreign establishment',
 
   t.test('held plans: a key decides its own establishment only', async (t) => {
     const held = await submit(ctx, admin, completeWithoutPupils(complete));
-    t.equal(held.statusCode, 200, held.body);
+    t.equal(held.statusCode, 202, held.body);
     const plans = await ctx.db
       .selectFrom('import_plan')
       .select(['import_id', 'uai', 'status'])
@@ -280,11 +281,7 @@ t.test('write routes with real deliveries never change a foreign establishment',
     t.same(plans.map((p) => p.uai).sort(), [EST_A.uai, EST_B.uai], 'both plans are held');
     const importId = plans[0]!.import_id;
     const decide = (token: string | null, uai: string, decision: 'approve' | 'discard') =>
-      ctx.inject({
-        method: 'POST',
-        url: `/v1/imports/${importId}/plans/${uai}/${decision}`,
-        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-      });
+      decidePlan(ctx, token, importId, uai, decision);
     const writerA = await ctx.key(['imports:write'], [EST_A.uai]);
     const adminA = await ctx.key(['admin'], [EST_A.uai]);
     const readerB = await ctx.key(['imports:read'], [EST_B.uai]);
@@ -305,7 +302,7 @@ t.test('write routes with real deliveries never change a foreign establishment',
     t.same((await both()).b, before.b, 'B is untouched and its plan still held');
 
     const own = await decide(writerA, EST_A.uai, 'approve');
-    t.equal(own.statusCode, 200, own.body);
+    t.equal(own.statusCode, 202, own.body);
     const after = await both();
     t.notSame(after.a, before.a, 'approving its own plan applied it');
     t.same(after.b, before.b, 'B still untouched');
@@ -313,7 +310,7 @@ t.test('write routes with real deliveries never change a foreign establishment',
     t.equal(again.statusCode, 409, 'a decided plan cannot be decided again');
 
     const discard = await decide(admin, EST_B.uai, 'discard');
-    t.equal(discard.statusCode, 200, discard.body);
+    t.equal(discard.statusCode, 202, discard.body);
     const final = await both();
     t.same(final.b.persons, before.b.persons, 'discarding applied nothing of B');
     t.same(

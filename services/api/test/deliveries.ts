@@ -1,5 +1,5 @@
 // Real deliveries for write-route tests: a generated académie of two establishments, uploads as
-// multipart bodies, the real import engine behind the app, and a snapshot of one establishment's
+// multipart bodies, the real import queue and worker behind the app, and a snapshot of one establishment's
 // rows to prove that a write left it alone.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,9 @@ import type { Database, Kysely } from '@aaf-sync/db';
 import { generateAcademie } from '@aaf-sync/generator';
 import { createLogger } from '@aaf-sync/logger';
 import type { LightMyRequestResponse } from 'fastify';
-import { engineIdentifierService, engineImportService } from '../src/engine-services.js';
-import type { ImportService } from '../src/index.js';
+import { createIngestDeps, ImportQueue, runImportJob } from '@aaf-sync/ingest';
+import { startWorker } from '@aaf-sync/jobs';
+import { engineIdentifierService } from '../src/engine-services.js';
 import { build, type TestApp } from './helper.js';
 
 /** The two establishments of the generated académie (seed 3, 1,200 persons). */
@@ -63,38 +64,110 @@ export function multipart(files: Files, fields: Record<string, string> = {}) {
   };
 }
 
-/** POST /v1/imports of these files with this token (none: no Authorization header). */
-export function submit(
+/** How long a queued import may take in these tests (a bound, not a wait). */
+const SETTLE_MS = 60_000;
+
+/** Waits until every one of these import runs has left queued/planning/applying. */
+export async function settled(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const running = await db
+      .selectFrom('import_run')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .where('status', 'in', ['queued', 'planning', 'applying'])
+      .execute();
+    if (running.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`imports ${ids.join(', ')} still running`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * POST /v1/imports of these files with this token (none: no Authorization header). A queued
+ * upload (202) is awaited: the answer comes back once the worker has run each of its imports.
+ */
+export async function submit(
   ctx: TestApp,
   token: string | null,
   files: Files,
   fields: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
   const upload = multipart(files, fields);
-  return ctx.inject({
+  const res = await ctx.inject({
     method: 'POST',
     url: '/v1/imports',
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...upload.headers },
     payload: upload.payload,
   });
+  if (res.statusCode === 202) {
+    const queued = JSON.parse(res.body) as { imports: { id: number }[] };
+    await settled(
+      ctx.db,
+      queued.imports.map((i) => i.id),
+    );
+  }
+  return res;
 }
 
-/** The app with the real import engine and identifier allocator on its own database. */
+/** POST a held-plan decision; a queued one (202) is awaited until the worker has run it. */
+export async function decide(
+  ctx: TestApp,
+  token: string | null,
+  importId: number,
+  uai: string,
+  decision: 'approve' | 'discard',
+): Promise<LightMyRequestResponse> {
+  const res = await ctx.inject({
+    method: 'POST',
+    url: `/v1/imports/${importId}/plans/${uai}/${decision}`,
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
+  if (res.statusCode === 202) {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const open = await ctx.db
+        .selectFrom('import_decision')
+        .select('id')
+        .where('import_id', '=', importId)
+        .where('uai', '=', uai)
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
+      if (open.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`decision on ${importId}/${uai} still running`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return res;
+}
+
+/** The import runs an upload answered with (202 body). */
+export function importIdsOf(res: LightMyRequestResponse): number[] {
+  return (JSON.parse(res.body) as { imports: { id: number }[] }).imports.map((i) => i.id);
+}
+
+/**
+ * The app with the real import queue, a real import worker (what the ingester runs) and the
+ * identifier allocator, on its own database and Redis prefix.
+ */
 export async function withEngine(t: Parameters<typeof build>[0]): Promise<TestApp> {
   const holder: { ctx?: TestApp } = {};
-  const engine = () => engineImportService(holder.ctx!.config, holder.ctx!.db, silent);
-  const imports: ImportService = {
-    submit: (input) => engine().submit(input),
-    decide: (input) => engine().decide(input),
-  };
   holder.ctx = await build(t, {
-    imports,
+    queue: true,
     identifiers: {
       preview: (input) =>
         engineIdentifierService(holder.ctx!.config, holder.ctx!.db).preview(input),
     },
   });
-  return holder.ctx;
+  const ctx = holder.ctx;
+  const deps = createIngestDeps(ctx.config, ctx.db, silent);
+  const worker = startWorker(
+    ImportQueue,
+    (job, _raw, log) => runImportJob(deps, job, { log, progressIntervalMs: 0 }),
+    { connection: ctx.redis!.connect(), prefix: ctx.redis!.prefix, log: silent },
+  );
+  t.teardown(() => worker.close());
+  return ctx;
 }
 
 /**

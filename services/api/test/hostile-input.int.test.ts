@@ -1,22 +1,20 @@
 // Hostile and broken input against a real listening server: every refusal is a 4xx problem
 // document with a stable code, and the process keeps answering afterwards.
 import t, { type Test } from 'tap';
-import type { ImportService } from '../src/index.js';
+import type { ImportEnqueuer } from '../src/index.js';
 import { build } from './helper.js';
 import { rawPost, rawRequest, type RawResponse } from './raw-http.js';
 
 const FILE_PART = (boundary: string) =>
-  `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\n` +
+  `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="ENT_TEST_Delta_20240909_Eleve_0000.xml"\r\n` +
   `Content-Type: application/xml\r\n\r\n<ficAlimMENESR></ficAlimMENESR>\r\n`;
 
 t.test('broken multipart bodies, long URLs and other unreadable requests', async (t) => {
   const submitted: unknown[] = [];
-  const imports: ImportService = {
-    submit: async (input) => {
-      submitted.push(input);
-      return { imports: [] };
+  const imports: ImportEnqueuer = {
+    enqueue: async (job) => {
+      submitted.push(job);
     },
-    decide: async () => ({}),
   };
   const ctx = await build(t, { imports, uploadMaxBytes: 4096 });
   const admin = await ctx.key(['admin']);
@@ -53,7 +51,7 @@ t.test('broken multipart bodies, long URLs and other unreadable requests', async
       () =>
         upload(
           'multipart/form-data; boundary=abc',
-          '--abc\r\nContent-Disposition: form-data; name="f"; filename="a.xml"\r\n\r\n<ficAl',
+          '--abc\r\nContent-Disposition: form-data; name="f"; filename="ENT_TEST_Delta_20240909_Eleve_0000.xml"\r\n\r\n<ficAl',
         ),
       400,
       'API_ERR_BAD_MULTIPART',
@@ -69,7 +67,7 @@ t.test('broken multipart bodies, long URLs and other unreadable requests', async
       () =>
         upload(
           'multipart/form-data; boundary=abc',
-          '--abc\r\nContent-Disposition: form-data; name="f"; filename="a.xml"',
+          '--abc\r\nContent-Disposition: form-data; name="f"; filename="ENT_TEST_Delta_20240909_Eleve_0000.xml"',
         ),
       400,
       'API_ERR_BAD_MULTIPART',
@@ -200,7 +198,7 @@ t.test('broken multipart bodies, long URLs and other unreadable requests', async
 
   t.test('a well-formed upload still goes through afterwards', async (t) => {
     const res = await upload('multipart/form-data; boundary=abc', `${FILE_PART('abc')}--abc--\r\n`);
-    t.equal(res.status, 200, res.body);
-    t.equal(submitted.length, 1, 'only the well-formed upload reached the engine');
+    t.equal(res.status, 202, res.body);
+    t.equal(submitted.length, 1, 'only the well-formed upload was queued');
   });
 });

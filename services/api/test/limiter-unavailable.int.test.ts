@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '@aaf-sync/logger';
 import { Redis } from 'ioredis';
-import { buildApp, type ImportService } from '../src/index.js';
+import { buildApp, type ImportEnqueuer } from '../src/index.js';
 import { body, build } from './helper.js';
 
 /** A loopback port nothing listens on (bound, then closed). */
@@ -18,12 +18,10 @@ async function closedPort(): Promise<number> {
 t.test('without Redis the limiter fails closed for writes and open for reads', async (t) => {
   const ctx = await build(t);
   const submitted: unknown[] = [];
-  const imports: ImportService = {
-    submit: async (input) => {
-      submitted.push(input);
-      return {};
+  const imports: ImportEnqueuer = {
+    enqueue: async (job) => {
+      submitted.push(job);
     },
-    decide: async () => ({}),
   };
   // The same options as server.ts: no offline queue, so a command fails at once.
   const redis = new Redis(`redis://127.0.0.1:${await closedPort()}`, {

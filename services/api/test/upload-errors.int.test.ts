@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os';
 import t from 'tap';
 import { body } from './helper.js';
-import { submit, withEngine } from './deliveries.js';
+import { importIdsOf, submit, withEngine } from './deliveries.js';
 
 t.test('engine errors name the uploaded file, not the server path', async (t) => {
   const ctx = await withEngine(t);
@@ -26,6 +26,9 @@ t.test('engine errors name the uploaded file, not the server path', async (t) =>
   const truncated = await submit(ctx, admin, {
     'ENT_TEST_Complet_20240907_Eleve_0000.xml': '<ficAlimMENESR><addRequest>',
   });
-  t.equal(truncated.statusCode, 200, 'a file that cannot be read is reported, not thrown');
-  t.notMatch(truncated.body, serverPath, 'the report names no server path either');
+  t.equal(truncated.statusCode, 202, 'a file that cannot be read is queued, then reported');
+  const [id] = importIdsOf(truncated);
+  const report = await ctx.get(admin, `/v1/imports/${id}`);
+  t.match(report.body, /"status":"failed"/, 'its only file failed: the import failed');
+  t.notMatch(report.body, serverPath, 'the report names no server path either');
 });

@@ -57,7 +57,9 @@ export async function submitUpload(
       await move(p, to);
       paths.push(to);
     }
-    const deliveries = (await openDeliveries(paths, u.limits ? { limits: u.limits } : {})).filter((d) => d.files.length > 0);
+    const deliveries = (await openDeliveries(paths, u.limits ? { limits: u.limits } : {})).filter(
+      (d) => d.files.length > 0,
+    );
     if (deliveries.length === 0)
       throw IngestErrors.NOTHING_TO_IMPORT({ paths: u.paths.map((p) => basename(p)).join(', ') });
     const scope = { uais: u.scope.uais === null ? null : [...u.scope.uais] };
