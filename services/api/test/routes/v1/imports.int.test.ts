@@ -40,6 +40,7 @@ const COMPLETE = {
   'ENT_Complet_20240907_Eleve_0000.xml': '<x/>',
   'ENT_Complet_20240907_EtabEducNat_0000.xml': '<y/>',
 };
+const DELTA = { 'ENT_Delta_20240909_Eleve_0000.xml': '<x/>' };
 
 async function queuedJob(ctx: TestApp, id: string) {
   const producer = createProducer(ImportQueue, {
@@ -235,7 +236,10 @@ t.test('imports: uploads and decisions are stored and queued, never run here', a
 
   t.test('a scoped key queues its establishments as the import scope', async (t) => {
     const scoped = await ctx.key(['imports:write'], [A.uai]);
-    const res = await post('/v1/imports?dryRun=false', multipart(COMPLETE), scoped);
+    const refused = await post('/v1/imports', multipart(COMPLETE), scoped);
+    t.equal(refused.statusCode, 403, 'a complete is academy-wide: refused at once');
+    t.equal(body(refused).code, 'INGEST_ERR_COMPLETE_NOT_ALLOWED');
+    const res = await post('/v1/imports?dryRun=false', multipart(DELTA), scoped);
     t.equal(res.statusCode, 202, res.body);
     const { importId } = body<{ importId: number }>(res);
     t.match(await queuedJob(ctx, `submission-${importId}`), {
