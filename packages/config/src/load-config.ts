@@ -32,6 +32,12 @@ function buildConfig(v: Parsed) {
       keepUnlinkedRelatives: v.IMPORT_KEEP_UNLINKED_RELATIVES,
       batchSize: v.IMPORT_BATCH_SIZE,
     },
+    targets: {
+      secretsKey: v.TARGET_SECRETS_KEY,
+      previousSecretsKeys: v.TARGET_SECRETS_PREVIOUS_KEYS,
+      pollSeconds: v.TARGETS_POLL_SECONDS,
+      batchSize: v.TARGETS_BATCH_SIZE,
+    },
     identifiers: {
       namespaces: v.IDENTIFIER_NAMESPACES,
       numberStart: v.IDENTIFIER_NUMBER_START,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-api.js';
 import * as m0003 from './0003-identifiers.js';
+import * as m0006 from './0006-targets.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-core': m0001,
   '0002-api': m0002,
   '0003-identifiers': m0003,
+  '0006-targets': m0006,
 };
