@@ -43,7 +43,7 @@ export async function consumerStatuses(
     failed: number;
   }>`
     select t.name, t.state, t.uais, c.seq,
-      (select coalesce(max(seq), 0) from change_event) as head,
+      greatest((select coalesce(max(seq), 0) from change_event), ${watermark}::bigint) as head,
       (select e.occurred_at from change_event e where e.seq > c.seq order by e.seq limit 1) as oldest,
       (select count(*)::int from provisioning r where r.target_id = t.id and r.status = 'pending') as pending,
       (select count(*)::int from provisioning r where r.target_id = t.id and r.status = 'failed') as failed

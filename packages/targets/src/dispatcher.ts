@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { eventWatermark, sql, type Database, type Kysely } from '@aaf-sync/db';
 
 export interface DispatchResult {
   readonly targetId: number;
@@ -15,7 +15,8 @@ export interface DispatchResult {
  * whose events name one of the target's establishments (before or after the change) or that the
  * target already has. `desired_version` grows by the number of events about the account.
  * The consumer row is locked (`skip locked`): a concurrent dispatcher skips the target.
- * Resolves to undefined when the target is suspended, busy elsewhere, or already at the head.
+ * Resolves to undefined when the target is suspended, busy elsewhere, already at the head, or
+ * behind the purge watermark (it then needs a reset).
  */
 export async function dispatchTarget(
   db: Kysely<Database>,
@@ -31,6 +32,9 @@ export async function dispatchTarget(
     const row = consumer.rows[0];
     if (!row) return undefined;
     const from = Number(row.seq);
+    // Events after the cursor were purged (a target suspended meanwhile): following the log
+    // would skip them. It waits for a reset (consumerStatuses shows needsReset).
+    if (from < (await eventWatermark(trx))) return undefined;
     const window = await sql<{ upto: number | null; n: number }>`
       select max(seq) as upto, count(*)::int as n from (
         select seq from change_event where seq > ${from} order by seq limit ${maxEvents}) s

@@ -1,12 +1,15 @@
-import { sql, type Executor } from '@aaf-sync/db';
+import { eventWatermark, sql, type Executor } from '@aaf-sync/db';
 
-/** The highest committed `seq` of the event log (0 when empty). */
+/**
+ * The highest committed `seq` of the event log; when a purge emptied the log, its watermark
+ * (0 when nothing was ever written).
+ */
 export async function eventHead(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('change_event')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .executeTakeFirst();
-  return Number(row?.seq ?? 0);
+  return Math.max(Number(row?.seq ?? 0), await eventWatermark(db));
 }
 
 /**
