@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sql } from '@aaf-sync/db';
 import { body, build } from '../../helper.js';
 
 const A = '0750001A';
@@ -93,3 +94,39 @@ t.test('/v1/targets: admin CRUD, secrets write-only, scoped admins see their own
   t.notMatch(JSON.stringify(audit), /Very-s3cret/, 'the audit log holds no secret');
   t.notMatch(JSON.stringify(ctx.logs), /Very-s3cret/, 'nor do the logs');
 });
+
+t.test(
+  'a consumer lagging past the retention shows in /v1/targets, /readyz and /metrics',
+  async (t) => {
+    const ctx = await build(t, { retentionDays: 90 });
+    const admin = await ctx.key(['admin']);
+    const created = await ctx.inject({
+      method: 'POST',
+      url: '/v1/targets',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { kind: 'noop', name: 'late', uais: [A] },
+    });
+    t.equal(created.statusCode, 201);
+    // An event the target never dispatched (no targets process here), 100 days old.
+    await sql`
+    insert into change_event (entity_type, entity_key, op, version, uais, occurred_at)
+    values ('person', 'P1', 'updated', 2, ${sql.val([A])}::text[], now() - interval '100 days')
+  `.execute(ctx.db);
+    const list = body<{ items: { consumer: { lagging: boolean; behind: number } }[] }>(
+      await ctx.get(admin, '/v1/targets'),
+    );
+    t.match(list.items[0]!.consumer, { lagging: true, behind: 1 });
+    const ready = await ctx.inject({ url: '/readyz' });
+    t.equal(ready.statusCode, 200, 'a lagging consumer does not make the API unready');
+    t.match(ready.json(), { targets: { lagging: 1, needsReset: 0 } });
+    t.match((await ctx.inject({ url: '/metrics' })).body, /aaf_target_consumers_lagging 1/);
+
+    const reset = await ctx.inject({
+      method: 'POST',
+      url: '/v1/targets/late/reset',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    t.equal(reset.statusCode, 200);
+    t.match((await ctx.inject({ url: '/readyz' })).json(), { targets: { lagging: 0 } });
+  },
+);
