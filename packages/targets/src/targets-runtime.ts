@@ -1,4 +1,10 @@
-import { insertAudit, purgeEvents, type Database, type Kysely } from '@aaf-sync/db';
+import {
+  insertAudit,
+  purgeEvents,
+  type Database,
+  type Kysely,
+  type TargetKind,
+} from '@aaf-sync/db';
 import { closeAll, createProducer, schedule, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import type { ConnectionOptions, Worker } from 'bullmq';
@@ -61,6 +67,8 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
   let again = false;
   let closed = false;
   const budget = o.jobBudgetMs ?? 20_000;
+  // Kinds without a driver keep their rows pending without queueing work that cannot run.
+  const withDriver = (Object.keys(o.drivers) as TargetKind[]).filter((k) => o.drivers[k]);
 
   const enqueue = (targetId: number, tag: string, delay = 0) =>
     producer.enqueue(
@@ -104,12 +112,14 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
   }
 
   async function sweep(): Promise<number> {
+    if (withDriver.length === 0) return 0;
     const due = await db
       .selectFrom('provisioning as r')
       .innerJoin('target as t', 't.id', 'r.target_id')
       .select(['r.target_id'])
       .select((eb) => eb.fn.min('r.next_attempt_at').as('at'))
       .where('t.state', '=', 'active')
+      .where('t.kind', 'in', withDriver)
       .where('r.status', 'in', ['pending', 'failed'])
       .groupBy('r.target_id')
       .execute();
@@ -129,6 +139,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       .where('id', '=', targetId)
       .executeTakeFirst();
     if (!row || row.state !== 'active') return { skipped: row ? 'suspended' : 'removed' };
+    if (!o.drivers[row.kind]) return { skipped: `no driver for ${row.kind}` };
     const { target, driver } = driverFor(o.drivers, o.box, row);
     const started = Date.now();
     const totals = { taken: 0, applied: 0, excluded: 0, failed: 0 };

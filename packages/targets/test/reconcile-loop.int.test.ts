@@ -33,6 +33,18 @@ t.test('the no-op target follows the directory through the whole loop', async (t
     { kind: 'noop', name: 'noop-a', uais: [UAI_A], options: {}, secrets: { token: 't0k3n' } },
     'test',
   );
+  const scribe = await createTarget(
+    db,
+    box,
+    {
+      kind: 'scribe',
+      name: 'scribe-a',
+      uais: [UAI_A],
+      options: { url: 'ldap://scribe.example', baseDn: 'o=gouv,c=fr', bindDn: 'cn=a,o=gouv,c=fr' },
+      secrets: { bindPassword: 'x' },
+    },
+    'test',
+  );
   const ledger = createNoopLedger();
   let runtime: TargetsRuntime | undefined;
   const start = async () => {
@@ -122,6 +134,16 @@ t.test('the no-op target follows the directory through the whole loop', async (t
   t.match(r.get('A1'), { status: 'applied', applied_version: 3 });
   t.match(r.get('A3'), { status: 'applied', applied_version: 2, attempts: 0, last_error: null });
   t.match(r.get('A4'), { status: 'applied', applied_version: 3 });
+  const waiting = [...(await rowsOf(db, scribe.id)).values()];
+  t.equal(waiting.length, 4, 'a kind without a driver still gets its provisioning rows');
+  t.ok(
+    waiting.every((w) => w.status === 'pending' && w.attempts === 0),
+    'they wait, pending, for their driver',
+  );
+  t.ok(
+    ledger.applied.every((a) => a.target === 'noop-a'),
+    'the noop driver was only asked for its own target',
+  );
   const seen = new Set<string>();
   for (const a of ledger.applied) {
     const k = `${a.personId}@${a.desiredVersion}`;
