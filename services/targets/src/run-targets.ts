@@ -1,4 +1,4 @@
-import type { Config } from '@aaf-sync/config';
+import { ENV_VARS, type Config } from '@aaf-sync/config';
 import { createDb } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
@@ -32,6 +32,9 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
   });
+  if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
+    log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');
+  }
   await runtime.start();
   log.info({ kinds: Object.keys(DRIVERS) }, 'targets process started');
   await new Promise<void>((resolve) => {
