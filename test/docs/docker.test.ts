@@ -22,7 +22,12 @@ t.test('the compose file sets only variables that packages/config reads', async 
 
 t.test('each Dockerfile builds on Node 24 with the pinned pnpm and runs as non-root', async (t) => {
   const files = readdirSync(dockerDir).filter((f) => f.endsWith('.Dockerfile'));
-  t.same(files.sort(), ['api.Dockerfile', 'cli.Dockerfile', 'ingester.Dockerfile']);
+  t.same(files.sort(), [
+    'api.Dockerfile',
+    'cli.Dockerfile',
+    'ingester.Dockerfile',
+    'targets.Dockerfile',
+  ]);
   for (const f of files) {
     const text = readFileSync(join(dockerDir, f), 'utf8');
     t.match(text, /^FROM node:24-/m, `${f}: Node 24`);

@@ -22,6 +22,12 @@ const url = (...protocols: string[]) =>
     { message: `expected a ${protocols.join(' or ')}// URL` },
   );
 
+const base64Key = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message: 'expected 32 bytes in base64',
+  });
+
 export interface EnvVar {
   readonly schema: z.ZodType;
   readonly default?: string;
@@ -224,6 +230,39 @@ export const ENV_VARS = {
     schema: int(0, 1000),
     default: '1',
     description: 'First homonym number (the first holder gets the bare form).',
+  },
+  TARGET_SECRETS_KEY: {
+    schema: base64Key,
+    default: 'YWFmLXN5bmMtZGV2LW9ubHktdGFyZ2V0LWtleS0zMmI=',
+    description:
+      'AES-256-GCM key sealing target secrets (32 bytes in base64, e.g. `openssl rand -base64 32`); the default only suits local tests.',
+    secret: true,
+  },
+  TARGET_SECRETS_PREVIOUS_KEYS: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(base64Key)),
+    default: '',
+    description:
+      'Former TARGET_SECRETS_KEY values (comma-separated), still able to open secrets sealed before a rotation.',
+    secret: true,
+  },
+  TARGETS_POLL_SECONDS: {
+    schema: int(1, 3600),
+    default: '30',
+    description:
+      'The dispatcher wakes on each import commit (LISTEN/NOTIFY) and at least this often; pending provisioning rows are re-enqueued at the same pace.',
+  },
+  TARGETS_BATCH_SIZE: {
+    schema: int(1, 10000),
+    default: '500',
+    description: 'Provisioning rows a target worker reconciles per batch.',
   },
 } as const satisfies Record<string, EnvVar>;
 

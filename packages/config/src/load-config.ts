@@ -47,6 +47,12 @@ function buildConfig(v: Parsed) {
       maxArchiveEntries: v.AAF_MAX_ARCHIVE_ENTRIES,
       maxDeliveryBytes: v.AAF_MAX_DELIVERY_BYTES,
     },
+    targets: {
+      secretsKey: v.TARGET_SECRETS_KEY,
+      previousSecretsKeys: v.TARGET_SECRETS_PREVIOUS_KEYS,
+      pollSeconds: v.TARGETS_POLL_SECONDS,
+      batchSize: v.TARGETS_BATCH_SIZE,
+    },
     identifiers: {
       namespaces: v.IDENTIFIER_NAMESPACES,
       numberStart: v.IDENTIFIER_NUMBER_START,

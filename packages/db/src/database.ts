@@ -14,6 +14,7 @@ import type {
   SubjectTable,
   TeachingLinkTable,
 } from './tables/directory.table.js';
+import type { ProvisioningTable, TargetConsumerTable, TargetTable } from './tables/target.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -50,4 +51,7 @@ export interface Database {
   api_key: ApiKeyTable;
   audit_log: AuditLogTable;
   change_event_purge: ChangeEventPurgeTable;
+  target: TargetTable;
+  target_consumer: TargetConsumerTable;
+  provisioning: ProvisioningTable;
 }

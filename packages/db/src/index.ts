@@ -13,6 +13,7 @@ export * from './tables/change-event.table.js';
 export * from './tables/directory.table.js';
 export * from './tables/identifier.table.js';
 export * from './tables/import.table.js';
+export * from './tables/target.table.js';
 export {
   sql,
   type Expression,
@@ -31,6 +32,7 @@ export {
 export {
   eventWatermark,
   purgeEvents,
+  slowestConsumer,
   type PurgeEventsInput,
   type PurgeEventsResult,
 } from './repositories/change-event-purge.repository.js';

@@ -14,11 +14,14 @@ import { A, B, seedSchool } from './fixtures/school.js';
 import { build } from './helper.js';
 
 interface Case {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly url: string;
   /** The OpenAPI path it exercises (to check that every /v1 operation is covered). */
   readonly path: string;
   readonly scopes: readonly ApiScope[];
+  readonly payload?: Record<string, unknown>;
+  /** Statuses of an allowed call (default 200, or 503 when the app lacks the service). */
+  readonly ok?: readonly number[];
 }
 
 /** Markers of each establishment's data (names, jointures, UAIs, identifiers, class codes). */
@@ -152,7 +155,46 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       path: '/v1/identifiers/preview',
       scopes: ['accounts:read'],
     },
+    // Targets: admin only (an establishment-scoped admin manages its own).
+    { method: 'GET', url: '/v1/targets', path: '/v1/targets', scopes: [] },
+    {
+      method: 'POST',
+      url: '/v1/targets',
+      path: '/v1/targets',
+      scopes: [],
+      payload: { kind: 'noop', name: `new-${uai.toLowerCase()}`, uais: [uai] },
+      ok: [201],
+    },
+    ...(['GET', 'PATCH'] as const).map((method) => ({
+      method,
+      url: `/v1/targets/noop-${uai.toLowerCase()}`,
+      path: '/v1/targets/{name}',
+      scopes: [],
+      ...(method === 'PATCH' ? { payload: {} } : {}),
+    })),
+    ...(['suspend', 'resume', 'reset'] as const).map((action) => ({
+      method: 'POST' as const,
+      url: `/v1/targets/noop-${uai.toLowerCase()}/${action}`,
+      path: `/v1/targets/{name}/${action}`,
+      scopes: [],
+    })),
+    {
+      method: 'DELETE',
+      url: `/v1/targets/new-${uai.toLowerCase()}`,
+      path: '/v1/targets/{name}',
+      scopes: [],
+      ok: [204],
+    },
   ];
+  for (const uai of [A.uai, B.uai]) {
+    const created = await ctx.inject({
+      method: 'POST',
+      url: '/v1/targets',
+      headers: { authorization: `Bearer ${await ctx.key(['admin'])}` },
+      payload: { kind: 'noop', name: `noop-${uai.toLowerCase()}`, uais: [uai] },
+    });
+    t.equal(created.statusCode, 201);
+  }
   const aCases = cases(A.uai, A.jointure, 'A-P1');
   const bCases = cases(B.uai, B.jointure, 'B-P1');
 
@@ -171,7 +213,12 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
   for (const scope of SCOPES) keys.set(`${scope}|${A.uai}`, await ctx.key([scope], [A.uai]));
   for (const scope of SCOPES) keys.set(`${scope}|${B.uai}`, await ctx.key([scope], [B.uai]));
   const call = (c: Case, token: string) =>
-    ctx.inject({ method: c.method, url: c.url, headers: { authorization: `Bearer ${token}` } });
+    ctx.inject({
+      method: c.method,
+      url: c.url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(c.payload ? { payload: c.payload } : {}),
+    });
 
   t.test('without a key (or with a malformed one) every route answers 401', async (t) => {
     for (const c of aCases) {
@@ -199,7 +246,7 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
           // Writes pass authorization, then: 415 (upload without files), 202 (a decision
           // queued) or 409 (one is already pending for that plan); 503: no identifier service.
           t.ok(
-            [200, 202, 409, 415, 503].includes(res.statusCode),
+            (c.ok ?? [200, 202, 409, 415, 503]).includes(res.statusCode),
             `${scope} → ${c.method} ${c.url}: ${res.statusCode}`,
           );
         } else {

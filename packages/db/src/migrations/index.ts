@@ -4,6 +4,7 @@ import * as m0002 from './0002-api.js';
 import * as m0003 from './0003-identifiers.js';
 import * as m0004 from './0004-import-submitter.js';
 import * as m0005 from './0005-import-queue.js';
+import * as m0006 from './0006-targets.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-identifiers': m0003,
   '0004-import-submitter': m0004,
   '0005-import-queue': m0005,
+  '0006-targets': m0006,
 };

@@ -14,6 +14,31 @@ export interface PurgeEventsResult {
   /** The watermark after the purge: every event with `seq <= watermark` is gone. */
   readonly watermark: number;
   readonly deleted: number;
+  /**
+   * Set when an active target's cursor stopped the purge short of the retention cut-off: the
+   * slowest consumer's name and cursor (events after it are kept until it has read them).
+   */
+  readonly heldBy?: { readonly target: string; readonly seq: number };
+}
+
+/**
+ * The slowest active consumer of the log (migration 0006): the active target with the lowest
+ * cursor, or undefined when no target is active. Suspended targets do not hold the log back
+ * (their resumption is a full reconcile).
+ */
+export async function slowestConsumer(
+  db: Executor,
+): Promise<{ target: string; seq: number } | undefined> {
+  const row = await db
+    .selectFrom('target_consumer as c')
+    .innerJoin('target as t', 't.id', 'c.target_id')
+    .select(['t.name', 'c.seq'])
+    .where('t.state', '=', 'active')
+    .orderBy('c.seq')
+    .orderBy('t.name')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { target: row.name, seq: Number(row.seq) } : undefined;
 }
 
 /**
@@ -35,7 +60,8 @@ export async function eventWatermark(db: Executor): Promise<number> {
  * sees the old watermark cannot yet miss a deleted event, and one that sees the new watermark is
  * refused (410) — the decision is exact at every instant. The cut-off is the highest `seq` of an
  * event older than `olderThan`, so the retained log is always a contiguous suffix. A purge that
- * stopped half-way is finished by the next one (the watermark never goes back).
+ * stopped half-way is finished by the next one (the watermark never goes back). It never purges
+ * past the slowest active target consumer: an event a target has not dispatched yet is kept.
  *
  * @example
  * await purgeEvents(db, { olderThan: new Date(Date.now() - 90 * 86_400_000), actor: 'cli' });
@@ -51,8 +77,12 @@ export async function purgeEvents(
     .select((eb) => eb.fn.max('seq').as('seq'))
     .where('occurred_at', '<', input.olderThan)
     .executeTakeFirst();
-  const watermark = Math.max(previous, Number(row?.seq ?? 0));
-  if (watermark === 0) return { watermark: 0, deleted: 0 };
+  const cutOff = Number(row?.seq ?? 0);
+  const slowest = await slowestConsumer(db);
+  const held = slowest !== undefined && slowest.seq < cutOff;
+  const watermark = Math.max(previous, held ? slowest.seq : cutOff);
+  const heldBy = held ? { heldBy: slowest } : {};
+  if (watermark === 0) return { watermark: 0, deleted: 0, ...heldBy };
   const purge = await db
     .insertInto('change_event_purge')
     .values({ through_seq: watermark, older_than: input.olderThan, actor: input.actor })
@@ -70,5 +100,5 @@ export async function purgeEvents(
     if (n < batchSize) break;
   }
   await db.updateTable('change_event_purge').set({ deleted }).where('id', '=', purge.id).execute();
-  return { watermark, deleted };
+  return { watermark, deleted, ...heldBy };
 }

@@ -1,4 +1,5 @@
 import { sql } from '@aaf-sync/db';
+import { consumerStatuses } from '@aaf-sync/targets';
 import type { Redis } from 'ioredis';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HealthSchema, ReadinessSchema } from '../schemas/health.js';
@@ -23,7 +24,22 @@ async function up(check: () => Promise<unknown>): Promise<'up' | 'down'> {
   }
 }
 
-/** /healthz (liveness: the process answers) and /readyz (PostgreSQL and Redis answer). */
+/** Target consumers more than the retention behind, or behind the purge watermark (counts). */
+async function targetLag(
+  app: { db: Parameters<typeof consumerStatuses>[0] },
+  retentionDays: number,
+) {
+  const statuses = await withTimeout(consumerStatuses(app.db, { retentionDays }));
+  return {
+    lagging: statuses.filter((s) => s.lagging).length,
+    needsReset: statuses.filter((s) => s.needsReset).length,
+  };
+}
+
+/**
+ * /healthz (liveness: the process answers) and /readyz (PostgreSQL and Redis answer; the count
+ * of lagging target consumers is a detail that does not make the API unready).
+ */
 const health: FastifyPluginAsyncZod<{ redis?: Redis | undefined }> = async (app, opts) => {
   app.get(
     '/healthz',
@@ -44,7 +60,7 @@ const health: FastifyPluginAsyncZod<{ redis?: Redis | undefined }> = async (app,
       schema: {
         tags: ['operations'],
         operationId: 'readiness',
-        summary: 'Readiness: PostgreSQL and Redis reachable',
+        summary: 'Readiness: PostgreSQL and Redis reachable; lagging target consumers',
         description: 'Answers 503 with the same body when a dependency is down.',
         response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
@@ -56,9 +72,14 @@ const health: FastifyPluginAsyncZod<{ redis?: Redis | undefined }> = async (app,
         redis ? up(() => redis.ping()) : Promise.resolve('not_configured' as const),
       ]);
       const ready = postgres === 'up' && redisState !== 'down';
+      const targets =
+        postgres === 'up'
+          ? await targetLag(app, app.config.api.changesRetentionDays).catch(() => undefined)
+          : undefined;
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'not_ready',
         checks: { postgres, redis: redisState },
+        ...(targets ? { targets } : {}),
       });
     },
   );

@@ -10,7 +10,11 @@ t.test('health, readiness, metrics and docs need no key', async (t) => {
 
   const ready = await ctx.inject({ url: '/readyz' });
   t.equal(ready.statusCode, 200);
-  t.same(ready.json(), { status: 'ready', checks: { postgres: 'up', redis: 'up' } });
+  t.same(ready.json(), {
+    status: 'ready',
+    checks: { postgres: 'up', redis: 'up' },
+    targets: { lagging: 0, needsReset: 0 },
+  });
 
   const key = await ctx.key(['directory:read']);
   await ctx.get(key, '/v1/establishments');
@@ -33,6 +37,8 @@ t.test('health, readiness, metrics and docs need no key', async (t) => {
   t.match(metrics.body, /aaf_api_keys_active 1/);
   t.match(metrics.body, /aaf_change_feed_head_seq 0/);
   t.match(metrics.body, /aaf_import_plans_held 0/);
+  t.match(metrics.body, /aaf_target_consumers_lagging 0/);
+  t.match(metrics.body, /aaf_target_provisioning_rows\{status="pending"\} 0/);
   t.match(metrics.body, /process_cpu_seconds_total/);
 
   const docs = await ctx.inject({ url: '/docs/' });
@@ -49,5 +55,9 @@ t.test('readiness says which dependency is down', async (t) => {
   ctx.appRedis!.disconnect();
   const res = await ctx.inject({ url: '/readyz' });
   t.equal(res.statusCode, 503);
-  t.same(res.json(), { status: 'not_ready', checks: { postgres: 'up', redis: 'down' } });
+  t.same(res.json(), {
+    status: 'not_ready',
+    checks: { postgres: 'up', redis: 'down' },
+    targets: { lagging: 0, needsReset: 0 },
+  });
 });

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { dispatchCommand } from './dispatch.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
@@ -6,6 +7,7 @@ import { loginPreviewCommand } from './login-preview.js';
 import { migrateCommand } from './migrate.js';
 import { purgeEventsCommand } from './purge-events.js';
 import { serveCommand } from './serve.js';
+import { targetsCommand } from './targets.js';
 import { watchCommand } from './watch.js';
 
 /** Every command of `aaf-sync`, in the order `help` lists them. */
@@ -15,6 +17,8 @@ export const COMMANDS: readonly Command[] = [
   watchCommand,
   serveCommand,
   keysCommand,
+  targetsCommand,
+  dispatchCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,

@@ -7,7 +7,8 @@ const USAGE = [
   'aaf-sync purge-events [--older-than-days <n>]',
   '',
   'Deletes the events older than n days (default CHANGES_RETENTION_DAYS) and records the purge',
-  'watermark: a feed cursor below it then answers 410 (the client resynchronises). Run it daily.',
+  'watermark: a feed cursor below it then answers 410 (the client resynchronises). It never',
+  'purges past the slowest active target (`aaf-sync dispatch` also runs it daily).',
 ].join('\n');
 
 export const purgeEventsCommand: Command = {
@@ -39,6 +40,12 @@ export const purgeEventsCommand: Command = {
       });
       log.info({ ...result, olderThan }, 'change events purged');
       stdout.write(`${result.deleted} event(s) purged; watermark ${result.watermark}\n`);
+      if (result.heldBy) {
+        stdout.write(
+          `held back by target ${result.heldBy.target} (cursor ${result.heldBy.seq}): ` +
+            'see `aaf-sync targets list`, reset it if it cannot catch up\n',
+        );
+      }
       return 0;
     } finally {
       await handle.close();

@@ -1,4 +1,5 @@
 import { sql } from '@aaf-sync/db';
+import { consumerStatuses } from '@aaf-sync/targets';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -63,6 +64,33 @@ export default fp(
     );
     gauge('aaf_import_plans_held', 'Establishment plans waiting for approval.', (s) => s.held);
     gauge('aaf_api_keys_active', 'API keys not revoked.', (s) => s.keys);
+    const consumers = () =>
+      consumerStatuses(app.db, { retentionDays: app.config.api.changesRetentionDays });
+    new Gauge({
+      name: 'aaf_target_consumers_lagging',
+      help: 'Active targets more than CHANGES_RETENTION_DAYS behind in the event log (they hold the purge back).',
+      registers: [registry],
+      async collect() {
+        this.set((await consumers()).filter((c) => c.lagging).length);
+      },
+    });
+    new Gauge({
+      name: 'aaf_target_provisioning_rows',
+      help: 'Provisioning rows (account × target) not yet applied, by status.',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        const all = await consumers();
+        this.set(
+          { status: 'pending' },
+          all.reduce((n, c) => n + c.pendingRows, 0),
+        );
+        this.set(
+          { status: 'failed' },
+          all.reduce((n, c) => n + c.failedRows, 0),
+        );
+      },
+    });
 
     app.decorate('metrics', registry);
     app.addHook('onResponse', async (request, reply) => {

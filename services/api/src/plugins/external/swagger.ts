@@ -12,6 +12,10 @@ export const TAGS = [
   { name: 'accounts', description: 'Account status and history, for administrators.' },
   { name: 'imports', description: 'AAF imports: upload, reports, rejects, held plans.' },
   { name: 'identifiers', description: 'Login identifiers.' },
+  {
+    name: 'targets',
+    description: 'Targets (Scribe, KoXo, AD, webhooks) and their cursors; admin.',
+  },
   { name: 'operations', description: 'Health and metrics (no authentication).' },
 ];
 

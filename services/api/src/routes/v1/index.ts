@@ -6,6 +6,7 @@ import establishments from './establishments/index.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
 import persons from './persons/index.js';
+import targets from './targets/index.js';
 
 /** Every /v1 resource; a folder is a URL prefix (classes/ serves /classes and /groups). */
 const v1: FastifyPluginAsync = async (app) => {
@@ -17,6 +18,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(accounts, { prefix: '/accounts' });
   await app.register(imports, { prefix: '/imports' });
   await app.register(identifiers, { prefix: '/identifiers' });
+  await app.register(targets, { prefix: '/targets' });
 };
 
 export default v1;

@@ -1,0 +1,50 @@
+import type { Generated, Selectable } from 'kysely';
+import type { Timestamp } from './import.table.js';
+
+export type TargetKind = 'noop' | 'scribe' | 'koxo' | 'ad' | 'webhook';
+export type TargetState = 'active' | 'suspended';
+export type ProvisioningStatus = 'pending' | 'applied' | 'failed' | 'excluded';
+
+/** A system that receives accounts (migration 0006); secrets are encrypted by packages/targets. */
+export interface TargetTable {
+  id: Generated<number>;
+  name: string;
+  kind: TargetKind;
+  uais: string[];
+  options: Record<string, unknown>;
+  secrets_key_id: string | null;
+  secrets_ciphertext: Buffer | null;
+  state: Generated<TargetState>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  created_by: string;
+}
+
+/** A target's cursor in the event log: every event with `seq <= seq` was dispatched. */
+export interface TargetConsumerTable {
+  target_id: number;
+  seq: number;
+  dispatched_at: Timestamp | null;
+  reset_at: Timestamp | null;
+  reset_by: string | null;
+}
+
+/** One row per (account, target): what should be there, what was applied, and retries. */
+export interface ProvisioningTable {
+  target_id: number;
+  person_id: number;
+  desired_version: Generated<number>;
+  applied_version: number | null;
+  status: Generated<ProvisioningStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  target_key: string | null;
+  present: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export type Target = Selectable<TargetTable>;
+export type TargetConsumer = Selectable<TargetConsumerTable>;
+export type Provisioning = Selectable<ProvisioningTable>;

@@ -1,0 +1,68 @@
+import type { PersonCategory, PersonState, Profile, TargetKind } from '@aaf-sync/db';
+
+/** An account as the directory holds it now (a person with at least one primary identifier). */
+export interface Account {
+  readonly id: number;
+  readonly jointure: string;
+  readonly state: PersonState;
+  readonly category: PersonCategory;
+  readonly profile: Profile;
+  readonly givenName: string;
+  readonly sn: string;
+  readonly mail: string | null;
+  readonly version: number;
+  /** UAIs of the establishments the person belongs to. */
+  readonly uais: readonly string[];
+  /** Primary identifier per namespace (`scribe` → `jmartin`…). */
+  readonly logins: Readonly<Record<string, string>>;
+}
+
+/** What a target should hold for an account: its key there (DN, login) and attributes. */
+export interface DesiredEntry {
+  readonly key: string;
+  readonly attributes: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** One row of a batch: the entry wanted now (null: the target should hold nothing). */
+export interface ApplyItem {
+  readonly personId: number;
+  readonly jointure: string | null;
+  readonly desiredVersion: number;
+  /** The key the target holds the account under, from the last successful apply. */
+  readonly previousKey: string | null;
+  /** Whether the target holds an entry for the account (last successful apply). */
+  readonly present: boolean;
+  readonly entry: DesiredEntry | null;
+}
+
+export type ApplyResult =
+  | { readonly personId: number; readonly ok: true; readonly key: string | null }
+  | { readonly personId: number; readonly ok: false; readonly error: string };
+
+/** The target as a driver sees it: options and secrets already validated and decrypted. */
+export interface DriverTarget {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: TargetKind;
+  readonly uais: readonly string[];
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly secrets: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a target kind implements. `desired` is pure (from the directory as it is now);
+ * `apply` makes the minimal change for each item and answers one result per item (a failing
+ * account is a failed result, not an exception); it throws only when the whole target is
+ * unavailable (its rows then stay pending). `test` checks the connection and the credentials.
+ */
+export interface TargetDriver {
+  desired(account: Account): DesiredEntry | null;
+  apply(batch: readonly ApplyItem[]): Promise<ApplyResult[]>;
+  test(): Promise<{ ok: boolean; detail: string }>;
+  close?(): Promise<void>;
+}
+
+export type DriverFactory = (target: DriverTarget) => TargetDriver;
+
+/** The drivers a process knows; a kind without one keeps its rows pending (TARGETS_ERR_NO_DRIVER). */
+export type DriverRegistry = Readonly<Partial<Record<TargetKind, DriverFactory>>>;

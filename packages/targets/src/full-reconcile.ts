@@ -1,0 +1,57 @@
+import { eventWatermark, sql, type Executor } from '@aaf-sync/db';
+
+/**
+ * The highest committed `seq` of the event log; when a purge emptied the log, its watermark
+ * (0 when nothing was ever written).
+ */
+export async function eventHead(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('change_event')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Math.max(Number(row?.seq ?? 0), await eventWatermark(db));
+}
+
+/**
+ * Puts the target's cursor at the head of the log and every account it should hold, or holds,
+ * back to pending: the target is reconciled in full from the directory as it is now. The head is
+ * read first, so an event committed meanwhile is still dispatched after it. Call it in a
+ * transaction (creation, a change of establishments, resumption, reset).
+ */
+export async function fullReconcile(
+  trx: Executor,
+  target: { id: number; uais: readonly string[] },
+  reset?: { by: string },
+): Promise<{ cursor: number; rows: number }> {
+  const cursor = await eventHead(trx);
+  await trx
+    .insertInto('target_consumer')
+    .values({ target_id: target.id, seq: cursor })
+    .onConflict((oc) => oc.column('target_id').doUpdateSet({ seq: cursor }))
+    .execute();
+  if (reset) {
+    await trx
+      .updateTable('target_consumer')
+      .set({ reset_at: new Date(), reset_by: reset.by })
+      .where('target_id', '=', target.id)
+      .execute();
+  }
+  const bumped = await sql`
+    update provisioning set desired_version = desired_version + 1, status = 'pending',
+      attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()
+    where target_id = ${target.id}
+  `.execute(trx);
+  const added = await sql`
+    insert into provisioning (target_id, person_id)
+    select ${target.id}, p.id from person p
+    where p.state = 'active'
+      and exists (select 1 from person_structure ps
+        join structure s on s.jointure = ps.structure_jointure
+        where ps.person_jointure = p.jointure and s.uai = any(${sql.val([...target.uais])}::text[]))
+    on conflict (target_id, person_id) do nothing
+  `.execute(trx);
+  return {
+    cursor,
+    rows: Number(bumped.numAffectedRows ?? 0) + Number(added.numAffectedRows ?? 0),
+  };
+}

@@ -1,0 +1,57 @@
+export { TargetsErrors } from './errors.js';
+export {
+  KIND_SCHEMAS,
+  TARGET_KINDS,
+  TargetDefinition,
+  TargetName,
+  TargetPatch,
+  Uais,
+  type TargetKindName,
+} from './kinds.js';
+export { createSecretBox, secretKeyId, type SealedSecrets, type SecretBox } from './secret-box.js';
+export { toTargetView, type TargetView } from './target-view.js';
+export {
+  createTarget,
+  findTarget,
+  getTarget,
+  listTargets,
+  openSecrets,
+  removeTarget,
+  setTargetState,
+  updateTarget,
+  type TargetScope,
+} from './target.repository.js';
+export { eventHead, fullReconcile } from './full-reconcile.js';
+export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.js';
+export type {
+  Account,
+  ApplyItem,
+  ApplyResult,
+  DesiredEntry,
+  DriverFactory,
+  DriverRegistry,
+  DriverTarget,
+  TargetDriver,
+} from './driver.js';
+export { driverFor } from './driver-for.js';
+export { loadAccounts } from './account-source.js';
+export {
+  nextRetryAt,
+  reconcileBatch,
+  type BatchResult,
+  type ReconcileOptions,
+} from './reconcile.js';
+export {
+  createNoopLedger,
+  noopDriver,
+  type NoopApplication,
+  type NoopLedger,
+} from './noop-driver.js';
+export { consumerStatuses, resetConsumer, type ConsumerStatus } from './consumer-status.js';
+export { TargetsQueue } from './target-queue.js';
+export {
+  CHANGE_EVENT_CHANNEL,
+  createTargetsRuntime,
+  type TargetsRuntime,
+  type TargetsRuntimeOptions,
+} from './targets-runtime.js';

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { UaiSchema } from './common.js';
+
+const kinds = ['noop', 'scribe', 'koxo', 'ad', 'webhook'] as const;
+const TargetNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
+  .describe('Unique name: lower-case letters, digits, dot, dash, underscore.');
+
+export const TargetParamsSchema = z.object({ name: TargetNameSchema });
+
+const options = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'Settings of the kind (checked against it: TARGETS_ERR_INVALID). noop: {note?}; scribe: ' +
+      '{url, baseDn, bindDn}; koxo: {exportDir, adUrl, baseDn, bindDn}; ad: {url, baseDn, ' +
+      'bindDn, usersOu?}; webhook: {url}.',
+  );
+const secrets = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'Write-only credentials, stored encrypted and never returned. scribe, koxo, ad: ' +
+      '{bindPassword}; webhook: {signingSecret}; noop: {token?}.',
+  );
+
+export const TargetCreateSchema = z
+  .object({
+    kind: z.enum(kinds),
+    name: TargetNameSchema,
+    uais: z.array(UaiSchema).min(1).max(10_000).describe('Establishments the target serves.'),
+    options: options.default({}),
+    secrets: secrets.optional(),
+  })
+  .meta({ id: 'TargetCreate' });
+
+export const TargetPatchSchema = z
+  .object({
+    uais: z.array(UaiSchema).min(1).max(10_000).optional(),
+    options: options.optional().describe('Replaces the options (checked against the kind).'),
+    secrets: secrets.optional().describe('Replaces the secrets; `{}` removes them.'),
+  })
+  .meta({ id: 'TargetPatch' });
+
+export const ConsumerSchema = z
+  .object({
+    cursor: z.number().int().describe('Every event with seq ≤ cursor was dispatched.'),
+    behind: z.number().int().describe('Events after the cursor.'),
+    oldestPendingAt: z.string().nullable(),
+    lagging: z
+      .boolean()
+      .describe('More than CHANGES_RETENTION_DAYS behind: it holds the purge back; reset it.'),
+    needsReset: z.boolean().describe('Events after the cursor were purged: reset it.'),
+    pendingRows: z.number().int(),
+    failedRows: z.number().int(),
+  })
+  .meta({ id: 'TargetConsumer' });
+
+export const TargetSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    kind: z.enum(kinds),
+    uais: z.array(z.string()),
+    options: z.record(z.string(), z.unknown()),
+    state: z.enum(['active', 'suspended']),
+    hasSecrets: z.boolean().describe('Whether secrets are stored (they are never returned).'),
+    secretsKeyId: z.string().nullable().describe('Id of the key that sealed them.'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    createdBy: z.string(),
+    consumer: ConsumerSchema.nullable(),
+  })
+  .meta({ id: 'Target', description: 'A system that receives accounts (never its secrets).' });
+
+export const TargetsSchema = z.object({ items: z.array(TargetSchema) }).meta({ id: 'Targets' });
+
+export const TargetResetSchema = z
+  .object({
+    cursor: z.number().int().describe('The cursor after the reset: the head of the log.'),
+    rows: z.number().int().describe('Accounts set back to pending (a full reconcile).'),
+  })
+  .meta({ id: 'TargetReset' });

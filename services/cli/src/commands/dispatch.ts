@@ -1,0 +1,18 @@
+import { runTargetsProcess } from '@aaf-sync/targets-service';
+import type { Command } from '../command.js';
+
+export const dispatchCommand: Command = {
+  name: 'dispatch',
+  summary: 'run the targets process: dispatch events to targets and reconcile them',
+  usage: `aaf-sync dispatch
+
+Runs the targets process in the foreground until Ctrl-C: wakes at each import commit
+(PostgreSQL LISTEN/NOTIFY) and every TARGETS_POLL_SECONDS, moves each active target's cursor
+over the new events into provisioning rows, reconciles the pending rows in batches of
+TARGETS_BATCH_SIZE through BullMQ at REDIS_URL (lost jobs are rebuilt from PostgreSQL), and
+purges the events older than CHANGES_RETENTION_DAYS daily, never past the slowest active target.`,
+  async run({ config }) {
+    await runTargetsProcess(config);
+    return 0;
+  },
+};

@@ -1,0 +1,48 @@
+import { ENV_VARS, type Config } from '@aaf-sync/config';
+import { createDb } from '@aaf-sync/db';
+import { createLogger } from '@aaf-sync/logger';
+import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
+import { Redis } from 'ioredis';
+import { DRIVERS } from './drivers.js';
+
+/**
+ * Runs the targets process until SIGINT/SIGTERM: the dispatcher (woken by each import commit,
+ * and every TARGETS_POLL_SECONDS), the reconcile worker, the sweep of pending rows and the daily
+ * event purge. Stops the worker (the current batch commits or rolls back), then Redis and
+ * PostgreSQL.
+ */
+export async function runTargetsProcess(config: Config): Promise<void> {
+  const log = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'targets' });
+  const handle = createDb({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    applicationName: 'aaf-sync-targets',
+  });
+  const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const runtime = createTargetsRuntime({
+    db: handle.db,
+    listenUrl: config.database.url,
+    connection,
+    prefix: config.redis.queuePrefix,
+    log,
+    box: createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys),
+    drivers: DRIVERS,
+    batchSize: config.targets.batchSize,
+    pollMs: config.targets.pollSeconds * 1000,
+    retentionDays: config.api.changesRetentionDays,
+  });
+  if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
+    log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');
+  }
+  await runtime.start();
+  log.info({ kinds: Object.keys(DRIVERS) }, 'targets process started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  log.info('targets process stopping');
+  await runtime.close();
+  await connection.quit().catch(() => connection.disconnect());
+  await handle.close();
+}
