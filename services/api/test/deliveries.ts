@@ -11,7 +11,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createIngestDeps, ImportQueue, runImportJob } from '@aaf-sync/ingest';
 import { startWorker } from '@aaf-sync/jobs';
 import { engineIdentifierService } from '../src/engine-services.js';
-import { build, type TestApp } from './helper.js';
+import { build, type BuildOptions, type TestApp } from './helper.js';
 
 /** The two establishments of the generated académie (seed 3, 1,200 persons). */
 export const EST_A = { uai: '0990001N', jointure: '910001' } as const;
@@ -150,9 +150,13 @@ export function importIdsOf(res: LightMyRequestResponse): number[] {
  * The app with the real import queue, a real import worker (what the ingester runs) and the
  * identifier allocator, on its own database and Redis prefix.
  */
-export async function withEngine(t: Parameters<typeof build>[0]): Promise<TestApp> {
+export async function withEngine(
+  t: Parameters<typeof build>[0],
+  options: BuildOptions = {},
+): Promise<TestApp> {
   const holder: { ctx?: TestApp } = {};
   holder.ctx = await build(t, {
+    ...options,
     queue: true,
     identifiers: {
       preview: (input) =>

@@ -32,6 +32,8 @@ export interface BuildOptions {
   readonly retentionDays?: number;
   /** API_KEY_CACHE_SECONDS (default 0 here: every request checks the key in PostgreSQL). */
   readonly keyCacheSeconds?: number;
+  /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
+  readonly aafLimits?: Partial<Config['aafLimits']>;
 }
 
 export interface TestApp {
@@ -66,6 +68,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     ...base,
     database: { ...base.database, url: database.url },
     ingest: { ...base.ingest, uploadDir },
+    aafLimits: { ...base.aafLimits, ...options.aafLimits },
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
