@@ -79,7 +79,7 @@ export type ImportRunRow = Omit<
   'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched'
 >;
 
-export function importRunRowToView(row: ImportRunRow): ImportRunView {
+export function importRunRowToView(row: ImportRunRow & { summary?: unknown }): ImportRunView {
   return {
     id: Number(row.id),
     kind: row.kind,
@@ -99,16 +99,31 @@ export function importRunRowToView(row: ImportRunRow): ImportRunView {
 }
 
 const RUNNING: readonly ImportStatus[] = ['queued', 'planning', 'applying'];
+/** Statuses whose report (`summary`) the engine writes right after committing them. */
+const REPORTED: readonly ImportStatus[] = [
+  'applied',
+  'held',
+  'partially_held',
+  'dry_run',
+  'duplicate',
+  'refused',
+];
 
 /**
  * The progress the ingester wrote, made consistent with the status (the status is the truth: a
  * finished run is `done` even if its last progress write lost the race; a queued run is `queued`).
+ * A run whose status is committed but whose report is not written yet is not `done`: a client
+ * polling for `done` then reads the report.
  */
-function progressOf(row: ImportRunRow): ImportProgress | null {
+function progressOf(row: ImportRunRow & { summary?: unknown }): ImportProgress | null {
   if (row.status === 'queued')
     return { phase: 'queued', recordsRead: 0, bytesRead: 0, updatedAt: isoTime(row.created_at) };
   if (!row.progress) return null;
-  return RUNNING.includes(row.status) ? row.progress : { ...row.progress, phase: 'done' };
+  // (`summary` undefined: a list row, read without its report)
+  const reporting = row.summary === null && REPORTED.includes(row.status);
+  return RUNNING.includes(row.status) || reporting
+    ? row.progress
+    : { ...row.progress, phase: 'done' };
 }
 
 export function importFileRowToView(row: ImportFile): ImportFileView {

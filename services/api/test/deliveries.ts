@@ -67,7 +67,7 @@ export function multipart(files: Files, fields: Record<string, string> = {}) {
 /** How long a queued import may take in these tests (a bound, not a wait). */
 const SETTLE_MS = 60_000;
 
-/** Waits until every one of these import runs has left queued/planning/applying. */
+/** Waits until every one of these import runs has ended and has its report. */
 export async function settled(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
@@ -75,7 +75,16 @@ export async function settled(db: Kysely<Database>, ids: readonly number[]): Pro
       .selectFrom('import_run')
       .select('id')
       .where('id', 'in', [...ids])
-      .where('status', 'in', ['queued', 'planning', 'applying'])
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['queued', 'planning', 'applying']),
+          // the report is written right after these statuses are committed
+          eb.and([
+            eb('summary', 'is', null),
+            eb('status', 'in', ['applied', 'held', 'partially_held', 'dry_run']),
+          ]),
+        ]),
+      )
       .execute();
     if (running.length === 0) return;
     if (Date.now() > deadline) throw new Error(`imports ${ids.join(', ')} still running`);

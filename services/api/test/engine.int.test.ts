@@ -87,7 +87,9 @@ async function poll(
   ctx: TestApp,
   token: string,
   id: number,
-  done: (s: ImportState) => boolean = (s) => !RUNNING.includes(s.import.status),
+  done: (s: ImportState) => boolean = (s) =>
+    !RUNNING.includes(s.import.status) &&
+    (s.import.progress === null || s.import.progress.phase === 'done'),
 ): Promise<ImportState> {
   const deadline = Date.now() + 60_000;
   for (;;) {
