@@ -31,8 +31,16 @@ export type {
   DriverFactory,
   DriverRegistry,
   DriverTarget,
+  HeldEntry,
   TargetDriver,
 } from './driver.js';
+export {
+  reconcileTarget,
+  type ReconcileAction,
+  type ReconcileCounts,
+  type ReconcileDifference,
+  type ReconcileReport,
+} from './reconcile-target.js';
 export { driverFor } from './driver-for.js';
 export { loadAccounts } from './account-source.js';
 export {
