@@ -56,6 +56,15 @@ export {
   type NoopLedger,
 } from './noop-driver.js';
 export { consumerStatuses, resetConsumer, type ConsumerStatus } from './consumer-status.js';
+export {
+  listProvisioning,
+  PROVISIONING_STATUSES,
+  targetGauges,
+  targetStatus,
+  type ProvisioningRowView,
+  type TargetGauge,
+  type TargetStatus,
+} from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
 export {
   CHANGE_EVENT_CHANNEL,

@@ -3,10 +3,12 @@ import {
   createSecretBox,
   createTarget,
   getTarget,
+  listProvisioning,
   listTargets,
   removeTarget,
   resetConsumer,
   setTargetState,
+  targetStatus,
   updateTarget,
   type ConsumerStatus,
   type TargetView,
@@ -16,12 +18,15 @@ import { z } from 'zod';
 import { actorOf, assertUaiInScope } from '../../../auth/principal.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import {
+  ProvisioningPageSchema,
+  ProvisioningQuerySchema,
   TargetCreateSchema,
   TargetParamsSchema,
   TargetPatchSchema,
   TargetResetSchema,
   TargetSchema,
   TargetsSchema,
+  TargetStatusSchema,
 } from '../../../schemas/target.js';
 import { principalOf } from '../../../types.js';
 
@@ -121,6 +126,52 @@ const targets: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => view(request.params.name, principalOf(request).uais),
+  );
+
+  app.get(
+    '/:name/status',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['targets'],
+        operationId: 'getTargetStatus',
+        summary: 'Where a target stands: lag, rows by status, last batch, last error',
+        params: TargetParamsSchema,
+        response: { 200: TargetStatusSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const status = await targetStatus(app.db, request.params.name, {
+        retentionDays,
+        scope: principalOf(request).uais,
+      });
+      return { ...status, uais: [...status.uais] };
+    },
+  );
+
+  app.get(
+    '/:name/provisioning',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['targets'],
+        operationId: 'listTargetProvisioning',
+        summary: 'A target’s provisioning rows (one per account), by person id',
+        params: TargetParamsSchema,
+        querystring: ProvisioningQuerySchema,
+        response: { 200: ProvisioningPageSchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { status, uai, cursor, limit } = request.query;
+      return listProvisioning(app.db, request.params.name, {
+        ...(status !== undefined ? { status } : {}),
+        ...(uai !== undefined ? { uai } : {}),
+        ...(cursor !== undefined ? { after: Number(cursor) } : {}),
+        limit,
+        scope: principalOf(request).uais,
+      });
+    },
   );
 
   app.patch(
