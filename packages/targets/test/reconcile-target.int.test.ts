@@ -1,9 +1,10 @@
 import t from 'tap';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
-import { testDb } from '@aaf-sync/testing';
+import { testDb, testRedis } from '@aaf-sync/testing';
 import {
   createNoopLedger,
   createTarget,
+  createTargetsRuntime,
   driverFor,
   findTarget,
   noopDriver,
@@ -13,7 +14,7 @@ import {
   type NoopLedger,
   type TargetDriver,
 } from '../src/index.js';
-import { box, seedAccounts, seedSchools, UAI_A, UAI_B } from './fixtures.js';
+import { box, captureLog, seedAccounts, seedSchools, UAI_A, UAI_B, until } from './fixtures.js';
 
 /** Every provisioning row with its xmin: any write to a row changes it. */
 async function snapshot(db: Kysely<Database>): Promise<string> {
@@ -155,5 +156,36 @@ t.test(
     where person_id = (select id from person where jointure = 'B2')
   `.execute(db);
     t.match(row.rows[0], { present: true, target_key: 'b2', status: 'pending' });
+  },
+);
+
+t.test(
+  'the running targets process applies what a reconcile marked (woken by NOTIFY)',
+  async (t) => {
+    const { db, url } = await testDb(t);
+    const redis = await testRedis(t);
+    const ledger = createNoopLedger();
+    const { target, driver } = await setUp(db, ledger);
+    const runtime = createTargetsRuntime({
+      db,
+      listenUrl: url,
+      connection: redis.connect(),
+      prefix: redis.prefix,
+      log: captureLog('warn').log,
+      box,
+      drivers: { noop: noopDriver(ledger) },
+      batchSize: 10,
+      // An hour: only the reconcile's NOTIFY can wake it during this test.
+      pollMs: 3_600_000,
+    });
+    t.teardown(() => runtime.close());
+    await runtime.start();
+    await sql`update person set sn = 'Moved' where jointure = 'A3'`.execute(db);
+    const report = await reconcileTarget(db, target, driver);
+    t.match(report, { marked: 1, differences: [{ jointure: 'A3', action: 'update' }] });
+    await until('A3 applied again', async () =>
+      ledger.applied.some((a) => a.jointure === 'A3' && a.entry?.attributes.sn === 'Moved'),
+    );
+    t.match(await reconcileTarget(db, target, driver), { marked: 0, totals: { inSync: 5 } });
   },
 );
