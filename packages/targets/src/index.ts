@@ -42,6 +42,7 @@ export {
   type ReconcileReport,
 } from './reconcile-target.js';
 export { driverFor } from './driver-for.js';
+export { SHIPPED_DRIVERS } from './shipped-drivers.js';
 export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,

@@ -178,6 +178,12 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       path: `/v1/targets/{name}/${action}`,
       scopes: [],
     })),
+    {
+      method: 'POST',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/reconcile?dryRun=true`,
+      path: '/v1/targets/{name}/reconcile',
+      scopes: [],
+    },
     ...(['status', 'provisioning'] as const).map((what) => ({
       method: 'GET' as const,
       url: `/v1/targets/noop-${uai.toLowerCase()}/${what}`,

@@ -145,3 +145,51 @@ export const ProvisioningRowSchema = z
 export const ProvisioningPageSchema = pageSchema(ProvisioningRowSchema).meta({
   id: 'ProvisioningPage',
 });
+
+export const ReconcileQuerySchema = z.object({
+  uai: UaiSchema.optional().describe('Only this establishment (one of the target’s).'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('Only report: nothing is set pending.'),
+});
+
+const counts = {
+  inSync: z.number().int(),
+  toCreate: z.number().int(),
+  toUpdate: z.number().int(),
+  toDisable: z.number().int(),
+  pending: z.number().int().describe('Rows already waiting for the worker (left as they are).'),
+  orphans: z.number().int().describe('Entries held that no account explains (never deleted).'),
+};
+
+export const ReconcileReportSchema = z
+  .object({
+    target: z.string(),
+    dryRun: z.boolean(),
+    uais: z.array(z.string()).describe('The establishments compared.'),
+    inventory: z
+      .boolean()
+      .describe('Whether the driver listed what the target holds (else: provisioning state only).'),
+    establishments: z.array(
+      z.object({
+        uai: z.string().nullable().describe('null: accounts that left them.'),
+        ...counts,
+      }),
+    ),
+    totals: z.object(counts),
+    differences: z.array(
+      z.object({
+        personId: z.number().int(),
+        jointure: z.string().nullable(),
+        uai: z.string().nullable(),
+        action: z.enum(['create', 'update', 'disable']),
+        key: z.string().nullable(),
+        reason: z.string(),
+      }),
+    ),
+    orphans: z.array(z.object({ key: z.string(), uai: z.string().nullable() })),
+    marked: z.number().int().describe('Rows set pending (0 on a dry run or when nothing differs).'),
+  })
+  .meta({ id: 'ReconcileReport' });

@@ -2,12 +2,16 @@ import {
   consumerStatuses,
   createSecretBox,
   createTarget,
+  driverFor,
+  findTarget,
   getTarget,
   listProvisioning,
   listTargets,
   removeTarget,
+  reconcileTarget,
   resetConsumer,
   setTargetState,
+  SHIPPED_DRIVERS,
   targetStatus,
   updateTarget,
   type ConsumerStatus,
@@ -20,6 +24,8 @@ import { problemResponses } from '../../../schemas/problem.js';
 import {
   ProvisioningPageSchema,
   ProvisioningQuerySchema,
+  ReconcileQuerySchema,
+  ReconcileReportSchema,
   TargetCreateSchema,
   TargetParamsSchema,
   TargetPatchSchema,
@@ -241,6 +247,47 @@ const targets: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const principal = principalOf(request);
       return resetConsumer(app.db, request.params.name, actorOf(principal), principal.uais);
+    },
+  );
+
+  app.post(
+    '/:name/reconcile',
+    {
+      config: { ...ADMIN, audit: 'targets.reconcile' },
+      schema: {
+        tags: ['targets'],
+        operationId: 'reconcileTarget',
+        summary: 'Compare the target with the directory; set what differs pending',
+        description:
+          'Full reconcile of the target (or of one of its establishments): differences are set ' +
+          'pending for the targets process, orphans reported and never deleted. A dry run, or a ' +
+          'reconcile that finds nothing, leaves the provisioning state untouched.',
+        params: TargetParamsSchema,
+        querystring: ReconcileQuerySchema,
+        response: { 200: ReconcileReportSchema, ...problemResponses(400, 404, 501, 503) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { uai, dryRun } = request.query;
+      const row = await findTarget(app.db, request.params.name, principal.uais);
+      const { target, driver } = driverFor(SHIPPED_DRIVERS, box, row);
+      try {
+        const report = await reconcileTarget(app.db, target, driver, {
+          ...(uai !== undefined ? { uai } : {}),
+          dryRun,
+        });
+        request.auditDetails = { uai: uai ?? null, dryRun, marked: report.marked };
+        return {
+          ...report,
+          uais: [...report.uais],
+          establishments: report.establishments.map((e) => ({ ...e })),
+          differences: report.differences.map((d) => ({ ...d })),
+          orphans: report.orphans.map((o) => ({ key: o.key, uai: o.uai })),
+        };
+      } finally {
+        await driver.close?.();
+      }
     },
   );
 
