@@ -264,6 +264,12 @@ export const ENV_VARS = {
     default: '500',
     description: 'Provisioning rows a target worker reconciles per batch.',
   },
+  TARGETS_METRICS_MAX_TARGETS: {
+    schema: int(0, 100000),
+    default: '200',
+    description:
+      'Up to this many targets, /metrics labels the target gauges per target; beyond it, per kind (label target="kind:<kind>": rows summed, lag and batch duration the maximum) to bound label cardinality. GET /v1/targets/{name}/status always has the per-target numbers.',
+  },
 } as const satisfies Record<string, EnvVar>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

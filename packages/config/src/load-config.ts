@@ -52,6 +52,7 @@ function buildConfig(v: Parsed) {
       previousSecretsKeys: v.TARGET_SECRETS_PREVIOUS_KEYS,
       pollSeconds: v.TARGETS_POLL_SECONDS,
       batchSize: v.TARGETS_BATCH_SIZE,
+      metricsMaxTargets: v.TARGETS_METRICS_MAX_TARGETS,
     },
     identifiers: {
       namespaces: v.IDENTIFIER_NAMESPACES,

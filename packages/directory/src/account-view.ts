@@ -1,4 +1,12 @@
-import type { ClassGroupKind, PersonCategory, PersonState, Profile } from '@aaf-sync/db';
+import type {
+  ClassGroupKind,
+  PersonCategory,
+  PersonState,
+  Profile,
+  ProvisioningStatus,
+  TargetKind,
+  TargetState,
+} from '@aaf-sync/db';
 import { classGroupKey } from './class-group-view.js';
 import { visibleDetails } from './establishment-filter.js';
 import { isoTime, isoTimeOrNull } from './person-view.js';
@@ -92,6 +100,19 @@ export interface AccountRow {
     kind: string;
     fileDate: string;
   } | null;
+  provisioning: {
+    target: string;
+    kind: TargetKind;
+    targetState: TargetState;
+    status: ProvisioningStatus;
+    targetKey: string | null;
+    present: boolean;
+    desiredVersion: number;
+    appliedVersion: number | null;
+    appliedAt: string | null;
+    lastError: string | null;
+    nextAttemptAt: string;
+  }[];
 }
 
 export interface IdentifierView {
@@ -102,8 +123,8 @@ export interface IdentifierView {
 }
 
 /**
- * The account status: a top-level object of named sections. Later work adds sections (per-target
- * provisioning, access blocking, planned deletions) next to these without changing them; clients
+ * The account status: a top-level object of named sections (`provisioning`: per target). Later
+ * work adds sections (access blocking, planned deletions) next to these without changing them; clients
  * must ignore sections they do not know.
  */
 export interface AccountView {
@@ -157,6 +178,12 @@ export interface AccountView {
     readonly import: AccountRow['last_import'];
     readonly file: AccountRow['last_file'];
   } | null;
+  /**
+   * The account on each target that has a provisioning row for it (for a scoped reader: the
+   * targets serving one of its establishments): row status, key on the target, applied
+   * version vs desired, when last applied, the last error and the next attempt.
+   */
+  readonly provisioning: AccountRow['provisioning'];
 }
 
 /**
@@ -220,5 +247,10 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
     identifiers,
     details: visibleDetails(reader, row.details ?? {}),
     lastChange: lastImport || row.last_file ? { import: lastImport, file: row.last_file } : null,
+    provisioning: (row.provisioning ?? []).map((r) => ({
+      ...r,
+      appliedAt: isoTimeOrNull(r.appliedAt),
+      nextAttemptAt: isoTime(r.nextAttemptAt),
+    })),
   };
 }

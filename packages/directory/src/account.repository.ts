@@ -1,6 +1,6 @@
 import { PREPARED, sql, type Executor, type RawBuilder } from '@aaf-sync/db';
 import type { AccountRow } from './account-view.js';
-import { personInScope, structureInScope, type Scope } from './scope.js';
+import { personInScope, structureInScope, targetInScope, type Scope } from './scope.js';
 
 /** How an account is named in `GET /v1/accounts/{id}`. */
 export type AccountRef =
@@ -51,7 +51,8 @@ export async function resolveAccount(
 /**
  * Everything the account status shows, in one statement: the person (all fields), its
  * establishments, classes and groups, teaching links, functions, relatives or pupils,
- * identifiers, and the import and file that last changed it. Lists that name an establishment
+ * identifiers, the import and file that last changed it, and its provisioning on each target
+ * (through the index on `provisioning.person_id`). Lists that name an establishment
  * are restricted to the scope.
  */
 export async function findAccount(
@@ -142,7 +143,15 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
       (select jsonb_build_object('id', f.id, 'name', f.name, 'entity', f.entity,
           'kind', f.kind, 'fileDate', f.file_date)
         from import_file f where f.id = p.last_file_id
-      ) as last_file
+      ) as last_file,
+      (select coalesce(jsonb_agg(jsonb_build_object(
+          'target', t.name, 'kind', t.kind, 'targetState', t.state, 'status', r.status,
+          'targetKey', r.target_key, 'present', r.present, 'desiredVersion', r.desired_version,
+          'appliedVersion', r.applied_version, 'appliedAt', r.applied_at,
+          'lastError', r.last_error, 'nextAttemptAt', r.next_attempt_at) order by t.name), '[]')
+        from provisioning r join target t on t.id = r.target_id
+        where r.person_id = p.id and ${targetInScope(scope)}
+      ) as provisioning
     from person p
     where ${where} and ${personInScope(scope, sql.ref('p.jointure'))}
   `;

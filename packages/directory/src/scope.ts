@@ -42,3 +42,9 @@ export function structureInScope(
     select 1 from structure s where s.jointure = ${structureJointure}
       and s.uai = any(${[...scope.uais]}::text[]))`;
 }
+
+/** The target aliased `t` serves an establishment of the scope (account status provisioning). */
+export function targetInScope(scope: Scope): RawBuilder<boolean> {
+  if (scope.uais === null) return sql<boolean>`true`;
+  return sql<boolean>`t.uais && ${[...scope.uais]}::text[]`;
+}

@@ -49,16 +49,28 @@ export interface DriverTarget {
   readonly secrets: Readonly<Record<string, unknown>>;
 }
 
+/** An entry the target holds, as its driver lists it (`inventory`). */
+export interface HeldEntry {
+  readonly key: string;
+  /** The establishment the entry belongs to on the target side, when the driver knows it. */
+  readonly uai: string | null;
+  /** Its attributes, when the driver can read them (compared with the desired entry). */
+  readonly attributes?: Readonly<Record<string, string | readonly string[]>>;
+}
+
 /**
  * What a target kind implements. `desired` is pure (from the directory as it is now);
  * `apply` makes the minimal change for each item and answers one result per item (a failing
  * account is a failed result, not an exception); it throws only when the whole target is
  * unavailable (its rows then stay pending). `test` checks the connection and the credentials.
+ * `inventory` (optional) lists what the target holds for these establishments, for the full
+ * reconcile; without it, the reconcile compares with the provisioning state only.
  */
 export interface TargetDriver {
   desired(account: Account): DesiredEntry | null;
   apply(batch: readonly ApplyItem[]): Promise<ApplyResult[]>;
   test(): Promise<{ ok: boolean; detail: string }>;
+  inventory?(uais: readonly string[]): Promise<HeldEntry[]>;
   close?(): Promise<void>;
 }
 

@@ -33,6 +33,13 @@ export const TargetsErrors = defineErrors('TARGETS', {
       'The ciphertext failed authentication: it was altered, or another key with the same id ' +
       'was configured. Set the secrets of the target again.',
   },
+  NOT_SERVED: {
+    status: 400,
+    message: 'target {name} does not serve establishment {uai}',
+    description:
+      'A reconcile or a listing was asked for an establishment that is not one of the ' +
+      'target’s. Nothing was written.',
+  },
   NO_DRIVER: {
     status: 501,
     message: 'targets of kind {kind} have no worker yet',

@@ -31,9 +31,18 @@ export type {
   DriverFactory,
   DriverRegistry,
   DriverTarget,
+  HeldEntry,
   TargetDriver,
 } from './driver.js';
+export {
+  reconcileTarget,
+  type ReconcileAction,
+  type ReconcileCounts,
+  type ReconcileDifference,
+  type ReconcileReport,
+} from './reconcile-target.js';
 export { driverFor } from './driver-for.js';
+export { SHIPPED_DRIVERS } from './shipped-drivers.js';
 export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,
@@ -48,6 +57,15 @@ export {
   type NoopLedger,
 } from './noop-driver.js';
 export { consumerStatuses, resetConsumer, type ConsumerStatus } from './consumer-status.js';
+export {
+  listProvisioning,
+  PROVISIONING_STATUSES,
+  targetGauges,
+  targetStatus,
+  type ProvisioningRowView,
+  type TargetGauge,
+  type TargetStatus,
+} from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
 export {
   CHANGE_EVENT_CHANNEL,

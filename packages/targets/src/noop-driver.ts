@@ -1,4 +1,4 @@
-import type { ApplyItem, DriverFactory, DriverTarget } from './driver.js';
+import type { ApplyItem, DriverFactory, DriverTarget, HeldEntry } from './driver.js';
 import { TargetsErrors } from './errors.js';
 
 /** One application the no-op driver was asked for. */
@@ -23,9 +23,12 @@ export function createNoopLedger(): NoopLedger {
 /**
  * The `noop` kind: desires a plain entry keyed by the account's first login (scribe first),
  * applies nothing, and records every item in `ledger` so tests can assert exactly-once
- * application without LDAP.
+ * application without LDAP. Its `inventory` answers from the ledger (the last application of
+ * each account), only when the caller gave the ledger: push or remove applications to simulate
+ * drift on the target side.
  */
-export function noopDriver(ledger: NoopLedger = createNoopLedger()): DriverFactory {
+export function noopDriver(given?: NoopLedger): DriverFactory {
+  const ledger = given ?? createNoopLedger();
   return (target: DriverTarget) => ({
     desired(account) {
       const key = account.logins.scribe ?? Object.values(account.logins).sort()[0];
@@ -53,6 +56,28 @@ export function noopDriver(ledger: NoopLedger = createNoopLedger()): DriverFacto
         return { personId: item.personId, ok: true as const, key: item.entry?.key ?? null };
       });
     },
+    // What the target holds: the last application of each account that left an entry. Only
+    // with a ledger given by the caller: a process-local ledger knows nothing of what other
+    // processes applied (the reconcile then compares with the provisioning state only).
+    inventory:
+      given &&
+      (async (uais: readonly string[]) => {
+        const last = new Map<string, NoopApplication>();
+        for (const a of ledger.applied) {
+          if (a.target === target.name) last.set(a.jointure ?? `#${a.personId}`, a);
+        }
+        const held: HeldEntry[] = [];
+        for (const a of last.values()) {
+          if (a.entry === null) continue;
+          const entryUais = a.entry.attributes.uais;
+          const uai = (Array.isArray(entryUais) ? entryUais : [entryUais]).find(
+            (u): u is string => typeof u === 'string' && uais.includes(u),
+          );
+          if (uai === undefined) continue;
+          held.push({ key: a.entry.key, uai, attributes: a.entry.attributes });
+        }
+        return held;
+      }),
     async test() {
       const down = ledger.down.has(target.name);
       return { ok: !down, detail: down ? 'down (noop ledger)' : 'noop target: nothing to reach' };

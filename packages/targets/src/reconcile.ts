@@ -42,6 +42,7 @@ export async function reconcileBatch(
   options: ReconcileOptions,
 ): Promise<BatchResult> {
   const retryBase = options.retryBaseSeconds ?? 30;
+  const started = performance.now();
   return db.transaction().execute(async (trx) => {
     const due = await sql<DueRow>`
       select person_id, desired_version, target_key, present, attempts from provisioning
@@ -118,10 +119,19 @@ export async function reconcileBatch(
         last_error = x.e,
         target_key = x.k,
         present = x.pr,
+        applied_at = case when x.s = 'failed' then r.applied_at else now() end,
         updated_at = now()
       from json_to_recordset(${JSON.stringify(updates)}::json)
         as x(p bigint, v int, s text, k text, pr boolean, e text, d float8)
       where r.target_id = ${target.id} and r.person_id = x.p
+    `.execute(trx);
+    // The last batch, for /metrics and the status route (the API runs in another process).
+    await sql`
+      update target_consumer set batch_at = now(),
+        batch_seconds = ${(performance.now() - started) / 1000}::float8,
+        batch_size = ${items.length},
+        applied_at = case when ${applied + excluded > 0}::boolean then now() else applied_at end
+      where target_id = ${target.id}
     `.execute(trx);
     return { taken: items.length, applied, excluded, failed };
   });

@@ -179,6 +179,18 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
     })),
     {
+      method: 'POST',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/reconcile?dryRun=true`,
+      path: '/v1/targets/{name}/reconcile',
+      scopes: [],
+    },
+    ...(['status', 'provisioning'] as const).map((what) => ({
+      method: 'GET' as const,
+      url: `/v1/targets/noop-${uai.toLowerCase()}/${what}`,
+      path: `/v1/targets/{name}/${what}`,
+      scopes: [],
+    })),
+    {
       method: 'DELETE',
       url: `/v1/targets/new-${uai.toLowerCase()}`,
       path: '/v1/targets/{name}',

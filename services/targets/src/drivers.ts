@@ -1,4 +1,4 @@
-import { noopDriver, type DriverRegistry } from '@aaf-sync/targets';
+import { SHIPPED_DRIVERS, type DriverRegistry } from '@aaf-sync/targets';
 
-/** The drivers this version ships; kinds missing here keep their rows pending. */
-export const DRIVERS: DriverRegistry = { noop: noopDriver() };
+/** The drivers this version ships (packages/targets); kinds missing here keep their rows pending. */
+export const DRIVERS: DriverRegistry = SHIPPED_DRIVERS;

@@ -28,6 +28,12 @@ export interface TargetConsumerTable {
   dispatched_at: Timestamp | null;
   reset_at: Timestamp | null;
   reset_by: string | null;
+  /** The worker's last batch (migration 0008): when it ended, how long it took, its rows. */
+  batch_at: Timestamp | null;
+  batch_seconds: number | null;
+  batch_size: number | null;
+  /** When a batch last applied (or removed) something on the target. */
+  applied_at: Timestamp | null;
 }
 
 /** One row per (account, target): what should be there, what was applied, and retries. */
@@ -43,6 +49,8 @@ export interface ProvisioningTable {
   target_key: string | null;
   present: Generated<boolean>;
   updated_at: Generated<Date>;
+  /** When the row was last applied or excluded (migration 0008). */
+  applied_at: Timestamp | null;
 }
 
 export type Target = Selectable<TargetTable>;

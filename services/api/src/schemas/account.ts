@@ -137,12 +137,34 @@ export const AccountSchema = z
         'The import and AAF file that last changed this account: corrections made in SIECLE ' +
           'take 1-3 days to arrive; this shows whether they did.',
       ),
+    provisioning: z
+      .array(
+        z.object({
+          target: z.string(),
+          kind: z.enum(['noop', 'scribe', 'koxo', 'ad', 'webhook']),
+          targetState: z.enum(['active', 'suspended']),
+          status: z
+            .enum(['pending', 'applied', 'failed', 'excluded'])
+            .describe('applied: the target holds the desired version; excluded: not for it.'),
+          targetKey: z.string().nullable().describe('The key on the target (DN, login).'),
+          present: z.boolean().describe('Whether the target holds an entry for the account.'),
+          desiredVersion: z.number().int(),
+          appliedVersion: z.number().int().nullable(),
+          appliedAt: IsoTimeSchema.nullable().describe('When last applied (or removed).'),
+          lastError: z.string().nullable(),
+          nextAttemptAt: IsoTimeSchema.describe('When a pending or failed row is tried (again).'),
+        }),
+      )
+      .describe(
+        'The account on each target that has provisioning state for it; a scoped key sees ' +
+          'the targets serving one of its establishments.',
+      ),
   })
   .meta({
     id: 'Account',
     description:
-      'Account status: named sections. Sections are added over time (provisioning per target, ' +
-      'access blocking, planned deletions); ignore the ones you do not know.',
+      'Account status: named sections. Sections are added over time (access blocking, ' +
+      'planned deletions); ignore the ones you do not know.',
   });
 
 export const AccountParamsSchema = z.object({

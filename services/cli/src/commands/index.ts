@@ -6,6 +6,7 @@ import { keysCommand } from './keys.js';
 import { loginPreviewCommand } from './login-preview.js';
 import { migrateCommand } from './migrate.js';
 import { purgeEventsCommand } from './purge-events.js';
+import { reconcileCommand } from './reconcile.js';
 import { serveCommand } from './serve.js';
 import { targetsCommand } from './targets.js';
 import { watchCommand } from './watch.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   keysCommand,
   targetsCommand,
   dispatchCommand,
+  reconcileCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,

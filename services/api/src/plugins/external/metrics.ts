@@ -1,5 +1,5 @@
 import { sql } from '@aaf-sync/db';
-import { consumerStatuses } from '@aaf-sync/targets';
+import { consumerStatuses, targetGauges, type TargetGauge } from '@aaf-sync/targets';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -12,7 +12,9 @@ declare module 'fastify' {
 /**
  * Prometheus metrics (prom-client), one registry per app: request count and latency per route
  * pattern and status, process metrics, and gauges read from the database at scrape time (feed
- * head and purge watermark, held plans, active API keys). Served at /metrics by routes/metrics.ts.
+ * head and purge watermark, held plans, active API keys, and the targets: rows pending and
+ * failed, consumer lag in events and seconds, last batch duration). Served at /metrics by
+ * routes/metrics.ts.
  */
 export default fp(
   async (app) => {
@@ -74,23 +76,57 @@ export default fp(
         this.set((await consumers()).filter((c) => c.lagging).length);
       },
     });
+    // Per target up to TARGETS_METRICS_MAX_TARGETS targets, per kind beyond (label cardinality).
+    let gaugesPending: Promise<TargetGauge[]> | null = null;
+    const gauges = () =>
+      (gaugesPending ??= targetGauges(app.db)
+        .then((all) => byLabel(all, app.config.targets.metricsMaxTargets))
+        .finally(() => setImmediate(() => (gaugesPending = null))));
+    const perTarget = (
+      name: string,
+      help: string,
+      set: (g: Gauge<'target'>, t: TargetGauge) => void,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['target'] as const,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const t of await gauges()) set(this, t);
+        },
+      });
     new Gauge({
       name: 'aaf_target_provisioning_rows',
-      help: 'Provisioning rows (account × target) not yet applied, by status.',
-      labelNames: ['status'] as const,
+      help: 'Provisioning rows (accounts) of a target waiting for its worker, by status (pending, failed).',
+      labelNames: ['target', 'status'] as const,
       registers: [registry],
       async collect() {
-        const all = await consumers();
-        this.set(
-          { status: 'pending' },
-          all.reduce((n, c) => n + c.pendingRows, 0),
-        );
-        this.set(
-          { status: 'failed' },
-          all.reduce((n, c) => n + c.failedRows, 0),
-        );
+        this.reset();
+        for (const t of await gauges()) {
+          this.set({ target: t.name, status: 'pending' }, t.pending);
+          this.set({ target: t.name, status: 'failed' }, t.failed);
+        }
       },
     });
+    perTarget(
+      'aaf_target_consumer_lag_events',
+      'Events of the log a target has not dispatched yet.',
+      (g, t) => g.set({ target: t.name }, t.lagEvents),
+    );
+    perTarget(
+      'aaf_target_consumer_lag_seconds',
+      'Age of the oldest event a target has not dispatched yet (0 at the head).',
+      (g, t) => g.set({ target: t.name }, t.lagSeconds),
+    );
+    perTarget(
+      'aaf_target_apply_seconds',
+      "Duration of a target's last reconcile batch (recorded by the targets process in PostgreSQL).",
+      (g, t) => {
+        if (t.batchSeconds !== null) g.set({ target: t.name }, t.batchSeconds);
+      },
+    );
 
     app.decorate('metrics', registry);
     app.addHook('onResponse', async (request, reply) => {
@@ -101,3 +137,32 @@ export default fp(
   },
   { name: 'metrics', dependencies: ['deps'] },
 );
+
+/**
+ * The gauges as labelled: per target when there are at most `max` targets; otherwise one
+ * series per kind (`kind:<kind>`), rows summed and lag / batch duration the maximum.
+ */
+export function byLabel(all: readonly TargetGauge[], max: number): TargetGauge[] {
+  if (all.length <= max) return [...all];
+  const kinds = new Map<string, TargetGauge>();
+  for (const t of all) {
+    const k = kinds.get(t.kind);
+    kinds.set(
+      t.kind,
+      k === undefined
+        ? { ...t, name: `kind:${t.kind}` }
+        : {
+            ...k,
+            pending: k.pending + t.pending,
+            failed: k.failed + t.failed,
+            lagEvents: Math.max(k.lagEvents, t.lagEvents),
+            lagSeconds: Math.max(k.lagSeconds, t.lagSeconds),
+            batchSeconds:
+              t.batchSeconds === null
+                ? k.batchSeconds
+                : Math.max(k.batchSeconds ?? 0, t.batchSeconds),
+          },
+    );
+  }
+  return [...kinds.values()];
+}

@@ -40,6 +40,7 @@ t.test('account status and history', async (t) => {
       'identifiers',
       'details',
       'lastChange',
+      'provisioning',
     ]);
     t.match(account, {
       jointure: 'A-P1',

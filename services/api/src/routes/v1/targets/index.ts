@@ -2,11 +2,17 @@ import {
   consumerStatuses,
   createSecretBox,
   createTarget,
+  driverFor,
+  findTarget,
   getTarget,
+  listProvisioning,
   listTargets,
   removeTarget,
+  reconcileTarget,
   resetConsumer,
   setTargetState,
+  SHIPPED_DRIVERS,
+  targetStatus,
   updateTarget,
   type ConsumerStatus,
   type TargetView,
@@ -16,12 +22,17 @@ import { z } from 'zod';
 import { actorOf, assertUaiInScope } from '../../../auth/principal.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import {
+  ProvisioningPageSchema,
+  ProvisioningQuerySchema,
+  ReconcileQuerySchema,
+  ReconcileReportSchema,
   TargetCreateSchema,
   TargetParamsSchema,
   TargetPatchSchema,
   TargetResetSchema,
   TargetSchema,
   TargetsSchema,
+  TargetStatusSchema,
 } from '../../../schemas/target.js';
 import { principalOf } from '../../../types.js';
 
@@ -123,6 +134,52 @@ const targets: FastifyPluginAsyncZod = async (app) => {
     async (request) => view(request.params.name, principalOf(request).uais),
   );
 
+  app.get(
+    '/:name/status',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['targets'],
+        operationId: 'getTargetStatus',
+        summary: 'Where a target stands: lag, rows by status, last batch, last error',
+        params: TargetParamsSchema,
+        response: { 200: TargetStatusSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const status = await targetStatus(app.db, request.params.name, {
+        retentionDays,
+        scope: principalOf(request).uais,
+      });
+      return { ...status, uais: [...status.uais] };
+    },
+  );
+
+  app.get(
+    '/:name/provisioning',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['targets'],
+        operationId: 'listTargetProvisioning',
+        summary: 'A target’s provisioning rows (one per account), by person id',
+        params: TargetParamsSchema,
+        querystring: ProvisioningQuerySchema,
+        response: { 200: ProvisioningPageSchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { status, uai, cursor, limit } = request.query;
+      return listProvisioning(app.db, request.params.name, {
+        ...(status !== undefined ? { status } : {}),
+        ...(uai !== undefined ? { uai } : {}),
+        ...(cursor !== undefined ? { after: Number(cursor) } : {}),
+        limit,
+        scope: principalOf(request).uais,
+      });
+    },
+  );
+
   app.patch(
     '/:name',
     {
@@ -190,6 +247,47 @@ const targets: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const principal = principalOf(request);
       return resetConsumer(app.db, request.params.name, actorOf(principal), principal.uais);
+    },
+  );
+
+  app.post(
+    '/:name/reconcile',
+    {
+      config: { ...ADMIN, audit: 'targets.reconcile' },
+      schema: {
+        tags: ['targets'],
+        operationId: 'reconcileTarget',
+        summary: 'Compare the target with the directory; set what differs pending',
+        description:
+          'Full reconcile of the target (or of one of its establishments): differences are set ' +
+          'pending for the targets process, orphans reported and never deleted. A dry run, or a ' +
+          'reconcile that finds nothing, leaves the provisioning state untouched.',
+        params: TargetParamsSchema,
+        querystring: ReconcileQuerySchema,
+        response: { 200: ReconcileReportSchema, ...problemResponses(400, 404, 501, 503) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { uai, dryRun } = request.query;
+      const row = await findTarget(app.db, request.params.name, principal.uais);
+      const { target, driver } = driverFor(SHIPPED_DRIVERS, box, row);
+      try {
+        const report = await reconcileTarget(app.db, target, driver, {
+          ...(uai !== undefined ? { uai } : {}),
+          dryRun,
+        });
+        request.auditDetails = { uai: uai ?? null, dryRun, marked: report.marked };
+        return {
+          ...report,
+          uais: [...report.uais],
+          establishments: report.establishments.map((e) => ({ ...e })),
+          differences: report.differences.map((d) => ({ ...d })),
+          orphans: report.orphans.map((o) => ({ key: o.key, uai: o.uai })),
+        };
+      } finally {
+        await driver.close?.();
+      }
     },
   );
 

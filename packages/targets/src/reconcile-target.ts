@@ -1,0 +1,263 @@
+import { sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import { loadAccounts } from './account-source.js';
+import type { DesiredEntry, DriverTarget, HeldEntry, TargetDriver } from './driver.js';
+import { TargetsErrors } from './errors.js';
+import { CHANGE_EVENT_CHANNEL } from './targets-runtime.js';
+
+export interface ReconcileCounts {
+  /** Accounts the target holds as the directory wants them. */
+  inSync: number;
+  toCreate: number;
+  toUpdate: number;
+  toDisable: number;
+  /** Rows already waiting for the worker (pending or failed): left as they are. */
+  pending: number;
+  /** Entries the target holds that no account of the directory explains (never deleted). */
+  orphans: number;
+}
+
+export type ReconcileAction = 'create' | 'update' | 'disable';
+
+export interface ReconcileDifference {
+  readonly personId: number;
+  readonly jointure: string | null;
+  /** The establishment it is counted under (null: no longer in any of the target's). */
+  readonly uai: string | null;
+  readonly action: ReconcileAction;
+  readonly key: string | null;
+  readonly reason: string;
+}
+
+export interface ReconcileReport {
+  readonly target: string;
+  readonly dryRun: boolean;
+  /** The establishments compared (all of the target's, or the one asked for). */
+  readonly uais: readonly string[];
+  /** Whether the driver listed what the target holds (otherwise: provisioning state only). */
+  readonly inventory: boolean;
+  /** Counts per establishment; `uai: null` for accounts that left the target's establishments. */
+  readonly establishments: readonly ({ uai: string | null } & ReconcileCounts)[];
+  readonly totals: ReconcileCounts;
+  readonly differences: readonly ReconcileDifference[];
+  readonly orphans: readonly HeldEntry[];
+  /** Provisioning rows set pending (0 on a dry run or when nothing differs). */
+  readonly marked: number;
+}
+
+interface RowState {
+  person_id: number;
+  status: 'pending' | 'applied' | 'failed' | 'excluded';
+  target_key: string | null;
+  present: boolean;
+}
+
+/** A mark: the row goes pending; `present`/`key` correct what the target was found to hold. */
+interface Mark {
+  p: number;
+  pr: boolean | null;
+  k: string | null;
+}
+
+const zero = (): ReconcileCounts => ({
+  inSync: 0,
+  toCreate: 0,
+  toUpdate: 0,
+  toDisable: 0,
+  pending: 0,
+  orphans: 0,
+});
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sameAttributes = (held: HeldEntry, entry: DesiredEntry) =>
+  held.attributes === undefined || canonical(held.attributes) === canonical(entry.attributes);
+
+/**
+ * Full reconcile of a target (or of one of its establishments): every account the directory
+ * says the target should hold (persons of its establishments with a primary identifier, as
+ * `reconcileBatch` computes the desired entry) and every account it has a provisioning row for,
+ * compared with that row and, when the driver has an `inventory`, with what the target holds.
+ * Each difference (to create, to update, to disable) sets its row pending (`desired_version`
+ * + 1) so the worker applies it; entries the target holds that no account explains are
+ * reported as orphans, never deleted. Rows already pending or failed are left to the worker.
+ * A dry run, or a reconcile that finds no difference, writes nothing. The cursor does not
+ * move: events not yet dispatched are still dispatched (harmless replays).
+ */
+export async function reconcileTarget(
+  db: Kysely<Database>,
+  target: DriverTarget,
+  driver: TargetDriver,
+  options: { uai?: string; dryRun?: boolean } = {},
+): Promise<ReconcileReport> {
+  const { uai } = options;
+  if (uai !== undefined && !target.uais.includes(uai)) {
+    throw TargetsErrors.NOT_SERVED({ name: target.name, uai });
+  }
+  const scope = uai === undefined ? [...target.uais] : [uai];
+  const held = driver.inventory ? await driver.inventory(scope) : null;
+  const compare = (trx: Executor) => compareTarget(trx, target, driver, scope, uai, held);
+  if (options.dryRun) return { ...(await compare(db)).report, dryRun: true, marked: 0 };
+  return db.transaction().execute(async (trx) => {
+    const { report, marks } = await compare(trx);
+    if (marks.length > 0) await markPending(trx, target.id, marks);
+    return { ...report, dryRun: false, marked: marks.length };
+  });
+}
+
+async function compareTarget(
+  db: Executor,
+  target: DriverTarget,
+  driver: TargetDriver,
+  scope: readonly string[],
+  uai: string | undefined,
+  held: readonly HeldEntry[] | null,
+): Promise<{ report: Omit<ReconcileReport, 'dryRun' | 'marked'>; marks: Mark[] }> {
+  const heldByKey = new Map((held ?? []).map((h) => [h.key, h]));
+  const { rows: persons } = await sql<{ id: number }>`
+    select distinct ps_p.id from person ps_p
+    join person_structure ps on ps.person_jointure = ps_p.jointure
+    join structure s on s.jointure = ps.structure_jointure
+    where s.uai = any(${sql.val(scope)}::text[])
+  `.execute(db);
+  const { rows } = await sql<RowState>`
+    select person_id, status, target_key, present from provisioning
+    where target_id = ${target.id}
+      and (${uai === undefined}::boolean
+        or person_id = any(${sql.val(persons.map((p) => Number(p.id)))}::bigint[])
+        or target_key = any(${sql.val([...heldByKey.keys()])}::text[]))
+  `.execute(db);
+  const rowOf = new Map(rows.map((r) => [Number(r.person_id), r]));
+  const ids = [...new Set([...persons.map((p) => Number(p.id)), ...rowOf.keys()])].sort(
+    (a, b) => a - b,
+  );
+  const accounts = await loadAccounts(db, ids);
+
+  const counts = new Map<string | null, ReconcileCounts>(scope.map((u) => [u, zero()]));
+  const countOf = (u: string | null) => {
+    let c = counts.get(u);
+    if (!c) counts.set(u, (c = zero()));
+    return c;
+  };
+  const differences: ReconcileDifference[] = [];
+  const marks: Mark[] = [];
+  const explained = new Set<string>();
+
+  for (const id of ids) {
+    const account = accounts.get(id);
+    const row = rowOf.get(id);
+    const inTarget =
+      account !== undefined &&
+      account.state === 'active' &&
+      account.uais.some((u) => target.uais.includes(u));
+    const entry = inTarget ? driver.desired(account) : null;
+    const heldEntry =
+      (entry ? heldByKey.get(entry.key) : undefined) ??
+      (row?.target_key ? heldByKey.get(row.target_key) : undefined);
+    if (entry) explained.add(entry.key);
+    if (row?.target_key) explained.add(row.target_key);
+    const at =
+      account?.uais.find((u) => scope.includes(u)) ??
+      (heldEntry && heldEntry.uai !== null && scope.includes(heldEntry.uai) ? heldEntry.uai : null);
+    // Per establishment: only accounts of that establishment (or held there).
+    if (uai !== undefined && at === null) continue;
+
+    let action: ReconcileAction | null = null;
+    let reason = '';
+    let mark: Mark | null = null;
+    if (row && (row.status === 'pending' || row.status === 'failed')) {
+      countOf(at).pending += 1;
+      continue;
+    } else if (entry) {
+      if (!row || !row.present) {
+        action = heldEntry ? 'update' : 'create';
+        reason = heldEntry ? 'held by the target, unknown to the provisioning state' : 'missing';
+        mark = { p: id, pr: heldEntry ? true : null, k: heldEntry?.key ?? null };
+      } else if (row.target_key !== entry.key) {
+        action = 'update';
+        reason = `key ${row.target_key ?? '(none)'} → ${entry.key}`;
+      } else if (held !== null && !heldEntry) {
+        action = 'create';
+        reason = 'absent from the target';
+        mark = { p: id, pr: false, k: null };
+      } else if (heldEntry && !sameAttributes(heldEntry, entry)) {
+        action = 'update';
+        reason = 'attributes differ';
+      }
+    } else if (row?.present || heldEntry) {
+      action = 'disable';
+      reason = account === undefined ? 'no account in the directory' : 'out of scope';
+      if (!row?.present) mark = { p: id, pr: true, k: heldEntry!.key };
+    } else {
+      continue; // nothing wanted, nothing held
+    }
+    if (action === null) {
+      countOf(at).inSync += 1;
+      continue;
+    }
+    const c = countOf(at);
+    if (action === 'create') c.toCreate += 1;
+    else if (action === 'update') c.toUpdate += 1;
+    else c.toDisable += 1;
+    differences.push({
+      personId: id,
+      jointure: account?.jointure ?? null,
+      uai: at,
+      action,
+      key: entry?.key ?? row?.target_key ?? heldEntry?.key ?? null,
+      reason,
+    });
+    marks.push(mark ?? { p: id, pr: null, k: null });
+  }
+
+  const orphans = (held ?? []).filter((h) => !explained.has(h.key));
+  for (const o of orphans)
+    countOf(o.uai !== null && scope.includes(o.uai) ? o.uai : null).orphans += 1;
+  const establishments = [...counts.entries()]
+    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+    .map(([u, c]) => ({ uai: u, ...c }));
+  const totals = zero();
+  for (const e of establishments) {
+    for (const k of Object.keys(totals) as (keyof ReconcileCounts)[]) totals[k] += e[k];
+  }
+  return {
+    report: {
+      target: target.name,
+      uais: scope,
+      inventory: held !== null,
+      establishments,
+      totals,
+      differences,
+      orphans,
+    },
+    marks,
+  };
+}
+
+async function markPending(trx: Executor, targetId: number, marks: readonly Mark[]) {
+  const json = JSON.stringify(marks);
+  await sql`
+    update provisioning r set desired_version = r.desired_version + 1, status = 'pending',
+      attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now(),
+      present = coalesce(x.pr, r.present), target_key = coalesce(x.k, r.target_key)
+    from json_to_recordset(${json}::json) as x(p bigint, pr boolean, k text)
+    where r.target_id = ${targetId} and r.person_id = x.p
+  `.execute(trx);
+  await sql`
+    insert into provisioning (target_id, person_id, present, target_key)
+    select ${targetId}, x.p, coalesce(x.pr, false), x.k
+    from json_to_recordset(${json}::json) as x(p bigint, pr boolean, k text)
+    on conflict (target_id, person_id) do nothing
+  `.execute(trx);
+  // Wakes the targets process (its dispatcher tick sweeps targets with due rows).
+  await sql`select pg_notify(${CHANGE_EVENT_CHANNEL}, '')`.execute(trx);
+}
