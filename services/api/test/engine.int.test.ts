@@ -12,28 +12,10 @@ import { startWorker } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
 import { engineIdentifierService } from '../src/engine-services.js';
 import { body, build, type TestApp } from './helper.js';
+import { multipart } from './deliveries.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../../../test/fixtures/aaf-samples/2d');
 const silent = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
-
-function multipart(files: Record<string, string>, fields: Record<string, string> = {}) {
-  const boundary = `----aafsync${Math.random().toString(16).slice(2)}`;
-  const parts = Object.entries(fields).map(
-    ([name, value]) =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  for (const [name, content] of Object.entries(files)) {
-    parts.push(
-      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\n` +
-        `Content-Type: application/xml\r\n\r\n${content}\r\n`,
-    );
-  }
-  parts.push(`--${boundary}--\r\n`);
-  return {
-    payload: parts.join(''),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 function sampleFiles(
   pick: string,

@@ -11,30 +11,9 @@ import { Redis } from 'ioredis';
 import { queueEnqueuer } from '../../../src/index.js';
 import { A, B, seedSchool } from '../../fixtures/school.js';
 import { body, build, type TestApp } from '../../helper.js';
+import { multipart } from '../../deliveries.js';
 
 const silent = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
-
-/** A multipart/form-data body with files and fields. */
-function multipart(files: Record<string, string>, fields: Record<string, string> = {}) {
-  const boundary = `----aafsync${Math.random().toString(16).slice(2)}`;
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-    );
-  }
-  for (const [name, content] of Object.entries(files)) {
-    parts.push(
-      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\n` +
-        `Content-Type: application/xml\r\n\r\n${content}\r\n`,
-    );
-  }
-  parts.push(`--${boundary}--\r\n`);
-  return {
-    payload: parts.join(''),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const COMPLETE = {
   'ENT_Complet_20240907_Eleve_0000.xml': '<x/>',
