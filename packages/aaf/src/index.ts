@@ -24,3 +24,4 @@ export {
   UaiSchema,
 } from './schemas.js';
 export { openDeliveries, type OpenDeliveriesOptions } from './delivery/open-deliveries.js';
+export { archiveKind, type ArchiveKind } from './delivery/delivery-sources.js';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@aaf-sync/config';
 import { testDb, testRedis } from '@aaf-sync/testing';
 import autocannon from 'autocannon';
-import { createApiKey } from '../src/index.js';
+import { createApiKey } from '@aaf-sync/api-keys';
 import { EVENTS, PERSONS, seedBench } from './seed-bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../cli/dist/main.js');

@@ -170,14 +170,6 @@ export const ApiErrors = defineErrors('API', {
       'becomes ready again when they answer.',
     retryable: true,
   },
-  KEY_SPEC: {
-    status: 400,
-    message: 'invalid API key specification: {problem}',
-    description:
-      'A key needs a name (1-100 characters), at least one known scope (changes:read, ' +
-      'directory:read, accounts:read, imports:read, imports:write, admin) and optionally UAIs ' +
-      '(7 digits and a letter).',
-  },
   INTERNAL: {
     status: 500,
     message: 'internal error (request {requestId})',

@@ -2,16 +2,6 @@ export { buildApp, type AppDeps } from './app.js';
 export { startServer, type RunningServer, type StartServerOptions } from './server.js';
 export { renderOpenApi } from './openapi.js';
 export { ApiErrors } from './errors.js';
-export {
-  authenticate,
-  createApiKey,
-  listApiKeyInfos,
-  revokeApiKeyById,
-  type ApiKeyInfo,
-  type CreateApiKeyInput,
-} from './auth/api-key-admin.js';
-export { generateApiKey, hashSecret, parseApiKey, KEY_PREFIX } from './auth/api-key.js';
-export { SCOPES, isApiScope, type ApiScope } from './auth/scopes.js';
 export type { Principal } from './auth/principal.js';
 export type {
   IdentifierPreview,

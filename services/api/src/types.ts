@@ -1,7 +1,7 @@
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Principal } from './auth/principal.js';
-import type { ApiScope } from './auth/scopes.js';
+import type { ApiScope } from '@aaf-sync/api-keys';
 import type { IdentifierService, ImportEnqueuer } from './services.js';
 
 /** What a route requires: one of these scopes (admin always passes). */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SCOPES, type ApiScope } from '../src/index.js';
+import { SCOPES, type ApiScope } from '@aaf-sync/api-keys';
 import {
   completeWithoutPupils,
   EST_A,

@@ -8,10 +8,9 @@ import { createLogger } from '@aaf-sync/logger';
 import { testDb, testRedis, type TeardownHost, type TestRedis } from '@aaf-sync/testing';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createApiKey, type ApiScope } from '@aaf-sync/api-keys';
 import {
   buildApp,
-  createApiKey,
-  type ApiScope,
   queueEnqueuer,
   type IdentifierService,
   type ImportEnqueuer,

@@ -1,5 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { authenticate, parseApiKey } from '@aaf-sync/api';
+import { startServer } from '@aaf-sync/api';
+import { authenticate, parseApiKey } from '@aaf-sync/api-keys';
+import { loadConfig } from '@aaf-sync/config';
+import { createLogger } from '@aaf-sync/logger';
 import { testDb } from '@aaf-sync/testing';
 import t from 'tap';
 import { runCli } from '../src/index.js';
@@ -74,6 +77,33 @@ t.test('keys create / list / revoke', async (t) => {
   ]);
 });
 
+t.test('a key created by the CLI opens the API, within its scopes, until revoked', async (t) => {
+  const { url } = await testDb(t);
+  const created = await cli(
+    ['keys', 'create', '--name', 'ent-beta', '--scopes', 'directory:read', '--json'],
+    url,
+  );
+  t.equal(created.code, 0, created.stderr);
+  const { id, token } = JSON.parse(created.stdout) as { id: string; token: string };
+  const server = await startServer({
+    config: loadConfig({
+      ...process.env,
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      API_KEY_CACHE_SECONDS: '0', // the revocation is seen at the next request
+    }),
+    log: createLogger({ level: 'silent' }),
+  });
+  t.teardown(() => server.close());
+  const get = (path: string, key: string) =>
+    fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  t.equal((await get('/v1/establishments', token)).status, 200, 'the key is accepted');
+  t.equal((await get('/v1/changes', token)).status, 403, 'a scope it lacks is refused');
+  t.equal((await cli(['keys', 'revoke', id], url)).code, 0);
+  t.equal((await get('/v1/establishments', token)).status, 401, 'refused once revoked');
+});
+
 t.test('keys: usage errors exit 2 with a code', async (t) => {
   const { url } = await testDb(t);
   const cases = [
@@ -87,7 +117,7 @@ t.test('keys: usage errors exit 2 with a code', async (t) => {
   for (const argv of cases) {
     const res = await cli(argv, url);
     t.equal(res.code, 2, argv.join(' '));
-    t.match(res.stderr, /error (CLI_ERR_USAGE|API_ERR_KEY_SPEC)/);
+    t.match(res.stderr, /error (CLI_ERR_USAGE|KEYS_ERR_SPEC)/);
   }
 });
 

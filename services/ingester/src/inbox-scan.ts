@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAafXmlName, parseAafFileName } from '@aaf-sync/aaf';
+import { archiveKind, isAafXmlName, parseAafFileName } from '@aaf-sync/aaf';
 import { IngesterErrors } from './errors.js';
 
 /** One delivery waiting in the inbox: an archive, a folder, or loose XML files of one date. */
@@ -15,7 +15,6 @@ export interface InboxEntry {
   readonly kind: 'complete' | 'delta';
 }
 
-const ARCHIVE = /\.(tgz|tar\.gz|zip)$/i;
 const ARCHIVE_DATE = /(20\d\d)(\d\d)(\d\d)/;
 
 function kindOf(name: string): 'complete' | 'delta' {
@@ -39,6 +38,33 @@ export async function fingerprint(
     newest = Math.max(newest, s.mtimeMs);
   }
   return { id: hash.digest('hex').slice(0, 20), newest };
+}
+
+/**
+ * Date and kind of a folder delivery, read from what packages/aaf's delivery listing takes in it
+ * (one level deep: AAF XML files and archives, e.g. `1d/` and `2d/` subfolders); null when it
+ * holds none.
+ */
+async function folderDelivery(
+  path: string,
+  depth = 1,
+): Promise<{ date: string; kind: 'complete' | 'delta' } | null> {
+  const entries = await readdir(path, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const xml = entries.find((e) => e.isFile() && isAafXmlName(e.name));
+  if (xml) {
+    const parsed = parseAafFileName(xml.name);
+    return { date: parsed.date, kind: parsed.kind };
+  }
+  const archive = entries.find((e) => e.isFile() && archiveKind(e.name) !== null);
+  if (archive) return { date: dateOf(archive.name), kind: kindOf(archive.name) };
+  if (depth === 0) return null;
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const inner = await folderDelivery(join(path, e.name), depth - 1);
+    if (inner) return inner;
+  }
+  return null;
 }
 
 async function looseGroups(
@@ -81,16 +107,9 @@ export async function scanInbox(
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     if (e.isDirectory()) {
-      const inner = (await readdir(join(dir, e.name))).filter(isAafXmlName).sort();
-      const first = inner[0];
-      if (first)
-        candidates.push({
-          name: e.name,
-          paths: [join(dir, e.name)],
-          date: parseAafFileName(first).date,
-          kind: parseAafFileName(first).kind,
-        });
-    } else if (e.isFile() && ARCHIVE.test(e.name)) {
+      const found = await folderDelivery(join(dir, e.name));
+      if (found) candidates.push({ name: e.name, paths: [join(dir, e.name)], ...found });
+    } else if (e.isFile() && archiveKind(e.name) !== null) {
       candidates.push({
         name: e.name,
         paths: [join(dir, e.name)],

@@ -25,9 +25,12 @@ export interface Candidate {
   open(): Promise<Readable>;
 }
 
-type ArchiveKind = 'tgz' | 'tar' | 'zip';
+export type ArchiveKind = 'tgz' | 'tar' | 'zip';
 
-/** The archive format by extension, or null. */
+/**
+ * The archive format by extension (`.tgz`/`.tar.gz`, `.tar`, `.zip`), or null. The one list of
+ * archive formats: the delivery listing and the ingester's inbox scan both ask it.
+ */
 export function archiveKind(name: string): ArchiveKind | null {
   if (/\.(tgz|tar\.gz)$/i.test(name)) return 'tgz';
   if (/\.tar$/i.test(name)) return 'tar';

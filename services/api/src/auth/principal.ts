@@ -1,15 +1,9 @@
 import type { Audience, Scope } from '@aaf-sync/directory';
 import { ApiErrors } from '../errors.js';
-import { PERSONAL_SCOPES, type ApiScope } from './scopes.js';
+import { PERSONAL_SCOPES, type ApiKeyPrincipal, type ApiScope } from '@aaf-sync/api-keys';
 
 /** Who is calling: an authenticated API key. */
-export interface Principal {
-  readonly keyId: string;
-  readonly name: string;
-  readonly scopes: ReadonlySet<ApiScope>;
-  /** null: every establishment; otherwise the UAIs the key is restricted to. */
-  readonly uais: readonly string[] | null;
-}
+export type Principal = ApiKeyPrincipal;
 
 /** True when the principal holds one of `scopes` (admin holds them all). */
 export function hasAnyScope(principal: Principal, scopes: readonly ApiScope[]): boolean {

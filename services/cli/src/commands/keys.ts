@@ -5,7 +5,7 @@ import {
   revokeApiKeyById,
   SCOPES,
   type ApiKeyInfo,
-} from '@aaf-sync/api';
+} from '@aaf-sync/api-keys';
 import { createDb } from '@aaf-sync/db';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';

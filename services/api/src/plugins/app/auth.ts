@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { authenticate, parseApiKey } from '@aaf-sync/api-keys';
 import { touchApiKey } from '@aaf-sync/db';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { authenticate } from '../../auth/api-key-admin.js';
-import { parseApiKey } from '../../auth/api-key.js';
 import {
   authFailureLimiter,
   memoryFailureStore,

@@ -9,9 +9,8 @@ import {
   type Kysely,
   type Database,
 } from '@aaf-sync/db';
-import { ApiErrors } from '../errors.js';
-import { generateApiKey, parseApiKey, secretMatches } from './api-key.js';
-import type { Principal } from './principal.js';
+import { KeysErrors } from './errors.js';
+import { generateApiKey, parseApiKey, secretMatches } from './token.js';
 import { isApiScope, type ApiScope } from './scopes.js';
 
 const UAI = /^[0-9]{7}[A-Z]$/;
@@ -23,6 +22,15 @@ export interface CreateApiKeyInput {
   readonly uais?: readonly string[] | null;
   /** Who creates it (audit), e.g. `cli:alice`. */
   readonly actor: string;
+}
+
+/** Who presented a valid key (the API's principal). */
+export interface ApiKeyPrincipal {
+  readonly keyId: string;
+  readonly name: string;
+  readonly scopes: ReadonlySet<ApiScope>;
+  /** null: every establishment; otherwise the UAIs the key is restricted to. */
+  readonly uais: readonly string[] | null;
 }
 
 /** A key as operators see it (never its secret or hash). */
@@ -54,11 +62,11 @@ function toInfo(row: ApiKey): ApiKeyInfo {
 function validate(input: CreateApiKeyInput): { scopes: ApiScope[]; uais: string[] | null } {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
-    throw ApiErrors.KEY_SPEC({ problem: 'the name must have 1 to 100 characters' });
+    throw KeysErrors.SPEC({ problem: 'the name must have 1 to 100 characters' });
   }
   const unknown = input.scopes.filter((s) => !isApiScope(s));
   if (input.scopes.length === 0 || unknown.length > 0) {
-    throw ApiErrors.KEY_SPEC({
+    throw KeysErrors.SPEC({
       problem: unknown.length ? `unknown scope(s) ${unknown.join(', ')}` : 'no scope given',
     });
   }
@@ -66,7 +74,7 @@ function validate(input: CreateApiKeyInput): { scopes: ApiScope[]; uais: string[
   if (uais !== null) {
     const bad = uais.filter((u) => !UAI.test(u));
     if (uais.length === 0 || bad.length > 0) {
-      throw ApiErrors.KEY_SPEC({
+      throw KeysErrors.SPEC({
         problem: bad.length ? `malformed UAI(s) ${bad.join(', ')}` : 'an empty UAI list',
       });
     }
@@ -79,7 +87,7 @@ function validate(input: CreateApiKeyInput): { scopes: ApiScope[]; uais: string[
 
 /**
  * Creates a key and records it in the audit log. The returned `token` is the only copy of the
- * secret: show it once. Throws API_ERR_KEY_SPEC on a bad name, scope or UAI.
+ * secret: show it once. Throws KEYS_ERR_SPEC on a bad name, scope or UAI.
  *
  * @example
  * const { token } = await createApiKey(db, { name: 'ent-x', scopes: ['changes:read'], actor: 'cli:ops' });
@@ -133,7 +141,7 @@ export async function revokeApiKeyById(
  * The principal of a presented key, or null when the key is malformed, unknown, revoked or its
  * secret does not match (callers answer all of these the same way: 401).
  */
-export async function authenticate(db: Executor, token: string): Promise<Principal | null> {
+export async function authenticate(db: Executor, token: string): Promise<ApiKeyPrincipal | null> {
   const parsed = parseApiKey(token);
   if (!parsed) return null;
   const row = await findApiKey(db, parsed.id);

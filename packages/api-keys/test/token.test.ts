@@ -1,6 +1,5 @@
 import t from 'tap';
-import { generateApiKey, hashSecret, parseApiKey } from '../../src/index.js';
-import { secretMatches } from '../../src/auth/api-key.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../src/index.js';
 
 t.test('a generated key parses back to its id and a secret matching the stored hash', async (t) => {
   const key = generateApiKey();
