@@ -44,6 +44,10 @@ export interface EstablishmentReport extends Counts {
    * different jointures) after the import; listed by GET /v1/establishments/{uai}/reports/….
    */
   readonly duplicateRelatives: number;
+  /** Relatives holding an account in the establishment now (legal for an active pupil). */
+  readonly relativeAccounts: number;
+  /** Relatives of its active pupils who are contacts only (no account). */
+  readonly relativeContacts: number;
 }
 
 export interface RejectReport {
@@ -93,6 +97,27 @@ async function staleLinks(
   return new Map(rows.map((r) => [r.structure_jointure, r.n]));
 }
 
+/** Relative accounts and contact-only relatives of each establishment, as the directory is now. */
+async function relativeCounts(
+  db: Kysely<Database>,
+  structures: string[],
+): Promise<Map<string, { accounts: number; contacts: number }>> {
+  if (structures.length === 0) return new Map();
+  const { rows } = await sql<{ s: string; accounts: number; contacts: number }>`
+    select s.s,
+      (select count(*)::int from person_structure ps join person r on r.jointure = ps.person_jointure
+        where ps.structure_jointure = s.s and r.category = 'relative' and r.state = 'active'
+          and r.has_account) as accounts,
+      (select count(distinct rl.relative_jointure)::int from person_structure ps
+        join person pu on pu.jointure = ps.person_jointure and pu.category = 'pupil'
+          and pu.state = 'active'
+        join relative_link rl on rl.pupil_jointure = pu.jointure
+        join person r on r.jointure = rl.relative_jointure and not r.has_account
+        where ps.structure_jointure = s.s) as contacts
+    from unnest(${structures}::text[]) as s(s)`.execute(db);
+  return new Map(rows.map((r) => [r.s, { accounts: r.accounts, contacts: r.contacts }]));
+}
+
 async function establishments(
   db: Kysely<Database>,
   importId: number,
@@ -119,6 +144,10 @@ async function establishments(
     db,
     plans.map((p) => p.structure_jointure),
   );
+  const relatives = await relativeCounts(
+    db,
+    plans.map((p) => p.structure_jointure),
+  );
   return plans.map((p) => ({
     uai: p.uai ?? p.current_uai ?? null,
     structure: p.structure_jointure,
@@ -133,6 +162,8 @@ async function establishments(
     overThreshold: p.over_threshold,
     staleTeachingLinks: stale.get(p.structure_jointure) ?? 0,
     duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
+    relativeAccounts: relatives.get(p.structure_jointure)?.accounts ?? 0,
+    relativeContacts: relatives.get(p.structure_jointure)?.contacts ?? 0,
   }));
 }
 
