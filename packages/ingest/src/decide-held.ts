@@ -6,6 +6,7 @@ import { readPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
+import { recordOrphanedRelatives } from './report/import-warnings.js';
 import { addUaisTouched, setRunStatus } from './run/import-run.repository.js';
 import { withIngestLock } from './run/ingest-lock.js';
 
@@ -105,6 +106,7 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
       );
     });
     await recordDuplicateRelatives(deps.db, d.importId);
+    await recordOrphanedRelatives(deps.db, d.importId);
     const report = await buildImportReport(deps.db, d.importId);
     await setRunStatus(deps.db, d.importId, report.status, {
       summary: report as unknown as Record<string, unknown>,

@@ -7,6 +7,7 @@ import {
 } from '@aaf-sync/db';
 import { zeroCounts, type Counts } from '../plan/establishment-stats.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
+import { importWarnings, type WarningReport } from './import-warnings.js';
 
 export interface FileReport {
   readonly name: string;
@@ -48,6 +49,8 @@ export interface EstablishmentReport extends Counts {
   readonly relativeAccounts: number;
   /** Relatives of its active pupils who are contacts only (no account). */
   readonly relativeContacts: number;
+  /** Data-quality warnings of this import under the establishment (records kept). */
+  readonly warnings: number;
 }
 
 export interface RejectReport {
@@ -81,6 +84,10 @@ export interface ImportReport {
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly rejects: readonly RejectReport[];
   readonly rejectsTruncated: boolean;
+  /** Data-quality warnings, distinct from rejects: the records were kept. */
+  readonly warningsByCode: Readonly<Record<string, number>>;
+  readonly warnings: readonly WarningReport[];
+  readonly warningsTruncated: boolean;
 }
 
 async function staleLinks(
@@ -148,6 +155,13 @@ async function establishments(
     db,
     plans.map((p) => p.structure_jointure),
   );
+  const warned = await db
+    .selectFrom('import_warning')
+    .select(['structure_jointure', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('import_id', '=', importId)
+    .groupBy('structure_jointure')
+    .execute();
+  const warnings = new Map(warned.map((w) => [w.structure_jointure, Number(w.n)]));
   return plans.map((p) => ({
     uai: p.uai ?? p.current_uai ?? null,
     structure: p.structure_jointure,
@@ -164,6 +178,7 @@ async function establishments(
     duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
     relativeAccounts: relatives.get(p.structure_jointure)?.accounts ?? 0,
     relativeContacts: relatives.get(p.structure_jointure)?.contacts ?? 0,
+    warnings: warnings.get(p.structure_jointure) ?? 0,
   }));
 }
 
@@ -223,6 +238,7 @@ export async function buildImportReport(
     .orderBy('code')
     .execute();
   const ests = await establishments(db, importId, uais);
+  const warned = await importWarnings(db, importId, uais, limit);
   const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
   for (const e of ests) {
     for (const k of Object.keys(zeroCounts()) as (keyof Counts)[]) totals[k] += e[k];
@@ -273,5 +289,8 @@ export async function buildImportReport(
       message: r.message,
     })),
     rejectsTruncated: rejects.length > limit,
+    warningsByCode: warned.byCode,
+    warnings: warned.warnings,
+    warningsTruncated: warned.truncated,
   };
 }
