@@ -41,6 +41,11 @@ export interface StructureExpectation {
   readonly pupils: number;
   /** Distinct relatives linked to those pupils (legal or contact). */
   readonly relatives: number;
+  /**
+   * Those of them legally responsible (legal 1 or 2) for one of those pupils: the relative
+   * accounts of the establishment; the others are contacts without an account.
+   */
+  readonly relativeAccounts: number;
   /** Staff naming the structure (attachment, functions, direction, services) by profile. */
   readonly teachers: number;
   readonly nonTeachers: number;
