@@ -93,6 +93,7 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
         ).map((r) => r.status),
       );
       const applied = statuses.has('applied') || statuses.has('approved');
+      await recordOrphanedRelatives(trx, d.importId);
       await setRunStatus(
         trx,
         d.importId,
@@ -106,7 +107,6 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
       );
     });
     await recordDuplicateRelatives(deps.db, d.importId);
-    await recordOrphanedRelatives(deps.db, d.importId);
     const report = await buildImportReport(deps.db, d.importId);
     await setRunStatus(deps.db, d.importId, report.status, {
       summary: report as unknown as Record<string, unknown>,

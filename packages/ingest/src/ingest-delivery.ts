@@ -385,11 +385,11 @@ async function planAndApplyWith(
         .where('status', '=', 'planned')
         .execute();
       await supersedeOlderHolds(trx, importId, delivery.kind);
+      await recordOrphanedRelatives(trx, importId);
       await setRunStatus(trx, importId, status, { error: fileError, finished: true });
     });
   }
   await recordDuplicateRelatives(deps.db, importId);
-  await recordOrphanedRelatives(deps.db, importId);
   const report = await buildImportReport(deps.db, importId);
   await setRunStatus(deps.db, importId, report.status, {
     summary: report as unknown as Record<string, unknown>,
