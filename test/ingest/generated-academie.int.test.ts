@@ -140,6 +140,13 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
   for (const r of e.rejects) {
     t.equal(report.rejectsByCode[r.code] !== undefined, true, `reject ${r.code} reported`);
   }
+  const births = e.quirks.find((q) => q.kind === 'impossible-birth-date');
+  t.ok(births && births.count > 0, 'the academy has pupils born on 31 February');
+  t.equal(
+    report.warningsByCode.BIRTH_DATE_INVALID,
+    births?.count,
+    'each is kept with a warning, none rejected',
+  );
   const expectedByCode: Record<string, number> = {};
   for (const r of e.rejects) expectedByCode[r.code] = (expectedByCode[r.code] ?? 0) + r.count;
   t.same(report.rejectsByCode, expectedByCode, 'rejects by code');

@@ -72,7 +72,9 @@ export interface QuirkExpectation {
     | 'html-named-entities'
     | 'double-escaped-apostrophe'
     | 'unknown-attribute'
-    | 'non-latin-names';
+    | 'non-latin-names'
+    /** A pupil born on 31 February: kept, with a BIRTH_DATE_INVALID warning. */
+    | 'impossible-birth-date';
   /** Files concerned (file quirks) or the entity (record quirks). */
   readonly files?: readonly string[];
   readonly entity?: string;
