@@ -66,3 +66,13 @@ t.test('ingest --json: one JSON document on stdout also when nothing can be read
     t.match(err.text(), `error ${code}`, 'and the error on stderr');
   }
 });
+
+t.test(
+  'ingest: a progress line quiets info logs, keeps a level chosen lower or higher',
+  async (t) => {
+    const { quietLevel } = await import('../src/progress.js');
+    t.equal(quietLevel('info'), 'warn', 'the default level is quieted');
+    t.equal(quietLevel('debug'), 'debug', 'an operator asking for debug keeps it');
+    t.equal(quietLevel('error'), 'error');
+  },
+);
