@@ -129,7 +129,9 @@ t.test(
     t.equal(state.import.status, 'applied');
     t.match(state.import.progress, { phase: 'done', recordsRead: Number });
     t.ok(state.import.progress!.recordsRead > 0, 'records read are counted');
-    t.match(state.summary, { status: 'applied', establishments: Object });
+    // The engine stores its report just after the run's final status: wait for it.
+    const reported = await poll(ctx, token, state.import.id, (s) => s.summary !== null);
+    t.match(reported.summary, { status: 'applied', establishments: Object });
     const account = await ctx.get(token, '/v1/accounts/jointure:9300101');
     t.equal(account.statusCode, 200);
     const a = body<Record<string, unknown>>(account);
