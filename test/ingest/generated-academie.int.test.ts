@@ -75,9 +75,12 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
       sql<{ n: number }>`select count(*)::int as n from person p join person_structure ps
       on ps.person_jointure = p.jointure where ps.structure_jointure = ${s.jointure} and p.category = 'relative'`,
     );
-    t.equal(relatives, s.relatives, `${s.uai}: relatives`);
+    // Only relatives legally responsible for a pupil hold an account and an establishment.
+    t.equal(relatives, s.relativeAccounts, `${s.uai}: relative accounts`);
     const rep = report.establishments.find((x) => x.structure === s.jointure)!;
     t.equal(rep.uai, s.uai);
+    t.equal(rep.relativeAccounts, s.relativeAccounts, `${s.uai}: relative accounts reported`);
+    t.equal(rep.relativeContacts, s.relatives - s.relativeAccounts, `${s.uai}: contacts reported`);
   }
   t.equal(
     await scalar(
@@ -98,6 +101,30 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
     e.relativeLinks.total,
   );
   t.equal(
+    await scalar(
+      db,
+      sql<{ n: number }>`select count(*)::int as n from person
+        where category = 'relative' and has_account`,
+    ),
+    e.persons.relativesLegal,
+    'relative accounts: the legal relatives (codes 1 and 2)',
+  );
+  t.ok(
+    await scalar(
+      db,
+      sql<{ n: number }>`select count(*)::int as n from relative_link where legal = 2`,
+    ),
+    'the academy has personnes en charge (legal 2)',
+  );
+  t.ok(
+    await scalar(
+      db,
+      sql<{ n: number }>`select count(*)::int as n from relative_link
+        where legal = 0 and financial and not contact`,
+    ),
+    'and financial-only relatives',
+  );
+  t.equal(
     await scalar(db, sql<{ n: number }>`select count(*)::int as n from head_teacher`),
     e.headTeacherLinks,
   );
@@ -113,6 +140,13 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
   for (const r of e.rejects) {
     t.equal(report.rejectsByCode[r.code] !== undefined, true, `reject ${r.code} reported`);
   }
+  const births = e.quirks.find((q) => q.kind === 'impossible-birth-date');
+  t.ok(births && births.count > 0, 'the academy has pupils born on 31 February');
+  t.equal(
+    report.warningsByCode.BIRTH_DATE_INVALID,
+    births?.count,
+    'each is kept with a warning, none rejected',
+  );
   const expectedByCode: Record<string, number> = {};
   for (const r of e.rejects) expectedByCode[r.code] = (expectedByCode[r.code] ?? 0) + r.count;
   t.same(report.rejectsByCode, expectedByCode, 'rejects by code');

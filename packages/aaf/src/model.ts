@@ -89,6 +89,26 @@ export interface Reject {
   readonly value?: string;
 }
 
+/**
+ * A data-quality warning: the record is kept (an account is worth more than a perfect record)
+ * but something in it is doubtful. Listed per establishment, distinct from rejects.
+ */
+export type WarningCode =
+  | 'BIRTH_DATE_MISSING'
+  | 'BIRTH_DATE_INVALID'
+  | 'RELATIVE_FLAGS_CONFLICT'
+  | 'GROUP_CLASSES_UNKNOWN'
+  // ingestion engine
+  | 'RELATIVE_UNLINKED'
+  | 'RELATIVE_PUPILS_DEPARTED';
+
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly attribute?: string;
+  readonly value?: string;
+}
+
 /** Reader output: a record, or a record-level reject (the raw XML of the request is given). */
 export type ReaderItem =
   | { readonly type: 'record'; readonly record: RawRecord }
@@ -275,4 +295,6 @@ export interface NormalizeResult<R extends NormalizedRecord = NormalizedRecord> 
   /** null when the record itself is rejected (one of `rejects` says why). */
   readonly record: R | null;
   readonly rejects: readonly Reject[];
+  /** Doubtful content of a kept record (see Warning). */
+  readonly warnings: readonly Warning[];
 }

@@ -17,7 +17,11 @@ function run(
   entity: AafEntity,
   id: string,
   attrs: Attrs,
-): { record: NormalizedRecord | null; rejects: readonly Reject[] } {
+): {
+  record: NormalizedRecord | null;
+  rejects: readonly Reject[];
+  warnings: readonly { code: string }[];
+} {
   return normalizeRecord(entity, id, attrs);
 }
 
@@ -107,6 +111,7 @@ t.test('required fields and identifier mismatch: record rejects', async (t) => {
 });
 
 t.test('dates, UAI, INE, e-mail, booleans: value rejects, fields null', async (t) => {
+  // An impossible birth date is a warning (the record is kept): see the data-quality test.
   const { p, rejects } = personOf('Eleve', '1', {
     ...PUPIL,
     ENTPersonDateNaissance: ['31/02/2012'],
@@ -123,7 +128,6 @@ t.test('dates, UAI, INE, e-mail, booleans: value rejects, fields null', async (t
   t.same(
     rejects.map((r) => [r.code, r.attribute]),
     [
-      ['INVALID_DATE', 'ENTPersonDateNaissance'],
       ['INVALID_VALUE', 'ENTEleveINE'],
       ['INVALID_VALUE', 'mail'],
       ['INVALID_VALUE', 'ENTEleveBoursier'],
@@ -305,3 +309,45 @@ t.test('details: only what the file says, address lines split', async (t) => {
   t.same(p.pupils, ['1', '5']);
   t.same(JSON.parse(JSON.stringify(p.details)), p.details, 'plain JSON');
 });
+
+t.test(
+  'data-quality warnings: birth date, repeated relative, group of unknown classes',
+  async (t) => {
+    const warned = (entity: Parameters<typeof run>[0], attrs: Record<string, string[]>) =>
+      run(entity, entity === 'EtabEducNat' ? '7' : '1', attrs).warnings.map((w) => w.code);
+    t.same(warned('Eleve', { ...PUPIL, ENTPersonDateNaissance: ['31/02/2012'] }), [
+      'BIRTH_DATE_INVALID',
+    ]);
+    t.same(warned('Eleve', { ...PUPIL, ENTPersonDateNaissance: ['01/01/1850'] }), [
+      'BIRTH_DATE_INVALID',
+    ]);
+    t.same(
+      warned('Eleve', { ...PUPIL, ENTPersonDateNaissance: ['01/01/2999'] }),
+      ['BIRTH_DATE_INVALID'],
+      'a year in the future is impossible',
+    );
+    t.same(warned('Eleve', PUPIL), ['BIRTH_DATE_MISSING'], 'a pupil without a birth date');
+    t.same(warned('PersEducNat', STAFF), [], 'staff need none');
+    t.same(warned('Eleve', { ...PUPIL, ENTPersonDateNaissance: ['14/03/2012'] }), []);
+    const repeated = run('Eleve', '1', {
+      ...PUPIL,
+      ENTPersonDateNaissance: ['14/03/2012'],
+      ENTElevePersRelEleve: ['9$10$0$0$1$0', '9$10$1$1$0$0'],
+    });
+    t.same(
+      repeated.warnings.map((w) => w.code),
+      ['RELATIVE_FLAGS_CONFLICT'],
+    );
+    if (repeated.record?.kind !== 'person') throw new Error('no person');
+    t.match(repeated.record.relatives, [{ jointure: '9', legal: 1, contact: false }]);
+    t.same(
+      warned('EtabEducNat', {
+        ENTStructureUAI: ['0990001N'],
+        ENTStructureNomCourant: ['COLLEGE'],
+        ENTStructureClasses: ['5A$5EME A'],
+        ENTStructureGroupes: ['LAT$LATIN$5A$5Z'],
+      }),
+      ['GROUP_CLASSES_UNKNOWN'],
+    );
+  },
+);

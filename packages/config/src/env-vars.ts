@@ -213,6 +213,16 @@ export const ENV_VARS = {
     description:
       'Keep relatives no pupil links to (with a report line); false = reject them (code UNLINKED_RELATIVE).',
   },
+  RELATIVE_ACCOUNT_LEGAL_CODES: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((c) => c.trim()))
+      .pipe(z.array(z.enum(['1', '2'])).min(1))
+      .transform((codes) => [...new Set(codes.map(Number))].sort()),
+    default: '1,2',
+    description:
+      'Legal-responsibility codes (4th field of ENTElevePersRelEleve) that give a relative an account: 1 = legal representative, 2 = personne en charge. Other relatives are contacts without an account.',
+  },
   IMPORT_BATCH_SIZE: {
     schema: int(10, 100000),
     default: '1000',

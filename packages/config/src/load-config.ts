@@ -34,6 +34,7 @@ function buildConfig(v: Parsed) {
       holdThresholdPercent: v.IMPORT_HOLD_THRESHOLD_PERCENT,
       holdMinDepartures: v.IMPORT_HOLD_MIN_DEPARTURES,
       keepUnlinkedRelatives: v.IMPORT_KEEP_UNLINKED_RELATIVES,
+      relativeAccountLegalCodes: v.RELATIVE_ACCOUNT_LEGAL_CODES,
       batchSize: v.IMPORT_BATCH_SIZE,
     },
     aafLimits: {

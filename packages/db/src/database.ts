@@ -23,6 +23,7 @@ import type {
   ImportPlanTable,
   ImportRejectTable,
   ImportRunTable,
+  ImportWarningTable,
 } from './tables/import.table.js';
 
 /** Every table of the schema, as kysely sees it. Migrations in ./migrations create them. */
@@ -30,6 +31,7 @@ export interface Database {
   import_run: ImportRunTable;
   import_file: ImportFileTable;
   import_reject: ImportRejectTable;
+  import_warning: ImportWarningTable;
   import_plan: ImportPlanTable;
   import_plan_item: ImportPlanItemTable;
   import_decision: ImportDecisionTable;

@@ -21,10 +21,13 @@ interface Link {
   financial: boolean | null;
   contact: boolean | null;
   payment: boolean | null;
+  /** Whether the linked person holds an account (a relative: only while legal). */
+  hasAccount: boolean | null;
 }
 
 export interface AccountRow {
   id: number;
+  has_account: boolean;
   jointure: string;
   category: PersonCategory;
   profile: Profile;
@@ -148,6 +151,8 @@ export interface AccountView {
     readonly createdAt: string;
     readonly updatedAt: string;
     readonly version: number;
+    /** False for a relative who is only a contact of its pupils (no identifiers, no target). */
+    readonly hasAccount: boolean;
   };
   readonly establishments: {
     readonly jointure: string;
@@ -229,6 +234,7 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
       createdAt: isoTime(row.created_at),
       updatedAt: isoTime(row.updated_at),
       version: row.version,
+      hasAccount: row.has_account,
     },
     establishments: row.establishments.map((e) => ({ ...e, since: isoTime(e.since) })),
     memberships: row.memberships.map((m) => ({

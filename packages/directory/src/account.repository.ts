@@ -84,7 +84,7 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
   return sql<AccountRow>`${PREPARED}
     select p.id, p.jointure, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
       p.birth_date, p.civility, p.ine, p.mail, p.primary_structure, p.details, p.state,
-      p.departed_at, p.version, p.created_at, p.updated_at,
+      p.departed_at, p.version, p.created_at, p.updated_at, p.has_account,
       (select coalesce(jsonb_agg(jsonb_build_object(
           'jointure', ps.structure_jointure, 'uai', s.uai, 'name', s.name,
           'primary', ps.structure_jointure = p.primary_structure, 'since', ps.since)
@@ -118,14 +118,16 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
       (select coalesce(jsonb_agg(jsonb_build_object(
           'jointure', rl.relative_jointure, 'givenName', r.given_name, 'sn', r.sn,
           'relationship', rl.relationship, 'legal', rl.legal, 'financial', rl.financial,
-          'contact', rl.contact, 'payment', rl.payment) order by rl.relative_jointure), '[]')
+          'contact', rl.contact, 'payment', rl.payment, 'hasAccount', r.has_account)
+          order by rl.relative_jointure), '[]')
         from relative_link rl left join person r on r.jointure = rl.relative_jointure
         where rl.pupil_jointure = p.jointure
       ) as relatives,
       (select coalesce(jsonb_agg(jsonb_build_object(
           'jointure', rl.pupil_jointure, 'givenName', c.given_name, 'sn', c.sn,
           'relationship', rl.relationship, 'legal', rl.legal, 'financial', rl.financial,
-          'contact', rl.contact, 'payment', rl.payment) order by rl.pupil_jointure), '[]')
+          'contact', rl.contact, 'payment', rl.payment, 'hasAccount', c.has_account)
+          order by rl.pupil_jointure), '[]')
         from relative_link rl join person c on c.jointure = rl.pupil_jointure
         where rl.relative_jointure = p.jointure and ${personInScope(scope, sql.ref('c.jointure'))}
       ) as pupils,

@@ -11,6 +11,7 @@ import type { ClusterPopulation } from './population.js';
 interface StructureCounter {
   pupils: number;
   relatives: number;
+  relativeAccounts: number;
   teachers: number;
   nonTeachers: number;
 }
@@ -38,7 +39,13 @@ export class CompleteStats {
   constructor(plan: LevelPlan) {
     this.#plan = plan;
     for (const e of plan.establishments)
-      this.#perStructure.set(e.jointure, { pupils: 0, relatives: 0, teachers: 0, nonTeachers: 0 });
+      this.#perStructure.set(e.jointure, {
+        pupils: 0,
+        relatives: 0,
+        relativeAccounts: 0,
+        teachers: 0,
+        nonTeachers: 0,
+      });
   }
 
   #of(e: EstablishmentPlan): StructureCounter {
@@ -47,18 +54,25 @@ export class CompleteStats {
 
   add(pop: ClusterPopulation): void {
     const relativesOf = new Map<EstablishmentPlan, Set<number>>();
+    const accountsOf = new Map<EstablishmentPlan, Set<number>>();
     for (const p of pop.pupils) {
       this.pupils++;
       this.#of(p.estab).pupils++;
       const set = relativesOf.get(p.estab) ?? new Set<number>();
+      const accounts = accountsOf.get(p.estab) ?? new Set<number>();
       for (const l of p.links) {
         set.add(l.relative.id);
         this.relativeLinks++;
-        if (l.legal === 1) this.legalLinks++;
+        if (l.legal > 0) {
+          this.legalLinks++;
+          accounts.add(l.relative.id);
+        }
       }
       relativesOf.set(p.estab, set);
+      accountsOf.set(p.estab, accounts);
     }
     for (const [e, set] of relativesOf) this.#of(e).relatives += set.size;
+    for (const [e, set] of accountsOf) this.#of(e).relativeAccounts += set.size;
     for (const r of pop.relatives) {
       this.relatives++;
       if (r.legal) this.relativesLegal++;

@@ -89,13 +89,16 @@ export function drawFamily(
   for (const [i, p] of parents.list.entries()) {
     const linked = p.code === '38' ? family.children.slice(0, 1) : family.children;
     for (const child of linked) {
-      const legal: 0 | 1 = p.code === '38' ? 0 : 1;
+      // A grand-parent (38) is contact only, or financial only one time in three (no account);
+      // a lone other relative (50) is the personne en charge (legal 2: an account).
+      const legal: 0 | 1 | 2 = p.code === '38' ? 0 : p.code === '50' ? 2 : 1;
+      const financialOnly = p.code === '38' && rng.chance(1 / 3);
       const link: RelativeLink = {
         relative: p.relative,
         code: p.code,
-        financial: legal,
+        financial: legal > 0 || financialOnly ? 1 : 0,
         legal,
-        contact: i === 0 || p.code === '38' || rng.chance(0.5) ? 1 : 0,
+        contact: financialOnly ? 0 : i === 0 || p.code === '38' || rng.chance(0.5) ? 1 : 0,
         payment: i === 0 && rng.chance(0.3) ? 1 : 0,
       };
       child.links.push(link);

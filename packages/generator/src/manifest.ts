@@ -41,6 +41,11 @@ export interface StructureExpectation {
   readonly pupils: number;
   /** Distinct relatives linked to those pupils (legal or contact). */
   readonly relatives: number;
+  /**
+   * Those of them legally responsible (legal 1 or 2) for one of those pupils: the relative
+   * accounts of the establishment; the others are contacts without an account.
+   */
+  readonly relativeAccounts: number;
   /** Staff naming the structure (attachment, functions, direction, services) by profile. */
   readonly teachers: number;
   readonly nonTeachers: number;
@@ -67,7 +72,9 @@ export interface QuirkExpectation {
     | 'html-named-entities'
     | 'double-escaped-apostrophe'
     | 'unknown-attribute'
-    | 'non-latin-names';
+    | 'non-latin-names'
+    /** A pupil born on 31 February: kept, with a BIRTH_DATE_INVALID warning. */
+    | 'impossible-birth-date';
   /** Files concerned (file quirks) or the entity (record quirks). */
   readonly files?: readonly string[];
   readonly entity?: string;

@@ -8,7 +8,8 @@ export interface RelativeLink {
   /** BCN relationship code: 10 mère, 20 père, 38 ascendant, 50 tuteur. */
   readonly code: string;
   readonly financial: 0 | 1;
-  readonly legal: 0 | 1;
+  /** 0 none, 1 legal representative, 2 personne en charge (acts as a parent). */
+  readonly legal: 0 | 1 | 2;
   readonly contact: 0 | 1;
   readonly payment: 0 | 1;
 }

@@ -20,7 +20,7 @@ const NON_LATIN = [
 ];
 
 /** Rates (one record in N) of the record-level quirks. */
-const EVERY = { html: 40, unknown: 100, nonLatin: 500, arity: 50 } as const;
+const EVERY = { html: 40, unknown: 100, nonLatin: 500, arity: 50, birthDate: 300 } as const;
 /** Invalid records injected per entity (each a MISSING_REQUIRED reject). */
 export const INVALID_PER_ENTITY = 2;
 
@@ -39,6 +39,9 @@ export class Quirks {
   readonly nonLatin: string[] = [];
   readonly doubleEscaped: string[] = [];
   readonly arity: string[] = [];
+  /** Pupils written with an impossible birth date (kept by the importer, with a warning). */
+  readonly birthDate: string[] = [];
+  #births = 0;
   readonly invalid = { Eleve: [] as string[], PersEducNat: [] as string[] };
 
   constructor(enabled: boolean, level: SchoolLevel) {
@@ -60,6 +63,11 @@ export class Quirks {
     style: ChunkStyle,
     render: (p: Pupil, mode: ChunkStyle['mode']) => string,
   ): string {
+    if (this.enabled && this.#births++ % EVERY.birthDate === 13) {
+      // 31 February of the pupil's birth year: a date SIECLE should never export.
+      this.birthDate.push(String(p.id));
+      p = { ...p, birthDate: `31/02/${p.birthDate.slice(-4)}` };
+    }
     const xml = render(p, style.mode);
     if (!this.enabled || style.mode !== 'ncr' || this.#pupils++ % EVERY.html !== 7) return xml;
     const html = render(p, 'html');
@@ -160,6 +168,13 @@ export class Quirks {
         count: pick((w) => w.encoding === 'ISO-8859-15').length,
       },
       { kind: 'html-named-entities', entity: 'Eleve', count: this.html.length, ids: this.html },
+      {
+        kind: 'impossible-birth-date',
+        entity: 'Eleve',
+        attribute: 'ENTPersonDateNaissance',
+        count: this.birthDate.length,
+        ids: this.birthDate,
+      },
       {
         kind: 'double-escaped-apostrophe',
         entity: 'PersEducNat',

@@ -105,7 +105,7 @@ export function pupil2d(
   const def = p.estab.levels[p.level] as LevelDef;
   const e = p.estab.jointure;
   const codes = pupilSubjects(p);
-  const addressRel = p.links.find((l) => l.legal === 1)?.relative;
+  const addressRel = p.links.find((l) => l.legal > 0)?.relative;
   const attrs: Attr[] = [
     ['ENTPersonJointure', [String(p.id)]],
     ['ENTEleveINE', [p.ine]],

@@ -82,7 +82,7 @@ export function recount(out: string, d: DeliveryManifest): Recount {
       const f = v.split('$');
       s.relatives.add(f[0] as string);
       links.total++;
-      if (!two || f[3] === '1') {
+      if (!two || f[3] === '1' || f[3] === '2') {
         links.legal++;
         legalRelatives.add(f[0] as string);
       }

@@ -18,6 +18,7 @@ export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logg
       holdThresholdPercent: config.ingest.holdThresholdPercent,
       holdMinDepartures: config.ingest.holdMinDepartures,
       keepUnlinkedRelatives: config.ingest.keepUnlinkedRelatives,
+      relativeAccountLegalCodes: config.ingest.relativeAccountLegalCodes,
       batchSize: config.ingest.batchSize,
       aafLimits: config.aafLimits,
     },

@@ -6,6 +6,7 @@ import { readPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
+import { recordOrphanedRelatives } from './report/import-warnings.js';
 import { addUaisTouched, setRunStatus } from './run/import-run.repository.js';
 import { withIngestLock } from './run/ingest-lock.js';
 
@@ -92,6 +93,7 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
         ).map((r) => r.status),
       );
       const applied = statuses.has('applied') || statuses.has('approved');
+      await recordOrphanedRelatives(trx, d.importId);
       await setRunStatus(
         trx,
         d.importId,

@@ -14,6 +14,7 @@ export {
   type ImportReport,
   type RejectReport,
 } from './report/import-report.js';
+export { importWarnings, type WarningReport, type WarningRow } from './report/import-warnings.js';
 export type { AllocateIdentifiers, IngestDeps } from './deps.js';
 export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
 export { IngestErrors } from './errors.js';

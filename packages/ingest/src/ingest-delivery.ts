@@ -16,6 +16,7 @@ import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
+import { recordOrphanedRelatives, writeWarnings } from './report/import-warnings.js';
 import { writeEstablishmentPlans } from './report/establishment-plans.js';
 import {
   addUaisTouched,
@@ -280,6 +281,7 @@ async function planAndApplyWith(
     relativeUnits: new Map(),
     seenReferences: new Set(),
     referencedStructures: new Set(),
+    warnings: [],
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
@@ -309,6 +311,8 @@ async function planAndApplyWith(
   }
   await plans.close();
   await state.rejects.flush();
+  await writeWarnings(deps.db, importId, state.warnings);
+  state.warnings.length = 0;
   // What planning needed per person is spent: let the apply run in the memory of one batch.
   state.seen.clear();
   state.relativeUnits.clear();
@@ -381,6 +385,7 @@ async function planAndApplyWith(
         .where('status', '=', 'planned')
         .execute();
       await supersedeOlderHolds(trx, importId, delivery.kind);
+      await recordOrphanedRelatives(trx, importId);
       await setRunStatus(trx, importId, status, { error: fileError, finished: true });
     });
   }

@@ -8,6 +8,11 @@ export interface IngestSettings {
   readonly holdMinDepartures: number;
   /** Keep relatives no pupil links to (reported), or reject them (UNLINKED_RELATIVE). */
   readonly keepUnlinkedRelatives: boolean;
+  /**
+   * Legal-responsibility codes of `ENTElevePersRelEleve` that give a relative an account (a link
+   * without the flag, from the legacy attributes, counts as legal). Default 1 and 2.
+   */
+  readonly relativeAccountLegalCodes?: readonly number[];
   /** Records per database batch. */
   readonly batchSize: number;
   /** Bounds on the files read (nesting, attributes, values, bytes): see packages/aaf. */
@@ -18,6 +23,7 @@ export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({
   holdThresholdPercent: 10,
   holdMinDepartures: 5,
   keepUnlinkedRelatives: true,
+  relativeAccountLegalCodes: [1, 2],
   batchSize: 1000,
   aafLimits: DEFAULT_AAF_LIMITS,
 });

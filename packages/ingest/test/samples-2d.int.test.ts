@@ -36,7 +36,8 @@ t.test('the 2D complete sample ingests with the expected directory', async (t) =
       ['9300102', 'pupil', 'active', '910001'],
       ['9310201', 'relative', 'active', '910001'],
       ['9310202', 'relative', 'active', '910001'],
-      ['9310203', 'relative', 'active', '910001'],
+      // Contact only (legal 0): no account, so no establishment of its own.
+      ['9310203', 'relative', 'active', null],
       ['9320301', 'staff', 'active', '910001'],
       ['9320302', 'staff', 'active', '910001'],
       ['9320303', 'staff', 'active', '910001'],

@@ -33,7 +33,7 @@ export async function loadAccounts(
       (select jsonb_object_agg(i.namespace, i.value) from identifier i
         where i.person_id = p.id and i.status = 'primary') as logins
     from person p
-    where p.id = any(${sql.val([...personIds])}::bigint[])
+    where p.id = any(${sql.val([...personIds])}::bigint[]) and p.has_account
   `.execute(db);
   const accounts = new Map<number, Account>();
   for (const r of rows) {

@@ -60,6 +60,7 @@ interface ImportState {
   summary: Record<string, unknown> | null;
   decisions: { status: string }[];
   plans: { uai: string; status: string }[];
+  warnings: { code: string; uai: string | null; subject: string; message: string }[];
 }
 
 const RUNNING = ['queued', 'planning', 'applying'];
@@ -112,7 +113,9 @@ t.test(
     t.equal(state.import.status, 'applied');
     t.match(state.import.progress, { phase: 'done', recordsRead: Number });
     t.ok(state.import.progress!.recordsRead > 0, 'records read are counted');
-    t.match(state.summary, { status: 'applied', establishments: Object });
+    // The engine stores its report just after the run's final status: wait for it.
+    const reported = await poll(ctx, token, state.import.id, (s) => s.summary !== null);
+    t.match(reported.summary, { status: 'applied', establishments: Object });
     const account = await ctx.get(token, '/v1/accounts/jointure:9300101');
     t.equal(account.statusCode, 200);
     const a = body<Record<string, unknown>>(account);
@@ -123,6 +126,46 @@ t.test(
       /ENT_TEST_Complet_20240907_Eleve_0000\.xml/,
       'the file that last changed it',
     );
+  },
+);
+
+t.test(
+  'contacts show on the pupil record without an account; warnings come with the import',
+  async (t) => {
+    const ctx = await withEngine(t);
+    const token = await ctx.key(['imports:write', 'imports:read', 'accounts:read']);
+    const state = await submit(
+      t,
+      ctx,
+      token,
+      sampleFiles(
+        'Complet',
+        (n) => n,
+        (s) => s.replace('<value>14/03/2012</value>', '<value>31/02/2012</value>'),
+      ),
+    );
+    t.equal(state.import.status, 'applied');
+    t.match(state.warnings, [
+      { code: 'BIRTH_DATE_INVALID', uai: '0990001N', subject: '9300101', message: /31\/02\/2012/ },
+    ]);
+    const pupil = body<{
+      identity: { birthDate: string | null };
+      relations: { relatives: { jointure: string; legal: number; hasAccount: boolean }[] };
+    }>(await ctx.get(token, '/v1/accounts/jointure:9300101'));
+    t.equal(pupil.identity.birthDate, null, 'the pupil is kept without the impossible date');
+    t.match(pupil.relations.relatives, [
+      { jointure: '9310201', legal: 1, hasAccount: true },
+      { jointure: '9310202', legal: 1, hasAccount: true },
+      { jointure: '9310203', legal: 0, contact: true, hasAccount: false },
+    ]);
+    const contact = body<{
+      lifecycle: { hasAccount: boolean };
+      identifiers: Record<string, unknown>;
+      establishments: unknown[];
+    }>(await ctx.get(token, '/v1/accounts/jointure:9310203'));
+    t.equal(contact.lifecycle.hasAccount, false);
+    t.same(contact.identifiers, {}, 'no identifier allocated to a contact');
+    t.same(contact.establishments, []);
   },
 );
 

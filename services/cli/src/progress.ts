@@ -22,3 +22,8 @@ export function progressLine(out: NodeJS.WritableStream, label = 'reading') {
     },
   };
 }
+
+/** The log level while a progress line runs: `info` (the default) becomes `warn`; others stay. */
+export function quietLevel(level: string): string {
+  return level === 'info' ? 'warn' : level;
+}

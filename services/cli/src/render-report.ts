@@ -13,6 +13,9 @@ function table(rows: readonly (readonly (string | number)[])[]): string {
 }
 
 /** The human-readable form of an import report (the CLI without --json). */
+/** Warning lines printed under the tables (all of them are in --json and the API). */
+const WARNING_LINES = 20;
+
 export function renderReport(r: ImportReport): string {
   const lines = [
     `import ${r.importId}: ${r.delivery} (${r.kind} ${r.date}, ${r.level}, scope ${r.scope})${r.dryRun ? ' [dry run]' : ''}`,
@@ -47,7 +50,10 @@ export function renderReport(r: ImportReport): string {
           'left',
           'memberships +/-',
           'rejects',
+          'warnings',
           'stale links',
+          'relative accounts',
+          'contacts',
         ],
         ...r.establishments.map((e) => [
           e.uai ?? e.structure,
@@ -59,13 +65,25 @@ export function renderReport(r: ImportReport): string {
           e.left,
           `${e.membershipsAdded}/${e.membershipsRemoved}`,
           e.rejects,
+          e.warnings,
           e.staleTeachingLinks,
+          e.relativeAccounts,
+          e.relativeContacts,
         ]),
       ]),
     );
   }
   const codes = Object.entries(r.rejectsByCode);
   if (codes.length > 0) lines.push('', `rejects: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  const warned = Object.entries(r.warningsByCode);
+  if (warned.length > 0) {
+    lines.push('', `warnings (records kept): ${warned.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    for (const w of r.warnings.slice(0, WARNING_LINES))
+      lines.push(`  ${w.uai ?? '-'}  ${w.code}  ${w.subject}  ${w.message}`);
+    const more = r.warnings.length - WARNING_LINES;
+    if (more > 0 || r.warningsTruncated)
+      lines.push(`  … more in --json or GET /v1/imports/${r.importId}`);
+  }
   const held = r.establishments.filter((e) => e.status === 'held');
   if (held.length > 0) {
     lines.push(

@@ -37,6 +37,11 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const command = COMMANDS.find((c) => c.name === name);
     if (!command)
       throw CliErrors.USAGE({ problem: `unknown command "${name}"\n\n${help(COMMANDS)}` });
+    // `<command> --help` (anywhere among its options) shows its usage, like `help <command>`.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      stdout.write(`${command.usage}\n`);
+      return 0;
+    }
     const config = loadConfig(io.env ?? process.env);
     // Logs go to stderr so that stdout carries only results (e.g. --json reports).
     const log = createLogger({

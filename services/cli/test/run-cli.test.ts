@@ -16,6 +16,21 @@ t.test('help lists the commands', async (t) => {
   for (const name of ['migrate', 'serve', 'keys', 'purge-events']) t.match(out.text(), name);
 });
 
+t.test('<command> --help prints the command usage and exits 0 for every command', async (t) => {
+  for (const name of ['migrate', 'serve', 'ingest', 'keys', 'targets', 'dispatch', 'generate']) {
+    for (const flag of ['--help', '-h']) {
+      const out = capture();
+      const err = capture();
+      t.equal(await runCli([name, flag], { stdout: out.stream, stderr: err.stream }), 0, name);
+      t.match(out.text(), `aaf-sync ${name}`, `${name} ${flag} prints its usage`);
+      t.equal(err.text(), '', `${name} ${flag} prints no error`);
+    }
+  }
+  const out = capture();
+  t.equal(await runCli(['targets', 'add', '--help'], { stdout: out.stream }), 0);
+  t.match(out.text(), /targets/);
+});
+
 t.test('an unknown command is a usage error with its code, exit 2', async (t) => {
   const err = capture();
   t.equal(await runCli(['frobnicate'], { stderr: err.stream }), 2);
@@ -51,3 +66,13 @@ t.test('ingest --json: one JSON document on stdout also when nothing can be read
     t.match(err.text(), `error ${code}`, 'and the error on stderr');
   }
 });
+
+t.test(
+  'ingest: a progress line quiets info logs, keeps a level chosen lower or higher',
+  async (t) => {
+    const { quietLevel } = await import('../src/progress.js');
+    t.equal(quietLevel('info'), 'warn', 'the default level is quieted');
+    t.equal(quietLevel('debug'), 'debug', 'an operator asking for debug keeps it');
+    t.equal(quietLevel('error'), 'error');
+  },
+);

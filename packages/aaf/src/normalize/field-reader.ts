@@ -1,4 +1,4 @@
-import type { Reject, RejectCode } from '../model.js';
+import type { Reject, RejectCode, Warning, WarningCode } from '../model.js';
 import { EmailSchema, IneSchema, UaiSchema } from '../schemas.js';
 import { COMPOSITE_ARITY, splitFields } from './composite.js';
 
@@ -43,6 +43,7 @@ export function pushUnique<T>(list: T[], keys: Set<string>, key: string, item: T
  */
 export class FieldReader {
   readonly rejects: Reject[] = [];
+  readonly warnings: Warning[] = [];
 
   constructor(readonly attributes: Readonly<Record<string, readonly string[]>>) {}
 
@@ -102,6 +103,24 @@ export class FieldReader {
     return iso;
   }
 
+  /**
+   * A birth date: an impossible one (31/02, year before 1900 or in the future) is dropped with
+   * a warning, not a reject; a missing one warns when `required` (pupils).
+   */
+  birthDate(name: string, required: boolean): string | null {
+    const value = this.one(name);
+    if (value === null) {
+      if (required) this.warn('BIRTH_DATE_MISSING', name, '', 'no birth date');
+      return null;
+    }
+    const iso = isoDate(value);
+    if (iso === null || Number(iso.slice(0, 4)) > new Date().getUTCFullYear()) {
+      this.warn('BIRTH_DATE_INVALID', name, value, 'impossible birth date (kept without it)');
+      return null;
+    }
+    return iso;
+  }
+
   /** A date of an attribute whose format is not settled: converted when it parses, else raw. */
   looseDate(name: string): string | null {
     const value = this.one(name);
@@ -139,6 +158,10 @@ export class FieldReader {
     if (IneSchema.safeParse(ine).success) return ine;
     this.valueReject('INVALID_VALUE', name, value, 'an INE is 11 digits or capital letters');
     return null;
+  }
+
+  warn(code: WarningCode, attribute: string, value: string, why: string): void {
+    this.warnings.push({ code, attribute, value, message: `${attribute}: ${why}` });
   }
 
   valueReject(code: RejectCode, attribute: string, value: string, why: string): void {

@@ -131,7 +131,7 @@ export function normalizePerson(
     birthName: r.one('ENTPersonNomPatro'),
     otherGivenNames: r.values('ENTPersonAutresPrenoms'),
     civility: r.one('personalTitle', 'ENTPersonCivilite'),
-    birthDate: r.date('ENTPersonDateNaissance'),
+    birthDate: r.birthDate('ENTPersonDateNaissance', category === 'pupil'),
     ine: r.ine('ENTEleveINE'),
     mail: r.mail('mail', 'ENTPersonMail'),
     ...LINKS[category](r),

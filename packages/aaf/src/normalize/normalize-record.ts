@@ -76,9 +76,13 @@ export function normalizeRecord(
   const r = new FieldReader(attributes);
   const jointure = id.trim();
   if (jointure === '') {
-    return { record: null, rejects: [recordReject('MISSING_IDENTIFIER', 'empty id')] };
+    return {
+      record: null,
+      rejects: [recordReject('MISSING_IDENTIFIER', 'empty id')],
+      warnings: [],
+    };
   }
   const level = options.levelHint ?? detectLevel(entity, attributes);
   const record = build(entity, r, jointure, level);
-  return { record, rejects: r.rejects };
+  return { record, rejects: r.rejects, warnings: record ? r.warnings : [] };
 }

@@ -22,13 +22,27 @@ function declaredClasses(r: FieldReader): StructureRecord['declaredClasses'] {
   return [...byCode.values()];
 }
 
-function declaredGroups(r: FieldReader): StructureRecord['declaredGroups'] {
+/** Groups with their classes; a class the structure does not declare is warned about. */
+function declaredGroups(
+  r: FieldReader,
+  classes: StructureRecord['declaredClasses'],
+): StructureRecord['declaredGroups'] {
+  const known = new Set(classes.map((c) => c.code));
   const byCode = new Map<string, { code: string; label: string; classes: string[] }>();
-  for (const [code = '', label = '', ...classes] of r.composite('ENTStructureGroupes')) {
+  for (const fields of r.composite('ENTStructureGroupes')) {
+    const [code = '', label = '', ...members] = fields;
     if (code === '') continue;
     const entry = byCode.get(code) ?? { code, label: label || code, classes: [] };
-    for (const c of classes) if (c !== '' && !entry.classes.includes(c)) entry.classes.push(c);
+    for (const c of members) if (c !== '' && !entry.classes.includes(c)) entry.classes.push(c);
     byCode.set(code, entry);
+    const unknown = members.filter((c) => c !== '' && !known.has(c));
+    if (unknown.length > 0)
+      r.warn(
+        'GROUP_CLASSES_UNKNOWN',
+        'ENTStructureGroupes',
+        fields.join('$'),
+        `group ${code}: class ${unknown.join(', ')} not among the establishment's classes`,
+      );
   }
   return [...byCode.values()];
 }
@@ -84,6 +98,7 @@ export function normalizeStructure(
     r.rejects.push(recordReject('MISSING_REQUIRED', 'no ENTStructureNomCourant nor UAI'));
     return null;
   }
+  const classes = declaredClasses(r);
   return {
     kind: 'structure',
     level,
@@ -93,8 +108,8 @@ export function normalizeStructure(
     type: r.one('ENTStructureTypeStruct'),
     contract: r.one('ENTEtablissementContrat'),
     academy: r.one('ENTServAcAcademie'),
-    declaredClasses: declaredClasses(r),
-    declaredGroups: declaredGroups(r),
+    declaredClasses: classes,
+    declaredGroups: declaredGroups(r, classes),
     details: structureDetails(r),
   };
 }

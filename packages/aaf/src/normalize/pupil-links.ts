@@ -35,6 +35,11 @@ function legalOf(value: string | undefined): number | null {
   return value !== undefined && /^\d$/.test(value) ? Number(value) : null;
 }
 
+/** A legal representative or person in charge (codes 1 and 2). */
+function isLegal(ref: RelativeRef): boolean {
+  return ref.legal === 1 || ref.legal === 2;
+}
+
 const LEGACY = [
   'ENTElevePersRelEleve1',
   'ENTElevePersRelEleve2',
@@ -59,14 +64,29 @@ export function pupilRelatives(r: FieldReader): RelativeRef[] {
   for (const f of r.composite('ENTElevePersRelEleve')) {
     const [jointure, relationship, financial, legal, contact, payment] = f;
     if (jointure === undefined || jointure === '') continue;
-    pushUnique(out, keys, jointure, {
+    const ref: RelativeRef = {
       jointure,
       relationship: relationship || null,
       financial: flag(financial),
       legal: legalOf(legal),
       contact: flag(contact),
       payment: flag(payment),
-    });
+    };
+    const at = out.findIndex((o) => o.jointure === jointure);
+    if (at < 0) {
+      pushUnique(out, keys, jointure, ref);
+      continue;
+    }
+    // Repeated with other flags: warn; the legal occurrence wins (else the first one).
+    const first = out[at]!;
+    if (JSON.stringify(first) === JSON.stringify(ref)) continue;
+    r.warn(
+      'RELATIVE_FLAGS_CONFLICT',
+      'ENTElevePersRelEleve',
+      f.join('$'),
+      `relative ${jointure} repeated with conflicting flags (the legal one is kept)`,
+    );
+    if (isLegal(ref) && !isLegal(first)) out[at] = ref;
   }
   if (out.length > 0) return out;
   for (const [jointure, relationship] of r.composite('ENTEleveAutoriteParentale')) {

@@ -5,6 +5,7 @@ import * as m0003 from './0003-identifiers.js';
 import * as m0004 from './0004-import-submitter.js';
 import * as m0005 from './0005-import-queue.js';
 import * as m0006 from './0006-targets.js';
+import * as m0007 from './0007-relative-accounts.js';
 import * as m0008 from './0008-target-observability.js';
 
 /**
@@ -18,5 +19,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-import-submitter': m0004,
   '0005-import-queue': m0005,
   '0006-targets': m0006,
+  '0007-relative-accounts': m0007,
   '0008-target-observability': m0008,
 };

@@ -65,6 +65,8 @@ export interface PersonTable extends Tracked {
   attributes: Json<Record<string, string[]>>;
   record_hash: string;
   state: Generated<PersonState>;
+  /** A relative holds an account only while legally responsible for an active pupil. */
+  has_account: Generated<boolean>;
   departed_at: Timestamp | null;
   last_file_id: number | null;
 }

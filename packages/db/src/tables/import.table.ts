@@ -84,6 +84,18 @@ export interface ImportFileTable {
   error: Json<Record<string, unknown>> | null;
 }
 
+/** A data-quality warning: the record was kept, but something in it is doubtful. */
+export interface ImportWarningTable {
+  id: Generated<number>;
+  import_id: number;
+  structure_jointure: string | null;
+  uai: string | null;
+  code: string;
+  /** The jointure of the person or class concerned. */
+  subject: string;
+  message: string;
+}
+
 export interface ImportRejectTable {
   id: Generated<number>;
   import_id: number;
@@ -151,6 +163,8 @@ export type NewImportRun = Insertable<ImportRunTable>;
 export type ImportRunUpdate = Updateable<ImportRunTable>;
 export type ImportFile = Selectable<ImportFileTable>;
 export type ImportReject = Selectable<ImportRejectTable>;
+export type ImportWarning = Selectable<ImportWarningTable>;
+export type NewImportWarning = Insertable<ImportWarningTable>;
 export type NewImportReject = Insertable<ImportRejectTable>;
 export type ImportPlan = Selectable<ImportPlanTable>;
 export type ImportPlanItem = Selectable<ImportPlanItemTable>;

@@ -14,7 +14,12 @@ import {
 } from './link-specs.js';
 import { structuresOf, versionsOf } from './person-lookup.js';
 import { pushPersonEvents, type CreatedPersons } from './person-events.js';
-import { collectTouchedRelatives, withPupilStructures } from './relative-links.js';
+import { allocateForAccounts } from './relative-accounts.js';
+import {
+  collectTouchedRelatives,
+  withPupilStructures,
+  type WithAccounts,
+} from './relative-links.js';
 
 const ROW_COLUMNS = [
   col('profile'),
@@ -91,44 +96,57 @@ async function writeRows(
   ctx: ApplyContext,
   items: readonly PersonChangeItem[],
   versions: Map<string, number>,
+  { accounts, accountsBefore }: Omit<WithAccounts, 'items'>,
 ) {
   const creates = items.filter((i) => i.action === 'create');
   const inserted = await insertRows<{ id: number; jointure: string }>(
     ctx.trx,
     'person',
-    [col('jointure'), col('category'), ...ROW_COLUMNS],
-    creates.map((i) => [i.key, i.payload.columns.category, ...rowValues(ctx, i, 1)]),
+    [col('jointure'), col('category'), col('has_account', 'boolean'), ...ROW_COLUMNS],
+    creates.map((i) => [
+      i.key,
+      i.payload.columns.category,
+      accounts.get(i.key) ?? true,
+      ...rowValues(ctx, i, 1),
+    ]),
     'returning id, jointure',
   );
   const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
-  const created: CreatedPersons = new Map();
-  const allocate = ctx.deps.allocateIdentifiers;
-  const allocated =
-    allocate && creates.length > 0
-      ? await allocate(
-          ctx.trx,
-          creates.map((i) => ({
-            personId: ids.get(i.key)!,
-            givenName: i.payload.columns.givenName,
-            sn: i.payload.columns.sn,
-          })),
-        )
-      : new Map<number, Record<string, string>>();
-  for (const [jointure, id] of ids) {
-    const identifiers = allocated.get(id) ?? {};
-    ctx.tally.identifiers += Object.keys(identifiers).length;
-    created.set(jointure, { id, identifiers });
-  }
   const others = items.filter((i) => i.action !== 'create');
-  await updateRows(
+  const updated = await updateRows<{ id: number; jointure: string }>(
     ctx.trx,
     'person',
     [col('jointure')],
-    ROW_COLUMNS,
-    others.map((i) => [i.key, ...rowValues(ctx, i, versions.get(i.key)!)]),
-    { extraSet: `state = 'active', departed_at = null, updated_at = now()` },
+    [col('has_account', 'boolean'), ...ROW_COLUMNS],
+    others.map((i) => [
+      i.key,
+      accounts.get(i.key) ?? true,
+      ...rowValues(ctx, i, versions.get(i.key)!),
+    ]),
+    {
+      extraSet: `state = 'active', departed_at = null, updated_at = now()`,
+      tail: 'returning t.id, t.jointure',
+    },
   );
-  return created;
+  // Identifiers for every new account holder: new persons, and relatives who gain an account
+  // (a contact holds none; identifiers once allocated stay reserved to their person).
+  const gaining = updated.filter(
+    (r) => accounts.get(r.jointure) === true && accountsBefore.get(r.jointure) === false,
+  );
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  const holders = [...inserted.filter((r) => accounts.get(r.jointure) !== false), ...gaining].map(
+    (r) => ({
+      personId: r.id,
+      givenName: byKey.get(r.jointure)!.payload.columns.givenName,
+      sn: byKey.get(r.jointure)!.payload.columns.sn,
+    }),
+  );
+  const allocated = await allocateForAccounts(ctx, holders);
+  const created: CreatedPersons = new Map();
+  for (const [jointure, id] of ids)
+    created.set(jointure, { id, identifiers: allocated.get(id) ?? {} });
+  const gained = new Map(gaining.map((r) => [r.jointure, allocated.get(r.id) ?? {}]));
+  return { created, gained };
 }
 
 function changesOf<T>(
@@ -202,7 +220,7 @@ export async function applyPersonChanges(
     ctx.trx,
     changes.map((i) => i.key),
   );
-  const items = await withPupilStructures(ctx, changes, before);
+  const { items, ...accounts } = await withPupilStructures(ctx, changes, before);
   const versions = newVersions(items);
   const after = new Map<string, string[]>();
   const uais = new Map<string, string[]>();
@@ -217,8 +235,18 @@ export async function applyPersonChanges(
       ctx.structures.uais([...(before.get(i.key) ?? []), ...next, ...(i.unit ? [i.unit] : [])]),
     );
   }
-  const created = await writeRows(ctx, items, versions);
-  pushPersonEvents(ctx, items, versions, created, before, after, uais);
+  const { created, gained } = await writeRows(ctx, items, versions, accounts);
+  pushPersonEvents(
+    ctx,
+    items,
+    versions,
+    { created, gained, accounts: accounts.accounts },
+    {
+      before,
+      after,
+      uais,
+    },
+  );
   await writeAllLinks(ctx, items, versions, uais);
   await collectTouchedRelatives(ctx, items);
   await ctx.events.flushIfFull();

@@ -4,15 +4,30 @@ import type { ApplyContext } from './apply-context.js';
 /** Persons created by a batch, by jointure: their id and new identifiers per namespace. */
 export type CreatedPersons = Map<string, { id: number; identifiers: Record<string, string> }>;
 
-/** Person events of a batch: created (with identifiers), updated or restored (changed fields). */
+/** What the batch wrote: new persons, identifiers of relatives gaining an account, accounts. */
+export interface WrittenPersons {
+  readonly created: CreatedPersons;
+  readonly gained: Map<string, Record<string, string>>;
+  readonly accounts: Map<string, boolean>;
+}
+
+/** Establishments of each person before and after the batch, and the UAIs of its events. */
+export interface PersonStructures {
+  readonly before: Map<string, string[]>;
+  readonly after: Map<string, string[]>;
+  readonly uais: Map<string, string[]>;
+}
+
+/**
+ * Person events of a batch: created (with identifiers and `hasAccount`), updated or restored
+ * (changed fields; a relative gaining an account carries its identifiers).
+ */
 export function pushPersonEvents(
   ctx: ApplyContext,
   items: readonly PersonChangeItem[],
   versions: Map<string, number>,
-  created: CreatedPersons,
-  before: Map<string, string[]>,
-  after: Map<string, string[]>,
-  uaisOf: Map<string, string[]>,
+  { created, gained, accounts }: WrittenPersons,
+  { before, after, uais: uaisOf }: PersonStructures,
 ) {
   for (const i of items) {
     const structuresBefore = before.get(i.key) ?? [];
@@ -36,6 +51,7 @@ export function pushPersonEvents(
             ...i.payload.columns,
             structures: structuresAfter,
             state: 'active',
+            hasAccount: accounts.get(i.key) ?? true,
             identifiers,
           },
         },
@@ -48,6 +64,8 @@ export function pushPersonEvents(
     if (structuresBefore.join() !== structuresAfter.join())
       fields.structures = [structuresBefore, structuresAfter];
     if (i.action === 'restore') fields.state = ['departed', 'active'];
+    const identifiers = gained.get(i.key);
+    if (identifiers && Object.keys(identifiers).length > 0) fields.identifiers = [{}, identifiers];
     ctx.events.push({
       entityType: 'person',
       entityKey: i.key,

@@ -32,12 +32,15 @@ export async function structuresOf(
 }
 
 /**
- * The establishments relatives should have: those of their active pupils (the pupils of the
- * import are applied before the relatives, so their links and establishments are current).
+ * The establishments relatives should have: those of the active pupils they are legally
+ * responsible for (`legal` among `codes`, or unknown: a source without the flag), so a relative
+ * with none holds no account. The pupils of the import are applied before the relatives, so
+ * their links and establishments are current.
  */
 export async function pupilStructuresOfRelatives(
   db: Executor,
   relatives: readonly string[],
+  codes: readonly number[],
 ): Promise<Map<string, string[]>> {
   if (relatives.length === 0) return new Map();
   const { rows } = await sql<{ relative: string; structures: string[] }>`
@@ -47,6 +50,7 @@ export async function pupilStructuresOfRelatives(
     join person p on p.jointure = rl.pupil_jointure and p.state = 'active'
     join person_structure ps on ps.person_jointure = rl.pupil_jointure
     where rl.relative_jointure = any(${[...relatives]}::text[])
+      and (rl.legal is null or rl.legal = any(${[...codes]}::int[]))
     group by rl.relative_jointure`.execute(db);
   return new Map(rows.map((r) => [r.relative, r.structures]));
 }

@@ -2,31 +2,52 @@ import { sql } from '@aaf-sync/db';
 import type { PersonChangeItem } from '../plan/plan-item.js';
 import type { ApplyContext } from './apply-context.js';
 import { pupilStructuresOfRelatives } from './person-lookup.js';
+import { accountCodes, accountsOf } from './relative-accounts.js';
+
+/** The batch with the relatives' establishments set, and who holds an account after it. */
+export interface WithAccounts {
+  readonly items: PersonChangeItem[];
+  /** Every person of the batch: pupils and staff always, relatives only while legal. */
+  readonly accounts: Map<string, boolean>;
+  /** Whether each updated person held an account before the batch. */
+  readonly accountsBefore: Map<string, boolean>;
+}
 
 /**
- * Relatives belong to the establishments of their active pupils. Those of the import were
- * applied first, so the relatives' establishments (and primary one) are set here, and the
- * relative is announced with them.
+ * Relatives belong to the establishments of the active pupils they are legally responsible for,
+ * and hold an account only while they have one. Those of the import were applied first, so the
+ * relatives' establishments (and primary one) and account are set here, and the relative is
+ * announced with them (`hasAccount` among the changed fields when it changes).
  */
 export async function withPupilStructures(
   ctx: ApplyContext,
   items: readonly PersonChangeItem[],
   before: Map<string, string[]>,
-): Promise<PersonChangeItem[]> {
+): Promise<WithAccounts> {
+  const accounts = new Map(items.map((i) => [i.key, true]));
+  const accountsBefore = await accountsOf(
+    ctx.trx,
+    items.filter((i) => i.action !== 'create').map((i) => i.key),
+  );
   const relatives = items
     .filter((i) => i.payload.columns.category === 'relative')
     .map((i) => i.key);
-  if (relatives.length === 0) return [...items];
-  const wanted = await pupilStructuresOfRelatives(ctx.trx, relatives);
-  return items.map((i) => {
+  if (relatives.length === 0) return { items: [...items], accounts, accountsBefore };
+  const wanted = await pupilStructuresOfRelatives(ctx.trx, relatives, accountCodes(ctx));
+  const out = items.map((i) => {
     if (i.payload.columns.category !== 'relative') return i;
     const want = wanted.get(i.key) ?? [];
     const have = before.get(i.key) ?? [];
+    const account = want.length > 0;
+    accounts.set(i.key, account);
     const old = i.payload.columns.primaryStructure;
     const primary = old && want.includes(old) ? old : (want[0] ?? null);
     const fields = { ...i.payload.diff.fields };
     if (i.action !== 'create' && primary !== old) fields.primaryStructure = [old, primary];
     else delete fields.primaryStructure;
+    const had = accountsBefore.get(i.key);
+    if (i.action !== 'create' && had !== undefined && had !== account)
+      fields.hasAccount = [had, account];
     const structures = {
       add: want.filter((s) => !have.includes(s)),
       remove: have.filter((s) => !want.includes(s)),
@@ -41,6 +62,7 @@ export async function withPupilStructures(
       },
     };
   });
+  return { items: out, accounts, accountsBefore };
 }
 
 /** Relatives whose establishments may change: linked, unlinked, or their pupil moved. */

@@ -2,34 +2,62 @@ import { sql } from '@aaf-sync/db';
 import { col, deleteRows, insertRows, updateRows } from '../sql/bulk.js';
 import type { ApplyContext } from './apply-context.js';
 import { pupilStructuresOfRelatives, structuresOf } from './person-lookup.js';
+import { accountCodes, allocateForAccounts } from './relative-accounts.js';
 
 const CHUNK = 5000;
 
+interface RelativeRow {
+  id: number;
+  jointure: string;
+  version: number;
+  primary_structure: string | null;
+  has_account: boolean;
+  given_name: string;
+  sn: string;
+}
+
 async function recomputeChunk(ctx: ApplyContext, chunk: string[]): Promise<number> {
-  const { rows: persons } = await sql<{
-    jointure: string;
-    version: number;
-    primary_structure: string | null;
-  }>`
-    select jointure, version, primary_structure from person
+  const { rows: persons } = await sql<RelativeRow>`
+    select id, jointure, version, primary_structure, has_account, given_name, sn from person
     where jointure = any(${chunk}::text[]) and category = 'relative' and state = 'active'
     for update`.execute(ctx.trx);
-  const desired = await pupilStructuresOfRelatives(ctx.trx, chunk);
+  const desired = await pupilStructuresOfRelatives(ctx.trx, chunk, accountCodes(ctx));
   const current = await structuresOf(ctx.trx, chunk);
+  const changed = persons.filter((p) => {
+    const want = desired.get(p.jointure) ?? [];
+    const have = current.get(p.jointure) ?? [];
+    const primary = p.primary_structure && want.includes(p.primary_structure);
+    return (
+      want.join() !== have.join() ||
+      (primary ? p.primary_structure : (want[0] ?? null)) !== p.primary_structure ||
+      want.length > 0 !== p.has_account
+    );
+  });
+  // Relatives who become legal for a pupil gain an account: identifiers allocated now.
+  const allocated = await allocateForAccounts(
+    ctx,
+    changed
+      .filter((p) => !p.has_account && (desired.get(p.jointure) ?? []).length > 0)
+      .map((p) => ({ personId: Number(p.id), givenName: p.given_name, sn: p.sn })),
+  );
   const adds: string[][] = [];
   const removes: string[][] = [];
   const rows: unknown[][] = [];
-  for (const p of persons) {
+  for (const p of changed) {
     const want = desired.get(p.jointure) ?? [];
     const have = current.get(p.jointure) ?? [];
     const old = p.primary_structure;
     const primary = old && want.includes(old) ? old : (want[0] ?? null);
-    if (want.join() === have.join() && primary === old) continue;
+    const account = want.length > 0;
     for (const s of want) if (!have.includes(s)) adds.push([p.jointure, s]);
     for (const s of have) if (!want.includes(s)) removes.push([p.jointure, s]);
-    rows.push([p.jointure, primary, p.version + 1, ctx.importId]);
-    const fields: Record<string, unknown> = { structures: [have, want] };
+    rows.push([p.jointure, primary, account, p.version + 1, ctx.importId]);
+    const fields: Record<string, unknown> = {};
+    if (want.join() !== have.join()) fields.structures = [have, want];
     if (primary !== old) fields.primaryStructure = [old, primary];
+    if (account !== p.has_account) fields.hasAccount = [p.has_account, account];
+    const identifiers = allocated.get(Number(p.id));
+    if (identifiers && Object.keys(identifiers).length > 0) fields.identifiers = [{}, identifiers];
     ctx.events.push({
       entityType: 'person',
       entityKey: p.jointure,
@@ -46,7 +74,12 @@ async function recomputeChunk(ctx: ApplyContext, chunk: string[]): Promise<numbe
     ctx.trx,
     'person',
     [col('jointure')],
-    [col('primary_structure'), col('version', 'int'), col('last_import_id', 'bigint')],
+    [
+      col('primary_structure'),
+      col('has_account', 'boolean'),
+      col('version', 'int'),
+      col('last_import_id', 'bigint'),
+    ],
     rows,
     { extraSet: 'updated_at = now()' },
   );
@@ -54,9 +87,12 @@ async function recomputeChunk(ctx: ApplyContext, chunk: string[]): Promise<numbe
 }
 
 /**
- * Relatives belong to the establishments of their active pupils. Relatives of the import get
- * theirs when they are applied (after the pupils); this pass recomputes the others whose pupils
- * moved, joined, left or departed. Departed relatives are left as they are.
+ * Relatives belong to the establishments of the active pupils they are legally responsible for,
+ * and hold an account while they have one. Relatives of the import get theirs when they are
+ * applied (after the pupils); this pass recomputes the others whose pupils moved, joined, left or
+ * departed, or whose links changed: losing the last legal link loses the account (establishments
+ * removed, `hasAccount` false), gaining one allocates identifiers. Departed relatives are left
+ * as they are.
  */
 export async function recomputeRelativeStructures(ctx: ApplyContext): Promise<number> {
   const all = [...ctx.touchedRelatives].sort();

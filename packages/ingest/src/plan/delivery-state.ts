@@ -1,5 +1,14 @@
-import type { AafEntity, AafKind, Level, PersonCategory, RawRecord, Reject } from '@aaf-sync/aaf';
+import type {
+  AafEntity,
+  AafKind,
+  Level,
+  PersonCategory,
+  RawRecord,
+  Reject,
+  Warning,
+} from '@aaf-sync/aaf';
 import type { IngestDeps } from '../deps.js';
+import { warningRow, type WarningRow } from '../report/import-warnings.js';
 import type { RejectSink } from '../run/reject-sink.js';
 import { EstablishmentStats } from './establishment-stats.js';
 import type { PlanSpool } from './plan-spool.js';
@@ -30,6 +39,8 @@ export interface DeliveryState {
   readonly seenReferences: Set<string>;
   /** Establishments named by the persons of the delivery (their units). */
   readonly referencedStructures: Set<string>;
+  /** Data-quality warnings of the files read whole (stored when planning ends). */
+  readonly warnings: WarningRow[];
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */
@@ -44,6 +55,7 @@ export interface FileScratch {
   readonly referencedStructures: Set<string>;
   /** Unknown attribute name → number of records carrying it. */
   readonly unknownAttributes: Map<string, number>;
+  readonly warnings: WarningRow[];
   records: number;
 }
 
@@ -58,6 +70,7 @@ export function newFileScratch(fileId: number, fileName: string, entity: AafEnti
     seenReferences: new Set(),
     referencedStructures: new Set(),
     unknownAttributes: new Map(),
+    warnings: [],
     records: 0,
   };
 }
@@ -69,6 +82,19 @@ export function mergeScratch(state: DeliveryState, file: FileScratch): void {
     if (!state.relativeUnits.has(k)) state.relativeUnits.set(k, v);
   for (const k of file.seenReferences) state.seenReferences.add(k);
   for (const k of file.referencedStructures) state.referencedStructures.add(k);
+  state.warnings.push(...file.warnings);
+}
+
+/** Notes a data-quality warning of a kept record, under its establishment when known. */
+export function warnIn(
+  state: DeliveryState,
+  file: FileScratch,
+  id: string,
+  warnings: readonly Warning[],
+  structure: string | null,
+): void {
+  for (const w of warnings)
+    file.warnings.push(warningRow(w, id, structure, state.structures.uai(structure)));
 }
 
 /**

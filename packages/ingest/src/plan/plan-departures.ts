@@ -14,6 +14,8 @@ interface Candidate {
   jointure: string;
   version: number;
   primary_structure: string | null;
+  has_account: boolean;
+  /** Its establishments; for a contact (no account), those of the pupils it is linked to. */
   structures: string[];
 }
 
@@ -22,7 +24,7 @@ const PAGE = 5000;
 /**
  * Complete files only: every active person of a covered category who belongs to a covered
  * establishment and is absent from the delivery leaves it; one left with no establishment
- * departs. Read through a cursor, page by page, compared with the in-memory seen set.
+ * departs. A relative without an account (a contact) belongs to its pupils' establishments here. Read through a cursor, page by page, compared with the in-memory seen set.
  */
 export async function planDepartures(state: DeliveryState, coverage: Coverage): Promise<void> {
   const covered = [...coverage.structures];
@@ -33,13 +35,22 @@ export async function planDepartures(state: DeliveryState, coverage: Coverage): 
   await state.deps.db.transaction().execute(async (trx) => {
     await sql`
       declare departure_candidates no scroll cursor for
-      select p.id, p.jointure, p.version, p.primary_structure,
-        array(select ps.structure_jointure from person_structure ps
-              where ps.person_jointure = p.jointure order by 1) as structures
+      select p.id, p.jointure, p.version, p.primary_structure, p.has_account,
+        case when p.has_account then
+          array(select ps.structure_jointure from person_structure ps
+                where ps.person_jointure = p.jointure order by 1)
+        else
+          array(select distinct x.structure_jointure from relative_link rl
+                join person_structure x on x.person_jointure = rl.pupil_jointure
+                where rl.relative_jointure = p.jointure order by 1)
+        end as structures
       from person p
       where p.state = 'active' and p.category = any(${categories}::text[])
-        and exists (select 1 from person_structure x
-                    where x.person_jointure = p.jointure and x.structure_jointure = any(${covered}::text[]))
+        and (exists (select 1 from person_structure x
+                     where x.person_jointure = p.jointure and x.structure_jointure = any(${covered}::text[]))
+          or (not p.has_account and exists (select 1 from relative_link rl
+                join person_structure x on x.person_jointure = rl.pupil_jointure
+                where rl.relative_jointure = p.jointure and x.structure_jointure = any(${covered}::text[]))))
       order by p.jointure`.execute(trx);
     for (;;) {
       const { rows } =
@@ -59,6 +70,8 @@ async function planPage(
     if (state.seen.has(p.jointure)) continue;
     const leaving = p.structures.filter((s) => coverage.structures.has(s));
     const departs = leaving.length === p.structures.length;
+    // A contact holds no establishment: it departs once all its pupils' are covered, never leaves.
+    if (!p.has_account && !departs) continue;
     const unit =
       p.primary_structure && leaving.includes(p.primary_structure)
         ? p.primary_structure

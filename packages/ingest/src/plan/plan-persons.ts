@@ -6,7 +6,13 @@ import {
   type CurrentPerson,
   type PersonHead,
 } from './current-state.js';
-import { CATEGORY_OF, rejectIn, type DeliveryState, type FileScratch } from './delivery-state.js';
+import {
+  CATEGORY_OF,
+  rejectIn,
+  warnIn,
+  type DeliveryState,
+  type FileScratch,
+} from './delivery-state.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
 import { rawRecordXml } from './raw-xml.js';
@@ -234,7 +240,7 @@ export async function planPersonBatch(
       file.stats.add(now!.primaryStructure, 'unchanged');
       continue;
     }
-    const { record, rejects } = normalizeRecord(file.entity, raw.id, attributes, {
+    const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
       levelHint: state.levelHint,
     });
     const person = record?.kind === 'person' ? record : null;
@@ -260,6 +266,21 @@ export async function planPersonBatch(
     for (const reject of rejects)
       await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, unit);
     if (!person) continue;
+    warnIn(state, file, raw.id, warnings, unit);
+    if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
+      warnIn(
+        state,
+        file,
+        raw.id,
+        [
+          {
+            code: 'RELATIVE_UNLINKED',
+            message: `relative ${raw.id} is linked to no pupil: kept without an account`,
+          },
+        ],
+        null,
+      );
+    }
     if (person.category === 'relative' && !state.deps.settings.keepUnlinkedRelatives && !unit) {
       const message = `relative ${raw.id} is linked to no pupil`;
       await rejectIn(

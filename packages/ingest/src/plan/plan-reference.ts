@@ -1,7 +1,7 @@
 import { normalizeRecord, recordHash, type RawRecord } from '@aaf-sync/aaf';
 import { sql } from '@aaf-sync/db';
 import { canonical } from './person-diff.js';
-import { rejectIn, type DeliveryState, type FileScratch } from './delivery-state.js';
+import { rejectIn, warnIn, type DeliveryState, type FileScratch } from './delivery-state.js';
 import type { ReferenceRecord } from './plan-item.js';
 import { rawRecordXml } from './raw-xml.js';
 import { outOfScopeMessage } from './submitter-scope.js';
@@ -151,7 +151,7 @@ export async function planReferenceBatch(
     const attributes =
       raw.op === 'modify' ? { ...current!.attributes, ...raw.attributes } : raw.attributes;
     const hash = recordHash(attributes);
-    const { record, rejects } = normalizeRecord(file.entity, raw.id, attributes, {
+    const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
       levelHint: state.levelHint,
     });
     if (record?.kind === 'structure' && !state.scope.allowsUai(record.uai)) {
@@ -163,6 +163,7 @@ export async function planReferenceBatch(
     if (record.kind === 'structure') {
       state.structures.set({ jointure: record.jointure, uai: record.uai, name: record.name });
     }
+    warnIn(state, file, raw.id, warnings, own);
     if (current && current.hash === hash) {
       file.stats.add(own, 'unchanged');
       continue;

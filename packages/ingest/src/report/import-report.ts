@@ -7,6 +7,7 @@ import {
 } from '@aaf-sync/db';
 import { zeroCounts, type Counts } from '../plan/establishment-stats.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
+import { importWarnings, type WarningReport } from './import-warnings.js';
 
 export interface FileReport {
   readonly name: string;
@@ -44,6 +45,12 @@ export interface EstablishmentReport extends Counts {
    * different jointures) after the import; listed by GET /v1/establishments/{uai}/reports/….
    */
   readonly duplicateRelatives: number;
+  /** Relatives holding an account in the establishment now (legal for an active pupil). */
+  readonly relativeAccounts: number;
+  /** Relatives of its active pupils who are contacts only (no account). */
+  readonly relativeContacts: number;
+  /** Data-quality warnings of this import under the establishment (records kept). */
+  readonly warnings: number;
 }
 
 export interface RejectReport {
@@ -77,6 +84,10 @@ export interface ImportReport {
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly rejects: readonly RejectReport[];
   readonly rejectsTruncated: boolean;
+  /** Data-quality warnings, distinct from rejects: the records were kept. */
+  readonly warningsByCode: Readonly<Record<string, number>>;
+  readonly warnings: readonly WarningReport[];
+  readonly warningsTruncated: boolean;
 }
 
 async function staleLinks(
@@ -91,6 +102,27 @@ async function staleLinks(
                       and c.kind = t.kind and c.code = t.code and c.state = 'active')
     group by t.structure_jointure`.execute(db);
   return new Map(rows.map((r) => [r.structure_jointure, r.n]));
+}
+
+/** Relative accounts and contact-only relatives of each establishment, as the directory is now. */
+async function relativeCounts(
+  db: Kysely<Database>,
+  structures: string[],
+): Promise<Map<string, { accounts: number; contacts: number }>> {
+  if (structures.length === 0) return new Map();
+  const { rows } = await sql<{ s: string; accounts: number; contacts: number }>`
+    select s.s,
+      (select count(*)::int from person_structure ps join person r on r.jointure = ps.person_jointure
+        where ps.structure_jointure = s.s and r.category = 'relative' and r.state = 'active'
+          and r.has_account) as accounts,
+      (select count(distinct rl.relative_jointure)::int from person_structure ps
+        join person pu on pu.jointure = ps.person_jointure and pu.category = 'pupil'
+          and pu.state = 'active'
+        join relative_link rl on rl.pupil_jointure = pu.jointure
+        join person r on r.jointure = rl.relative_jointure and not r.has_account
+        where ps.structure_jointure = s.s) as contacts
+    from unnest(${structures}::text[]) as s(s)`.execute(db);
+  return new Map(rows.map((r) => [r.s, { accounts: r.accounts, contacts: r.contacts }]));
 }
 
 async function establishments(
@@ -119,6 +151,17 @@ async function establishments(
     db,
     plans.map((p) => p.structure_jointure),
   );
+  const relatives = await relativeCounts(
+    db,
+    plans.map((p) => p.structure_jointure),
+  );
+  const warned = await db
+    .selectFrom('import_warning')
+    .select(['structure_jointure', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('import_id', '=', importId)
+    .groupBy('structure_jointure')
+    .execute();
+  const warnings = new Map(warned.map((w) => [w.structure_jointure, Number(w.n)]));
   return plans.map((p) => ({
     uai: p.uai ?? p.current_uai ?? null,
     structure: p.structure_jointure,
@@ -133,6 +176,9 @@ async function establishments(
     overThreshold: p.over_threshold,
     staleTeachingLinks: stale.get(p.structure_jointure) ?? 0,
     duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
+    relativeAccounts: relatives.get(p.structure_jointure)?.accounts ?? 0,
+    relativeContacts: relatives.get(p.structure_jointure)?.contacts ?? 0,
+    warnings: warnings.get(p.structure_jointure) ?? 0,
   }));
 }
 
@@ -192,6 +238,7 @@ export async function buildImportReport(
     .orderBy('code')
     .execute();
   const ests = await establishments(db, importId, uais);
+  const warned = await importWarnings(db, importId, uais, limit);
   const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
   for (const e of ests) {
     for (const k of Object.keys(zeroCounts()) as (keyof Counts)[]) totals[k] += e[k];
@@ -242,5 +289,8 @@ export async function buildImportReport(
       message: r.message,
     })),
     rejectsTruncated: rejects.length > limit,
+    warningsByCode: warned.byCode,
+    warnings: warned.warnings,
+    warningsTruncated: warned.truncated,
   };
 }

@@ -22,6 +22,12 @@ const LinkSchema = z.object({
   financial: z.boolean().nullable(),
   contact: z.boolean().nullable(),
   payment: z.boolean().nullable(),
+  hasAccount: z
+    .boolean()
+    .nullable()
+    .describe(
+      'Whether the linked person holds an account: a relative only while legal representative or person in charge (RELATIVE_ACCOUNT_LEGAL_CODES) of an active pupil; otherwise a contact.',
+    ),
 });
 
 export const AccountSchema = z
@@ -46,6 +52,11 @@ export const AccountSchema = z
       createdAt: IsoTimeSchema,
       updatedAt: IsoTimeSchema,
       version: z.number().int(),
+      hasAccount: z
+        .boolean()
+        .describe(
+          'False for a relative who is only a contact of its pupils: no identifiers allocated by it, no establishment, not sent to targets.',
+        ),
     }),
     establishments: z.array(
       z.object({

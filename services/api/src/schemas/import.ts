@@ -116,6 +116,20 @@ export const DecisionSchema = z
   })
   .meta({ id: 'PlanDecision', description: 'An approve/discard request on a held plan.' });
 
+const ImportWarningSchema = z
+  .object({
+    code: z
+      .string()
+      .describe(
+        'BIRTH_DATE_MISSING, BIRTH_DATE_INVALID, RELATIVE_FLAGS_CONFLICT, GROUP_CLASSES_UNKNOWN, RELATIVE_UNLINKED, RELATIVE_PUPILS_DEPARTED',
+      ),
+    uai: z.string().nullable(),
+    structure: z.string().nullable(),
+    subject: z.string().describe('Jointure of the person or establishment concerned.'),
+    message: z.string(),
+  })
+  .meta({ id: 'ImportWarning' });
+
 export const ImportReportSchema = z
   .object({
     import: ImportRunSchema,
@@ -128,6 +142,12 @@ export const ImportReportSchema = z
     decisions: z
       .array(DecisionSchema)
       .describe('Approve/discard requests, oldest first (the key’s establishments only).'),
+    warnings: z
+      .array(ImportWarningSchema)
+      .describe(
+        'Data-quality warnings (records kept, distinct from rejects), the first 1000, by establishment (the key’s only for scoped keys).',
+      ),
+    warningsTruncated: z.boolean(),
   })
   .meta({ id: 'ImportReport' });
 

@@ -4,7 +4,7 @@ import { createIngestDeps, decideHeldPlan, ingestPaths, type ImportReport } from
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { parseOptions } from '../parse-options.js';
-import { progressLine } from '../progress.js';
+import { progressLine, quietLevel } from '../progress.js';
 import { renderReport } from '../render-report.js';
 
 const USAGE = `aaf-sync ingest <file|dir|archive>... [--dry-run] [--json] [--approve-held <uai>] [--discard-held <uai>] [--import <id>]
@@ -94,6 +94,8 @@ export const ingestCommand: Command = {
         throw CliErrors.USAGE({ problem: `no file given\n\n${USAGE}` });
       const deps = createIngestDeps(ctx.config, handle.db, ctx.log);
       const progress = !values.json && process.stderr.isTTY ? progressLine(ctx.stderr) : undefined;
+      // Info lines would break the progress line and the tables: quiet at the default level.
+      if (progress) ctx.log.level = quietLevel(ctx.log.level);
       if (positionals.length > 0) {
         const result = await ingestPaths(deps, positionals, {
           dryRun: values['dry-run'],

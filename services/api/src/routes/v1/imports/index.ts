@@ -14,7 +14,13 @@ import {
   type RejectFilter,
   type Scope,
 } from '@aaf-sync/directory';
-import { listDecisions, requestDecision, submitUpload, type ImportJob } from '@aaf-sync/ingest';
+import {
+  importWarnings,
+  listDecisions,
+  requestDecision,
+  submitUpload,
+  type ImportJob,
+} from '@aaf-sync/ingest';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -174,10 +180,11 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const scope = scopeOf(principal);
       const run = await importInScope(scope, request.params.id);
-      const [files, plans, decisions] = await Promise.all([
+      const [files, plans, decisions, warned] = await Promise.all([
         listImportFiles(app.db, run.id),
         listImportPlans(app.db, scope, run.id),
         listDecisions(app.db, run.id, scope.uais),
+        importWarnings(app.db, run.id, scope.uais, 1000),
       ]);
       return {
         import: importRunRowToView(run),
@@ -185,6 +192,8 @@ const imports: FastifyPluginAsyncZod = async (app) => {
         files: files.map(importFileRowToView),
         plans: plans.map(importPlanRowToView),
         decisions,
+        warnings: warned.warnings,
+        warningsTruncated: warned.truncated,
       };
     },
   );

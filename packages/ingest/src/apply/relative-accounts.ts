@@ -1,0 +1,43 @@
+import { sql, type Executor } from '@aaf-sync/db';
+import { DEFAULT_INGEST_SETTINGS } from '../settings.js';
+import type { ApplyContext } from './apply-context.js';
+
+/**
+ * Legal-responsibility codes that give a relative an account (`ENTElevePersRelEleve` field 4):
+ * 1 legal representative, 2 personne en charge by default (`RELATIVE_ACCOUNT_LEGAL_CODES`).
+ */
+export function accountCodes(ctx: ApplyContext): number[] {
+  return [
+    ...(ctx.deps.settings.relativeAccountLegalCodes ??
+      DEFAULT_INGEST_SETTINGS.relativeAccountLegalCodes ??
+      []),
+  ];
+}
+
+/** Whether each of these persons holds an account now (absent persons are missing). */
+export async function accountsOf(
+  db: Executor,
+  jointures: readonly string[],
+): Promise<Map<string, boolean>> {
+  if (jointures.length === 0) return new Map();
+  const { rows } = await sql<{ jointure: string; has_account: boolean }>`
+    select jointure, has_account from person where jointure = any(${[...jointures]}::text[])`.execute(
+    db,
+  );
+  return new Map(rows.map((r) => [r.jointure, r.has_account]));
+}
+
+/**
+ * Identifiers of relatives who gain an account, allocated at that moment (the allocation is
+ * idempotent: a relative who held an account before keeps its reserved identifiers).
+ */
+export async function allocateForAccounts(
+  ctx: ApplyContext,
+  persons: readonly { personId: number; givenName: string; sn: string }[],
+): Promise<Map<number, Record<string, string>>> {
+  const allocate = ctx.deps.allocateIdentifiers;
+  if (!allocate || persons.length === 0) return new Map();
+  const allocated = await allocate(ctx.trx, persons);
+  for (const ids of allocated.values()) ctx.tally.identifiers += Object.keys(ids).length;
+  return allocated;
+}
