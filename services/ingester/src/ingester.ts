@@ -4,17 +4,15 @@ import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { isAppError } from '@aaf-sync/errors';
 import { ingestPaths, type IngestDeps } from '@aaf-sync/ingest';
-import { closeAll, createProducer, schedule, startWorker, type PayloadOf } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { archiveEntry, purgeArchive } from './archive.js';
-import { DeliveryQueue } from './delivery-queue.js';
 import { fingerprint, scanInbox, type InboxEntry } from './inbox-scan.js';
 import { failureOf, jobFailure, quarantineEntry } from './quarantine.js';
 
-export { DELIVERY_QUEUE } from './delivery-queue.js';
+export const DELIVERY_QUEUE = 'aaf-deliveries';
 
-type JobData = PayloadOf<typeof DeliveryQueue>;
+type JobData = { kind: 'delivery'; entry: InboxEntry } | { kind: 'purge' };
 
 export interface IngesterOptions {
   readonly config: Config;
@@ -36,7 +34,7 @@ export interface Ingester {
   scan(): Promise<InboxEntry[]>;
   start(): Promise<void>;
   close(): Promise<void>;
-  readonly queue: Queue;
+  readonly queue: Queue<JobData>;
 }
 
 /**
@@ -50,14 +48,14 @@ export function createIngester(o: IngesterOptions): Ingester {
   const { config, log } = o;
   const prefix = o.prefix ?? config.redis.queuePrefix;
   const settleMs = o.settleMs ?? 2000;
-  const producer = createProducer(DeliveryQueue, { connection: o.connection, prefix, log });
-  const { queue } = producer;
-  let worker: Worker | undefined;
+  const queue = new Queue<JobData>(DELIVERY_QUEUE, { connection: o.connection, prefix });
+  queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
+  let worker: Worker<JobData> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let scanning = false;
 
-  async function processDelivery(data: JobData, job: Job): Promise<unknown> {
-    if (data.kind === 'purge') {
+  async function processDelivery(job: Job<JobData>): Promise<unknown> {
+    if (job.data.kind === 'purge') {
       const removed = await purgeArchive(
         config.ingest.archiveDir,
         config.ingest.archiveRetentionDays,
@@ -65,7 +63,7 @@ export function createIngester(o: IngesterOptions): Ingester {
       log.info({ removed: removed.length }, 'archive purged');
       return { removed };
     }
-    const { entry } = data;
+    const { entry } = job.data;
     if (!entry.paths.every((p) => existsSync(p))) {
       log.warn({ entry: entry.name }, 'delivery no longer in the inbox (already processed?)');
       return { skipped: true };
@@ -98,7 +96,7 @@ export function createIngester(o: IngesterOptions): Ingester {
           attempts: job.attemptsMade + 1,
         });
         log.error({ entry: entry.name, code: err.code, quarantine: file }, 'delivery quarantined');
-        throw err; // startWorker fails the job for good with `CODE: message` (jobFailure)
+        throw new UnrecoverableError(jobFailure(err.code, err.message));
       }
       // keep the code through BullMQ's failedReason, for the quarantine record
       if (isAppError(err)) throw new Error(jobFailure(err.code, err.message), { cause: err });
@@ -113,18 +111,11 @@ export function createIngester(o: IngesterOptions): Ingester {
    * with their error, and the job is removed so that its id never blocks a fixed delivery of
    * the same name.
    */
-  async function settleFailed(job: Job): Promise<void> {
-    if (job.id === undefined || settling.has(job.id)) return;
-    const parsed = DeliveryQueue.payload.safeParse(job.data);
-    if (!parsed.success) {
-      // not a job this ingester wrote (JOBS_ERR_INVALID_PAYLOAD): nothing to quarantine
-      await job.remove();
-      return;
-    }
-    if (parsed.data.kind !== 'delivery') return;
+  async function settleFailed(job: Job<JobData>): Promise<void> {
+    if (job.data.kind !== 'delivery' || job.id === undefined || settling.has(job.id)) return;
     settling.add(job.id);
     try {
-      const { entry } = parsed.data;
+      const { entry } = job.data;
       const unchanged =
         entry.paths.every((p) => existsSync(p)) && (await fingerprint(entry.paths)).id === entry.id;
       if (unchanged) {
@@ -155,10 +146,10 @@ export function createIngester(o: IngesterOptions): Ingester {
           await settleFailed(previous); // e.g. failed by the stall check after a worker died
           continue;
         }
-        await producer.enqueue(
+        await queue.add(
+          'delivery',
           { kind: 'delivery', entry },
           {
-            name: 'delivery',
             jobId: `delivery-${entry.id}`,
             attempts: o.attempts ?? 5,
             backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 },
@@ -180,14 +171,19 @@ export function createIngester(o: IngesterOptions): Ingester {
       await mkdir(config.ingest.inboxDir, { recursive: true });
       await mkdir(config.ingest.archiveDir, { recursive: true });
       await mkdir(config.ingest.quarantineDir, { recursive: true });
-      await schedule(producer, 'archive-purge', 86_400_000, { kind: 'purge' });
-      worker = startWorker(DeliveryQueue, processDelivery, {
+      await queue.upsertJobScheduler(
+        'archive-purge',
+        { every: 86_400_000 },
+        { name: 'purge', data: { kind: 'purge' } },
+      );
+      worker = new Worker<JobData>(DELIVERY_QUEUE, processDelivery, {
         connection: o.connection,
         prefix,
-        log,
         concurrency: 1,
       });
-      worker.on('failed', (job) => {
+      worker.on('error', (err) => log.warn({ err }, 'worker connection error'));
+      worker.on('failed', (job, err) => {
+        log.error({ job: job?.id, err }, 'delivery job failed');
         if (!job) return;
         void job
           .isFailed()
@@ -202,7 +198,8 @@ export function createIngester(o: IngesterOptions): Ingester {
     },
     async close() {
       if (timer) clearInterval(timer);
-      await closeAll([worker], [producer]);
+      await worker?.close();
+      await queue.close();
     },
   };
 }
