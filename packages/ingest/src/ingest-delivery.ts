@@ -171,6 +171,7 @@ export async function ingestDelivery(
   const applied = await appliedFiles(
     deps.db,
     hashed.map((h) => ({ sha256: h.sha256, date: h.file.fileName.date })),
+    submitter.uais,
   );
   const isApplied = (h: HashedFile) => applied.has(`${h.sha256} ${h.file.fileName.date}`);
   const fileIds = new Map<AafDeliveryFile, number>();

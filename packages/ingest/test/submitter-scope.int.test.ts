@@ -227,6 +227,24 @@ t.test(
   },
 );
 
+t.test('a file a scoped key applied is no duplicate for an academy-wide import', async (t) => {
+  const h = await twoSchools(t);
+  const foreignBefore = await snapshot(h, '94');
+  const dir = variant(join(t.testdirName, 'delta'), { from: '2d', pick: 'Delta', chunk: 0 });
+  variant(dir, { from: '2d', pick: 'Delta', chunk: 1, replace: SECOND_SCHOOL });
+  const first = (await scoped(h, dir)).imports[0]!;
+  t.equal(first.rejectsByCode.OUT_OF_SCOPE, 5, 'the scoped key applied its own records only');
+  t.same(await snapshot(h, '94'), foreignBefore);
+  // The académie then delivers the same files (the inbox): the foreign records must apply.
+  const again = (await ingestPaths(h.deps, [dir], { source: 'test' })).imports[0]!;
+  t.not(again.status, 'duplicate', 'the files are planned again');
+  t.notSame(await snapshot(h, '94'), foreignBefore, 'the foreign records are applied now');
+  t.equal(await count(h.db, 'person', { jointure: '9400103' }), 1, 'the foreign pupil created');
+  // Sent once more academy-wide, it is a duplicate as before.
+  const third = (await ingestPaths(h.deps, [dir], { source: 'test' })).imports[0]!;
+  t.equal(third.status, 'duplicate');
+});
+
 t.test('a scoped submitter cannot import a complete', async (t) => {
   const h = await harness(t);
   const dir = variant(t.testdir(), { from: '2d', pick: 'Complet' });

@@ -207,16 +207,29 @@ export async function lastAppliedComplete(
  * file date. (A newer complete with the same content as an older one is not a duplicate: what it
  * leaves out departs.) Returns `<sha256> <date>` keys.
  */
+/**
+ * The files of this delivery already applied, as `sha256 date` keys. A file counts as applied
+ * only when an import of the same reach applied it: an academy-wide import, or one submitted with
+ * exactly the same establishments. A scoped import applies only its establishments' records of a
+ * file (the others are refused OUT_OF_SCOPE), so it never makes the file a duplicate for an
+ * academy-wide import or for another establishment's key.
+ */
 export async function appliedFiles(
   db: Executor,
   files: readonly { sha256: string; date: string }[],
+  submitterUais: readonly string[] | null = null,
 ): Promise<Set<string>> {
   if (files.length === 0) return new Set();
+  const sameReach =
+    submitterUais === null
+      ? sql`r.submitter_uais is null`
+      : sql`(r.submitter_uais is null or (r.submitter_uais @> ${[...submitterUais]}::text[]
+          and r.submitter_uais <@ ${[...submitterUais]}::text[]))`;
   const { rows } = await sql<{ key: string }>`
-    select distinct f.sha256 || ' ' || f.file_date as key from import_file f
-    where f.sha256 = any(${files.map((f) => f.sha256)}::text[]) and f.status = 'applied'`.execute(
-    db,
-  );
+    select distinct f.sha256 || ' ' || f.file_date as key
+    from import_file f join import_run r on r.id = f.import_id
+    where f.sha256 = any(${files.map((f) => f.sha256)}::text[]) and f.status = 'applied'
+      and ${sameReach}`.execute(db);
   return new Set(rows.map((r) => r.key));
 }
 
