@@ -144,12 +144,18 @@ t.test(
         t.equal(health.statusCode, 200, 'the API still answers');
         for (const table of ['person', 'structure', 'change_event', 'membership'])
           t.equal(await count(ctx, table), 0, `nothing applied (${table})`);
-        t.same(await readdir(ctx.config.ingest.uploadDir), [], 'no spooled upload left');
-        t.same(
-          (await readdir(temp)).filter((n) => n !== 'inputs' && n !== basename(uploads)),
-          [],
-          'no temporary folder left (uploads, plan spools)',
-        );
+        // The worker removes the spool folder and the plan spool right after it records the
+        // failure: wait for that (bounded), then nothing may be left.
+        const others = async () =>
+          (await readdir(temp)).filter((n) => n !== 'inputs' && n !== basename(uploads));
+        const deadline = Date.now() + 30_000;
+        while (
+          (await readdir(uploads)).length + (await others()).length > 0 &&
+          Date.now() < deadline
+        )
+          await new Promise((r) => setTimeout(r, 50));
+        t.same(await readdir(uploads), [], 'no spooled upload left');
+        t.same(await others(), [], 'no temporary folder left (uploads, plan spools)');
       });
     }
   },
