@@ -1,26 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { startServer } from '@aaf-sync/api';
 import { authenticate, parseApiKey } from '@aaf-sync/api-keys';
 import { loadConfig } from '@aaf-sync/config';
 import { createLogger } from '@aaf-sync/logger';
 import { testDb } from '@aaf-sync/testing';
 import t from 'tap';
-import { runCli } from '../src/index.js';
-
-async function cli(argv: string[], url: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await runCli(argv, {
-    env: { DATABASE_URL: url, LOG_LEVEL: 'silent' },
-    stdout: out,
-    stderr: err,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from './run.js';
 
 t.test('keys create / list / revoke', async (t) => {
   const { db, url } = await testDb(t);

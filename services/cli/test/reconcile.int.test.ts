@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { sql } from '@aaf-sync/db';
 import {
   createSecretBox,
@@ -9,22 +8,7 @@ import {
 } from '@aaf-sync/targets';
 import { seedIdentifier, seedPerson, seedStructure, testDb } from '@aaf-sync/testing';
 import t from 'tap';
-import { runCli } from '../src/index.js';
-
-async function cli(argv: string[], url: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await runCli(argv, {
-    env: { DATABASE_URL: url, LOG_LEVEL: 'silent' },
-    stdout: out,
-    stderr: err,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from './run.js';
 
 t.test('reconcile --target [--uai] [--dry-run] [--json]', async (t) => {
   const { db, url } = await testDb(t);

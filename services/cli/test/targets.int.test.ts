@@ -1,25 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDb } from '@aaf-sync/testing';
 import t from 'tap';
-import { runCli } from '../src/index.js';
-
-async function cli(argv: string[], url: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await runCli(argv, {
-    env: { DATABASE_URL: url, LOG_LEVEL: 'silent' },
-    stdout: out,
-    stderr: err,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from './run.js';
 
 t.test(
   'targets add / list / show / update / suspend / resume / test / reset / remove',
