@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const drivers = { noop: noopDriver() };
     const outcome = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     for (const row of await db.selectFrom('target').selectAll().orderBy('id').execute()) {
-      const { target, driver } = driverFor(drivers, box, row);
+      const { target, driver } = driverFor(drivers, box, row, { db });
       for (;;) {
         const r = await reconcileBatch(db, target, driver, { batchSize: 500 });
         if (r.taken === 0) break;

@@ -1,5 +1,5 @@
 import type { Target } from '@aaf-sync/db';
-import type { DriverRegistry, DriverTarget, TargetDriver } from './driver.js';
+import type { DriverContext, DriverRegistry, DriverTarget, TargetDriver } from './driver.js';
 import { TargetsErrors } from './errors.js';
 import type { SecretBox } from './secret-box.js';
 import { openSecrets } from './target.repository.js';
@@ -9,6 +9,7 @@ export function driverFor(
   drivers: DriverRegistry,
   box: SecretBox,
   row: Target,
+  context: DriverContext,
 ): { target: DriverTarget; driver: TargetDriver } {
   const factory = drivers[row.kind];
   if (!factory) throw TargetsErrors.NO_DRIVER({ kind: row.kind });
@@ -20,5 +21,5 @@ export function driverFor(
     options: row.options,
     secrets: openSecrets(box, row),
   };
-  return { target, driver: factory(target) };
+  return { target, driver: factory(target, context) };
 }

@@ -1,4 +1,11 @@
-import type { PersonCategory, PersonState, Profile, TargetKind } from '@aaf-sync/db';
+import type {
+  Database,
+  Kysely,
+  PersonCategory,
+  PersonState,
+  Profile,
+  TargetKind,
+} from '@aaf-sync/db';
 
 /** An account as the directory holds it now (a person with at least one primary identifier). */
 export interface Account {
@@ -74,7 +81,16 @@ export interface TargetDriver {
   close?(): Promise<void>;
 }
 
-export type DriverFactory = (target: DriverTarget) => TargetDriver;
+/**
+ * What a driver may use besides its target: the database (allocations that must never be reused,
+ * stored initial credentials, what the directory holds beyond the `Account` view). `desired`
+ * stays pure; only `apply`, `test` and `inventory` may read or write through it.
+ */
+export interface DriverContext {
+  readonly db: Kysely<Database>;
+}
+
+export type DriverFactory = (target: DriverTarget, context: DriverContext) => TargetDriver;
 
 /** The drivers a process knows; a kind without one keeps its rows pending (TARGETS_ERR_NO_DRIVER). */
 export type DriverRegistry = Readonly<Partial<Record<TargetKind, DriverFactory>>>;

@@ -28,6 +28,7 @@ export type {
   ApplyItem,
   ApplyResult,
   DesiredEntry,
+  DriverContext,
   DriverFactory,
   DriverRegistry,
   DriverTarget,
@@ -42,7 +43,6 @@ export {
   type ReconcileReport,
 } from './reconcile-target.js';
 export { driverFor } from './driver-for.js';
-export { SHIPPED_DRIVERS } from './shipped-drivers.js';
 export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,

@@ -140,7 +140,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       .executeTakeFirst();
     if (!row || row.state !== 'active') return { skipped: row ? 'suspended' : 'removed' };
     if (!o.drivers[row.kind]) return { skipped: `no driver for ${row.kind}` };
-    const { target, driver } = driverFor(o.drivers, o.box, row);
+    const { target, driver } = driverFor(o.drivers, o.box, row, { db });
     const started = Date.now();
     const totals = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     try {

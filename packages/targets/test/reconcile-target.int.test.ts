@@ -37,6 +37,7 @@ async function setUp(db: Kysely<Database>, ledger: NoopLedger) {
     { noop: noopDriver(ledger) },
     box,
     await findTarget(db, 'n'),
+    { db },
   );
   await work(db, target, driver);
   return { target, driver };

@@ -53,6 +53,7 @@ t.test('reconcile --target [--uai] [--dry-run] [--json]', async (t) => {
     { noop: noopDriver() },
     createSecretBox(Buffer.alloc(32, 1).toString('base64')),
     await findTarget(db, 'n'),
+    { db },
   );
   t.equal((await reconcileBatch(db, target, driver, { batchSize: 10 })).applied, 3);
 

@@ -1,4 +1,5 @@
-import { SHIPPED_DRIVERS, type DriverRegistry } from '@aaf-sync/targets';
+import { SHIPPED_DRIVERS } from '@aaf-sync/drivers';
+import type { DriverRegistry } from '@aaf-sync/targets';
 
-/** The drivers this version ships (packages/targets); kinds missing here keep their rows pending. */
+/** The drivers this process runs (packages/drivers); kinds missing there keep their rows pending. */
 export const DRIVERS: DriverRegistry = SHIPPED_DRIVERS;

@@ -6,7 +6,7 @@ import {
   reconcileTarget,
   type ReconcileReport,
 } from '@aaf-sync/targets';
-import { DRIVERS } from '@aaf-sync/targets-service';
+import { SHIPPED_DRIVERS as DRIVERS } from '@aaf-sync/drivers';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
@@ -72,7 +72,9 @@ async function run(ctx: CommandContext): Promise<number> {
     applicationName: 'aaf-sync-cli',
   });
   try {
-    const { target, driver } = driverFor(DRIVERS, box, await findTarget(handle.db, values.target));
+    const { target, driver } = driverFor(DRIVERS, box, await findTarget(handle.db, values.target), {
+      db: handle.db,
+    });
     try {
       const report = await reconcileTarget(handle.db, target, driver, {
         ...(values.uai !== undefined ? { uai: values.uai } : {}),

@@ -16,7 +16,7 @@ import {
   type ConsumerStatus,
   type TargetView,
 } from '@aaf-sync/targets';
-import { DRIVERS } from '@aaf-sync/targets-service';
+import { SHIPPED_DRIVERS as DRIVERS } from '@aaf-sync/drivers';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
@@ -163,7 +163,7 @@ async function act(
       return 0;
     }
     case 'test': {
-      const { driver } = driverFor(DRIVERS, box, await findTarget(db, name));
+      const { driver } = driverFor(DRIVERS, box, await findTarget(db, name), { db });
       try {
         const result = await driver.test();
         stdout.write(`${result.ok ? 'ok' : 'FAILED'}: ${result.detail}\n`);

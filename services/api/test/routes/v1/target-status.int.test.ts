@@ -57,6 +57,7 @@ t.test('target status, provisioning rows, the account provisioning section, metr
     { noop: noopDriver(ledger) },
     createSecretBox(Buffer.alloc(32, 3).toString('base64')),
     await findTarget(db, 'noop-a'),
+    { db },
   );
   t.match(await reconcileBatch(db, target, driver, { batchSize: 10 }), { applied: 2, failed: 1 });
   // Two events noop-a has not dispatched yet, the oldest an hour old.

@@ -11,12 +11,12 @@ import {
   reconcileTarget,
   resetConsumer,
   setTargetState,
-  SHIPPED_DRIVERS,
   targetStatus,
   updateTarget,
   type ConsumerStatus,
   type TargetView,
 } from '@aaf-sync/targets';
+import { SHIPPED_DRIVERS } from '@aaf-sync/drivers';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope } from '../../../auth/principal.js';
@@ -271,7 +271,7 @@ const targets: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const { uai, dryRun } = request.query;
       const row = await findTarget(app.db, request.params.name, principal.uais);
-      const { target, driver } = driverFor(SHIPPED_DRIVERS, box, row);
+      const { target, driver } = driverFor(SHIPPED_DRIVERS, box, row, { db: app.db });
       try {
         const report = await reconcileTarget(app.db, target, driver, {
           ...(uai !== undefined ? { uai } : {}),

@@ -1,0 +1,1 @@
+export { SHIPPED_DRIVERS } from './shipped-drivers.js';
