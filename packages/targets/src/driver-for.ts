@@ -9,7 +9,7 @@ export function driverFor(
   drivers: DriverRegistry,
   box: SecretBox,
   row: Target,
-  context: DriverContext,
+  context: Omit<DriverContext, 'box'>,
 ): { target: DriverTarget; driver: TargetDriver } {
   const factory = drivers[row.kind];
   if (!factory) throw TargetsErrors.NO_DRIVER({ kind: row.kind });
@@ -21,5 +21,5 @@ export function driverFor(
     options: row.options,
     secrets: openSecrets(box, row),
   };
-  return { target, driver: factory(target, context) };
+  return { target, driver: factory(target, { ...context, box }) };
 }

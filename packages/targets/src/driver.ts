@@ -6,6 +6,7 @@ import type {
   Profile,
   TargetKind,
 } from '@aaf-sync/db';
+import type { SecretBox } from './secret-box.js';
 
 /** An account as the directory holds it now (a person with at least one primary identifier). */
 export interface Account {
@@ -83,11 +84,14 @@ export interface TargetDriver {
 
 /**
  * What a driver may use besides its target: the database (allocations that must never be reused,
- * stored initial credentials, what the directory holds beyond the `Account` view). `desired`
+ * stored initial credentials, what the directory holds beyond the `Account` view) and the secret
+ * box. `desired`
  * stays pure; only `apply`, `test` and `inventory` may read or write through it.
  */
 export interface DriverContext {
   readonly db: Kysely<Database>;
+  /** The secret box of the targets (seals what a driver stores at rest, e.g. initial passwords). */
+  readonly box: SecretBox;
 }
 
 export type DriverFactory = (target: DriverTarget, context: DriverContext) => TargetDriver;
