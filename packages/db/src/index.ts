@@ -1,3 +1,4 @@
+export { CHECKED_COLUMNS } from './checked-columns.js';
 export { createDb, type CreateDbOptions, type DbHandle } from './create-db.js';
 export { MIGRATIONS } from './migrations/index.js';
 export { PREPARED } from './prepared-statements.js';
