@@ -25,6 +25,8 @@ export { eventHead, fullReconcile } from './full-reconcile.js';
 export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.js';
 export type {
   Account,
+  AccountChild,
+  ClassRef,
   ApplyItem,
   ApplyResult,
   DesiredEntry,
