@@ -75,3 +75,4 @@ export {
   type TargetsRuntime,
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';
+export { AttributePolicy, ScribeProfile, ScribeProfileOverrides } from './scribe-profile-schema.js';
