@@ -108,9 +108,15 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     const readyGroups = new Set<string>();
 
     const gid = async (uai: string, cn: string) =>
-      (await allocatePosixIds(context.db, target.id, 'group', [`${uai}$${cn}`], profile.gidNumberStart)).get(
-        `${uai}$${cn}`,
-      )!;
+      (
+        await allocatePosixIds(
+          context.db,
+          target.id,
+          'group',
+          [`${uai}$${cn}`],
+          profile.gidNumberStart,
+        )
+      ).get(`${uai}$${cn}`)!;
 
     async function ensureOus(session: LdapSession, uai: string): Promise<void> {
       if (readyOus.has(uai)) return;
@@ -191,7 +197,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         }
       }
       const groups = list(entry.attributes[GROUPS_KEY]).map(parseGroupRef);
-      stats.groupWrites += await syncGroups(groupContext(session), String(entry.attributes.uid), groups);
+      stats.groupWrites += await syncGroups(
+        groupContext(session),
+        String(entry.attributes.uid),
+        groups,
+      );
       return created;
     }
 
@@ -207,7 +217,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       if (current === null) return false;
       if (current.attributes[disabledKey]?.[0] !== profile.disabled.value) {
         await session.modify(dn, [
-          { operation: 'replace', attribute: profile.disabled.attribute, values: [profile.disabled.value] },
+          {
+            operation: 'replace',
+            attribute: profile.disabled.attribute,
+            values: [profile.disabled.value],
+          },
         ]);
         stats.modifies += 1;
       }
@@ -240,7 +254,12 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     return {
       desired(account) {
         const entry = desiredEntry(account, target.uais, profile, dit);
-        return entry && { key: entry.key, attributes: { ...entry.attributes, '@profile': account.profile } };
+        return (
+          entry && {
+            key: entry.key,
+            attributes: { ...entry.attributes, '@profile': account.profile },
+          }
+        );
       },
 
       async apply(batch) {
@@ -268,7 +287,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
             } else {
               const dn = item.previousKey;
               const held = dn !== null && (await getPool().run((s) => disable(s, dn)));
-              results.set(item.personId, { personId: item.personId, ok: true, key: held ? dn : null });
+              results.set(item.personId, {
+                personId: item.personId,
+                ok: true,
+                key: held ? dn : null,
+              });
             }
           } catch (err) {
             if (!LdapErrors.REJECTED.is(err)) throw err;
@@ -333,7 +356,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       inSync(held, desired) {
         const attrs: Record<string, readonly string[]> = {};
-        for (const [k, v] of Object.entries(held.attributes ?? {})) attrs[k.toLowerCase()] = list(v);
+        for (const [k, v] of Object.entries(held.attributes ?? {}))
+          attrs[k.toLowerCase()] = list(v);
         const ignore = new Set(['uidnumber', 'gidnumber']);
         const groups = (v: readonly string[]) => [...v].sort().join('\n');
         return (

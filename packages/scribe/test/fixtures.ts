@@ -42,7 +42,9 @@ export function recordingPasswords() {
   const port: PasswordPort = {
     async passwordsFor(_target, accounts) {
       return new Map(
-        accounts.filter((a) => !set.has(a.personId)).map((a) => [a.personId, `Init-${a.personId}-pw`]),
+        accounts
+          .filter((a) => !set.has(a.personId))
+          .map((a) => [a.personId, `Init-${a.personId}-pw`]),
       );
     },
     async applied(_target, ids) {
@@ -64,7 +66,9 @@ export interface ScribeWorld {
   person(p: SeedPerson & { login: string }): Promise<number>;
   /** Runs the worker until no row is due; resolves to the batches' totals. */
   sync(): Promise<{ applied: number; failed: number; excluded: number }>;
-  rows(): Promise<Map<string, { status: string; last_error: string | null; target_key: string | null }>>;
+  rows(): Promise<
+    Map<string, { status: string; last_error: string | null; target_key: string | null }>
+  >;
   read(dn: string, attributes?: string[]): Promise<Record<string, readonly string[]> | null>;
   userDn(uai: string, branch: string, uid: string): string;
   groupDn(uai: string, cn: string): string;

@@ -90,7 +90,9 @@ export async function loadAccounts(
       memberships: r.memberships ?? [],
       teaching: (r.teaching ?? []).sort(
         (a, b) =>
-          a.uai.localeCompare(b.uai) || a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code),
+          a.uai.localeCompare(b.uai) ||
+          a.kind.localeCompare(b.kind) ||
+          a.code.localeCompare(b.code),
       ),
       children: r.children ?? [],
     });

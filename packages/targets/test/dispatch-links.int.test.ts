@@ -7,7 +7,11 @@ import { box, rowsOf, seedAccounts, seedSchools, UAI_A } from './fixtures.js';
 t.test('link events and a pupil’s changes make the right accounts pending', async (t) => {
   const { db } = await testDb(t);
   await seedSchools(db);
-  const [pupil, other, teacher] = await seedAccounts(db, { prefix: 'E', structure: 'S-A', count: 3 });
+  const [pupil, other, teacher] = await seedAccounts(db, {
+    prefix: 'E',
+    structure: 'S-A',
+    count: 3,
+  });
   const mother = await seedPerson(db, {
     jointure: 'R1',
     category: 'relative',
@@ -31,10 +35,15 @@ t.test('link events and a pupil’s changes make the right accounts pending', as
       .filter((r) => r.status === 'pending')
       .map((r) => r.jointure);
 
-  const append = (e: { entityType: 'membership' | 'teaching_link' | 'relative_link' | 'person'; entityKey: string }) =>
-    db.transaction().execute((trx) =>
-      appendEvents(trx, [{ ...e, op: 'created' as const, version: 2, uais: [UAI_A] }]),
-    );
+  const append = (e: {
+    entityType: 'membership' | 'teaching_link' | 'relative_link' | 'person';
+    entityKey: string;
+  }) =>
+    db
+      .transaction()
+      .execute((trx) =>
+        appendEvents(trx, [{ ...e, op: 'created' as const, version: 2, uais: [UAI_A] }]),
+      );
 
   // A pupil joins a class: that pupil (and its relative, whose entry names the pupil's).
   await append({ entityType: 'membership', entityKey: `class:S-A$6A|${pupil}` });
