@@ -187,6 +187,16 @@ ldap_reachable() {
     -b "$LDAP_BASE_DN" -s base dn >/dev/null 2>&1
 }
 
+# The test schema (docker/ldap: the SDET subset + the Scribe names the Scribe driver writes).
+LDAP_SCHEMA_DIR="$AAF_ROOT/docker/ldap"
+
+# What the built cn=config depends on: this file's config writer, the schema files, the DNs.
+# Stored in <dir>/config.stamp; a project-owned slapd whose stamp differs is rebuilt.
+ldap_config_stamp() {
+  { declare -f ldap_write_config; cat "$LDAP_SCHEMA_DIR"/*.ldif; echo "$LDAP_BASE_DN $LDAP_BIND_DN"
+    echo "$LDAP_BIND_PASSWORD"; } | sha256sum | cut -d' ' -f1
+}
+
 ldap_write_config() { # ldap_write_config <dir>: cn=config LDIF for slapadd -n0
   local dir="$1" hash
   hash="$(slappasswd -s "$LDAP_BIND_PASSWORD")"
@@ -212,6 +222,8 @@ include: file:///etc/ldap/schema/core.ldif
 include: file:///etc/ldap/schema/cosine.ldif
 include: file:///etc/ldap/schema/nis.ldif
 include: file:///etc/ldap/schema/inetorgperson.ldif
+include: file://$LDAP_SCHEMA_DIR/sdet-min.ldif
+include: file://$LDAP_SCHEMA_DIR/scribe-test.ldif
 
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -235,6 +247,10 @@ olcDbMaxSize: 1073741824
 olcDbIndex: objectClass eq
 olcDbIndex: uid eq
 olcDbIndex: cn eq
+olcDbIndex: memberUid eq
+olcDbIndex: employeeNumber eq
+olcDbIndex: ENTPersonJointure eq
+olcDbIndex: type eq
 olcAccess: to * by * read
 LDIF
   # The suffix entry itself, loaded offline.
@@ -252,20 +268,28 @@ ldap_up() {
   if ! command -v slapd >/dev/null 2>&1 || ! command -v ldapsearch >/dev/null 2>&1; then
     apt_install slapd ldap-utils
   fi
-  if ldap_reachable; then
-    started_by_us slapd || aaf_log "LDAP answers at $LDAP_URL: using it"
-    return 0
-  fi
   local host port dir
+  if ldap_reachable; then
+    if ! started_by_us slapd; then
+      aaf_log "LDAP answers at $LDAP_URL: using it"
+      return 0
+    fi
+    dir="$(cat "$STATE_DIR/slapd.started")"
+    [ "$(cat "$dir/config.stamp" 2>/dev/null)" = "$(ldap_config_stamp)" ] && return 0
+    aaf_log "the slapd schema or configuration changed: rebuilding the project-owned slapd"
+    ldap_down
+  fi
   host="$(url_host "$LDAP_URL")"; port="$(url_port "$LDAP_URL" 389)"
   is_local_host "$host" || { echo "LDAP at $LDAP_URL does not answer" >&2; return 1; }
   dir="$SERVICES_DIR/slapd"
-  if [ ! -d "$dir/slapd.d" ]; then
+  if [ ! -d "$dir/slapd.d" ] || [ "$(cat "$dir/config.stamp" 2>/dev/null)" != "$(ldap_config_stamp)" ]; then
+    # First start, or the schema / config changed: rebuilt from scratch (the data is test data).
     aaf_log "building a project-owned slapd configuration in $dir"
     rm -rf "$dir"; mkdir -p "$dir/slapd.d" "$dir/data"
     ldap_write_config "$dir"
     slapadd -n0 -F "$dir/slapd.d" -l "$dir/config.ldif" >/dev/null
     slapadd -n1 -F "$dir/slapd.d" -l "$dir/base.ldif" >/dev/null
+    ldap_config_stamp > "$dir/config.stamp"
   fi
   aaf_log "starting slapd on $host:$port"
   slapd -F "$dir/slapd.d" -h "ldap://$host:$port/"

@@ -1,5 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import type { Account } from './driver.js';
+import type { Account, AccountChild, ClassRef } from './driver.js';
 
 interface AccountRow {
   id: number;
@@ -13,10 +13,21 @@ interface AccountRow {
   version: number;
   uais: string[];
   logins: Record<string, string>;
+  birth_date: string | null;
+  civility: string | null;
+  ine: string | null;
+  memberships: ClassRef[] | null;
+  teaching: ClassRef[] | null;
+  children: AccountChild[] | null;
 }
 
+/** Legal responsibility codes that give a relative an account (as migration 0007). */
+const LEGAL = sql`(rl.legal is null or rl.legal in (1, 2))`;
+
 /**
- * The accounts of these persons as the directory holds them now (one statement). A person
+ * The accounts of these persons as the directory holds them now (one statement): the person,
+ * its establishments and primary logins, classes and groups (member of, or taught while they
+ * have pupils), and for a relative the active pupils it is legally responsible for. A person
  * without a primary identifier is not an account and is left out, like a missing person.
  */
 export async function loadAccounts(
@@ -31,7 +42,30 @@ export async function loadAccounts(
         join structure s on s.jointure = ps.structure_jointure
         where ps.person_jointure = p.jointure and s.uai is not null order by s.uai) as uais,
       (select jsonb_object_agg(i.namespace, i.value) from identifier i
-        where i.person_id = p.id and i.status = 'primary') as logins
+        where i.person_id = p.id and i.status = 'primary') as logins,
+      to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.civility, p.ine,
+      (select json_agg(json_build_object('uai', s.uai, 'kind', cg.kind, 'code', cg.code)
+          order by s.uai, cg.kind, cg.code)
+        from membership m join class_group cg on cg.id = m.class_group_id
+        join structure s on s.jointure = cg.structure_jointure
+        where m.person_jointure = p.jointure and s.uai is not null) as memberships,
+      (select json_agg(distinct jsonb_build_object('uai', s.uai, 'kind', tl.kind, 'code', tl.code))
+        from teaching_link tl join structure s on s.jointure = tl.structure_jointure
+        join class_group cg on cg.structure_jointure = tl.structure_jointure
+          and cg.kind = tl.kind and cg.code = tl.code and cg.state = 'active'
+        where tl.person_jointure = p.jointure and s.uai is not null) as teaching,
+      (select json_agg(json_build_object(
+          'jointure', pu.jointure,
+          'uais', array(select distinct s.uai from person_structure ps
+            join structure s on s.jointure = ps.structure_jointure
+            where ps.person_jointure = pu.jointure and s.uai is not null order by s.uai),
+          'logins', (select jsonb_object_agg(i.namespace, i.value) from identifier i
+            where i.person_id = pu.id and i.status = 'primary')) order by pu.jointure)
+        from relative_link rl join person pu on pu.jointure = rl.pupil_jointure
+        where rl.relative_jointure = p.jointure and pu.state = 'active' and pu.has_account
+          and ${LEGAL}
+          and exists (select 1 from identifier i where i.person_id = pu.id and i.status = 'primary')
+      ) as children
     from person p
     where p.id = any(${sql.val([...personIds])}::bigint[]) and p.has_account
   `.execute(db);
@@ -50,6 +84,17 @@ export async function loadAccounts(
       version: r.version,
       uais: r.uais,
       logins: r.logins,
+      birthDate: r.birth_date,
+      civility: r.civility,
+      ine: r.ine,
+      memberships: r.memberships ?? [],
+      teaching: (r.teaching ?? []).sort(
+        (a, b) =>
+          a.uai.localeCompare(b.uai) ||
+          a.kind.localeCompare(b.kind) ||
+          a.code.localeCompare(b.code),
+      ),
+      children: r.children ?? [],
     });
   }
   return accounts;

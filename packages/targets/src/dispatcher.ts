@@ -10,10 +10,12 @@ export interface DispatchResult {
 }
 
 /**
- * Moves one target's cursor over at most `maxEvents` events and turns the person (and
- * identifier) events among them into provisioning rows, in one transaction: a row per account
- * whose events name one of the target's establishments (before or after the change) or that the
- * target already has. `desired_version` grows by the number of events about the account.
+ * Moves one target's cursor over at most `maxEvents` events and turns the events about persons
+ * among them into provisioning rows, in one transaction: a row per account whose events name one
+ * of the target's establishments (before or after the change) or that the target already has.
+ * Events about persons: the person, its identifiers, its links (memberships, teaching, relative
+ * links, functions…), and for a relative, any of these about a pupil it is linked to (its entry
+ * names the pupil's). `desired_version` grows by the number of events about the account.
  * The consumer row is locked (`skip locked`): a concurrent dispatcher skips the target.
  * Resolves to undefined when the target is suspended, busy elsewhere, already at the head, or
  * behind the purge watermark (it then needs a reset).
@@ -44,7 +46,7 @@ export async function dispatchTarget(
     if (events === 0) return undefined;
     const uais = sql.val(row.uais);
     const result = await sql`
-      with ev as (
+      with own as (
         select p.id as person_id, count(*)::int as n, bool_or(e.uais && ${uais}::text[]) as touches
         from change_event e join person p on p.jointure = e.entity_key
         where e.seq > ${from} and e.seq <= ${upto} and e.entity_type = 'person'
@@ -56,6 +58,26 @@ export async function dispatchTarget(
           and i.value = substr(e.entity_key, strpos(e.entity_key, ':') + 1)
         where e.seq > ${from} and e.seq <= ${upto} and e.entity_type = 'identifier'
         group by i.person_id
+        union all
+        -- A person's links: memberships (key ends with |<person>), a relative's link to a pupil
+        -- (<pupil>|<relative>), teaching, head teacher, functions, direction (<person>|…).
+        select p.id, count(*)::int, bool_or(e.uais && ${uais}::text[])
+        from change_event e join person p on p.jointure = case e.entity_type
+          when 'membership' then
+            substr(e.entity_key, length(e.entity_key) - strpos(reverse(e.entity_key), '|') + 2)
+          when 'relative_link' then split_part(e.entity_key, '|', 2)
+          else split_part(e.entity_key, '|', 1) end
+        where e.seq > ${from} and e.seq <= ${upto} and e.entity_type in ('membership',
+          'relative_link', 'teaching_link', 'head_teacher', 'person_function', 'direction')
+        group by p.id
+      ), ev as (
+        select person_id, n, touches from own
+        union all
+        -- A pupil's change reaches the entries of its relatives (they name the pupil's entry).
+        select r.id, o.n, o.touches from own o
+        join person pu on pu.id = o.person_id and pu.category = 'pupil'
+        join relative_link rl on rl.pupil_jointure = pu.jointure
+        join person r on r.jointure = rl.relative_jointure
       ), hit as (
         select ev.person_id, sum(ev.n)::int as n from ev
         where ev.touches or exists (select 1 from provisioning r

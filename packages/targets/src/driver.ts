@@ -23,6 +23,30 @@ export interface Account {
   readonly uais: readonly string[];
   /** Primary identifier per namespace (`scribe` → `jmartin`…). */
   readonly logins: Readonly<Record<string, string>>;
+  /** ISO date (YYYY-MM-DD), civility (AAF `personalTitle`: `M.`, `Mme`…), INE (pupils). */
+  readonly birthDate: string | null;
+  readonly civility: string | null;
+  readonly ine: string | null;
+  /** Classes and groups the person belongs to (pupils), with their establishment's UAI. */
+  readonly memberships: readonly ClassRef[];
+  /** Classes and groups the person teaches (teachers), only those that still have pupils. */
+  readonly teaching: readonly ClassRef[];
+  /** Active pupils with an account this person is legally responsible for (relatives). */
+  readonly children: readonly AccountChild[];
+}
+
+/** A class (`class`) or group (`group`, AAF "groupe") of an establishment, by its code. */
+export interface ClassRef {
+  readonly uai: string;
+  readonly kind: 'class' | 'group';
+  readonly code: string;
+}
+
+/** A legal relative's child as targets need it: establishments and logins. */
+export interface AccountChild {
+  readonly jointure: string;
+  readonly uais: readonly string[];
+  readonly logins: Readonly<Record<string, string>>;
 }
 
 /** What a target should hold for an account: its key there (DN, login) and attributes. */
@@ -72,13 +96,20 @@ export interface HeldEntry {
  * account is a failed result, not an exception); it throws only when the whole target is
  * unavailable (its rows then stay pending). `test` checks the connection and the credentials.
  * `inventory` (optional) lists what the target holds for these establishments, for the full
- * reconcile; without it, the reconcile compares with the provisioning state only.
+ * reconcile; without it, the reconcile compares with the provisioning state only; `inSync`
+ * (optional) is the driver's own comparison of a held entry with a desired one.
  */
 export interface TargetDriver {
   desired(account: Account): DesiredEntry | null;
   apply(batch: readonly ApplyItem[]): Promise<ApplyResult[]>;
   test(): Promise<{ ok: boolean; detail: string }>;
   inventory?(uais: readonly string[]): Promise<HeldEntry[]>;
+  /**
+   * Whether what the target holds needs no write for this desired entry (optional; default: the
+   * held attributes equal the desired ones). A driver with per-attribute policies (keep, merge)
+   * answers with the same comparison its `apply` uses.
+   */
+  inSync?(held: HeldEntry, desired: DesiredEntry): boolean;
   close?(): Promise<void>;
 }
 

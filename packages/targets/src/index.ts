@@ -25,6 +25,8 @@ export { eventHead, fullReconcile } from './full-reconcile.js';
 export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.js';
 export type {
   Account,
+  AccountChild,
+  ClassRef,
   ApplyItem,
   ApplyResult,
   DesiredEntry,
@@ -73,3 +75,4 @@ export {
   type TargetsRuntime,
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';
+export { AttributePolicy, ScribeProfile, ScribeProfileOverrides } from './scribe-profile-schema.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScribeProfileOverrides } from './scribe-profile-schema.js';
 
 /**
  * Every kind of target, declared once: its options (stored in clear) and its secrets (stored
@@ -15,9 +16,21 @@ export const KIND_SCHEMAS = {
     options: z.strictObject({ note: z.string().max(200).optional() }),
     secrets: z.strictObject({ token: z.string().min(1).max(1024).optional() }),
   },
-  /** A Scribe pedagogical server (OpenLDAP). */
+  /**
+   * A Scribe pedagogical server (OpenLDAP). `baseDn` is the académie branch
+   * (`ou=<ac-…>,ou=education,o=gouv,c=fr`); schools are `ou=<UAI>` under it. `profile` overrides
+   * parts of the Scribe profile (packages/scribe/README.md).
+   */
   scribe: {
-    options: z.strictObject({ url: ldapUrl, baseDn: dn, bindDn: dn }),
+    options: z.strictObject({
+      url: ldapUrl,
+      baseDn: dn,
+      bindDn: dn,
+      startTls: z.boolean().optional(),
+      timeoutMs: z.number().int().min(100).max(600_000).optional(),
+      poolSize: z.number().int().min(1).max(32).optional(),
+      profile: ScribeProfileOverrides.optional(),
+    }),
     secrets: z.strictObject({ bindPassword: password }),
   },
   /** A KoXo site: CSV synchronisation files, accounts read back from its Active Directory. */

@@ -189,7 +189,10 @@ async function compareTarget(
         action = 'create';
         reason = 'absent from the target';
         mark = { p: id, pr: false, k: null };
-      } else if (heldEntry && !sameAttributes(heldEntry, entry)) {
+      } else if (
+        heldEntry &&
+        !(driver.inSync ? driver.inSync(heldEntry, entry) : sameAttributes(heldEntry, entry))
+      ) {
         action = 'update';
         reason = 'attributes differ';
       }

@@ -1,8 +1,16 @@
 import { sql } from '@aaf-sync/db';
-import { testDb } from '@aaf-sync/testing';
+import {
+  seedClassGroup,
+  seedIdentifier,
+  seedMembership,
+  seedPerson,
+  seedRelativeLink,
+  seedTeachingLink,
+  testDb,
+} from '@aaf-sync/testing';
 import t from 'tap';
 import { loadAccounts } from '../src/index.js';
-import { seedAccounts, seedSchools } from './fixtures.js';
+import { seedAccounts, seedSchools, UAI_A } from './fixtures.js';
 
 t.test('a relative without an account (a contact) is no account for targets', async (t) => {
   const { db } = await testDb(t);
@@ -23,3 +31,79 @@ t.test('a relative without an account (a contact) is no account for targets', as
     'only the account holder is loaded',
   );
 });
+
+t.test(
+  'accounts carry classes, groups, teaching, birth date, INE and legal children',
+  async (t) => {
+    const { db } = await testDb(t);
+    await seedSchools(db);
+    const pupil = await seedPerson(db, {
+      jointure: 'E1',
+      category: 'pupil',
+      givenName: 'Léa',
+      sn: 'Martin',
+      structures: ['S-A'],
+      birthDate: '2012-03-04',
+      ine: '1234567890A',
+    });
+    const sister = await seedPerson(db, {
+      jointure: 'E2',
+      category: 'pupil',
+      givenName: 'Zoé',
+      sn: 'Martin',
+      structures: ['S-B'],
+    });
+    const teacher = await seedPerson(db, {
+      jointure: 'T1',
+      category: 'staff',
+      givenName: 'Paul',
+      sn: 'Prof',
+      structures: ['S-A'],
+    });
+    const mother = await seedPerson(db, {
+      jointure: 'R1',
+      category: 'relative',
+      givenName: 'Anne',
+      sn: 'Martin',
+    });
+    for (const [id, login] of [
+      [pupil, 'lmartin'],
+      [sister, 'zmartin'],
+      [teacher, 'pprof'],
+      [mother, 'amartin'],
+    ] as const) {
+      await seedIdentifier(db, { personId: id, namespace: 'scribe', value: login });
+    }
+    const sixA = await seedClassGroup(db, { structure: 'S-A', kind: 'class', code: '6A' });
+    const latin = await seedClassGroup(db, { structure: 'S-A', kind: 'group', code: 'LATIN' });
+    await seedClassGroup(db, { structure: 'S-A', kind: 'class', code: '5B', state: 'empty' });
+    await seedMembership(db, sixA, 'E1');
+    await seedMembership(db, latin, 'E1');
+    await seedTeachingLink(db, { person: 'T1', structure: 'S-A', kind: 'class', code: '6A' });
+    await seedTeachingLink(db, { person: 'T1', structure: 'S-A', kind: 'class', code: '5B' });
+    await seedRelativeLink(db, { pupil: 'E1', relative: 'R1', legal: 1 });
+    await seedRelativeLink(db, { pupil: 'E2', relative: 'R1', legal: 0 });
+
+    const accounts = await loadAccounts(db, [pupil, teacher, mother]);
+    t.match(accounts.get(pupil), {
+      birthDate: '2012-03-04',
+      ine: '1234567890A',
+      memberships: [
+        { uai: UAI_A, kind: 'class', code: '6A' },
+        { uai: UAI_A, kind: 'group', code: 'LATIN' },
+      ],
+      teaching: [],
+      children: [],
+    });
+    t.same(
+      accounts.get(teacher)?.teaching,
+      [{ uai: UAI_A, kind: 'class', code: '6A' }],
+      'an empty class is not taught',
+    );
+    t.same(
+      accounts.get(mother)?.children,
+      [{ jointure: 'E1', uais: [UAI_A], logins: { scribe: 'lmartin' } }],
+      'only the child she is legally responsible for',
+    );
+  },
+);

@@ -1,0 +1,35 @@
+import { defineErrors } from '@aaf-sync/errors';
+
+export const LdapErrors = defineErrors('LDAP', {
+  INVALID_OPTIONS: {
+    status: 400,
+    message: 'invalid LDAP connection options: {problems}',
+    description:
+      'The URL, DNs, timeouts or TLS options of an LDAP connection do not fit the schema. ' +
+      'Nothing was contacted.',
+  },
+  UNAVAILABLE: {
+    status: 503,
+    message: 'LDAP server {url} is unavailable: {reason}',
+    description:
+      'The server did not answer, refused or reset the connection, timed out, or said it is ' +
+      'busy or unavailable, after the retries with backoff. The caller keeps its work pending ' +
+      'and tries again later (a target driver throws, so its rows stay pending).',
+    retryable: true,
+  },
+  BIND_REFUSED: {
+    status: 502,
+    message: 'LDAP server {url} refused the bind as {dn}: {reason}',
+    description:
+      'Wrong bind DN or password, or the account may not bind. Fix the target’s bindDn / ' +
+      'bindPassword; retrying does not help.',
+  },
+  REJECTED: {
+    status: 422,
+    message: 'LDAP {operation} of {dn} refused: {reason} (result {resultCode})',
+    description:
+      'The server refused this one operation for good (schema or constraint violation, no such ' +
+      'object, already exists, invalid syntax, access denied…). It concerns one entry: a driver ' +
+      'records it on that account’s provisioning row; the other entries go on.',
+  },
+});

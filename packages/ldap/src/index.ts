@@ -1,0 +1,15 @@
+export {
+  LdapConnectionOptions,
+  parseConnectionOptions,
+  type LdapChange,
+  type LdapConnectionInput,
+  type LdapConnector,
+  type LdapEntry,
+  type LdapSearchOptions,
+  type LdapSession,
+} from './client.js';
+export { escapeDnValue, escapeFilterValue, sameDn } from './dn.js';
+export { LdapErrors } from './errors.js';
+export { connectLdapts } from './ldapts-session.js';
+export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
+export { sshaHash } from './ssha.js';

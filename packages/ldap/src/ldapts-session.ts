@@ -1,0 +1,143 @@
+// The ONE file that knows ldapts: swapping the LDAP library means rewriting this file only.
+import { Attribute, Change, Client, ResultCodeError } from 'ldapts';
+import type { AppError } from '@aaf-sync/errors';
+import type {
+  LdapChange,
+  LdapConnectionOptions,
+  LdapConnector,
+  LdapEntry,
+  LdapSearchOptions,
+  LdapSession,
+} from './client.js';
+import { LdapErrors } from './errors.js';
+import { sshaHash } from './ssha.js';
+
+/** Result codes that say "try again later" (RFC 4511 busy, unavailable, time limit, other). */
+const TRANSIENT_RESULT_CODES = new Set([3, 51, 52]);
+const INVALID_CREDENTIALS = 49;
+const NO_SUCH_OBJECT = 32;
+
+function reasonOf(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** Maps what ldapts threw to our catalogue (permanent per operation, or unavailable). */
+function translate(err: unknown, url: string, operation: string, dn: string): AppError {
+  if (err instanceof ResultCodeError) {
+    if (TRANSIENT_RESULT_CODES.has(err.code)) {
+      return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
+    }
+    if (err.code === INVALID_CREDENTIALS && operation === 'bind') {
+      return LdapErrors.BIND_REFUSED({ url, dn, reason: reasonOf(err) }, { cause: err });
+    }
+    return LdapErrors.REJECTED(
+      { operation, dn, reason: reasonOf(err), resultCode: err.code },
+      { cause: err },
+    );
+  }
+  // Connection refused/reset, TLS failure, timeouts, a closed socket: the server is not usable.
+  return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
+}
+
+function toStrings(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+}
+
+function toEntry(raw: Record<string, unknown>): LdapEntry {
+  const attributes: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === 'dn') continue;
+    const values = toStrings(value);
+    // ldapts lists attributes asked for but absent with no value: absent here.
+    if (values.length > 0) attributes[name.toLowerCase()] = values;
+  }
+  return { dn: String(raw.dn), attributes };
+}
+
+/** Opens a connection with ldapts (LDAPS, or StartTLS when asked), binds, returns the session. */
+export const connectLdapts: LdapConnector = async (options: LdapConnectionOptions) => {
+  const { url } = options;
+  const tlsOptions = {
+    ...(options.tls.ca ? { ca: [options.tls.ca] } : {}),
+    rejectUnauthorized: options.tls.rejectUnauthorized,
+  };
+  const client = new Client({
+    url,
+    timeout: options.timeoutMs,
+    connectTimeout: options.connectTimeoutMs,
+    // ldapts treats any tlsOptions as "connect with TLS": only for ldaps://.
+    ...(url.startsWith('ldaps:') ? { tlsOptions } : {}),
+    strictDN: false,
+  });
+  // A connection error after an operation started must not crash the process.
+  const run = async <T>(operation: string, dn: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translate(err, url, operation, dn);
+    }
+  };
+  try {
+    if (options.startTls) await run('startTLS', '', () => client.startTLS(tlsOptions));
+    await run('bind', options.bindDn, () => client.bind(options.bindDn, options.bindPassword));
+  } catch (err) {
+    await client.unbind().catch(() => undefined);
+    throw err;
+  }
+
+  const session: LdapSession = {
+    search: (base: string, o: LdapSearchOptions = {}) =>
+      run('search', base, async () => {
+        const pageSize = o.pageSize ?? 500;
+        const { searchEntries } = await client.search(base, {
+          scope: o.scope ?? 'sub',
+          filter: o.filter ?? '(objectClass=*)',
+          ...(o.attributes ? { attributes: [...o.attributes] } : {}),
+          ...(pageSize > 0 ? { paged: { pageSize } } : {}),
+        });
+        return searchEntries.map((e) => toEntry(e as Record<string, unknown>));
+      }),
+    read: async (dn, attributes) => {
+      try {
+        const [entry] = await session.search(dn, { scope: 'base', attributes, pageSize: 0 });
+        return entry ?? null;
+      } catch (err) {
+        if (LdapErrors.REJECTED.is(err) && err.details.resultCode === NO_SUCH_OBJECT) return null;
+        throw err;
+      }
+    },
+    add: (dn, attributes) =>
+      run('add', dn, () =>
+        client.add(
+          dn,
+          Object.entries(attributes).map(
+            ([type, values]) => new Attribute({ type, values: [...values] }),
+          ),
+        ),
+      ),
+    modify: (dn, changes: readonly LdapChange[]) =>
+      run('modify', dn, () =>
+        client.modify(
+          dn,
+          changes.map(
+            (c) =>
+              new Change({
+                operation: c.operation,
+                modification: new Attribute({ type: c.attribute, values: [...c.values] }),
+              }),
+          ),
+        ),
+      ),
+    delete: (dn) => run('delete', dn, () => client.del(dn)),
+    modifyDn: (dn, newDn) => run('modifyDN', dn, () => client.modifyDN(dn, newDn)),
+    setPassword: (dn, password) =>
+      session.modify(dn, [
+        { operation: 'replace', attribute: 'userPassword', values: [sshaHash(password)] },
+      ]),
+    bind: (dn, password) => run('bind', dn, () => client.bind(dn, password)),
+    close: () => client.unbind().catch(() => undefined),
+  };
+  return session;
+};

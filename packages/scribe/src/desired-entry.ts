@@ -1,0 +1,112 @@
+import type { Account, DesiredEntry } from '@aaf-sync/targets';
+import type { Dit } from './dit.js';
+import type { ScribeProfile } from './profile.js';
+
+/**
+ * Desired-entry key holding the managed groups the account belongs to, as `<uai>/<type>/<cn>`
+ * values (not an LDAP attribute: `apply` turns it into `memberUid` values of group entries).
+ */
+export const GROUPS_KEY = '@groups';
+
+/** Desired-entry key holding the school (UAI) the entry is filed under (not an LDAP attribute). */
+export const UAI_KEY = '@uai';
+
+export interface GroupRef {
+  readonly uai: string;
+  readonly type: string;
+  readonly cn: string;
+}
+
+export const groupRef = (g: GroupRef) => `${g.uai}/${g.type}/${g.cn}`;
+export function parseGroupRef(value: string): GroupRef {
+  const [uai = '', type = '', ...cn] = value.split('/');
+  return { uai, type, cn: cn.join('/') };
+}
+
+/** A class or group code as a Scribe group `cn` (Scribe's are lower case: `6a`, `profs-6a`). */
+export const groupCn = (code: string) => code.trim().toLowerCase();
+
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+
+/** `YYYY-MM-DD` → `dd/mm/yyyy` (SDET) and `yyyymmdd` (Scribe `dateNaissance`). */
+function birthDates(iso: string | null): { sdet?: string; scribe?: string } {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
+  if (!m) return {};
+  return { sdet: `${m[3]}/${m[2]}/${m[1]}`, scribe: `${m[1]}${m[2]}${m[3]}` };
+}
+
+/**
+ * What a Scribe server should hold for an account (pure): the entry at
+ * `uid=<scribe login>,ou=local,ou=<branch>,ou=utilisateurs,ou=<UAI>,<baseDn>` in the first of
+ * its establishments the target serves, with the attributes of its profile, and its managed
+ * groups under `@groups`. Null when it has no `scribe` login, no establishment here, or — a
+ * relative — no child here it is legally responsible for (then its entry is disabled).
+ */
+export function desiredEntry(
+  account: Account,
+  targetUais: readonly string[],
+  profile: ScribeProfile,
+  dit: Dit,
+): DesiredEntry | null {
+  const uid = account.logins.scribe;
+  const uai = account.uais.find((u) => targetUais.includes(u));
+  if (uid === undefined || uai === undefined) return null;
+  const kind = account.profile;
+  const school = dit.school(uai);
+  const a: Record<string, string | string[]> = {
+    objectClass: [...profile.objectClasses[kind]],
+    uid,
+    cn: `${account.givenName} ${account.sn}`.trim(),
+    sn: account.sn,
+    givenName: account.givenName,
+    displayName: `${account.givenName} ${account.sn}`.trim(),
+    ENTPersonLogin: uid,
+    ENTPersonJointure: account.jointure,
+    ENTPersonProfils: profile.profils[kind],
+    ENTPersonStructRattach: school,
+  };
+  if (account.civility) a.personalTitle = account.civility;
+  if (account.mail) a.mail = account.mail;
+  const born = birthDates(account.birthDate);
+  if (born.sdet) a.ENTPersonDateNaissance = born.sdet;
+  if (born.scribe) a.dateNaissance = born.scribe;
+  const groups: GroupRef[] = [];
+  if (kind === 'pupil') {
+    if (account.ine) a.Ine = account.ine;
+    const here = account.memberships.filter((m) => m.uai === uai);
+    const classes = sorted(here.filter((m) => m.kind === 'class').map((m) => groupCn(m.code)));
+    const options = sorted(here.filter((m) => m.kind === 'group').map((m) => groupCn(m.code)));
+    if (classes.length > 0) {
+      a.Divcod = classes;
+      a.ENTEleveClasses = classes.map((c) => `${school}$${c}`);
+    }
+    if (options.length > 0) a.ENTEleveGroupes = options.map((c) => `${school}$${c}`);
+    for (const cn of classes) groups.push({ uai, type: profile.groupTypes.class, cn });
+    for (const cn of options) groups.push({ uai, type: profile.groupTypes.group, cn });
+  } else if (kind === 'teacher') {
+    const here = account.teaching.filter((t) => t.uai === uai);
+    const classes = sorted(here.filter((t) => t.kind === 'class').map((t) => groupCn(t.code)));
+    const options = sorted(here.filter((t) => t.kind === 'group').map((t) => groupCn(t.code)));
+    if (classes.length > 0) a.ENTAuxEnsClasses = classes.map((c) => `${school}$${c}`);
+    if (options.length > 0) a.ENTAuxEnsGroupes = options.map((c) => `${school}$${c}`);
+    for (const cn of [...classes, ...options]) {
+      groups.push({ uai, type: profile.groupTypes.team, cn: `${profile.teamPrefix}${cn}` });
+    }
+  } else if (kind === 'relative') {
+    const children = account.children.flatMap((c) => {
+      const login = c.logins.scribe;
+      const at = c.uais.find((u) => targetUais.includes(u));
+      return login !== undefined && at !== undefined ? [dit.user(at, 'pupil', login)] : [];
+    });
+    if (children.length === 0) return null;
+    a.ENTAuxPersRelEleveEleve = sorted(children);
+  }
+  if (profile.posixProfiles.includes(kind)) {
+    a.homeDirectory = profile.homeDirectory
+      .replaceAll('{uid}', uid)
+      .replaceAll('{initial}', uid.slice(0, 1));
+  }
+  a[GROUPS_KEY] = sorted(groups.map(groupRef));
+  a[UAI_KEY] = uai;
+  return { key: dit.user(uai, kind, uid), attributes: a };
+}

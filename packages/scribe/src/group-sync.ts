@@ -1,0 +1,105 @@
+import { escapeFilterValue, LdapErrors, sameDn, type LdapSession } from '@aaf-sync/ldap';
+import type { GroupRef } from './desired-entry.js';
+import type { Dit } from './dit.js';
+import type { ScribeProfile } from './profile.js';
+
+const NO_SUCH_OBJECT = 32;
+const NO_SUCH_ATTRIBUTE = 16;
+const TYPE_OR_VALUE_EXISTS = 20;
+const ALREADY_EXISTS = 68;
+
+const refused = (err: unknown, ...codes: number[]) =>
+  LdapErrors.REJECTED.is(err) && codes.includes(Number(err.details.resultCode));
+
+export interface GroupContext {
+  readonly session: LdapSession;
+  readonly baseDn: string;
+  readonly dit: Dit;
+  readonly profile: ScribeProfile;
+  /** The group's `gidNumber` (allocated once per target). */
+  readonly gid: (uai: string, cn: string) => Promise<number>;
+}
+
+/** Creates the group entry if missing (an existing one is left as it is). */
+export async function ensureGroup(
+  ctx: GroupContext,
+  g: GroupRef,
+  members: readonly string[] = [],
+): Promise<boolean> {
+  const dn = ctx.dit.group(g.uai, g.cn);
+  try {
+    await ctx.session.add(dn, {
+      objectClass: [...ctx.profile.groupObjectClasses],
+      cn: [g.cn],
+      gidNumber: [String(await ctx.gid(g.uai, g.cn))],
+      type: [g.type],
+      description: [`${g.type} ${g.cn}`],
+      ...(members.length > 0 ? { memberUid: [...members] } : {}),
+    });
+    return true;
+  } catch (err) {
+    if (refused(err, ALREADY_EXISTS)) return false;
+    throw err;
+  }
+}
+
+/** A new class or group comes with its teaching team (`profs-<cn>`, empty). */
+async function ensureWithTeam(ctx: GroupContext, g: GroupRef, uid: string): Promise<void> {
+  await ensureGroup(ctx, g, [uid]);
+  const { class: classType, group: optionType, team } = ctx.profile.groupTypes;
+  if (g.type === classType || g.type === optionType) {
+    await ensureGroup(ctx, { uai: g.uai, type: team, cn: `${ctx.profile.teamPrefix}${g.cn}` });
+  }
+}
+
+/**
+ * Makes `uid` a member (`memberUid`) of exactly the `desired` groups among the groups of the
+ * managed types under the target's base: removed from the others (a class change moves the pupil),
+ * added to the missing ones (a missing group is created). Groups of other types (a Scribe
+ * admin's own) are never touched. Resolves to the number of writes.
+ */
+export async function syncGroups(
+  ctx: GroupContext,
+  uid: string,
+  desired: readonly GroupRef[],
+): Promise<number> {
+  const managed = new Set(ctx.profile.managedGroupTypes.map((t) => t.toLowerCase()));
+  const current = await ctx.session.search(ctx.baseDn, {
+    filter: `(&(objectClass=posixGroup)(memberUid=${escapeFilterValue(uid)}))`,
+    attributes: ['cn', 'type'],
+  });
+  let writes = 0;
+  const wantedDns = desired.map((g) => ctx.dit.group(g.uai, g.cn));
+  for (const entry of current) {
+    const type = entry.attributes.type?.[0]?.toLowerCase();
+    if (type === undefined || !managed.has(type)) continue;
+    if (wantedDns.some((dn) => sameDn(dn, entry.dn))) continue;
+    try {
+      await ctx.session.modify(entry.dn, [
+        { operation: 'delete', attribute: 'memberUid', values: [uid] },
+      ]);
+      writes += 1;
+    } catch (err) {
+      if (!refused(err, NO_SUCH_ATTRIBUTE, NO_SUCH_OBJECT)) throw err;
+    }
+  }
+  for (const g of desired) {
+    const dn = ctx.dit.group(g.uai, g.cn);
+    if (current.some((e) => sameDn(e.dn, dn))) continue;
+    try {
+      await ctx.session.modify(dn, [{ operation: 'add', attribute: 'memberUid', values: [uid] }]);
+    } catch (err) {
+      if (refused(err, TYPE_OR_VALUE_EXISTS)) continue;
+      if (!refused(err, NO_SUCH_OBJECT)) throw err;
+      await ensureWithTeam(ctx, g, uid);
+      // Created by someone else meanwhile: join it.
+      await ctx.session
+        .modify(dn, [{ operation: 'add', attribute: 'memberUid', values: [uid] }])
+        .catch((e: unknown) => {
+          if (!refused(e, TYPE_OR_VALUE_EXISTS)) throw e;
+        });
+    }
+    writes += 1;
+  }
+  return writes;
+}

@@ -1,0 +1,248 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { connectLdapts, parseConnectionOptions, type LdapSession } from '@aaf-sync/ldap';
+import {
+  createSecretBox,
+  createTarget,
+  driverFor,
+  findTarget,
+  reconcileBatch,
+  type DriverTarget,
+  type TargetDriver,
+} from '@aaf-sync/targets';
+import {
+  seedIdentifier,
+  seedPerson,
+  seedStructure,
+  testDb,
+  testLdap,
+  type SeedPerson,
+  type TeardownHost,
+} from '@aaf-sync/testing';
+import {
+  newScribeStats,
+  scribeDriver,
+  type PasswordPort,
+  type ScribeDriverDeps,
+  type ScribeStats,
+} from '../src/index.js';
+
+export const UAI_A = '0750001A';
+export const UAI_B = '0750002B';
+export const box = createSecretBox(Buffer.alloc(32, 9).toString('base64'));
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** A password port that hands out one password per account until told it was set. */
+export function recordingPasswords() {
+  const set = new Map<number, string>();
+  const port: PasswordPort = {
+    async passwordsFor(_target, accounts) {
+      return new Map(
+        accounts
+          .filter((a) => !set.has(a.personId))
+          .map((a) => [a.personId, `Init-${a.personId}-pw`]),
+      );
+    },
+    async applied(_target, ids) {
+      for (const id of ids) set.set(id, `Init-${id}-pw`);
+    },
+  };
+  return { port, set };
+}
+
+export interface ScribeWorld {
+  readonly db: Kysely<Database>;
+  readonly base: string;
+  /** Bound as the administrator of the test slapd. */
+  readonly admin: LdapSession;
+  readonly stats: ScribeStats;
+  target: DriverTarget;
+  driver: TargetDriver;
+  /** Seeds a person with a `scribe` login; resolves to its id. */
+  person(p: SeedPerson & { login: string }): Promise<number>;
+  /** Runs the worker until no row is due; resolves to the batches' totals. */
+  sync(): Promise<{ applied: number; failed: number; excluded: number }>;
+  rows(): Promise<
+    Map<string, { status: string; last_error: string | null; target_key: string | null }>
+  >;
+  read(dn: string, attributes?: string[]): Promise<Record<string, readonly string[]> | null>;
+  userDn(uai: string, branch: string, uid: string): string;
+  groupDn(uai: string, cn: string): string;
+}
+
+/**
+ * A database and an LDAP subtree of their own, two establishments, and a `scribe` target
+ * serving both whose académie branch is `ou=ac-test,ou=education,<subtree>` (on `url` when
+ * given: another slapd).
+ */
+export async function scribeWorld(
+  t: TeardownHost,
+  o: { url?: string; deps?: ScribeDriverDeps; adminOf?: LdapSession; baseDn?: string } = {},
+): Promise<ScribeWorld> {
+  const { db } = await testDb(t);
+  const ldap = await testLdap(t);
+  const url = o.url ?? ldap.url;
+  const root = o.baseDn ?? ldap.baseDn;
+  const admin =
+    o.adminOf ??
+    (await connectLdapts(
+      parseConnectionOptions({ url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword }),
+    ));
+  t.teardown(() => admin.close());
+  const education = `ou=education,${root}`;
+  const base = `ou=ac-test,${education}`;
+  await admin.add(education, { objectClass: ['organizationalUnit'], ou: ['education'] });
+  await admin.add(base, { objectClass: ['organizationalUnit'], ou: ['ac-test'] });
+  await seedStructure(db, { jointure: 'S-A', uai: UAI_A, name: 'Collège A' });
+  await seedStructure(db, { jointure: 'S-B', uai: UAI_B, name: 'Collège B' });
+  await createTarget(
+    db,
+    box,
+    {
+      kind: 'scribe',
+      name: 'scribe-test',
+      uais: [UAI_A, UAI_B],
+      options: { url, baseDn: base, bindDn: ldap.bindDn },
+      secrets: { bindPassword: ldap.bindPassword },
+    },
+    'test',
+  );
+  const stats = o.deps?.stats ?? newScribeStats();
+  const { target, driver } = driverFor(
+    { scribe: scribeDriver({ pool: { sleep: async () => undefined }, ...o.deps, stats }) },
+    box,
+    await findTarget(db, 'scribe-test'),
+    { db },
+  );
+  t.teardown(() => driver.close?.());
+  const world: ScribeWorld = {
+    db,
+    base,
+    admin,
+    stats,
+    target,
+    driver,
+    async person(p) {
+      const id = await seedPerson(db, p);
+      await seedIdentifier(db, { personId: id, namespace: 'scribe', value: p.login });
+      return id;
+    },
+    async sync() {
+      const total = { applied: 0, failed: 0, excluded: 0 };
+      for (;;) {
+        const r = await reconcileBatch(db, world.target, world.driver, { batchSize: 50 });
+        total.applied += r.applied;
+        total.failed += r.failed;
+        total.excluded += r.excluded;
+        if (r.taken === 0) return total;
+      }
+    },
+    async rows() {
+      const { rows } = await sql<{
+        jointure: string;
+        status: string;
+        last_error: string | null;
+        target_key: string | null;
+      }>`select p.jointure, r.status, r.last_error, r.target_key from provisioning r
+        join person p on p.id = r.person_id where r.target_id = ${target.id}`.execute(db);
+      return new Map(rows.map((r) => [r.jointure, r]));
+    },
+    async read(dn, attributes) {
+      return (await admin.read(dn, attributes))?.attributes ?? null;
+    },
+    userDn: (uai, branch, uid) =>
+      `uid=${uid},ou=local,ou=${branch},ou=utilisateurs,ou=${uai},${base}`,
+    groupDn: (uai, cn) => `cn=${cn},ou=local,ou=groupes,ou=${uai},${base}`,
+  };
+  return world;
+}
+
+/** Sets every row of the target pending again, as a full reconcile or a replay would. */
+export async function replayAll(db: Kysely<Database>, targetId: number): Promise<void> {
+  await sql`update provisioning set status = 'pending', desired_version = desired_version + 1,
+    next_attempt_at = now() where target_id = ${targetId}`.execute(db);
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * A second slapd of our own (same config writer and schema as scripts/services), on a free port,
+ * that the test stops and starts; its data survive a restart.
+ */
+export async function ownSlapd(t: TeardownHost) {
+  const dir = mkdtempSync(join(tmpdir(), 'aaf-slapd-'));
+  const port = await freePort();
+  const url = `ldap://127.0.0.1:${port}`;
+  execFileSync(
+    'bash',
+    [
+      '-c',
+      `set -e; source scripts/lib/toolchain.sh; source scripts/lib/services-lib.sh; ` +
+        `mkdir -p "$1/slapd.d" "$1/data"; ldap_write_config "$1"; ` +
+        `PATH="$PATH:/usr/sbin"; slapadd -n0 -F "$1/slapd.d" -l "$1/config.ldif" >/dev/null; ` +
+        `slapadd -n1 -F "$1/slapd.d" -l "$1/base.ldif" >/dev/null`,
+      'own-slapd',
+      dir,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  let child: ChildProcess | undefined;
+  const slapd = ['/usr/sbin/slapd', 'slapd'].find((p) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${p}`], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })!;
+  const reachable = async () => {
+    try {
+      const s = await connectLdapts(
+        parseConnectionOptions({
+          url,
+          bindDn: 'cn=admin,o=gouv,c=fr',
+          bindPassword: process.env.LDAP_BIND_PASSWORD ?? 'aaf-sync-dev-only',
+          connectTimeoutMs: 500,
+        }),
+      );
+      await s.close();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const start = async () => {
+    // -d 0: stays in the foreground (a child this test can stop).
+    child = spawn(slapd, ['-d', '0', '-F', join(dir, 'slapd.d'), '-h', `${url}/`], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100 && !(await reachable()); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((r) => {
+      c.once('exit', () => r());
+      c.kill('SIGTERM');
+    });
+  };
+  t.teardown(async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await start();
+  return { url, start, stop };
+}

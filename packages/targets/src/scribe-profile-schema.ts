@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** How the driver treats one attribute it owns (LSC-like). Attributes not listed are not ours. */
+export const AttributePolicy = z.enum(['force', 'keep', 'merge']);
+export type AttributePolicy = z.output<typeof AttributePolicy>;
+
+const names = z.array(z.string().min(1).max(100)).min(1).max(50);
+const perProfile = <T extends z.ZodType>(v: T) =>
+  z.strictObject({ pupil: v, teacher: v, staff: v, relative: v });
+
+/**
+ * The Scribe profile: everything the driver writes that depends on the server's schema and
+ * layout, as data. The default (`DEFAULT_SCRIBE_PROFILE`) follows EOLE Scribe and the test schema
+ * of docker/ldap; a target overrides any top-level part through `options.profile`. Declared here, with the kinds,
+ * so a target's options are validated when it is written; the defaults live in packages/scribe.
+ */
+export const ScribeProfile = z.strictObject({
+  /** RDN values under `ou=<UAI>,<baseDn>`: `ou=local,ou=<branch>,ou=utilisateurs` and `ou=local,ou=groupes`. */
+  usersOu: z.string().min(1).max(64),
+  groupsOu: z.string().min(1).max(64),
+  localOu: z.string().min(1).max(64),
+  branches: perProfile(z.string().min(1).max(64)),
+  /** `ENTPersonProfils` values (Scribe's local ones, never the national `National_*`). */
+  profils: perProfile(z.string().min(1).max(64)),
+  objectClasses: perProfile(names),
+  groupObjectClasses: names,
+  /** Profiles whose entries are POSIX accounts (uidNumber, gidNumber, homeDirectory). */
+  posixProfiles: z.array(z.enum(['pupil', 'teacher', 'staff', 'relative'])),
+  /** First numbers handed out on a new target (then never reused). */
+  uidNumberStart: z.number().int().min(1000).max(2_000_000_000),
+  gidNumberStart: z.number().int().min(1000).max(2_000_000_000),
+  /** `{uid}` and `{initial}` are replaced. */
+  homeDirectory: z.string().min(1).max(200),
+  /** The group whose number is a POSIX account's `gidNumber` (created in `ou=groupes`, type `Base`). */
+  primaryGroups: z.strictObject({ pupil: z.string(), teacher: z.string(), staff: z.string() }),
+  /** `type` of the groups the driver creates, and the types whose memberships it manages. */
+  groupTypes: z.strictObject({
+    class: z.string().min(1),
+    group: z.string().min(1),
+    team: z.string().min(1),
+    base: z.string().min(1),
+  }),
+  managedGroupTypes: names,
+  /** Teaching team of a class or group: `<teamPrefix><cn>`. */
+  teamPrefix: z.string().max(20),
+  /** The marker of a disabled account (set when departed / out of scope; removed on return). */
+  disabled: z.strictObject({ attribute: z.string().min(1), value: z.string().min(1) }),
+  /** Attributes we own and how: force (kept equal), keep (written when absent), merge (values added). */
+  policy: z.record(z.string().min(1), AttributePolicy),
+});
+export type ScribeProfile = z.output<typeof ScribeProfile>;
+
+/** A target's overrides: any top-level part of the profile. */
+export const ScribeProfileOverrides = ScribeProfile.partial();
+export type ScribeProfileOverrides = z.output<typeof ScribeProfileOverrides>;
