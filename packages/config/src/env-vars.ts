@@ -280,6 +280,26 @@ export const ENV_VARS = {
     description:
       'Up to this many targets, /metrics labels the target gauges per target; beyond it, per kind (label target="kind:<kind>": rows summed, lag and batch duration the maximum) to bound label cardinality. GET /v1/targets/{name}/status always has the per-target numbers.',
   },
+  CREDENTIALS_PASSWORD_LENGTH: {
+    schema: int(12, 64),
+    default: '12',
+    description:
+      'Length of the initial passwords packages/credentials generates (at creation on a password-capable target, and at a reset); at least 12, with 3 of the 4 character classes and no look-alike characters.',
+  },
+  CREDENTIALS_PURGE_ON_RETRIEVAL: {
+    schema: bool,
+    default: 'true',
+    description:
+      'Purge the stored (encrypted) clear copy of initial passwords as soon as a credential sheet is retrieved; a second retrieval then answers 410. With false the copy stays retrievable until the year-end purge.',
+  },
+  CREDENTIALS_YEAR_END: {
+    schema: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, {
+      message: 'expected MM-DD',
+    }),
+    default: '07-15',
+    description:
+      'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (a calendar job will run it).',
+  },
 } as const satisfies Record<string, EnvVar>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -55,6 +55,11 @@ function buildConfig(v: Parsed) {
       batchSize: v.TARGETS_BATCH_SIZE,
       metricsMaxTargets: v.TARGETS_METRICS_MAX_TARGETS,
     },
+    credentials: {
+      passwordLength: v.CREDENTIALS_PASSWORD_LENGTH,
+      purgeOnRetrieval: v.CREDENTIALS_PURGE_ON_RETRIEVAL,
+      yearEnd: v.CREDENTIALS_YEAR_END,
+    },
     identifiers: {
       namespaces: v.IDENTIFIER_NAMESPACES,
       numberStart: v.IDENTIFIER_NUMBER_START,

@@ -1,5 +1,6 @@
 import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
 import type { ChangeEventTable } from './tables/change-event.table.js';
+import type { CredentialTable } from './tables/credential.table.js';
 import type {
   ClassGroupTable,
   DirectionTable,
@@ -56,4 +57,5 @@ export interface Database {
   target: TargetTable;
   target_consumer: TargetConsumerTable;
   provisioning: ProvisioningTable;
+  credential: CredentialTable;
 }

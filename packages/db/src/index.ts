@@ -12,6 +12,7 @@ export {
 } from './migrate.js';
 export * from './tables/api.table.js';
 export * from './tables/change-event.table.js';
+export * from './tables/credential.table.js';
 export * from './tables/directory.table.js';
 export * from './tables/identifier.table.js';
 export * from './tables/import.table.js';

@@ -112,6 +112,14 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       path: '/v1/accounts/{id}/history',
       scopes: ['accounts:read'],
     },
+    // Admin only; no Scribe target here: an allowed call answers 409 (no password target).
+    {
+      method: 'POST',
+      url: `/v1/accounts/${person}/password-reset`,
+      path: '/v1/accounts/{id}/password-reset',
+      scopes: [],
+      ok: [409],
+    },
     {
       method: 'GET',
       url: '/v1/imports',
@@ -190,6 +198,14 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       path: `/v1/targets/{name}/${what}`,
       scopes: [],
     })),
+    // A noop target never has initial passwords: an allowed call answers 404 (none issued).
+    {
+      method: 'GET',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/credentials?uai=${uai}`,
+      path: '/v1/targets/{name}/credentials',
+      scopes: [],
+      ok: [404],
+    },
     {
       method: 'DELETE',
       url: `/v1/targets/new-${uai.toLowerCase()}`,

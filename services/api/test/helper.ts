@@ -35,6 +35,8 @@ export interface BuildOptions {
   readonly now?: () => number;
   /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
   readonly aafLimits?: Partial<Config['aafLimits']>;
+  /** `CREDENTIALS_*` over the configured ones. */
+  readonly credentials?: Partial<Config['credentials']>;
 }
 
 export interface TestApp {
@@ -70,6 +72,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     database: { ...base.database, url: database.url },
     ingest: { ...base.ingest, uploadDir },
     aafLimits: { ...base.aafLimits, ...options.aafLimits },
+    credentials: { ...base.credentials, ...options.credentials },
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,

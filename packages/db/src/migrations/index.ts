@@ -7,6 +7,7 @@ import * as m0005 from './0005-import-queue.js';
 import * as m0006 from './0006-targets.js';
 import * as m0007 from './0007-relative-accounts.js';
 import * as m0008 from './0008-target-observability.js';
+import * as m0010 from './0010-credentials.js';
 import * as m0011 from './0011-posix-ids.js';
 
 /**
@@ -22,5 +23,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-targets': m0006,
   '0007-relative-accounts': m0007,
   '0008-target-observability': m0008,
+  '0010-credentials': m0010,
   '0011-posix-ids': m0011,
 };

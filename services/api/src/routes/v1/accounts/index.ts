@@ -20,6 +20,7 @@ import {
 } from '../../../schemas/account.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
+import passwordReset from './password-reset.js';
 
 const LIST = 'history';
 const READ = { auth: { anyOf: ['accounts:read'] } } as const;
@@ -47,7 +48,10 @@ export function parseAccountRef(raw: string, namespaces: readonly string[]): Acc
   return { by: 'any', value: raw };
 }
 
-/** GET /v1/accounts/{id} and its history: account status for administrators. */
+/**
+ * GET /v1/accounts/{id} and its history: account status for administrators; POST
+ * /v1/accounts/{id}/password-reset (password-reset.ts).
+ */
 const accounts: FastifyPluginAsyncZod = async (app) => {
   async function personOf(
     principal: Principal,
@@ -130,6 +134,8 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       };
     },
   );
+
+  await app.register(passwordReset, { personOf });
 };
 
 export default accounts;

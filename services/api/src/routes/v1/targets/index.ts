@@ -35,6 +35,7 @@ import {
   TargetStatusSchema,
 } from '../../../schemas/target.js';
 import { principalOf } from '../../../types.js';
+import credentials from './credentials.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
 
@@ -308,6 +309,8 @@ const targets: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
+
+  await app.register(credentials);
 };
 
 export default targets;
