@@ -1,3 +1,4 @@
+import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import { EVENT_OPS } from './tables/change-event.table.js';
 import {
   CLASS_GROUP_KINDS,
@@ -53,5 +54,7 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'target.state': TARGET_STATES,
   'provisioning.status': PROVISIONING_STATUSES,
   'posix_id.kind': POSIX_KINDS,
+  'credential.reason': CREDENTIAL_REASONS,
+  'credential.state': CREDENTIAL_STATES,
   'posix_counter.kind': POSIX_KINDS,
 };
