@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { sql, type Database, type Kysely, type WebhookDeliveryStatus } from '@aaf-sync/db';
 
 export interface AttemptView {
   readonly id: number;
@@ -15,7 +15,7 @@ export interface AttemptView {
   readonly responseExcerpt: string | null;
   readonly error: string | null;
   /** The delivery's state now: pending (to retry), delivered, dead (dead letter). */
-  readonly deliveryStatus: string;
+  readonly deliveryStatus: WebhookDeliveryStatus;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function listAttempts(
     latency_ms: number;
     response_excerpt: string | null;
     error: string | null;
-    status: string;
+    status: WebhookDeliveryStatus;
   }>`
     select a.id, a.delivery_id, d.seq, d.event_type, d.entity_key, a.attempt, a.attempted_at, a.ok,
       a.status_code, a.latency_ms, a.response_excerpt, a.error, d.status

@@ -44,3 +44,21 @@ export {
   type WebhooksRuntime,
   type WebhooksRuntimeOptions,
 } from './webhooks-runtime.js';
+export {
+  etagMatches,
+  readSnapshot,
+  snapshotCsv,
+  snapshotJson,
+  SNAPSHOT_CSV_COLUMNS,
+  SNAPSHOT_PROFILES,
+  type Snapshot,
+  type SnapshotItem,
+  type SnapshotManifest,
+} from './snapshot.js';
+export {
+  REPORT_STATUSES,
+  reportsForAccount,
+  SnapshotReportInput,
+  storeReport,
+  type ServerReportView,
+} from './snapshot-report.js';

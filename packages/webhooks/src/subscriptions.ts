@@ -52,8 +52,8 @@ export type SubscriptionPatch = z.input<typeof SubscriptionPatch>;
 export interface SubscriptionView {
   readonly name: string;
   readonly url: string;
-  readonly uais: readonly string[];
-  readonly eventTypes: readonly string[] | null;
+  readonly uais: string[];
+  readonly eventTypes: string[] | null;
   readonly includePersonalData: boolean;
   readonly active: boolean;
   readonly cursor: number | null;

@@ -33,6 +33,8 @@ export interface BuildOptions {
   readonly keyCacheSeconds?: number;
   /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
   readonly aafLimits?: Partial<Config['aafLimits']>;
+  /** Webhook settings over the configured ones (tests allow loopback receivers). */
+  readonly webhooks?: Partial<Config['webhooks']>;
 }
 
 export interface TestApp {
@@ -68,6 +70,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     database: { ...base.database, url: database.url },
     ingest: { ...base.ingest, uploadDir },
     aafLimits: { ...base.aafLimits, ...options.aafLimits },
+    webhooks: { ...base.webhooks, ...options.webhooks },
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
