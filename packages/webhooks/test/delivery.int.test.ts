@@ -3,9 +3,11 @@ import { testDb, testRedis } from '@aaf-sync/testing';
 import t from 'tap';
 import {
   createSubscription,
+  getSubscription,
   listAttempts,
   replay,
   rotateSecret,
+  updateSubscription,
   verify,
   type SubscriptionContext,
   type WebhookPayload,
@@ -255,4 +257,20 @@ t.test('dead letters, then auto-disable with an admin notice after failing too l
   t.equal(state.state, 'suspended');
   const pending = await db.selectFrom('webhook_delivery').select('id').where('status', '=', 'pending').execute();
   t.ok(pending.length > 0, 'what was not delivered is kept for a resumption or a replay');
+
+  // An event while disabled, then the receiver is fixed and the subscription set active again:
+  // it resumes where its cursor stopped (nothing skipped) and delivers what was pending.
+  await personEvents(db, ['A3'], [UAI_A]);
+  receiver.set(() => ({ status: 204 }));
+  const view = await updateSubscription(ctx, 'hook-a', { active: true }, 'test', null);
+  t.equal(view.active, true);
+  await runtime.dispatch();
+  await runtime.sweep();
+  await until('everything pending delivered', async () => {
+    const r = await sql<{ n: number }>`
+      select count(*)::int as n from webhook_delivery where status = 'pending'`.execute(db);
+    return r.rows[0]?.n === 0;
+  });
+  t.ok(receiver.received.some((r) => payloadOf(r).data.id === 'A3'), 'the event of the pause too');
+  t.equal((await getSubscription(ctx, 'hook-a', null)).failingSince, null, 'healthy again');
 });
