@@ -194,7 +194,9 @@ async function main(): Promise<void> {
     }
     await waitAll(steady);
     const steadySeconds = (performance.now() - started) / 1000;
-    const latencies = [...steady].map(([seq, at]) => (received.get(seq) ?? at) - at).sort((a, b) => a - b);
+    const latencies = [...steady]
+      .map(([seq, at]) => (received.get(seq) ?? at) - at)
+      .sort((a, b) => a - b);
 
     const deliveriesPerSec = Math.round(total / burstSeconds);
     const p99 = pct(latencies, 99);

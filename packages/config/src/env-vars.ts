@@ -289,7 +289,8 @@ export const ENV_VARS = {
   WEBHOOK_CONNECT_TIMEOUT_MS: {
     schema: int(100, 60_000),
     default: '5000',
-    description: 'A webhook receiver must accept the connection (TCP and TLS) within this many milliseconds.',
+    description:
+      'A webhook receiver must accept the connection (TCP and TLS) within this many milliseconds.',
   },
   WEBHOOK_TIMEOUT_MS: {
     schema: int(100, 120_000),
@@ -300,7 +301,8 @@ export const ENV_VARS = {
   WEBHOOK_CONCURRENCY: {
     schema: int(1, 1000),
     default: '32',
-    description: 'Deliveries of one subscription in flight at once (order is kept per entity whatever the value).',
+    description:
+      'Deliveries of one subscription in flight at once (order is kept per entity whatever the value).',
   },
   WEBHOOK_DISABLE_AFTER_HOURS: {
     schema: int(1, 24 * 60),
@@ -311,7 +313,8 @@ export const ENV_VARS = {
   WEBHOOK_ROTATION_HOURS: {
     schema: int(1, 24 * 30),
     default: '24',
-    description: 'After a secret rotation, the previous secret also signs deliveries for this long.',
+    description:
+      'After a secret rotation, the previous secret also signs deliveries for this long.',
   },
 } as const satisfies Record<string, EnvVar>;
 

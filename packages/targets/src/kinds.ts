@@ -51,7 +51,9 @@ export const KIND_SCHEMAS = {
     options: z.strictObject({
       url: z.url({ protocol: /^https?$/ }),
       eventTypes: z
-        .array(z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/, 'an event type: `account.created`, `group.*`…'))
+        .array(
+          z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/, 'an event type: `account.created`, `group.*`…'),
+        )
         .max(50)
         .optional(),
       includePersonalData: z.boolean().optional(),

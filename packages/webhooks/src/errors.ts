@@ -30,7 +30,8 @@ export const WebhooksErrors = defineErrors('WEBHOOKS', {
   NOT_FOUND: {
     status: 404,
     message: 'no webhook subscription named {name}',
-    description: 'No target of kind `webhook` has this name (or it is outside your establishments).',
+    description:
+      'No target of kind `webhook` has this name (or it is outside your establishments).',
   },
   REPLAY_TOO_OLD: {
     status: 410,

@@ -86,7 +86,8 @@ export function assertDeliverableUrl(raw: string, allowPrivate: boolean): URL {
 /** At most EXCERPT_BYTES of UTF-8, never ending in a cut character. */
 export function excerptOf(body: Buffer): string {
   let text = body.subarray(0, EXCERPT_BYTES).toString('utf8');
-  while (Buffer.byteLength(text) > EXCERPT_BYTES || text.endsWith('\uFFFD')) text = text.slice(0, -1);
+  while (Buffer.byteLength(text) > EXCERPT_BYTES || text.endsWith('\uFFFD'))
+    text = text.slice(0, -1);
   return text;
 }
 
@@ -125,7 +126,11 @@ export function postJson(
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   return new Promise<PostResult>((resolve) => {
     let done = false;
-    let total: NodeJS.Timeout | undefined;
+    const live: { request?: http.ClientRequest } = {};
+    const total = setTimeout(() => {
+      fail(`timeout after ${safety.totalTimeoutMs} ms`);
+      live.request?.destroy();
+    }, safety.totalTimeoutMs);
     const finish = (r: Omit<PostResult, 'latencyMs'>) => {
       if (done) return;
       done = true;
@@ -142,7 +147,7 @@ export function postJson(
       return;
     }
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, {
+    const request = client.request(url, {
       method: 'POST',
       agent: false,
       lookup: guardedLookup(safety.allowPrivate),
@@ -153,21 +158,18 @@ export function postJson(
         'user-agent': 'aaf-sync-webhooks',
       },
     });
-    total = setTimeout(() => {
-      fail(`timeout after ${safety.totalTimeoutMs} ms`);
-      req.destroy();
-    }, safety.totalTimeoutMs);
-    req.on('socket', (socket) => {
+    live.request = request;
+    request.on('socket', (socket) => {
       const connect = setTimeout(() => {
         fail(`connect timeout after ${safety.connectTimeoutMs} ms`);
-        req.destroy();
+        request.destroy();
       }, safety.connectTimeoutMs);
       const connected = () => clearTimeout(connect);
       socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
       socket.once('close', connected);
     });
-    req.on('error', (err) => fail(err.message));
-    req.on('response', (res) => {
+    request.on('error', (err) => fail(err.message));
+    request.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const settle = () => {
@@ -184,6 +186,6 @@ export function postJson(
       res.on('end', settle);
       res.on('error', settle);
     });
-    req.end(body);
+    request.end(body);
   });
 }

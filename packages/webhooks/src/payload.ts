@@ -56,11 +56,7 @@ function newValues(e: LogEvent): Record<string, unknown> {
  * one a pedagogical server follows (structures, subjects, teaching links…). Personal data
  * (new field values) only with `personal`.
  */
-export function project(
-  e: LogEvent,
-  uais: readonly string[],
-  personal: boolean,
-): Projected | null {
+export function project(e: LogEvent, uais: readonly string[], personal: boolean): Projected | null {
   const establishments = e.uais.filter((u) => uais.includes(u));
   let entity: WebhookPayload['data']['entity'];
   let id = e.entityKey;

@@ -1,7 +1,14 @@
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { z } from 'zod';
 
-export const REPORT_STATUSES = ['created', 'updated', 'present', 'disabled', 'removed', 'error'] as const;
+export const REPORT_STATUSES = [
+  'created',
+  'updated',
+  'present',
+  'disabled',
+  'removed',
+  'error',
+] as const;
 
 /** What an agent read back after applying a snapshot (POST /v1/snapshots/{uai}/reports). */
 export const SnapshotReportInput = z.strictObject({

@@ -119,11 +119,7 @@ async function viewOf(
     where t.id = any(${sql.val(ids)}::bigint[])
   `.execute(c.db);
   const byId = new Map(stats.rows.map((r) => [Number(r.target_id), r]));
-  const rows = await c.db
-    .selectFrom('target')
-    .selectAll()
-    .where('id', 'in', ids)
-    .execute();
+  const rows = await c.db.selectFrom('target').selectAll().where('id', 'in', ids).execute();
   const secretsOf = new Map(rows.map((r) => [Number(r.id), openSecrets(c.box, r)]));
   return targets.map((t) => {
     const s = byId.get(t.id);

@@ -77,7 +77,11 @@ export function runtimeFor(
     prefix: redis.prefix,
     log: o.log,
     box,
-    safety: { allowPrivate: true, connectTimeoutMs: 1_000, totalTimeoutMs: o.totalTimeoutMs ?? 2_000 },
+    safety: {
+      allowPrivate: true,
+      connectTimeoutMs: 1_000,
+      totalTimeoutMs: o.totalTimeoutMs ?? 2_000,
+    },
     backoff: createBackoff(o.schedule ?? [0.05, 0.05, 0.05, 0.05, 0.05], 0),
     disableAfterMs: o.disableAfterMs ?? 86_400_000,
     // An hour: only NOTIFY, the retries' own delayed jobs and explicit calls wake it.

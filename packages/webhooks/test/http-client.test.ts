@@ -11,13 +11,30 @@ import { startReceiver } from './receiver.js';
 const loopback = { allowPrivate: true, connectTimeoutMs: 2_000, totalTimeoutMs: 2_000 };
 
 t.test('private, loopback and link-local targets are refused unless allowed', async (t) => {
-  for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254',
-    '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1'])
+  for (const a of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '224.0.0.1',
+  ])
     t.ok(isReservedAddress(a), `${a} reserved`);
   for (const a of ['8.8.8.8', '2001:4860:4860::8888', '193.51.24.1'])
     t.notOk(isReservedAddress(a), `${a} public`);
-  for (const u of ['http://127.0.0.1/x', 'http://[::1]/x', 'http://169.254.169.254/latest',
-    'http://localhost:8080/x', 'http://10.0.0.1/'])
+  for (const u of [
+    'http://127.0.0.1/x',
+    'http://[::1]/x',
+    'http://169.254.169.254/latest',
+    'http://localhost:8080/x',
+    'http://10.0.0.1/',
+  ])
     t.throws(() => assertDeliverableUrl(u, false), { code: WebhooksErrors.URL_REFUSED.code }, u);
   t.throws(() => assertDeliverableUrl('ftp://example.org/', true), {
     code: WebhooksErrors.URL_REFUSED.code,
@@ -45,7 +62,11 @@ t.test('private, loopback and link-local targets are refused unless allowed', as
 t.test('answers: 2xx ok, excerpt ≤ 1 KB, redirects not followed, timeouts', async (t) => {
   const big = 'é'.repeat(4000);
   const receiver = await startReceiver((r) =>
-    r.body === '"big"' ? { status: 500, body: big } : r.body === '"redirect"' ? { status: 302 } : { status: 200, body: 'ok' },
+    r.body === '"big"'
+      ? { status: 500, body: big }
+      : r.body === '"redirect"'
+        ? { status: 302 }
+        : { status: 200, body: 'ok' },
   );
   t.teardown(() => receiver.close());
   const ok = await postJson(receiver.url, { 'webhook-id': 'msg_1' }, '{}', loopback);

@@ -23,7 +23,11 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const r = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       const answer = mode(r);
       if (answer === 'hang') {
         hanging.add(res);

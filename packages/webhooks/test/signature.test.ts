@@ -27,28 +27,55 @@ t.test('sign and verify follow Standard Webhooks', async (t) => {
   t.equal(h['webhook-timestamp'], String(ts));
   t.ok(independentVerify(secret, { ...h }, body), 'an independent implementation agrees');
   t.same(verify(secret, { ...h }, body, { now: ts * 1000 }), { id: 'msg_1', timestamp: ts });
-  t.same(verify([generateSecret(), secret], { ...h }, Buffer.from(body), { now: ts * 1000 }).id, 'msg_1');
+  t.same(
+    verify([generateSecret(), secret], { ...h }, Buffer.from(body), { now: ts * 1000 }).id,
+    'msg_1',
+  );
 
-  t.throws(() => verify(secret, { ...h }, `${body} `, { now: ts * 1000 }), {
-    code: WebhooksErrors.SIGNATURE.code,
-  }, 'a changed body is refused');
-  t.throws(() => verify(generateSecret(), { ...h }, body, { now: ts * 1000 }), {
-    code: WebhooksErrors.SIGNATURE.code,
-  }, 'another secret is refused');
-  t.throws(() => verify(secret, { ...h }, body, { now: (ts + 301) * 1000 }), {
-    code: WebhooksErrors.TIMESTAMP.code,
-  }, 'an old timestamp is refused');
-  t.throws(() => verify(secret, { ...h }, body, { now: (ts - 301) * 1000 }), {
-    code: WebhooksErrors.TIMESTAMP.code,
-  }, 'a future timestamp is refused');
+  t.throws(
+    () => verify(secret, { ...h }, `${body} `, { now: ts * 1000 }),
+    {
+      code: WebhooksErrors.SIGNATURE.code,
+    },
+    'a changed body is refused',
+  );
+  t.throws(
+    () => verify(generateSecret(), { ...h }, body, { now: ts * 1000 }),
+    {
+      code: WebhooksErrors.SIGNATURE.code,
+    },
+    'another secret is refused',
+  );
+  t.throws(
+    () => verify(secret, { ...h }, body, { now: (ts + 301) * 1000 }),
+    {
+      code: WebhooksErrors.TIMESTAMP.code,
+    },
+    'an old timestamp is refused',
+  );
+  t.throws(
+    () => verify(secret, { ...h }, body, { now: (ts - 301) * 1000 }),
+    {
+      code: WebhooksErrors.TIMESTAMP.code,
+    },
+    'a future timestamp is refused',
+  );
   t.ok(verify(secret, { ...h }, body, { now: (ts + 600) * 1000, toleranceSeconds: 900 }));
-  t.throws(() => verify(secret, { 'webhook-id': 'x' }, body), {
-    code: WebhooksErrors.SIGNATURE.code,
-  }, 'missing headers are refused');
+  t.throws(
+    () => verify(secret, { 'webhook-id': 'x' }, body),
+    {
+      code: WebhooksErrors.SIGNATURE.code,
+    },
+    'missing headers are refused',
+  );
   const forged = { ...h, 'webhook-signature': `v2,${expected} v1,AAAA` };
-  t.throws(() => verify(secret, forged, body, { now: ts * 1000 }), {
-    code: WebhooksErrors.SIGNATURE.code,
-  }, 'only v1 entries count');
+  t.throws(
+    () => verify(secret, forged, body, { now: ts * 1000 }),
+    {
+      code: WebhooksErrors.SIGNATURE.code,
+    },
+    'only v1 entries count',
+  );
 });
 
 t.test('during a rotation both secrets sign; either verifies', async (t) => {

@@ -204,7 +204,11 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       url: '/v1/webhooks',
       path: '/v1/webhooks',
       scopes: [],
-      payload: { name: `new-hook-${uai.toLowerCase()}`, url: 'https://hooks.example.org/in', uais: [uai] },
+      payload: {
+        name: `new-hook-${uai.toLowerCase()}`,
+        url: 'https://hooks.example.org/in',
+        uais: [uai],
+      },
       ok: [201],
     },
     ...(['GET', 'PATCH'] as const).map((method) => ({
@@ -266,7 +270,11 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       method: 'POST',
       url: '/v1/webhooks',
       headers: { authorization: `Bearer ${await ctx.key(['admin'])}` },
-      payload: { name: `hook-${uai.toLowerCase()}`, url: 'https://hooks.example.org/in', uais: [uai] },
+      payload: {
+        name: `hook-${uai.toLowerCase()}`,
+        url: 'https://hooks.example.org/in',
+        uais: [uai],
+      },
     });
     t.equal(hook.statusCode, 201);
   }

@@ -52,7 +52,10 @@ export const SnapshotSchema = z
       }),
     ),
   })
-  .meta({ id: 'Snapshot', description: 'The complete account list of one establishment and profile.' });
+  .meta({
+    id: 'Snapshot',
+    description: 'The complete account list of one establishment and profile.',
+  });
 
 export const SnapshotReportParamsSchema = z.object({ uai: UaiSchema });
 

@@ -12,7 +12,9 @@ export const WebhookParamsSchema = z.object({ name: NameSchema });
 const eventTypes = z
   .array(z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/))
   .max(50)
-  .describe(`Event types (or families, \`account.*\`); none = all. Known: ${EVENT_TYPES.join(', ')}.`);
+  .describe(
+    `Event types (or families, \`account.*\`); none = all. Known: ${EVENT_TYPES.join(', ')}.`,
+  );
 
 export const WebhookCreateSchema = z
   .object({

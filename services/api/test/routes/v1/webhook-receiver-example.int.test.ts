@@ -41,14 +41,27 @@ t.test('the receiver example verifies, pulls the snapshot and reports back', asy
   const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
   const url = `http://127.0.0.1:${port}/webhooks`;
   const post = (body: string, headers: Record<string, string>) =>
-    fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   const body = JSON.stringify({
     type: 'snapshot.published',
     timestamp: new Date().toISOString(),
-    data: { seq: 1, entity: 'snapshot', id: A.uai, version: null, establishments: [A.uai], changed: [] },
+    data: {
+      seq: 1,
+      entity: 'snapshot',
+      id: A.uai,
+      version: null,
+      establishments: [A.uai],
+      changed: [],
+    },
   });
-  const forged = await post(body, { ...sign([generateSecret()], 'msg_1', Math.floor(Date.now() / 1000), body) });
+  const forged = await post(body, {
+    ...sign([generateSecret()], 'msg_1', Math.floor(Date.now() / 1000), body),
+  });
   t.equal(forged.status, 401, 'a wrong signature is refused');
   const ok = await post(body, { ...sign([secret], 'msg_1', Math.floor(Date.now() / 1000), body) });
   t.equal(ok.status, 204);
@@ -60,7 +73,13 @@ t.test('the receiver example verifies, pulls the snapshot and reports back', asy
     await new Promise((r) => setTimeout(r, 50));
   }
   t.ok(reports.length >= 2, `reported ${reports.length} accounts`);
-  t.match(reports.find((r) => r.person_jointure === 'A-P1'), { login: 'amartin', status: 'present' });
+  t.match(
+    reports.find((r) => r.person_jointure === 'A-P1'),
+    { login: 'amartin', status: 'present' },
+  );
   t.match(out, /snapshot 0990001N\/pupil: \d+ accounts at seq \d+ \(hash ok\)/);
-  t.notOk(reports.some((r) => r.person_jointure.startsWith('B-')), 'only its establishment');
+  t.notOk(
+    reports.some((r) => r.person_jointure.startsWith('B-')),
+    'only its establishment',
+  );
 });

@@ -109,7 +109,12 @@ const snapshots: FastifyPluginAsyncZod = async (app) => {
       assertUaiInScope(principal, uai);
       await uaiExists(scopeOf(principal), uai);
       const report = SnapshotReportInput.parse(request.body);
-      request.auditDetails = { uai, reporter: report.reporter, items: report.items.length, by: actorOf(principal) };
+      request.auditDetails = {
+        uai,
+        reporter: report.reporter,
+        items: report.items.length,
+        by: actorOf(principal),
+      };
       return storeReport(app.db, uai, report);
     },
   );
