@@ -300,6 +300,42 @@ export const ENV_VARS = {
     description:
       'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (a calendar job will run it).',
   },
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: {
+    schema: bool,
+    default: 'false',
+    description:
+      'Allow webhook URLs on private, loopback, link-local and other reserved addresses (checked at creation and after DNS resolution at each delivery). Only for tests and closed networks.',
+  },
+  WEBHOOK_CONNECT_TIMEOUT_MS: {
+    schema: int(100, 60_000),
+    default: '5000',
+    description:
+      'A webhook receiver must accept the connection (TCP and TLS) within this many milliseconds.',
+  },
+  WEBHOOK_TIMEOUT_MS: {
+    schema: int(100, 120_000),
+    default: '15000',
+    description:
+      'A webhook delivery (connect, send, status and the first KB of the answer) must complete within this many milliseconds, or it is retried.',
+  },
+  WEBHOOK_CONCURRENCY: {
+    schema: int(1, 1000),
+    default: '32',
+    description:
+      'Deliveries of one subscription in flight at once (order is kept per entity whatever the value).',
+  },
+  WEBHOOK_DISABLE_AFTER_HOURS: {
+    schema: int(1, 24 * 60),
+    default: '72',
+    description:
+      'A subscription whose deliveries all fail for this long is disabled (suspended) with an admin notice (audit `webhooks.disabled`).',
+  },
+  WEBHOOK_ROTATION_HOURS: {
+    schema: int(1, 24 * 30),
+    default: '24',
+    description:
+      'After a secret rotation, the previous secret also signs deliveries for this long.',
+  },
 } as const satisfies Record<string, EnvVar>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

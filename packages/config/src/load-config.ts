@@ -60,6 +60,14 @@ function buildConfig(v: Parsed) {
       purgeOnRetrieval: v.CREDENTIALS_PURGE_ON_RETRIEVAL,
       yearEnd: v.CREDENTIALS_YEAR_END,
     },
+    webhooks: {
+      allowPrivate: v.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      connectTimeoutMs: v.WEBHOOK_CONNECT_TIMEOUT_MS,
+      totalTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
+      concurrency: v.WEBHOOK_CONCURRENCY,
+      disableAfterMs: v.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      rotationWindowMs: v.WEBHOOK_ROTATION_HOURS * 3_600_000,
+    },
     identifiers: {
       namespaces: v.IDENTIFIER_NAMESPACES,
       numberStart: v.IDENTIFIER_NUMBER_START,

@@ -24,6 +24,7 @@ import {
   TARGET_KINDS,
   TARGET_STATES,
 } from './tables/target.table.js';
+import { WEBHOOK_DELIVERY_STATUSES } from './tables/webhook.table.js';
 
 /**
  * Every column the schema restricts to a list of values (`check (col in (…))`), with the
@@ -56,5 +57,6 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'posix_id.kind': POSIX_KINDS,
   'credential.reason': CREDENTIAL_REASONS,
   'credential.state': CREDENTIAL_STATES,
+  'webhook_delivery.status': WEBHOOK_DELIVERY_STATUSES,
   'posix_counter.kind': POSIX_KINDS,
 };

@@ -16,6 +16,12 @@ import type {
   TeachingLinkTable,
 } from './tables/directory.table.js';
 import type { ProvisioningTable, TargetConsumerTable, TargetTable } from './tables/target.table.js';
+import type {
+  SnapshotReportTable,
+  WebhookAttemptTable,
+  WebhookDeliveryTable,
+  WebhookHealthTable,
+} from './tables/webhook.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -58,4 +64,8 @@ export interface Database {
   target_consumer: TargetConsumerTable;
   provisioning: ProvisioningTable;
   credential: CredentialTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_attempt: WebhookAttemptTable;
+  webhook_health: WebhookHealthTable;
+  snapshot_report: SnapshotReportTable;
 }

@@ -17,6 +17,7 @@ export * from './tables/directory.table.js';
 export * from './tables/identifier.table.js';
 export * from './tables/import.table.js';
 export * from './tables/target.table.js';
+export * from './tables/webhook.table.js';
 export {
   sql,
   type Expression,

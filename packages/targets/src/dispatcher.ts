@@ -1,4 +1,5 @@
 import { eventWatermark, sql, type Database, type Kysely } from '@aaf-sync/db';
+import { OUTBOX_KINDS } from './kinds.js';
 
 export interface DispatchResult {
   readonly targetId: number;
@@ -18,7 +19,8 @@ export interface DispatchResult {
  * names the pupil's). `desired_version` grows by the number of events about the account.
  * The consumer row is locked (`skip locked`): a concurrent dispatcher skips the target.
  * Resolves to undefined when the target is suspended, busy elsewhere, already at the head, or
- * behind the purge watermark (it then needs a reset).
+ * behind the purge watermark (it then needs a reset), and for outbox kinds (webhooks), which
+ * packages/webhooks dispatches into its own outbox.
  */
 export async function dispatchTarget(
   db: Kysely<Database>,
@@ -29,6 +31,7 @@ export async function dispatchTarget(
     const consumer = await sql<{ seq: number; uais: string[] }>`
       select c.seq, t.uais from target_consumer c join target t on t.id = c.target_id
       where c.target_id = ${targetId} and t.state = 'active'
+        and t.kind <> all(${sql.val([...OUTBOX_KINDS])}::text[])
       for update of c skip locked
     `.execute(trx);
     const row = consumer.rows[0];
@@ -108,6 +111,7 @@ export async function dispatchAll(
     .selectFrom('target')
     .select('id')
     .where('state', '=', 'active')
+    .where('kind', 'not in', [...OUTBOX_KINDS])
     .orderBy('id')
     .execute();
   const results: DispatchResult[] = [];

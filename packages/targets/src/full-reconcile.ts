@@ -1,4 +1,5 @@
-import { eventWatermark, sql, type Executor } from '@aaf-sync/db';
+import { eventWatermark, sql, type Executor, type TargetKind } from '@aaf-sync/db';
+import { OUTBOX_KINDS } from './kinds.js';
 
 /**
  * The highest committed `seq` of the event log; when a purge emptied the log, its watermark
@@ -20,10 +21,32 @@ export async function eventHead(db: Executor): Promise<number> {
  */
 export async function fullReconcile(
   trx: Executor,
-  target: { id: number; uais: readonly string[] },
+  target: { id: number; uais: readonly string[]; kind?: TargetKind },
   reset?: { by: string },
 ): Promise<{ cursor: number; rows: number }> {
   const cursor = await eventHead(trx);
+  if (target.kind !== undefined && OUTBOX_KINDS.includes(target.kind)) {
+    // An outbox kind has no provisioning rows: its cursor starts at the head and then keeps its
+    // place (a change of establishments or a resumption skips nothing); a reset moves it.
+    const insert = trx.insertInto('target_consumer').values({ target_id: target.id, seq: cursor });
+    await (
+      reset
+        ? insert.onConflict((oc) =>
+            oc.column('target_id').doUpdateSet({
+              seq: cursor,
+              reset_at: new Date(),
+              reset_by: reset.by,
+            }),
+          )
+        : insert.onConflict((oc) => oc.column('target_id').doNothing())
+    ).execute();
+    const row = await trx
+      .selectFrom('target_consumer')
+      .select('seq')
+      .where('target_id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    return { cursor: Number(row.seq), rows: 0 };
+  }
   await trx
     .insertInto('target_consumer')
     .values({ target_id: target.id, seq: cursor })

@@ -1,6 +1,7 @@
 export { TargetsErrors } from './errors.js';
 export {
   KIND_SCHEMAS,
+  OUTBOX_KINDS,
   TARGET_KINDS,
   TargetDefinition,
   TargetName,

@@ -11,6 +11,11 @@ import { ScribeProfileOverrides } from './scribe-profile-schema.js';
 const ldapUrl = z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'expected ldap://host[:port]');
 const dn = z.string().min(3).max(512);
 const password = z.string().min(1).max(1024);
+/** Standard Webhooks secret: `whsec_` + base64 of at least 24 bytes. */
+const webhookSecret = z
+  .string()
+  .max(256)
+  .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'expected whsec_ followed by base64 (24+ bytes)');
 
 export const KIND_SCHEMAS = {
   /** Applies nothing: records what it was asked (tests, dry runs of the loop). */
@@ -50,12 +55,37 @@ export const KIND_SCHEMAS = {
     options: z.strictObject({ url: ldapUrl, baseDn: dn, bindDn: dn, usersOu: dn.optional() }),
     secrets: z.strictObject({ bindPassword: password }),
   },
-  /** A webhook subscription (Standard Webhooks signatures). */
+  /**
+   * A webhook subscription (packages/webhooks, Standard Webhooks signatures): event types
+   * (`account.*`, `group.created`…; none = every type), personal data in payloads only when
+   * `includePersonalData`. During a secret rotation the previous secret also signs until
+   * `previousUntil`.
+   */
   webhook: {
-    options: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
-    secrets: z.strictObject({ signingSecret: z.string().min(24).max(256) }),
+    options: z.strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+      eventTypes: z
+        .array(
+          z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/, 'an event type: `account.created`, `group.*`…'),
+        )
+        .max(50)
+        .optional(),
+      includePersonalData: z.boolean().optional(),
+    }),
+    secrets: z.strictObject({
+      signingSecret: webhookSecret,
+      previousSecret: webhookSecret.optional(),
+      previousUntil: z.iso.datetime().optional(),
+    }),
   },
 } as const satisfies Record<TargetKind, { options: z.ZodType; secrets: z.ZodType }>;
+
+/**
+ * Kinds that follow the event log through an outbox of their own (packages/webhooks: one row
+ * per event, order per entity) instead of provisioning rows: the dispatcher and the full
+ * reconcile leave them alone, except for placing their cursor.
+ */
+export const OUTBOX_KINDS: readonly TargetKind[] = ['webhook'];
 
 export type TargetKindName = keyof typeof KIND_SCHEMAS;
 /** The kinds (declared once, in packages/db next to the table's CHECK constraint). */

@@ -9,7 +9,7 @@ import {
 import type { z } from 'zod';
 import { TargetsErrors } from './errors.js';
 import { fullReconcile } from './full-reconcile.js';
-import { KIND_SCHEMAS, TargetDefinition, TargetPatch } from './kinds.js';
+import { KIND_SCHEMAS, OUTBOX_KINDS, TargetDefinition, TargetPatch } from './kinds.js';
 import type { SecretBox } from './secret-box.js';
 import { toTargetView, type TargetView } from './target-view.js';
 
@@ -169,7 +169,8 @@ export async function updateTarget(
 
 /**
  * Suspends a target (its rows are neither dispatched nor applied, and it no longer holds the
- * event log back) or resumes it (a full reconcile: the directory moved while it slept).
+ * event log back) or resumes it (a full reconcile: the directory moved while it slept; an outbox
+ * kind — webhooks — keeps its cursor instead and delivers what it missed).
  */
 export async function setTargetState(
   db: Kysely<Database>,
@@ -187,7 +188,9 @@ export async function setTargetState(
       .where('id', '=', current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (state === 'active') await fullReconcile(trx, row, { by: actor });
+    // An outbox kind (webhooks) resumes where its cursor stopped: nothing it missed is skipped.
+    if (state === 'active' && !OUTBOX_KINDS.includes(row.kind))
+      await fullReconcile(trx, row, { by: actor });
     return toTargetView(row, await cursorOf(trx, row.id));
   });
 }

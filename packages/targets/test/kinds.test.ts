@@ -32,7 +32,7 @@ const examples = {
   },
   webhook: {
     options: { url: 'https://ent.example/hooks' },
-    secrets: { signingSecret: 'whsec_0123456789abcdefghijklmnop' },
+    secrets: { signingSecret: 'whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXY=' },
   },
 } as const;
 

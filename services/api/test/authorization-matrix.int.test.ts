@@ -213,6 +213,66 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
       ok: [204],
     },
+    // Webhook subscriptions: admin only (an establishment-scoped admin manages its own).
+    { method: 'GET', url: '/v1/webhooks', path: '/v1/webhooks', scopes: [] },
+    {
+      method: 'POST',
+      url: '/v1/webhooks',
+      path: '/v1/webhooks',
+      scopes: [],
+      payload: {
+        name: `new-hook-${uai.toLowerCase()}`,
+        url: 'https://hooks.example.org/in',
+        uais: [uai],
+      },
+      ok: [201],
+    },
+    ...(['GET', 'PATCH'] as const).map((method) => ({
+      method,
+      url: `/v1/webhooks/hook-${uai.toLowerCase()}`,
+      path: '/v1/webhooks/{name}',
+      scopes: [],
+      ...(method === 'PATCH' ? { payload: {} } : {}),
+    })),
+    {
+      method: 'POST',
+      url: `/v1/webhooks/hook-${uai.toLowerCase()}/rotate-secret`,
+      path: '/v1/webhooks/{name}/rotate-secret',
+      scopes: [],
+    },
+    {
+      method: 'POST',
+      url: `/v1/webhooks/hook-${uai.toLowerCase()}/replay?fromSeq=1`,
+      path: '/v1/webhooks/{name}/replay',
+      scopes: [],
+    },
+    {
+      method: 'GET',
+      url: `/v1/webhooks/hook-${uai.toLowerCase()}/deliveries`,
+      path: '/v1/webhooks/{name}/deliveries',
+      scopes: [],
+    },
+    {
+      method: 'DELETE',
+      url: `/v1/webhooks/new-hook-${uai.toLowerCase()}`,
+      path: '/v1/webhooks/{name}',
+      scopes: [],
+      ok: [204],
+    },
+    // Snapshots: the pedagogical server's agent (personal data: accounts:read).
+    {
+      method: 'GET',
+      url: `/v1/snapshots/${uai}/pupil`,
+      path: '/v1/snapshots/{uai}/{profile}',
+      scopes: ['accounts:read'],
+    },
+    {
+      method: 'POST',
+      url: `/v1/snapshots/${uai}/reports`,
+      path: '/v1/snapshots/{uai}/reports',
+      scopes: ['accounts:read'],
+      payload: { reporter: 'agent', items: [{ id: person, status: 'present' }] },
+    },
   ];
   for (const uai of [A.uai, B.uai]) {
     const created = await ctx.inject({
@@ -222,6 +282,17 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       payload: { kind: 'noop', name: `noop-${uai.toLowerCase()}`, uais: [uai] },
     });
     t.equal(created.statusCode, 201);
+    const hook = await ctx.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: { authorization: `Bearer ${await ctx.key(['admin'])}` },
+      payload: {
+        name: `hook-${uai.toLowerCase()}`,
+        url: 'https://hooks.example.org/in',
+        uais: [uai],
+      },
+    });
+    t.equal(hook.statusCode, 201);
   }
   const aCases = cases(A.uai, A.jointure, 'A-P1');
   const bCases = cases(B.uai, B.jointure, 'B-P1');

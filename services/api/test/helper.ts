@@ -37,6 +37,8 @@ export interface BuildOptions {
   readonly aafLimits?: Partial<Config['aafLimits']>;
   /** `CREDENTIALS_*` over the configured ones. */
   readonly credentials?: Partial<Config['credentials']>;
+  /** Webhook settings over the configured ones (tests allow loopback receivers). */
+  readonly webhooks?: Partial<Config['webhooks']>;
 }
 
 export interface TestApp {
@@ -73,6 +75,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     ingest: { ...base.ingest, uploadDir },
     aafLimits: { ...base.aafLimits, ...options.aafLimits },
     credentials: { ...base.credentials, ...options.credentials },
+    webhooks: { ...base.webhooks, ...options.webhooks },
     api: {
       ...base.api,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,

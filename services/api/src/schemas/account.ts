@@ -177,6 +177,22 @@ export const AccountSchema = z
         'The account on each target that has provisioning state for it; a scoped key sees ' +
           'the targets serving one of its establishments.',
       ),
+    serverReports: z
+      .array(
+        z.object({
+          reporter: z.string().describe('The pedagogical server (or its subscription) reporting.'),
+          uai: z.string(),
+          login: z.string().nullable().describe('The login it created.'),
+          homePath: z.string().nullable(),
+          status: z.string().describe('created, updated, present, disabled, removed or error.'),
+          detail: z.string().nullable(),
+          reportedAt: IsoTimeSchema,
+        }),
+      )
+      .describe(
+        'What pedagogical servers read back after applying a snapshot ' +
+          '(POST /v1/snapshots/{uai}/reports); a scoped key sees its establishments’ reports.',
+      ),
   })
   .meta({
     id: 'Account',

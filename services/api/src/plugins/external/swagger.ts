@@ -16,6 +16,15 @@ export const TAGS = [
     name: 'targets',
     description: 'Targets (Scribe, KoXo, AD, webhooks) and their cursors; admin.',
   },
+  {
+    name: 'webhooks',
+    description:
+      'Webhook subscriptions (Standard Webhooks signatures): secret rotation, replay, delivery log; admin.',
+  },
+  {
+    name: 'snapshots',
+    description: 'Complete account lists per establishment and profile, and the agents’ read-back.',
+  },
   { name: 'operations', description: 'Health and metrics (no authentication).' },
 ];
 

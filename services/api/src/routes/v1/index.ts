@@ -6,7 +6,9 @@ import establishments from './establishments/index.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
 import persons from './persons/index.js';
+import snapshots from './snapshots/index.js';
 import targets from './targets/index.js';
+import webhooks from './webhooks/index.js';
 
 /** Every /v1 resource; a folder is a URL prefix (classes/ serves /classes and /groups). */
 const v1: FastifyPluginAsync = async (app) => {
@@ -19,6 +21,8 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(imports, { prefix: '/imports' });
   await app.register(identifiers, { prefix: '/identifiers' });
   await app.register(targets, { prefix: '/targets' });
+  await app.register(webhooks, { prefix: '/webhooks' });
+  await app.register(snapshots, { prefix: '/snapshots' });
 };
 
 export default v1;

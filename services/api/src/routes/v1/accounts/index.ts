@@ -8,6 +8,7 @@ import {
   resolveAccount,
   type AccountRef,
 } from '@aaf-sync/directory';
+import { reportsForAccount } from '@aaf-sync/webhooks';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scopeOf, type Principal } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -90,7 +91,11 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       ]);
       if (matches > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: matches });
       if (!row) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
-      return accountRowToView(row, reader);
+      const view = accountRowToView(row, reader);
+      return {
+        ...view,
+        serverReports: await reportsForAccount(app.db, view.jointure, principal.uais),
+      };
     },
   );
 

@@ -1,0 +1,237 @@
+// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--keep]
+//
+// Webhook deliveries through the real path, in one process and its own database: events
+// committed to the log (packages/db appendEvents) → the subscription's outbox (LISTEN/NOTIFY
+// wake-up) → the delivery worker (BullMQ, signatures, guarded HTTP client) → a node:http
+// receiver on 127.0.0.1 that verifies every signature.
+//   baseline  the same number of plain POSTs to the same receiver with the same concurrency
+//             (no database, no queue, no signature): the ceiling of this machine
+//   burst     all events committed at once: deliveries/s until the last one is received
+//   steady    the events committed in small transactions at about --rate events/s: latency
+//             from each commit to its receipt (p50, p99, max)
+// Prints one JSON document. Targets (issue 13): ≥ 1,000 deliveries/s and p99 < 1 s on 2 cores.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig } from '@aaf-sync/config';
+import { appendEvents, createDb } from '@aaf-sync/db';
+import { createLogger } from '@aaf-sync/logger';
+import { createSecretBox } from '@aaf-sync/targets';
+import {
+  createSubscription,
+  createWebhooksRuntime,
+  postJson,
+  verify,
+  type WebhookPayload,
+} from '@aaf-sync/webhooks';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '1000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const UAI = '0750001A';
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const pct = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function main(): Promise<void> {
+  const total = Number(values.events);
+  const concurrency = Number(values.concurrency);
+  const rate = Number(values.rate);
+  const config = loadConfig();
+  const base = new URL(config.database.url);
+  const name = `aaf_bench_webhooks_${process.pid}`;
+  const admin = new pg.Client({
+    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
+  });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const handle = createDb({ url: dbUrl, poolMax: 8, applicationName: 'aaf-sync-bench' });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  const prefix = `aaf-bench-webhooks-${process.pid}`;
+  let runtime: ReturnType<typeof createWebhooksRuntime> | undefined;
+  const server = http.createServer();
+  try {
+    const migrated = spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    if (migrated.status !== 0) throw new Error('migration failed');
+    const { db } = handle;
+
+    // The receiver: verifies each delivery and records when it got each seq.
+    let secret = '';
+    const received = new Map<number, number>();
+    let bad = 0;
+    let plain = 0;
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const at = Date.now();
+        const body = Buffer.concat(chunks);
+        if (req.url === '/plain') {
+          plain++;
+          res.writeHead(204).end();
+          return;
+        }
+        try {
+          verify(secret, req.headers, body);
+          const p = JSON.parse(body.toString('utf8')) as WebhookPayload;
+          if (!received.has(p.data.seq)) received.set(p.data.seq, at);
+          res.writeHead(204).end();
+        } catch {
+          bad++;
+          res.writeHead(401).end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const safety = { allowPrivate: true, connectTimeoutMs: 5_000, totalTimeoutMs: 15_000 };
+
+    // Baseline: plain POSTs, same client, same concurrency.
+    let started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          next++;
+          await postJson(`${url}/plain`, {}, '{"type":"account.updated"}', safety);
+        }
+      }),
+    );
+    const baselineSeconds = (performance.now() - started) / 1000;
+
+    const box = createSecretBox(randomBytes(32).toString('base64'));
+    const created = await createSubscription(
+      { db, box, allowPrivate: true, rotationWindowMs: 3_600_000 },
+      { name: 'bench', url: `${url}/hooks`, uais: [UAI], eventTypes: ['account.*'] },
+      'bench',
+    );
+    secret = created.secret;
+    const log = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
+    runtime = createWebhooksRuntime({
+      db,
+      listenUrl: dbUrl,
+      connection: redis,
+      prefix,
+      log,
+      box,
+      safety,
+      concurrency,
+      disableAfterMs: 86_400_000,
+      pollMs: 60_000,
+    });
+    await runtime.start();
+
+    const commit = async (keys: readonly string[], committed: Map<number, number>) => {
+      const before = Date.now();
+      await db.transaction().execute((trx) =>
+        appendEvents(
+          trx,
+          keys.map((k) => ({
+            entityType: 'person' as const,
+            entityKey: k,
+            op: 'updated' as const,
+            version: 2,
+            uais: [UAI],
+            changes: { sn: ['a', 'b'] },
+          })),
+        ),
+      );
+      const at = Date.now();
+      const rows = await db
+        .selectFrom('change_event')
+        .select('seq')
+        .where('occurred_at', '>=', new Date(before - 1_000))
+        .execute();
+      for (const r of rows) if (!committed.has(Number(r.seq))) committed.set(Number(r.seq), at);
+    };
+    const waitAll = async (committed: Map<number, number>) => {
+      const deadline = Date.now() + 600_000;
+      while ([...committed.keys()].some((s) => !received.has(s))) {
+        if (Date.now() > deadline) throw new Error('deliveries did not complete');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    // Burst: every event in one commit.
+    const burst = new Map<number, number>();
+    started = performance.now();
+    await commit(
+      Array.from({ length: total }, (_, i) => `P${i % 2000}`),
+      burst,
+    );
+    await waitAll(burst);
+    const burstSeconds = (performance.now() - started) / 1000;
+
+    // Steady: small commits at about `rate` events/s.
+    const steady = new Map<number, number>();
+    const per = Math.max(1, Math.round(rate / 50));
+    started = performance.now();
+    for (let sent = 0; sent < total; sent += per) {
+      const tick = performance.now();
+      await commit(
+        Array.from({ length: Math.min(per, total - sent) }, (_, i) => `S${(sent + i) % 3000}`),
+        steady,
+      );
+      const wait = 20 - (performance.now() - tick);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await waitAll(steady);
+    const steadySeconds = (performance.now() - started) / 1000;
+    const latencies = [...steady]
+      .map(([seq, at]) => (received.get(seq) ?? at) - at)
+      .sort((a, b) => a - b);
+
+    const deliveriesPerSec = Math.round(total / burstSeconds);
+    const p99 = pct(latencies, 99);
+    const result = {
+      benchmark: 'webhooks',
+      events: total,
+      concurrency,
+      baseline: {
+        seconds: round(baselineSeconds, 2),
+        postsPerSec: Math.round(total / baselineSeconds),
+        received: plain,
+      },
+      burst: { seconds: round(burstSeconds, 2), deliveriesPerSec },
+      steady: {
+        offeredPerSec: rate,
+        seconds: round(steadySeconds, 2),
+        deliveriesPerSec: Math.round(total / steadySeconds),
+        latencyMs: { p50: pct(latencies, 50), p99, max: latencies.at(-1) ?? 0 },
+      },
+      badSignatures: bad,
+      ratios: { burstVsBaseline: round(deliveriesPerSec / (total / baselineSeconds), 3) },
+      targetsMet: { deliveriesPerSec: deliveriesPerSec >= 1_000, p99UnderOneSecond: p99 < 1_000 },
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await runtime?.close();
+    server.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await handle.close();
+    if (!values.keep) await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+await main();

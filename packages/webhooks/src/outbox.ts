@@ -1,0 +1,188 @@
+import { eventWatermark, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import { wantsType } from './event-types.js';
+import { project, snapshotCue, type LogEvent, type Projected } from './payload.js';
+import { WebhooksErrors } from './errors.js';
+
+/** Entity types of the log a subscription can be told about (see `project`). */
+const FOLLOWED = ['person', 'identifier', 'class', 'group', 'membership'];
+
+interface Subscription {
+  readonly id: number;
+  readonly uais: readonly string[];
+  readonly options: { eventTypes?: string[]; includePersonalData?: boolean };
+}
+
+export interface FillResult {
+  readonly targetId: number;
+  /** Events read (all types) and the cursor after them. */
+  readonly events: number;
+  readonly cursor: number;
+  /** Delivery rows written. */
+  readonly deliveries: number;
+}
+
+/** Events in (from, upto] concerning `uais`, with the person behind each login event. */
+async function readEvents(
+  trx: Executor,
+  from: number,
+  upto: number,
+  uais: readonly string[],
+): Promise<LogEvent[]> {
+  const rows = await sql<{
+    seq: string;
+    occurred_at: Date;
+    entity_type: string;
+    entity_key: string;
+    op: string;
+    version: number;
+    uais: string[];
+    changes: Record<string, unknown>;
+    person_jointure: string | null;
+  }>`
+    select e.seq, e.occurred_at, e.entity_type, e.entity_key, e.op, e.version, e.uais, e.changes,
+      p.jointure as person_jointure
+    from change_event e
+    left join identifier i on e.entity_type = 'identifier'
+      and i.namespace = split_part(e.entity_key, ':', 1)
+      and i.value = substr(e.entity_key, strpos(e.entity_key, ':') + 1)
+    left join person p on p.id = i.person_id
+    where e.seq > ${from} and e.seq <= ${upto}
+      and e.entity_type = any(${sql.val(FOLLOWED)}::text[])
+      and e.uais && ${sql.val([...uais])}::text[]
+    order by e.seq
+  `.execute(trx);
+  return rows.rows.map((r) => ({
+    seq: Number(r.seq),
+    occurredAt: new Date(r.occurred_at),
+    entityType: r.entity_type,
+    entityKey: r.entity_key,
+    op: r.op,
+    version: r.version,
+    uais: r.uais,
+    changes: r.changes ?? {},
+    personJointure: r.person_jointure,
+  }));
+}
+
+/** The deliveries of `events` for the subscription, with a snapshot cue per establishment. */
+function deliveriesOf(sub: Subscription, events: readonly LogEvent[], upto: number): Projected[] {
+  const out: Projected[] = [];
+  const touched = new Set<string>();
+  let last: Date | undefined;
+  for (const e of events) {
+    const p = project(e, sub.uais, sub.options.includePersonalData === true);
+    if (!p) continue;
+    for (const u of p.payload.data.establishments) touched.add(u);
+    last = e.occurredAt;
+    if (wantsType(sub.options.eventTypes, p.type)) out.push(p);
+  }
+  if (last && wantsType(sub.options.eventTypes, 'snapshot.published')) {
+    for (const uai of [...touched].sort()) out.push(snapshotCue(uai, upto, last));
+  }
+  return out;
+}
+
+/** Writes delivery rows (one JSON parameter); `replay` sets existing ones back to pending. */
+async function insertDeliveries(
+  trx: Executor,
+  targetId: number,
+  items: readonly Projected[],
+  replay: boolean,
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const rows = items.map((p) => ({
+    s: p.payload.data.seq,
+    t: p.type,
+    k: p.orderKey,
+    b: JSON.stringify(p.payload),
+    o: p.payload.timestamp,
+  }));
+  const conflict = replay
+    ? sql`do update set status = 'pending', attempts = 0, next_attempt_at = now(),
+        last_error = null, replayed_at = now()`
+    : sql`do nothing`;
+  const result = await sql`
+    insert into webhook_delivery (target_id, seq, event_type, entity_key, body, occurred_at)
+    select ${targetId}, s, t, k, b, o
+    from json_to_recordset(${JSON.stringify(rows)}::json)
+      as r(s bigint, t text, k text, b text, o timestamptz)
+    on conflict (target_id, seq, event_type, entity_key) ${conflict}
+  `.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Moves one webhook subscription's cursor over at most `maxEvents` events and writes one
+ * delivery row per event it follows (its establishments, its event types), plus a
+ * `snapshot.published` cue per establishment touched, in one transaction: rows and cursor commit
+ * together, so a crash or a Redis flush loses nothing. The consumer row is locked (`skip
+ * locked`). Undefined when the subscription is suspended, busy, at the head, or behind the
+ * purge watermark (it then needs a reset or a replay).
+ */
+export async function fillOutbox(
+  db: Kysely<Database>,
+  targetId: number,
+  maxEvents = 5_000,
+): Promise<FillResult | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const consumer = await sql<Subscription & { seq: string }>`
+      select c.seq, t.id, t.uais, t.options from target_consumer c join target t on t.id = c.target_id
+      where c.target_id = ${targetId} and t.state = 'active' and t.kind = 'webhook'
+      for update of c skip locked
+    `.execute(trx);
+    const sub = consumer.rows[0];
+    if (!sub) return undefined;
+    const from = Number(sub.seq);
+    if (from < (await eventWatermark(trx))) return undefined;
+    const window = await sql<{ upto: string | null; n: number }>`
+      select max(seq) as upto, count(*)::int as n from (
+        select seq from change_event where seq > ${from} order by seq limit ${maxEvents}) s
+    `.execute(trx);
+    const upto = Number(window.rows[0]?.upto ?? 0);
+    const events = Number(window.rows[0]?.n ?? 0);
+    if (events === 0) return undefined;
+    const items = deliveriesOf(sub, await readEvents(trx, from, upto, sub.uais), upto);
+    const deliveries = await insertDeliveries(trx, targetId, items, false);
+    await trx
+      .updateTable('target_consumer')
+      .set({ seq: upto, dispatched_at: new Date() })
+      .where('target_id', '=', targetId)
+      .execute();
+    return { targetId, events, cursor: upto, deliveries };
+  });
+}
+
+/**
+ * Sends again every event from `fromSeq` up to the subscription's cursor (events before its
+ * creation included, while the log keeps them): existing rows go back to pending (dead letters
+ * included), missing ones are written. WEBHOOKS_ERR_REPLAY_TOO_OLD below the purge watermark.
+ */
+export async function replay(
+  db: Kysely<Database>,
+  targetId: number,
+  fromSeq: number,
+): Promise<{ fromSeq: number; upto: number; deliveries: number }> {
+  return db.transaction().execute(async (trx) => {
+    const consumer = await sql<Subscription & { seq: string }>`
+      select c.seq, t.id, t.uais, t.options from target_consumer c join target t on t.id = c.target_id
+      where c.target_id = ${targetId} for update of c
+    `.execute(trx);
+    const sub = consumer.rows[0];
+    if (!sub) return { fromSeq, upto: fromSeq - 1, deliveries: 0 };
+    const watermark = await eventWatermark(trx);
+    if (fromSeq <= watermark) throw WebhooksErrors.REPLAY_TOO_OLD({ watermark, fromSeq });
+    const upto = Number(sub.seq);
+    let deliveries = 0;
+    const step = 5_000;
+    for (let from = fromSeq - 1; from < upto; from += step) {
+      const to = Math.min(upto, from + step);
+      const items = deliveriesOf(sub, await readEvents(trx, from, to, sub.uais), to);
+      deliveries += await insertDeliveries(trx, targetId, items, true);
+    }
+    await sql`select pg_notify(${WEBHOOK_CHANNEL}, ${String(targetId)})`.execute(trx);
+    return { fromSeq, upto, deliveries };
+  });
+}
+
+/** Channel the API notifies when it sets deliveries pending (replay); the runtime listens. */
+export const WEBHOOK_CHANNEL = 'aaf_sync_webhook';

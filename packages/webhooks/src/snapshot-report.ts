@@ -1,0 +1,108 @@
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { z } from 'zod';
+
+export const REPORT_STATUSES = [
+  'created',
+  'updated',
+  'present',
+  'disabled',
+  'removed',
+  'error',
+] as const;
+
+/** What an agent read back after applying a snapshot (POST /v1/snapshots/{uai}/reports). */
+export const SnapshotReportInput = z.strictObject({
+  reporter: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
+    .describe('Who reports: the server or its webhook subscription name.'),
+  items: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(64).describe('Stable id (jointure) from the snapshot.'),
+        login: z.string().max(256).optional(),
+        homePath: z.string().max(1024).optional(),
+        status: z.enum(REPORT_STATUSES),
+        detail: z.string().max(1000).optional(),
+      }),
+    )
+    .min(1)
+    .max(20_000),
+});
+export type SnapshotReportInput = z.output<typeof SnapshotReportInput>;
+
+/**
+ * Stores an agent's read-back for accounts of one establishment (one row per reporter and
+ * account, replaced by the next report). Ids that are not accounts of that establishment are
+ * not stored and are answered back as `unknown`.
+ */
+export async function storeReport(
+  db: Kysely<Database>,
+  uai: string,
+  report: SnapshotReportInput,
+): Promise<{ stored: number; unknown: string[] }> {
+  const ids = [...new Set(report.items.map((i) => i.id))];
+  const known = await sql<{ jointure: string }>`
+    select distinct ps.person_jointure as jointure from person_structure ps
+    join structure s on s.jointure = ps.structure_jointure
+    where s.uai = ${uai} and ps.person_jointure = any(${sql.val(ids)}::text[])
+  `.execute(db);
+  const ok = new Set(known.rows.map((r) => r.jointure));
+  const rows = report.items
+    .filter((i) => ok.has(i.id))
+    .map((i) => ({
+      j: i.id,
+      l: i.login ?? null,
+      h: i.homePath ?? null,
+      s: i.status,
+      d: i.detail ?? null,
+    }));
+  if (rows.length > 0) {
+    await sql`
+      insert into snapshot_report as r (reporter, uai, person_jointure, login, home_path, status,
+        detail, reported_at)
+      select ${report.reporter}, ${uai}, j, l, h, s, d, now()
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+        as x(j text, l text, h text, s text, d text)
+      on conflict (reporter, uai, person_jointure) do update set login = excluded.login,
+        home_path = excluded.home_path, status = excluded.status, detail = excluded.detail,
+        reported_at = excluded.reported_at
+    `.execute(db);
+  }
+  return { stored: rows.length, unknown: ids.filter((id) => !ok.has(id)) };
+}
+
+export interface ServerReportView {
+  readonly reporter: string;
+  readonly uai: string;
+  readonly login: string | null;
+  readonly homePath: string | null;
+  readonly status: string;
+  readonly detail: string | null;
+  readonly reportedAt: string;
+}
+
+/** What the servers reported for an account (for the account status), limited to `uais`. */
+export async function reportsForAccount(
+  db: Kysely<Database>,
+  jointure: string,
+  uais: readonly string[] | null,
+): Promise<ServerReportView[]> {
+  let q = db
+    .selectFrom('snapshot_report')
+    .selectAll()
+    .where('person_jointure', '=', jointure)
+    .orderBy('reporter')
+    .orderBy('uai');
+  if (uais !== null) q = q.where('uai', 'in', uais.length > 0 ? [...uais] : ['']);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    reporter: r.reporter,
+    uai: r.uai,
+    login: r.login,
+    homePath: r.home_path,
+    status: r.status,
+    detail: r.detail,
+    reportedAt: new Date(r.reported_at).toISOString(),
+  }));
+}

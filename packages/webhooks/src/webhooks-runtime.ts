@@ -1,0 +1,208 @@
+import type { Database, Kysely } from '@aaf-sync/db';
+import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
+import type { Logger } from '@aaf-sync/logger';
+import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
+import type { ConnectionOptions, Worker } from 'bullmq';
+import pg from 'pg';
+import { createBackoff, type Backoff } from './backoff.js';
+import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
+import type { HttpSafety } from './http-client.js';
+import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
+import { WebhooksQueue } from './webhook-queue.js';
+
+export interface WebhooksRuntimeOptions {
+  readonly db: Kysely<Database>;
+  /** PostgreSQL URL for the LISTEN connection (omit: polling only). */
+  readonly listenUrl?: string;
+  readonly connection: ConnectionOptions;
+  readonly prefix: string;
+  readonly log: Logger;
+  readonly box: SecretBox;
+  readonly safety: HttpSafety;
+  /** Deliveries in flight per subscription batch (default 32). */
+  readonly concurrency?: number;
+  readonly disableAfterMs: number;
+  /** Fill outboxes and sweep due deliveries at least this often. */
+  readonly pollMs: number;
+  /** Default: the documented ~3-day schedule with ±20 % jitter. */
+  readonly backoff?: Backoff;
+  readonly now?: () => number;
+  /** A delivery job gives the worker back after this long and continues in a new job. */
+  readonly jobBudgetMs?: number;
+  /** Subscriptions delivered at once by this process (default 4). */
+  readonly workers?: number;
+}
+
+export interface WebhooksRuntime {
+  start(): Promise<void>;
+  /** Fills every active subscription's outbox to the head of the log and enqueues delivery. */
+  dispatch(): Promise<FillResult[]>;
+  /** Re-enqueues, from PostgreSQL, a job for every active subscription with pending rows. */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The webhooks side of the targets process: fills each subscription's outbox from the event log
+ * (woken by the same NOTIFY as the targets dispatcher, by replays, and every `pollMs`), and a
+ * BullMQ worker delivering them. Redis only carries subscription ids; the sweep rebuilds lost
+ * jobs from `webhook_delivery`, so flushing Redis loses nothing.
+ */
+export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntime {
+  const { db, log } = o;
+  const now = o.now ?? Date.now;
+  const producer = createProducer(WebhooksQueue, {
+    connection: o.connection,
+    prefix: o.prefix,
+    log,
+  });
+  const deliver: DeliverOptions = {
+    db,
+    box: o.box,
+    log,
+    safety: o.safety,
+    backoff: o.backoff ?? createBackoff(),
+    concurrency: o.concurrency ?? 32,
+    disableAfterMs: o.disableAfterMs,
+    now,
+  };
+  const budget = o.jobBudgetMs ?? 20_000;
+  let worker: Worker | undefined;
+  let listener: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<FillResult[]> | undefined;
+  let again = false;
+  let closed = false;
+
+  const enqueue = (targetId: number, tag: string, delay = 0) =>
+    producer.enqueue(
+      { kind: 'deliver', targetId },
+      {
+        jobId: `deliver-${targetId}-${tag}`,
+        delay,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 5_000 },
+      },
+    );
+
+  async function dispatchOnce(): Promise<FillResult[]> {
+    const subs = await db
+      .selectFrom('target')
+      .select('id')
+      .where('kind', '=', 'webhook')
+      .where('state', '=', 'active')
+      .orderBy('id')
+      .execute();
+    const results: FillResult[] = [];
+    for (const { id } of subs) {
+      let last: FillResult | undefined;
+      for (;;) {
+        const r = await fillOutbox(db, Number(id));
+        if (!r) break;
+        results.push(r);
+        if (r.deliveries > 0) last = r;
+      }
+      if (last) await enqueue(Number(id), `d${last.cursor}`);
+    }
+    return results;
+  }
+
+  function dispatch(): Promise<FillResult[]> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        const all: FillResult[] = [];
+        do {
+          again = false;
+          all.push(...(await dispatchOnce()));
+        } while (again && !closed);
+        return all;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  async function sweep(): Promise<number> {
+    const due = await db
+      .selectFrom('webhook_delivery as d')
+      .innerJoin('target as t', 't.id', 'd.target_id')
+      .select(['d.target_id'])
+      .select((eb) => eb.fn.min('d.next_attempt_at').as('at'))
+      .where('t.state', '=', 'active')
+      .where('d.status', '=', 'pending')
+      .groupBy('d.target_id')
+      .execute();
+    const t = now();
+    for (const { target_id, at } of due) {
+      const when = new Date(at).getTime();
+      if (when <= t) await enqueue(Number(target_id), `s${Math.floor(t / o.pollMs)}`);
+      else await enqueue(Number(target_id), `at${when}`, when - t);
+    }
+    return due.length;
+  }
+
+  async function deliverTarget(targetId: number, jobLog: Logger): Promise<unknown> {
+    const started = Date.now();
+    const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
+    for (;;) {
+      const r = await deliverBatch(deliver, targetId);
+      if (!r) return { skipped: 'not an active subscription' };
+      totals.taken += r.taken;
+      totals.delivered += r.delivered;
+      totals.failed += r.failed;
+      totals.dead += r.dead;
+      if (r.disabled) return { ...totals, disabled: true };
+      if (r.taken === 0) break;
+      if (Date.now() - started > budget || closed) {
+        await enqueue(targetId, `c${Date.now()}`);
+        return totals;
+      }
+    }
+    const next = await nextDueAt(db, targetId);
+    if (next) {
+      const wait = Math.max(0, next.getTime() - now());
+      await enqueue(targetId, `at${next.getTime()}`, wait);
+    }
+    if (totals.taken > 0) jobLog.info({ targetId, ...totals }, 'webhooks delivered');
+    return totals;
+  }
+
+  const tick = () => {
+    dispatch()
+      .then(() => sweep())
+      .catch((err: unknown) => log.error({ err }, 'webhook dispatch or sweep failed'));
+  };
+
+  return {
+    dispatch,
+    sweep,
+    async start() {
+      worker = startWorker(
+        WebhooksQueue,
+        (payload, _job, jobLog) => deliverTarget(payload.targetId, jobLog),
+        { connection: o.connection, prefix: o.prefix, log, concurrency: o.workers ?? 4 },
+      );
+      if (o.listenUrl) {
+        listener = new pg.Client({ connectionString: o.listenUrl });
+        listener.on('error', (err) => log.warn({ err: err.message }, 'LISTEN connection lost'));
+        listener.on('notification', tick);
+        await listener.connect();
+        await listener.query(`listen ${CHANGE_EVENT_CHANNEL}; listen ${WEBHOOK_CHANNEL}`);
+      }
+      tick();
+      timer = setInterval(tick, o.pollMs);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await listener?.end().catch(() => {});
+      await running?.catch(() => []);
+      await closeAll([worker], [producer]);
+    },
+  };
+}
