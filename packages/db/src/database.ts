@@ -1,4 +1,8 @@
 import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
+import type {
+  CalendarBlockingOverrideTable,
+  CalendarVersionTable,
+} from './tables/calendar.table.js';
 import type { ChangeEventTable } from './tables/change-event.table.js';
 import type {
   ClassGroupTable,
@@ -56,4 +60,6 @@ export interface Database {
   target: TargetTable;
   target_consumer: TargetConsumerTable;
   provisioning: ProvisioningTable;
+  calendar_version: CalendarVersionTable;
+  calendar_blocking_override: CalendarBlockingOverrideTable;
 }
