@@ -137,10 +137,9 @@ export const CalendarDocumentBase = z.strictObject({
 });
 
 /** The document with its cross-field checks (dates in order, within the period, limits). */
-export const CalendarDocumentSchema = CalendarDocumentBase.superRefine(checkDocument).meta({
-  id: 'CalendarDocument',
-  description: 'The school-year calendar of an académie (packages/calendar README).',
-});
+export const CalendarDocumentSchema = CalendarDocumentBase.superRefine(checkDocument).describe(
+  'The school-year calendar of an académie (packages/calendar README).',
+);
 
 export type CalendarDocument = z.infer<typeof CalendarDocumentBase>;
 export type CalendarDocumentInput = z.input<typeof CalendarDocumentSchema>;

@@ -1,3 +1,4 @@
+import type { Clock } from '@aaf-sync/calendar';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly redisPrefix?: string | undefined;
   readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
+  /** "Now" for the calendar routes (default: the system clock). */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -60,6 +63,7 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     db: appDeps.db,
     imports: appDeps.imports,
     identifiers: appDeps.identifiers,
+    clock: appDeps.clock,
   });
   await app.register(requestLog);
   await app.register(errorHandler);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Clock } from '@aaf-sync/calendar';
 import { loadConfig, type Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   readonly keyCacheSeconds?: number;
   /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
   readonly aafLimits?: Partial<Config['aafLimits']>;
+  /** "Now" of the calendar routes (a fake clock). */
+  readonly clock?: Clock;
 }
 
 export interface TestApp {
@@ -102,6 +105,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     redisPrefix: redis?.prefix,
     imports: options.imports ?? queue,
     identifiers: options.identifiers,
+    clock: options.clock,
   });
   t.teardown(() => app.close());
   await app.ready();

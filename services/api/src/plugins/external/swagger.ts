@@ -16,6 +16,11 @@ export const TAGS = [
     name: 'targets',
     description: 'Targets (Scribe, KoXo, AD, webhooks) and their cursors; admin.',
   },
+  {
+    name: 'calendar',
+    description:
+      'The school-year calendar: document and versions (admin), what happens next, rentrée blocking per establishment.',
+  },
   { name: 'operations', description: 'Health and metrics (no authentication).' },
 ];
 
