@@ -101,3 +101,49 @@ export async function deleteOverride(db: Executor, uai: string): Promise<boolean
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** Statuses of an import run that applied something. */
+const APPLIED = ['applied', 'partially_held'] as const;
+
+/**
+ * When the first complete dated `fromDate` or later was applied for the establishment (the
+ * initialisation complete of the new year), or undefined.
+ */
+export async function findFirstCompleteApplied(
+  db: Executor,
+  uai: string,
+  fromDate: string,
+): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('import_run')
+    .select((eb) => eb.fn.min('finished_at').as('at'))
+    .where('kind', '=', 'complete')
+    .where('status', 'in', APPLIED)
+    .where('dry_run', '=', false)
+    .where('file_date', '>=', fromDate)
+    .where(sql<boolean>`uais_touched @> array[${uai}]::text[]`)
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at as Date) : undefined;
+}
+
+/** Targets serving the establishment (name, kind). */
+export async function findTargetsServing(db: Executor, uai: string) {
+  return db
+    .selectFrom('target')
+    .select(['name', 'kind', 'state'])
+    .where(sql<boolean>`uais @> array[${uai}]::text[]`)
+    .orderBy('name')
+    .execute();
+}
+
+/** The AAF files received (any import run, whatever its outcome) dated in [from, to]. */
+export async function findReceivedFiles(db: Executor, from: string, to: string) {
+  return db
+    .selectFrom('import_run')
+    .select(['kind', 'file_date'])
+    .distinct()
+    .where('file_date', '>=', from)
+    .where('file_date', '<=', to)
+    .where('dry_run', '=', false)
+    .execute();
+}

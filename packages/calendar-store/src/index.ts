@@ -18,3 +18,10 @@ export {
   type StoredOverride,
 } from './blocking-overrides.js';
 export { upcomingTransitions, type Upcoming, type UpcomingOptions } from './upcoming.js';
+export {
+  deliveryReport,
+  establishmentFeed,
+  type ConsumerFeed,
+  type DeliveryStatus,
+  type EstablishmentFeed,
+} from './feed-report.js';

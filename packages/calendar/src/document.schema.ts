@@ -38,12 +38,14 @@ export const LocalTime = z
   });
 
 export const CalendarTargetKind = z.enum(CALENDAR_TARGET_KINDS);
+export type CalendarTargetKind = z.infer<typeof CalendarTargetKind>;
 
 export const TargetName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, dot, dash, underscore');
 
 export const Profile = z.enum(PROFILES);
+export type Profile = z.infer<typeof Profile>;
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 

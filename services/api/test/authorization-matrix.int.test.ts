@@ -225,6 +225,18 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     },
     {
       method: 'GET',
+      url: '/v1/calendar/deliveries?days=7',
+      path: '/v1/calendar/deliveries',
+      scopes: ['imports:read', 'imports:write'],
+    },
+    {
+      method: 'GET',
+      url: `/v1/establishments/${uai}/feed`,
+      path: '/v1/establishments/{uai}/feed',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'GET',
       url: `/v1/establishments/${uai}/blocking`,
       path: '/v1/establishments/{uai}/blocking',
       scopes: ['directory:read', 'accounts:read'],

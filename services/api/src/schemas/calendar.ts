@@ -175,3 +175,53 @@ export const EstablishmentBlockingSchema = z
     ),
   })
   .meta({ id: 'EstablishmentBlocking' });
+
+export const EstablishmentFeedSchema = z
+  .object({
+    uai: UaiSchema,
+    at: IsoTimeSchema,
+    calendarVersion: z.number().int(),
+    initialisationAppliedAt: IsoTimeSchema.nullable().describe(
+      'When its initialisation complete of the new year was applied (the first complete dated from ' +
+        '`feed.initialisationComplete.expectedFrom` that changed it); null: not yet.',
+    ),
+    consumers: z.array(
+      z.object({
+        consumer: z
+          .string()
+          .describe(
+            '`directory`, a target kind (`ent`: the API pull consumers), or `target:<name>`.',
+          ),
+        state: z.enum(['off', 'waiting-initialisation', 'open']),
+        since: IsoTimeSchema.nullable(),
+        until: IsoTimeSchema.nullable().describe(
+          'When the calendar changes it (null: on an event).',
+        ),
+        reason: z.string(),
+        window: z.object({ suspendFrom: z.string(), resumeOn: z.string(), source: z.string() }),
+      }),
+    ),
+  })
+  .meta({ id: 'EstablishmentFeed' });
+
+export const DeliveriesQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(400).default(14).describe('How many days back (1-400).'),
+});
+
+export const DeliveriesSchema = z
+  .object({
+    calendarVersion: z.number().int(),
+    from: IsoTimeSchema,
+    to: IsoTimeSchema,
+    missing: z.number().int().describe('Expected files not received after their deadline.'),
+    items: z.array(
+      z.object({
+        kind: z.enum(['delta', 'complete']),
+        date: z.string().describe('The day of the changes (the file date).'),
+        deadline: IsoTimeSchema,
+        received: z.boolean(),
+        missing: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'CalendarDeliveries' });

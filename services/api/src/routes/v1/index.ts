@@ -4,6 +4,7 @@ import calendar from './calendar/index.js';
 import changes from './changes/index.js';
 import classGroups from './classes/index.js';
 import establishmentBlocking from './establishments/blocking.js';
+import establishmentFeed from './establishments/feed.js';
 import establishments from './establishments/index.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
@@ -15,6 +16,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(changes, { prefix: '/changes' });
   await app.register(establishments, { prefix: '/establishments' });
   await app.register(establishmentBlocking, { prefix: '/establishments' });
+  await app.register(establishmentFeed, { prefix: '/establishments' });
   await app.register(persons, { prefix: '/persons' });
   await app.register(classGroups, { prefix: '/classes', kind: 'class' });
   await app.register(classGroups, { prefix: '/groups', kind: 'group' });

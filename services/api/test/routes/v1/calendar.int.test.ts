@@ -252,3 +252,67 @@ t.test('upcoming and the rentrée blocking of an establishment, with a fake cloc
     ],
   );
 });
+
+t.test('feed state per establishment and the expected AAF files', async (t) => {
+  const clock = fakeClock(new Date('2025-08-21T08:00:00Z'));
+  const ctx = await build(t, { clock });
+  await seedStructure(ctx.db, A);
+  await seedStructure(ctx.db, B);
+  const admin = await ctx.key(['admin']);
+  const readerA = await ctx.key(['directory:read'], [A.uai]);
+  const importsReader = await ctx.key(['imports:read']);
+  await ctx.inject({
+    method: 'PUT',
+    url: '/v1/calendar',
+    headers: { authorization: `Bearer ${admin}` },
+    payload: { document: example() },
+  });
+  await ctx.db
+    .insertInto('import_run')
+    .values({
+      kind: 'complete',
+      scope: 'ENT',
+      level: '2d',
+      file_date: '2025-08-19',
+      source: 'inbox',
+      delivery_name: 'ENT_Complet_20250819.tgz',
+      content_hash: 'init',
+      status: 'applied',
+      finished_at: new Date('2025-08-20T03:00:00Z'),
+      uais_touched: [A.uai],
+    })
+    .execute();
+  type Feed = {
+    initialisationAppliedAt: string | null;
+    consumers: { consumer: string; state: string }[];
+  };
+  const states = (f: Feed) => Object.fromEntries(f.consumers.map((c) => [c.consumer, c.state]));
+  const a = body<Feed>(await ctx.get(readerA, `/v1/establishments/${A.uai}/feed`));
+  t.equal(a.initialisationAppliedAt, '2025-08-20T03:00:00.000Z');
+  t.match(states(a), { directory: 'open', ent: 'open', scribe: 'off', koxo: 'off' });
+  const b = body<Feed>(await ctx.get(admin, `/v1/establishments/${B.uai}/feed`));
+  t.match(states(b), { directory: 'waiting-initialisation', scribe: 'off' });
+  t.equal(
+    (await ctx.get(readerA, `/v1/establishments/${B.uai}/feed`)).statusCode,
+    404,
+    'a key of A learns nothing of B',
+  );
+
+  clock.set(new Date('2025-08-23T08:00:00Z')); // Saturday 10:00 Paris
+  type Deliveries = {
+    missing: number;
+    items: { kind: string; date: string; received: boolean; missing: boolean }[];
+  };
+  const d = body<Deliveries>(await ctx.get(importsReader, '/v1/calendar/deliveries?days=5'));
+  t.same(
+    d.items.map((i) => `${i.kind} ${i.date} ${i.received} ${i.missing}`),
+    [
+      'delta 2025-08-20 false true',
+      'delta 2025-08-21 false true',
+      'complete 2025-08-23 false false',
+    ],
+    'the deltas after the resumption are missing; the summer expected nothing',
+  );
+  t.equal(d.missing, 2);
+  t.equal((await ctx.get(readerA, '/v1/calendar/deliveries')).statusCode, 403);
+});

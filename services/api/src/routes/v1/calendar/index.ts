@@ -1,5 +1,6 @@
 import { CalendarErrors, type Transition } from '@aaf-sync/calendar';
 import {
+  deliveryReport,
   listCalendarVersions,
   loadCalendarVersion,
   requireCalendar,
@@ -16,6 +17,8 @@ import {
   CalendarSchema,
   CalendarVersionsQuerySchema,
   CalendarVersionsSchema,
+  DeliveriesQuerySchema,
+  DeliveriesSchema,
   UpcomingQuerySchema,
   UpcomingSchema,
 } from '../../../schemas/calendar.js';
@@ -191,6 +194,36 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
         from: upcoming.from.toISOString(),
         to: upcoming.to.toISOString(),
         transitions: upcoming.transitions.map(transitionView),
+      };
+    },
+  );
+
+  app.get(
+    '/deliveries',
+    {
+      config: { auth: { anyOf: ['imports:read', 'imports:write'] } },
+      schema: {
+        tags: ['calendar'],
+        operationId: 'calendarDeliveries',
+        summary: 'AAF files the calendar expected over the last days: received, or missing',
+        description:
+          'Deltas and completes expected per the delivery cadence (public holidays and the summer ' +
+          'suspension honoured), each marked received (an import run exists for its kind and ' +
+          'date, whatever its outcome) or missing (not received and past its deadline).',
+        querystring: DeliveriesQuerySchema,
+        response: { 200: DeliveriesSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const at = app.clock.now();
+      const from = new Date(at.getTime() - request.query.days * DAY_MS);
+      const report = await deliveryReport(app.db, { from, to: at, at });
+      return {
+        calendarVersion: report.calendarVersion,
+        from: from.toISOString(),
+        to: at.toISOString(),
+        missing: report.items.filter((i) => i.missing).length,
+        items: report.items.map((i) => ({ ...i, deadline: i.deadline.toISOString() })),
       };
     },
   );
