@@ -80,6 +80,52 @@ t.test('calendar set / show / simulate / versions', async (t) => {
   );
   t.ok(lines.some((l) => /^2025-09-02 07:00 {2}blocking\.end +everybody +access reopened/.test(l)));
 
+  await db
+    .insertInto('calendar_blocking_override')
+    .values({
+      uai: '0860001A',
+      end_at: new Date('2025-08-28T06:00:00Z'),
+      calendar_version: 2,
+      changed_by: 'test',
+    })
+    .execute();
+  const own = await cli(
+    [
+      'calendar',
+      'show',
+      '--at',
+      '2025-08-27',
+      '--days',
+      '7',
+      '--no-deliveries',
+      '--uai',
+      '0860001A',
+    ],
+    url,
+  );
+  t.match(
+    own.stdout,
+    /^2025-08-28 08:00 {2}blocking\.end +establishment 0860001A +access reopened/m,
+  );
+  t.notMatch(own.stdout, /blocking\.end +everybody/, 'the académie-wide reopening skips it');
+  const other = await cli(
+    [
+      'calendar',
+      'show',
+      '--at',
+      '2025-08-27',
+      '--days',
+      '7',
+      '--no-deliveries',
+      '--uai',
+      '0860002B',
+    ],
+    url,
+  );
+  t.notMatch(other.stdout, /0860001A/);
+  t.match(other.stdout, /blocking\.end +everybody/);
+  t.match((await cli(['calendar', 'show', '--uai', 'x'], url)).stderr, /CLI_ERR_USAGE.*--uai/);
+
   const json = await cli(
     ['calendar', 'show', '--at', '2025-08-27T10:00', '--days', '1', '--json'],
     url,
@@ -87,7 +133,11 @@ t.test('calendar set / show / simulate / versions', async (t) => {
   const parsed = JSON.parse(json.stdout) as { transitions: { id: string; local: string }[] };
   t.same(
     parsed.transitions.map((x) => `${x.local} ${x.id}`),
-    ['2025-08-28T07:00 2025-2026/delivery.due/delta/2025-08-27'],
+    [
+      '2025-08-28T07:00 2025-2026/delivery.due/delta/2025-08-27',
+      '2025-08-28T08:00 2025-2026/blocking.end/rentree/0860001A',
+    ],
+    'without --uai: every establishment, overrides included',
   );
 
   const before = await db.selectFrom('calendar_version').select('version').execute();
@@ -107,7 +157,11 @@ t.test('calendar set / show / simulate / versions', async (t) => {
   t.equal(sim.code, 0, sim.stderr);
   const year = JSON.parse(sim.stdout) as { simulation: string; transitions: { type: string }[] };
   t.equal(year.simulation, 'stored');
-  t.equal(year.transitions.length, 35, 'June to November: 35 transitions');
+  t.equal(
+    year.transitions.length,
+    37,
+    'June to November: 35 transitions, and the start and end of the override of 0860001A',
+  );
   t.same([...new Set(year.transitions.map((x) => x.type))].sort(), [
     'blocking.end',
     'blocking.notices-resume',

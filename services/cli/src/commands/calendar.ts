@@ -23,12 +23,13 @@ import { parseOptions } from '../parse-options.js';
 import { renderTransitions, transitionJson } from '../render-transitions.js';
 
 const USAGE = [
-  'aaf-sync calendar show [--days 30] [--at <when>] [--no-deliveries] [--json]',
+  'aaf-sync calendar show [--days 30] [--at <when>] [--uai <uai>] [--no-deliveries] [--json]',
   'aaf-sync calendar simulate --from <when> --to <when> [--file <document.json>] [--no-deliveries] [--json]',
   'aaf-sync calendar set --file <document.json> [--comment <text>] [--expected-version <n>]',
   'aaf-sync calendar versions [--json]',
   '',
-  'show: what the stored calendar will do in the next days (from --at, default now).',
+  'show: what the stored calendar will do in the next days (from --at, default now; --uai: only',
+  'what concerns that establishment).',
   'simulate: what it would do over a period (the stored calendar and establishment overrides,',
   'or the document of --file), without doing anything. set: validate a document and store it',
   'as the next version (audited). A <when> is YYYY-MM-DD[THH:MM] in the calendar time zone, or',
@@ -88,7 +89,16 @@ async function show(ctx: CommandContext, db: Kysely<Database>, v: Values): Promi
   const { document } = await requireCalendar(db);
   const from = when(v.at as string | undefined, '--at', document.timeZone) ?? new Date();
   const to = new Date(from.getTime() + days * 86_400_000);
-  const up = await upcomingTransitions(db, { from, to, deliveries: !v['no-deliveries'] });
+  const uai = v.uai as string | undefined;
+  if (uai !== undefined && !/^[0-9]{7}[A-Z]$/.test(uai)) {
+    throw CliErrors.USAGE({ problem: '--uai: a UAI is 7 digits and a capital letter' });
+  }
+  const up = await upcomingTransitions(db, {
+    from,
+    to,
+    uais: uai === undefined ? null : [uai],
+    deliveries: !v['no-deliveries'],
+  });
   const head = { calendar: `v${up.calendarVersion}`, schoolYear: up.schoolYear, from, to };
   return print(ctx, v, head, up.transitions, up.timeZone);
 }
@@ -188,6 +198,7 @@ async function run(ctx: CommandContext): Promise<number> {
       options: {
         days: { type: 'string' },
         at: { type: 'string' },
+        uai: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         file: { type: 'string' },
