@@ -1,4 +1,8 @@
 import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
+import type {
+  CalendarBlockingOverrideTable,
+  CalendarVersionTable,
+} from './tables/calendar.table.js';
 import type { ChangeEventTable } from './tables/change-event.table.js';
 import type { CredentialTable } from './tables/credential.table.js';
 import type {
@@ -68,4 +72,6 @@ export interface Database {
   webhook_attempt: WebhookAttemptTable;
   webhook_health: WebhookHealthTable;
   snapshot_report: SnapshotReportTable;
+  calendar_version: CalendarVersionTable;
+  calendar_blocking_override: CalendarBlockingOverrideTable;
 }

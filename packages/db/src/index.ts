@@ -11,6 +11,7 @@ export {
   type MigrationReport,
 } from './migrate.js';
 export * from './tables/api.table.js';
+export * from './tables/calendar.table.js';
 export * from './tables/change-event.table.js';
 export * from './tables/credential.table.js';
 export * from './tables/directory.table.js';

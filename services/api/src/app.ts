@@ -1,3 +1,4 @@
+import type { Clock } from '@aaf-sync/calendar';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
@@ -28,8 +29,8 @@ export interface AppDeps {
   readonly redisPrefix?: string | undefined;
   readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
-  /** The clock of time-based policies (key cache); `Date.now` by default, a fake one in tests. */
-  readonly now?: (() => number) | undefined;
+  /** "Now" for time-based policies (key cache) and the calendar routes (default: the system clock). */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -62,11 +63,17 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     db: appDeps.db,
     imports: appDeps.imports,
     identifiers: appDeps.identifiers,
+    clock: appDeps.clock,
   });
   await app.register(requestLog);
   await app.register(errorHandler);
   const redisPrefix = appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix;
-  await app.register(auth, { redis: appDeps.redis, keyPrefix: redisPrefix, now: appDeps.now });
+  const clock = appDeps.clock;
+  await app.register(auth, {
+    redis: appDeps.redis,
+    keyPrefix: redisPrefix,
+    now: clock ? () => clock.now().getTime() : undefined,
+  });
   await app.register(swagger);
   await app.register(rateLimit, {
     perMinute: appDeps.config.api.rateLimitPerMinute,

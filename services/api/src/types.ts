@@ -1,3 +1,4 @@
+import type { Clock } from '@aaf-sync/calendar';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Principal } from './auth/principal.js';
@@ -15,6 +16,8 @@ declare module 'fastify' {
     readonly config: Config;
     readonly importQueue: ImportEnqueuer | null;
     readonly identifierService: IdentifierService | null;
+    /** Where "now" comes from for the calendar routes (a fake clock in tests). */
+    readonly clock: Clock;
   }
   interface FastifyRequest {
     /** The authenticated key (set on routes with `config.auth`), else null. */

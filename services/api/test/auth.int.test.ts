@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
+import { fakeClock } from '@aaf-sync/calendar';
 import { listApiKeyInfos, parseApiKey, revokeApiKeyById } from '@aaf-sync/api-keys';
 import { body, build } from './helper.js';
 
 t.test('a verified key is trusted for API_KEY_CACHE_SECONDS, then checked again', async (t) => {
-  let now = Date.now();
-  const ctx = await build(t, { keyCacheSeconds: 1, now: () => now });
+  const clock = fakeClock(new Date());
+  const ctx = await build(t, { keyCacheSeconds: 1, clock });
   const token = await ctx.key(['directory:read']);
   t.equal((await ctx.get(token, '/v1/establishments')).statusCode, 200);
   await revokeApiKeyById(ctx.db, parseApiKey(token)!.id, 'test');
@@ -14,9 +15,9 @@ t.test('a verified key is trusted for API_KEY_CACHE_SECONDS, then checked again'
     200,
     'still trusted from the cache',
   );
-  now += 999;
+  clock.advance(999);
   t.equal((await ctx.get(token, '/v1/establishments')).statusCode, 200, 'trusted until the end');
-  now += 2;
+  clock.advance(2);
   t.equal(
     (await ctx.get(token, '/v1/establishments')).statusCode,
     401,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { saveCalendar } from '@aaf-sync/calendar-store';
 import t from 'tap';
 import { SCOPES, type ApiScope } from '@aaf-sync/api-keys';
 import {
@@ -14,7 +16,7 @@ import { A, B, seedSchool } from './fixtures/school.js';
 import { build } from './helper.js';
 
 interface Case {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   /** The OpenAPI path it exercises (to check that every /v1 operation is covered). */
   readonly path: string;
@@ -23,6 +25,13 @@ interface Case {
   /** Statuses of an allowed call (default 200, or 503 when the app lacks the service). */
   readonly ok?: readonly number[];
 }
+
+const calendarExample = JSON.parse(
+  readFileSync(
+    new URL('../../../packages/calendar/examples/2025-2026.json', import.meta.url),
+    'utf8',
+  ),
+) as Record<string, unknown>;
 
 /** Markers of each establishment's data (names, jointures, UAIs, identifiers, class codes). */
 const MARKERS = {
@@ -273,7 +282,57 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: ['accounts:read'],
       payload: { reporter: 'agent', items: [{ id: person, status: 'present' }] },
     },
+    // The calendar: the document is admin (académie-wide keys only may change it); what happens
+    // next is for readers; an establishment's blocking override is written by its admin key.
+    { method: 'GET', url: '/v1/calendar', path: '/v1/calendar', scopes: [] },
+    {
+      method: 'PUT',
+      url: '/v1/calendar',
+      path: '/v1/calendar',
+      scopes: [],
+      payload: { document: calendarExample },
+    },
+    { method: 'GET', url: '/v1/calendar/versions', path: '/v1/calendar/versions', scopes: [] },
+    {
+      method: 'GET',
+      url: '/v1/calendar/upcoming?days=30',
+      path: '/v1/calendar/upcoming',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'GET',
+      url: '/v1/calendar/deliveries?days=7',
+      path: '/v1/calendar/deliveries',
+      scopes: ['imports:read', 'imports:write'],
+    },
+    {
+      method: 'GET',
+      url: `/v1/establishments/${uai}/feed`,
+      path: '/v1/establishments/{uai}/feed',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'GET',
+      url: `/v1/establishments/${uai}/blocking`,
+      path: '/v1/establishments/{uai}/blocking',
+      scopes: ['directory:read', 'accounts:read'],
+    },
+    {
+      method: 'PUT',
+      url: `/v1/establishments/${uai}/blocking`,
+      path: '/v1/establishments/{uai}/blocking',
+      scopes: [],
+      payload: { message: 'Rentrée le 2 septembre' },
+    },
+    {
+      method: 'DELETE',
+      url: `/v1/establishments/${uai}/blocking`,
+      path: '/v1/establishments/{uai}/blocking',
+      scopes: [],
+      ok: [204],
+    },
   ];
+  await saveCalendar(ctx.db, { document: calendarExample, actor: 'test' });
   for (const uai of [A.uai, B.uai]) {
     const created = await ctx.inject({
       method: 'POST',

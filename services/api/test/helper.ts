@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Clock } from '@aaf-sync/calendar';
 import { loadConfig, type Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
@@ -31,14 +32,14 @@ export interface BuildOptions {
   readonly retentionDays?: number;
   /** API_KEY_CACHE_SECONDS (default 0 here: every request checks the key in PostgreSQL). */
   readonly keyCacheSeconds?: number;
-  /** The app's clock (key cache); `Date.now` when absent. */
-  readonly now?: () => number;
   /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
   readonly aafLimits?: Partial<Config['aafLimits']>;
   /** `CREDENTIALS_*` over the configured ones. */
   readonly credentials?: Partial<Config['credentials']>;
   /** Webhook settings over the configured ones (tests allow loopback receivers). */
   readonly webhooks?: Partial<Config['webhooks']>;
+  /** "Now" of the app: key cache, calendar routes (a fake clock). */
+  readonly clock?: Clock;
 }
 
 export interface TestApp {
@@ -110,7 +111,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     redisPrefix: redis?.prefix,
     imports: options.imports ?? queue,
     identifiers: options.identifiers,
-    now: options.now,
+    clock: options.clock,
   });
   t.teardown(() => app.close());
   await app.ready();

@@ -10,6 +10,7 @@ import * as m0008 from './0008-target-observability.js';
 import * as m0010 from './0010-credentials.js';
 import * as m0011 from './0011-posix-ids.js';
 import * as m0012 from './0012-webhooks.js';
+import * as m0013 from './0013-calendar.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -27,4 +28,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-credentials': m0010,
   '0011-posix-ids': m0011,
   '0012-webhooks': m0012,
+  '0013-calendar': m0013,
 };

@@ -41,6 +41,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   410: 'The cursor fell out of the change log: resynchronise (API_ERR_CURSOR_EXPIRED).',
   413: 'Body too large (API_ERR_PAYLOAD_TOO_LARGE).',
   415: 'Unsupported media type (API_ERR_UNSUPPORTED_MEDIA_TYPE).',
+  422: 'Well-formed, but outside what the rules allow (e.g. CALENDAR_ERR_BLOCKING_END_TOO_LATE).',
   429: 'Rate limit or failed-authentication limit exceeded; see the retry-after header (API_ERR_RATE_LIMITED, API_ERR_AUTH_THROTTLED).',
   500: 'Unexpected error (API_ERR_INTERNAL).',
   503: 'A dependency or service is unavailable (API_ERR_SERVICE_UNAVAILABLE, API_ERR_NOT_READY, DB_ERR_UNREACHABLE; writes: API_ERR_LIMITER_UNAVAILABLE).',

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { calendarCommand } from './calendar.js';
 import { dispatchCommand } from './dispatch.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   keysCommand,
   targetsCommand,
+  calendarCommand,
   dispatchCommand,
   reconcileCommand,
   purgeEventsCommand,

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@aaf-sync/calendar';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import fp from 'fastify-plugin';
@@ -8,6 +9,7 @@ export interface DepsOptions {
   readonly db: Kysely<Database>;
   readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
+  readonly clock?: Clock | undefined;
 }
 
 /** Our shared capabilities as typed decorators: the database, the config, injected services. */
@@ -17,6 +19,7 @@ export default fp<DepsOptions>(
     app.decorate('config', opts.config);
     app.decorate('importQueue', opts.imports ?? null);
     app.decorate('identifierService', opts.identifiers ?? null);
+    app.decorate('clock', opts.clock ?? systemClock);
     app.decorateRequest('principal', null);
     app.decorateRequest('auditDetails', null);
   },

@@ -25,6 +25,11 @@ export const TAGS = [
     name: 'snapshots',
     description: 'Complete account lists per establishment and profile, and the agents’ read-back.',
   },
+  {
+    name: 'calendar',
+    description:
+      'The school-year calendar: document and versions (admin), what happens next, rentrée blocking per establishment.',
+  },
   { name: 'operations', description: 'Health and metrics (no authentication).' },
 ];
 

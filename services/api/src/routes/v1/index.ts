@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import accounts from './accounts/index.js';
+import calendar from './calendar/index.js';
 import changes from './changes/index.js';
 import classGroups from './classes/index.js';
+import establishmentBlocking from './establishments/blocking.js';
+import establishmentFeed from './establishments/feed.js';
 import establishments from './establishments/index.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
@@ -14,6 +17,8 @@ import webhooks from './webhooks/index.js';
 const v1: FastifyPluginAsync = async (app) => {
   await app.register(changes, { prefix: '/changes' });
   await app.register(establishments, { prefix: '/establishments' });
+  await app.register(establishmentBlocking, { prefix: '/establishments' });
+  await app.register(establishmentFeed, { prefix: '/establishments' });
   await app.register(persons, { prefix: '/persons' });
   await app.register(classGroups, { prefix: '/classes', kind: 'class' });
   await app.register(classGroups, { prefix: '/groups', kind: 'group' });
@@ -23,6 +28,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(targets, { prefix: '/targets' });
   await app.register(webhooks, { prefix: '/webhooks' });
   await app.register(snapshots, { prefix: '/snapshots' });
+  await app.register(calendar, { prefix: '/calendar' });
 };
 
 export default v1;
