@@ -15,6 +15,7 @@ import type {
   TeachingLinkTable,
 } from './tables/directory.table.js';
 import type { ProvisioningTable, TargetConsumerTable, TargetTable } from './tables/target.table.js';
+import type { KoxoAccountTable, KoxoFileTable, KoxoSnapshotTable } from './tables/koxo.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -56,4 +57,7 @@ export interface Database {
   target: TargetTable;
   target_consumer: TargetConsumerTable;
   provisioning: ProvisioningTable;
+  koxo_snapshot: KoxoSnapshotTable;
+  koxo_file: KoxoFileTable;
+  koxo_account: KoxoAccountTable;
 }

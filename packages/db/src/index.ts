@@ -15,6 +15,7 @@ export * from './tables/directory.table.js';
 export * from './tables/identifier.table.js';
 export * from './tables/import.table.js';
 export * from './tables/target.table.js';
+export * from './tables/koxo.table.js';
 export {
   sql,
   type Expression,
