@@ -22,7 +22,11 @@ export interface GeneratedSet {
   readonly files: readonly GeneratedFile[];
   /** Accounts left out, with the reason (per-account failures). */
   readonly rejected: ReadonlyMap<string, string>;
-  /** sha256 over the files' names and hashes. */
+  /**
+   * sha256 over the files' names and hashes with the passwords blanked: a regeneration that
+   * only drops passwords already published is "unchanged" (the creating file stays served until
+   * something else changes in the establishment).
+   */
   readonly digest: string;
 }
 
@@ -45,6 +49,7 @@ export function buildKoxoFiles(
 ): GeneratedSet {
   const rejected = new Map<string, string>();
   const files: GeneratedFile[] = [];
+  const digestParts: string[] = [];
   for (const population of options.populations) {
     const entries = roster
       .filter((e) => e.population === population)
@@ -56,6 +61,11 @@ export function buildKoxoFiles(
       .sort((a, b) => (a.jointure < b.jointure ? -1 : a.jointure > b.jointure ? 1 : 0));
     const rows = entries.map((e) => koxoRow(e, uai, passwords.get(e.jointure) ?? null));
     const content = Buffer.from(serializeKoxoCsv(rows), 'utf8');
+    const withPasswords = rows.some((r) => r.MotDePasse !== '');
+    // The digest ignores passwords: dropping a password already sent makes no new version.
+    const sameWithout = withPasswords
+      ? sha256(serializeKoxoCsv(rows.map((r) => ({ ...r, MotDePasse: '' }))))
+      : null;
     files.push({
       name: koxoFileName(uai, population),
       population,
@@ -65,7 +75,10 @@ export function buildKoxoFiles(
       content,
       jointures: entries.map((e) => e.jointure),
     });
+    digestParts.push(
+      `${population}:${options.primaryGroups[population]}:${sameWithout ?? sha256(content)}`,
+    );
   }
-  const digest = sha256(files.map((f) => `${f.name}:${f.primaryGroup}:${f.sha256}`).join('\n'));
+  const digest = sha256(digestParts.join('\n'));
   return { files, rejected, digest };
 }

@@ -73,7 +73,8 @@ export function koxoRow(e: RosterEntry, uai: string, password: string | null): K
     Fax: '',
     PageWeb: '',
     ChampLibre: uai,
-    Fonction: e.population === 'staff' ? (e.functionLabel ?? FUNCTION.staff) : FUNCTION[e.population],
+    Fonction:
+      e.population === 'staff' ? (e.functionLabel ?? FUNCTION.staff) : FUNCTION[e.population],
     MotDePasse: password ?? '',
     QualitesSupplementaires: [...new Set(qualities(e))].join(','),
     Identifiant: e.login ?? '',

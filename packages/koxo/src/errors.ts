@@ -20,8 +20,7 @@ export const KoxoErrors = defineErrors('KOXO', {
   },
   SNAPSHOT_HELD: {
     status: 409,
-    message:
-      'the KoXo files of {uai} (version {version}) are held for approval: {reason}',
+    message: 'the KoXo files of {uai} (version {version}) are held for approval: {reason}',
     description:
       'The new snapshot lost more rows than the target’s shrink threshold against the last ' +
       'published one (KoXo treats a missing row as a departure). It is not published until an ' +
@@ -35,7 +34,8 @@ export const KoxoErrors = defineErrors('KOXO', {
   SNAPSHOT_NOT_HELD: {
     status: 409,
     message: 'KoXo snapshot {version} of {uai} is {status}, not held',
-    description: 'Only a held snapshot (the latest one of its establishment) can be approved or discarded.',
+    description:
+      'Only a held snapshot (the latest one of its establishment) can be approved or discarded.',
   },
   FILE_NOT_FOUND: {
     status: 404,

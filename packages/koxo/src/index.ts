@@ -9,7 +9,12 @@ export {
 } from './columns.js';
 export { csvField, serializeKoxoCsv } from './csv.js';
 export { koxoRow, loginProblem } from './build-rows.js';
-export { buildKoxoFiles, koxoFileName, type GeneratedFile, type GeneratedSet } from './build-files.js';
+export {
+  buildKoxoFiles,
+  koxoFileName,
+  type GeneratedFile,
+  type GeneratedSet,
+} from './build-files.js';
 export { DEFAULT_SHRINK_THRESHOLD, koxoOptions, type KoxoOptions } from './koxo-options.js';
 export { loadRoster, type RosterEntry } from './roster.js';
 export { shrinkReason } from './shrink-guard.js';

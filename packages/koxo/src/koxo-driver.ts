@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import type {
   Account,
   ApplyItem,
@@ -95,10 +95,14 @@ export function koxoDriver(deps: KoxoDriverDeps = {}): DriverFactory {
 
       async test() {
         try {
+          if (!(await stat(options.exportDir)).isDirectory()) throw new Error('not a folder');
           await access(options.exportDir, constants.W_OK);
           return { ok: true, detail: `export folder ${options.exportDir} is writable` };
         } catch (err) {
-          return { ok: false, detail: `export folder ${options.exportDir}: ${(err as Error).message}` };
+          return {
+            ok: false,
+            detail: `export folder ${options.exportDir}: ${(err as Error).message}`,
+          };
         }
       },
     };

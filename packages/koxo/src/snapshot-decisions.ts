@@ -48,9 +48,19 @@ export async function approveSnapshot(
     await publishFiles(
       options.exportDir,
       uai,
-      files.map((f) => ({ name: f.name, content: f.content, manifest: manifestOf(target, uai, s, f) })),
+      files.map((f) => ({
+        name: f.name,
+        content: f.content,
+        manifest: manifestOf(target, uai, s, f),
+      })),
     );
-    await recordPublishedAccounts(trx, target.id, uai, s.id, files.flatMap((f) => f.jointures));
+    await recordPublishedAccounts(
+      trx,
+      target.id,
+      uai,
+      s.id,
+      files.flatMap((f) => f.jointures),
+    );
     await setSnapshotStatus(trx, s.id, 'published', actor);
     return { ...s, status: 'published' as const, decided_by: actor };
   });

@@ -48,17 +48,23 @@ t.test('quoting: ";" and quotes are quoted, quotes doubled, line breaks flattene
   t.equal(csvField(''), '');
 });
 
-t.test('only relatives when the target wants them; a population without rows keeps its header', async (t) => {
-  const set = buildKoxoFiles(
-    '0350001A',
-    ROSTER.filter((e) => e.population === 'pupil'),
-    { ...OPTIONS, populations: ['pupil', 'teacher', 'staff'] },
-    new Map(),
-  );
-  t.same(set.files.map((f) => f.name), ['0350001A-pupil.csv', '0350001A-teacher.csv', '0350001A-staff.csv']);
-  t.equal(set.files[1]?.rows, 0);
-  t.equal(set.files[1]?.content.toString('utf8'), '\uFEFF' + KOXO_COLUMNS.join(';') + '\r\n');
-});
+t.test(
+  'only relatives when the target wants them; a population without rows keeps its header',
+  async (t) => {
+    const set = buildKoxoFiles(
+      '0350001A',
+      ROSTER.filter((e) => e.population === 'pupil'),
+      { ...OPTIONS, populations: ['pupil', 'teacher', 'staff'] },
+      new Map(),
+    );
+    t.same(
+      set.files.map((f) => f.name),
+      ['0350001A-pupil.csv', '0350001A-teacher.csv', '0350001A-staff.csv'],
+    );
+    t.equal(set.files[1]?.rows, 0);
+    t.equal(set.files[1]?.content.toString('utf8'), '\uFEFF' + KOXO_COLUMNS.join(';') + '\r\n');
+  },
+);
 
 t.test('the 20-character rule, numbers above 9, 99 and 999 included', async (t) => {
   const [rule] = namespaceRules({ namespaces: ['koxo'], numberStart: 2 });

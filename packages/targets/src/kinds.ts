@@ -9,7 +9,9 @@ const ldapUrl = z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'expected ldap://hos
 const dn = z.string().min(3).max(512);
 const password = z.string().min(1).max(1024);
 /** A KoXo primary group name: it must match the site's group byte for byte (accents included). */
-const groupName = z.string().regex(/^[^;"\r\n/\\]{1,64}$/u, 'up to 64 characters, no ; " / \\ or line break');
+const groupName = z
+  .string()
+  .regex(/^[^;"\r\n/\\]{1,64}$/u, 'up to 64 characters, no ; " / \\ or line break');
 
 export const KIND_SCHEMAS = {
   /** Applies nothing: records what it was asked (tests, dry runs of the loop). */
