@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CursorSchema, IsoTimeSchema, limitSchema, pageSchema, UaiSchema } from './common.js';
 
 const kinds = ['noop', 'scribe', 'koxo', 'ad', 'webhook'] as const;
-const TargetNameSchema = z
+export const TargetNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
   .describe('Unique name: lower-case letters, digits, dot, dash, underscore.');

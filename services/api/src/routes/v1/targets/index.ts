@@ -35,6 +35,7 @@ import {
   TargetStatusSchema,
 } from '../../../schemas/target.js';
 import { principalOf } from '../../../types.js';
+import { koxoFiles } from './koxo-files.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
 
@@ -290,6 +291,8 @@ const targets: FastifyPluginAsyncZod = async (app) => {
       }
     },
   );
+
+  await app.register(koxoFiles(box));
 
   app.delete(
     '/:name',
