@@ -10,7 +10,7 @@ import type { KoxoSnapshot } from '@aaf-sync/db';
 import { findTarget, TargetsErrors, type SecretBox } from '@aaf-sync/targets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, assertUaiInScope, hasAnyScope, type Principal } from '../../../auth/principal.js';
+import { actorOf, assertUaiInScope, type Principal } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import {
