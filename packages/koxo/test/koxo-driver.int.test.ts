@@ -215,3 +215,16 @@ t.test(
     t.equal((await csvRows(dir, `${UAI}-pupil.csv`)).length, 3);
   },
 );
+
+t.test('removing the target removes its snapshots, files and published accounts', async (t) => {
+  const { db } = await testDb(t);
+  const dir = await exportDir(t);
+  await seedSchool(db);
+  const { driver } = await koxoTarget(db, dir);
+  await driver.apply(await itemsFor(db, driver, await personIds(db)));
+  t.ok((await db.selectFrom('koxo_account').selectAll().execute()).length > 0);
+  await db.deleteFrom('target').execute();
+  for (const table of ['koxo_snapshot', 'koxo_file', 'koxo_account'] as const) {
+    t.equal((await db.selectFrom(table).selectAll().execute()).length, 0, `${table} empty`);
+  }
+});

@@ -46,7 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       target_id bigint not null references target (id) on delete cascade,
       jointure text not null,
       uai text not null,
-      first_snapshot_id bigint not null references koxo_snapshot (id),
+      first_snapshot_id bigint not null references koxo_snapshot (id) on delete cascade,
       primary key (target_id, jointure, uai)
     );
   `.execute(db);
