@@ -7,7 +7,9 @@
 : "${LDAP_BASE_DN:=o=gouv,c=fr}"
 : "${LDAP_BIND_DN:=cn=admin,o=gouv,c=fr}"
 : "${LDAP_BIND_PASSWORD:=aaf-sync-dev-only}"
-export DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD
+: "${AD_URL:=ldaps://127.0.0.1:636}"
+: "${AD_REALM:=AAF.TEST}"
+export DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD AD_URL AD_REALM
 
 SERVICES_DIR="$AAF_ROOT/.cache/services"
 STATE_DIR="$SERVICES_DIR/state"
@@ -309,12 +311,131 @@ ldap_status() {
   fi
 }
 
+# --- Samba AD DC --------------------------------------------------------------------------------
+# A domain controller provisioned offline once into .cache/services/samba (realm $AD_REALM, no DNS,
+# loopback only, RFC 2307 attributes) and run as one process (`samba -M single`). LDAPS on 636
+# with the certificate Samba generates on its first start (clients skip verification). The
+# Administrator password is generated at provisioning and kept in <dir>/admin-password (mode 600).
+ad_realm_dn() { # AAF.TEST -> DC=aaf,DC=test
+  local r; r="$(echo "$AD_REALM" | tr '[:upper:]' '[:lower:]')"
+  echo "DC=${r//./,DC=}"
+}
+ad_defaults() {
+  : "${AD_BASE_DN:=$(ad_realm_dn)}"
+  : "${AD_BIND_DN:=CN=Administrator,CN=Users,$AD_BASE_DN}"
+  export AD_BASE_DN AD_BIND_DN
+}
+ad_ldapsearch() { LDAPTLS_REQCERT=never ldapsearch -x -LLL -o nettimeout=3 -H "$AD_URL" "$@"; }
+ad_answers() { # the rootDSE of whatever answers at AD_URL names our realm
+  ad_ldapsearch -b "" -s base defaultNamingContext 2>/dev/null |
+    grep -qi "^defaultNamingContext: $AD_BASE_DN\$"
+}
+ad_binds() {
+  [ -n "${AD_BIND_PASSWORD:-}" ] &&
+    ad_ldapsearch -D "$AD_BIND_DN" -w "$AD_BIND_PASSWORD" -b "$AD_BASE_DN" -s base dn >/dev/null 2>&1
+}
+ad_samba_dir_of() { # ad_samba_dir_of <pid>: its provisioning folder, from its open sam.ldb
+  # (samba rewrites its command line, so the -s argument cannot be read back)
+  local f
+  f="$(ls -l "/proc/$1/fd" 2>/dev/null | grep -o '/[^ ]*/private/sam\.ldb$' | head -n 1)"
+  [ -n "$f" ] && dirname "$(dirname "$f")"
+}
+ad_running_dir() { # the provisioning folder of a running samba (ours or another checkout's)
+  local pid dir
+  for pid in $(pgrep -x samba 2>/dev/null); do
+    dir="$(ad_samba_dir_of "$pid")" && { echo "$dir"; return 0; }
+  done
+  return 1
+}
+ad_pid_of_dir() { # the samba process serving <dir>
+  local pid
+  for pid in $(pgrep -x samba 2>/dev/null); do
+    [ "$(ad_samba_dir_of "$pid")" = "$1" ] && { echo "$pid"; return 0; }
+  done
+  return 1
+}
+ad_load_password() { # from our folder, else from the running samba's folder
+  [ -n "${AD_BIND_PASSWORD:-}" ] && return 0
+  local dir="$SERVICES_DIR/samba" other
+  if [ -f "$dir/admin-password" ]; then AD_BIND_PASSWORD="$(cat "$dir/admin-password")"
+  elif other="$(ad_running_dir)" && [ -f "$other/admin-password" ]; then
+    AD_BIND_PASSWORD="$(cat "$other/admin-password")"
+  fi
+  export AD_BIND_PASSWORD
+}
+ad_generate_password() { # complex enough for the default AD policy (4 classes, >= 7 chars)
+  printf 'Aa1-%s' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)"
+}
+
+ad_up() {
+  PATH="$PATH:/usr/sbin"
+  ad_defaults
+  if ! command -v samba >/dev/null 2>&1 || ! command -v samba-tool >/dev/null 2>&1 ||
+    [ ! -d /usr/share/samba/setup ]; then
+    apt_install samba-ad-dc samba-ad-provision ldap-utils
+  fi
+  ad_load_password
+  if ad_answers; then
+    if ! ad_binds; then
+      # Another checkout's samba: its password sits next to its smb.conf.
+      local other; other="$(ad_running_dir || true)"
+      [ -n "$other" ] && [ -f "$other/admin-password" ] && AD_BIND_PASSWORD="$(cat "$other/admin-password")"
+      ad_binds || { echo "a Samba AD for $AD_BASE_DN answers at $AD_URL but refuses our password" >&2; return 1; }
+    fi
+    started_by_us samba || aaf_log "Samba AD ($AD_REALM) answers at $AD_URL: using it"
+    export AD_BIND_PASSWORD
+    return 0
+  fi
+  local host dir domain
+  host="$(url_host "$AD_URL")"
+  is_local_host "$host" || { echo "Active Directory at $AD_URL does not answer" >&2; return 1; }
+  dir="$SERVICES_DIR/samba"; domain="${AD_REALM%%.*}"
+  if [ ! -f "$dir/etc/smb.conf" ]; then
+    aaf_log "provisioning a project-owned Samba AD DC ($AD_REALM) in $dir"
+    rm -rf "$dir"; mkdir -p "$dir"; chmod 700 "$dir"
+    local pw; pw="${AD_BIND_PASSWORD:-$(ad_generate_password)}"
+    samba-tool domain provision --realm="$AD_REALM" --domain="$domain" --server-role=dc \
+      --dns-backend=NONE --use-rfc2307 --adminpass="$pw" --targetdir="$dir" --host-name=dc1 \
+      --option="interfaces=lo" --option="bind interfaces only=yes" >"$dir/provision.log" 2>&1 ||
+      { echo "Samba provisioning failed; see $dir/provision.log" >&2; return 1; }
+    (umask 077; printf '%s' "$pw" > "$dir/admin-password")
+    AD_BIND_PASSWORD="$pw"; export AD_BIND_PASSWORD
+  fi
+  aaf_log "starting Samba AD DC on $host (LDAPS $AD_URL)"
+  mkdir -p "$dir/log"
+  setsid samba -s "$dir/etc/smb.conf" -i -M single -l "$dir/log" </dev/null >"$dir/log/samba.out" 2>&1 &
+  echo $! > "$dir/samba.pid"
+  mark_started samba "$dir"
+  # The first start generates the TLS key pair: allow for it.
+  wait_for 120 ad_binds || { echo "Samba did not answer on $AD_URL; see $dir/log/samba.out" >&2; return 1; }
+  # setsid may have forked: record the samba process itself.
+  ad_pid_of_dir "$dir" > "$dir/samba.pid" || true
+}
+
+ad_down() { stop_owned_daemon samba "Samba AD DC"; }
+
+ad_status() {
+  PATH="$PATH:/usr/sbin"
+  ad_defaults; ad_load_password
+  local who="machine"; started_by_us samba && who="project"
+  if command -v ldapsearch >/dev/null 2>&1 && ad_answers; then
+    echo "samba-ad  up    $AD_URL base=$AD_BASE_DN ($who)"
+  else
+    echo "samba-ad  down  $AD_URL"
+  fi
+}
+
 # --- settings -----------------------------------------------------------------------------------
 print_exports() {
   local v
   for v in DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
+  ad_defaults; ad_load_password
+  for v in AD_URL AD_BASE_DN AD_BIND_DN AD_BIND_PASSWORD; do
+    [ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+  done
+  return 0
 }
 
 write_env_file() { print_exports > "$SERVICES_DIR/env"; }
@@ -327,4 +448,8 @@ print_settings() {
   echo "  LDAP_BASE_DN=$LDAP_BASE_DN"
   echo "  LDAP_BIND_DN=$LDAP_BIND_DN"
   echo "  LDAP_BIND_PASSWORD=(dev default; set LDAP_BIND_PASSWORD to change)"
+  echo "  AD_URL=$AD_URL"
+  echo "  AD_BASE_DN=$AD_BASE_DN"
+  echo "  AD_BIND_DN=$AD_BIND_DN"
+  echo "  AD_BIND_PASSWORD=(generated at provisioning; in .cache/services/env)"
 }

@@ -84,6 +84,30 @@ export const ENV_VARS = {
     description: 'Password of LDAP_BIND_DN (the default only suits the local test server).',
     secret: true,
   },
+  AD_URL: {
+    schema: url('ldaps:', 'ldap:'),
+    default: 'ldaps://127.0.0.1:636',
+    description:
+      'Active Directory (KoXo read-back, direct AD target) URL for tests and development; the ' +
+      'Samba AD DC of scripts/services by default (LDAPS, self-signed certificate).',
+  },
+  AD_BASE_DN: {
+    schema: z.string().min(1),
+    default: 'DC=aaf,DC=test',
+    description: 'Naming context of AD_URL (realm AAF.TEST of the local Samba AD DC).',
+  },
+  AD_BIND_DN: {
+    schema: z.string().min(1),
+    default: 'CN=Administrator,CN=Users,DC=aaf,DC=test',
+    description: 'DN used to bind to AD_URL.',
+  },
+  AD_BIND_PASSWORD: {
+    schema: z.string().min(1).optional(),
+    description:
+      'Password of AD_BIND_DN; scripts/services generates it when it provisions Samba and ' +
+      'writes it to .cache/services/env (unset: AD-backed tests cannot bind).',
+    secret: true,
+  },
   HOST: { schema: z.string().min(1), default: '127.0.0.1', description: 'API listen address.' },
   PORT: { schema: int(0, 65535), default: '3000', description: 'API listen port.' },
   API_RATE_LIMIT_PER_MINUTE: {

@@ -15,6 +15,12 @@ function buildConfig(v: Parsed) {
       bindDn: v.LDAP_BIND_DN,
       bindPassword: v.LDAP_BIND_PASSWORD,
     },
+    ad: {
+      url: v.AD_URL,
+      baseDn: v.AD_BASE_DN,
+      bindDn: v.AD_BIND_DN,
+      bindPassword: v.AD_BIND_PASSWORD ?? null,
+    },
     api: {
       host: v.HOST,
       port: v.PORT,

@@ -26,6 +26,7 @@ import type {
   WebhookDeliveryTable,
   WebhookHealthTable,
 } from './tables/webhook.table.js';
+import type { KoxoAccountTable, KoxoFileTable, KoxoSnapshotTable } from './tables/koxo.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -74,4 +75,7 @@ export interface Database {
   snapshot_report: SnapshotReportTable;
   calendar_version: CalendarVersionTable;
   calendar_blocking_override: CalendarBlockingOverrideTable;
+  koxo_snapshot: KoxoSnapshotTable;
+  koxo_file: KoxoFileTable;
+  koxo_account: KoxoAccountTable;
 }

@@ -19,6 +19,7 @@ export * from './tables/identifier.table.js';
 export * from './tables/import.table.js';
 export * from './tables/target.table.js';
 export * from './tables/webhook.table.js';
+export * from './tables/koxo.table.js';
 export {
   sql,
   type Expression,

@@ -1,3 +1,4 @@
+import { koxoDriver } from '@aaf-sync/koxo';
 import { scribeDriver } from '@aaf-sync/scribe';
 import { noopDriver, type DriverRegistry } from '@aaf-sync/targets';
 
@@ -7,4 +8,8 @@ import { noopDriver, type DriverRegistry } from '@aaf-sync/targets';
  * pending (TARGETS_ERR_NO_DRIVER). Each driver lives in its own package; this one only
  * assembles them, so `packages/targets` depends on none of them.
  */
-export const SHIPPED_DRIVERS: DriverRegistry = { noop: noopDriver(), scribe: scribeDriver() };
+export const SHIPPED_DRIVERS: DriverRegistry = {
+  noop: noopDriver(),
+  scribe: scribeDriver(),
+  koxo: koxoDriver(),
+};

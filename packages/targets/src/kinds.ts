@@ -16,6 +16,10 @@ const webhookSecret = z
   .string()
   .max(256)
   .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'expected whsec_ followed by base64 (24+ bytes)');
+/** A KoXo primary group name: it must match the site's group byte for byte (accents included). */
+const groupName = z
+  .string()
+  .regex(/^[^;"\r\n/\\]{1,64}$/u, 'up to 64 characters, no ; " / \\ or line break');
 
 export const KIND_SCHEMAS = {
   /** Applies nothing: records what it was asked (tests, dry runs of the loop). */
@@ -43,10 +47,24 @@ export const KIND_SCHEMAS = {
   /** A KoXo site: CSV synchronisation files, accounts read back from its Active Directory. */
   koxo: {
     options: z.strictObject({
+      /** Folder the site's agent fetches the CSV files and manifests from (packages/koxo). */
       exportDir: z.string().min(1).max(1024),
       adUrl: ldapUrl,
       baseDn: dn,
       bindDn: dn,
+      /** A snapshot losing more than this share of a file's rows is held for approval. */
+      shrinkThreshold: z.number().min(0).max(1).optional(),
+      /** Also write a file of relatives (primary group PARENTS). */
+      includeRelatives: z.boolean().optional(),
+      /** KoXo primary group names per file, when the site's differ from the defaults. */
+      primaryGroups: z
+        .strictObject({
+          pupil: groupName.optional(),
+          teacher: groupName.optional(),
+          staff: groupName.optional(),
+          relative: groupName.optional(),
+        })
+        .optional(),
     }),
     secrets: z.strictObject({ bindPassword: password }),
   },

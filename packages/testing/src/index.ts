@@ -1,6 +1,7 @@
 export { testDb, type TestDatabase } from './test-db.js';
 export { testRedis, type TestRedis } from './test-redis.js';
 export { testLdap, type TestLdap } from './test-ldap.js';
+export { testAd, unicodePwd, type TestAd } from './test-ad.js';
 export { randomSuffix, type TeardownHost } from './teardown.js';
 export {
   seedClassGroup,

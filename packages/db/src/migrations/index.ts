@@ -11,6 +11,7 @@ import * as m0010 from './0010-credentials.js';
 import * as m0011 from './0011-posix-ids.js';
 import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-calendar.js';
+import * as m0014 from './0014-koxo-files.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-posix-ids': m0011,
   '0012-webhooks': m0012,
   '0013-calendar': m0013,
+  '0014-koxo-files': m0014,
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CursorSchema, IsoTimeSchema, limitSchema, pageSchema, UaiSchema } from './common.js';
 
 const kinds = ['noop', 'scribe', 'koxo', 'ad', 'webhook'] as const;
-const TargetNameSchema = z
+export const TargetNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
   .describe('Unique name: lower-case letters, digits, dot, dash, underscore.');
@@ -14,7 +14,8 @@ const options = z
   .record(z.string(), z.unknown())
   .describe(
     'Settings of the kind (checked against it: TARGETS_ERR_INVALID). noop: {note?}; scribe: ' +
-      '{url, baseDn, bindDn}; koxo: {exportDir, adUrl, baseDn, bindDn}; ad: {url, baseDn, ' +
+      '{url, baseDn, bindDn}; koxo: {exportDir, adUrl, baseDn, bindDn, shrinkThreshold?, includeRelatives?, ' +
+      'primaryGroups?}; ad: {url, baseDn, ' +
       'bindDn, usersOu?}; webhook: {url}.',
   );
 const secrets = z

@@ -4,6 +4,7 @@ import { dispatchCommand } from './dispatch.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
+import { koxoCommand } from './koxo.js';
 import { loginPreviewCommand } from './login-preview.js';
 import { migrateCommand } from './migrate.js';
 import { purgeEventsCommand } from './purge-events.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   calendarCommand,
   dispatchCommand,
   reconcileCommand,
+  koxoCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,

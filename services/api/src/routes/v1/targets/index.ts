@@ -36,6 +36,7 @@ import {
 } from '../../../schemas/target.js';
 import { principalOf } from '../../../types.js';
 import credentials from './credentials.js';
+import { koxoFiles } from './koxo-files.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
 
@@ -291,6 +292,8 @@ const targets: FastifyPluginAsyncZod = async (app) => {
       }
     },
   );
+
+  await app.register(koxoFiles(box));
 
   app.delete(
     '/:name',

@@ -1,0 +1,34 @@
+import { KIND_SCHEMAS, type DriverTarget } from '@aaf-sync/targets';
+import { DEFAULT_PRIMARY_GROUPS, type KoxoPopulation } from './columns.js';
+import { KoxoErrors } from './errors.js';
+
+/** The options of a `koxo` target, with the defaults applied. */
+export interface KoxoOptions {
+  readonly exportDir: string;
+  /** Share of a file's rows a new snapshot may lose before it is held (default 0.10). */
+  readonly shrinkThreshold: number;
+  /** The populations written, in file order (relatives only when the target wants them). */
+  readonly populations: readonly KoxoPopulation[];
+  readonly primaryGroups: Readonly<Record<KoxoPopulation, string>>;
+}
+
+export const DEFAULT_SHRINK_THRESHOLD = 0.1;
+
+export function koxoOptions(target: Pick<DriverTarget, 'name' | 'options'>): KoxoOptions {
+  const parsed = KIND_SCHEMAS.koxo.options.safeParse(target.options);
+  if (!parsed.success) {
+    throw KoxoErrors.INVALID_OPTIONS({
+      target: target.name,
+      problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
+  }
+  const o = parsed.data;
+  return {
+    exportDir: o.exportDir,
+    shrinkThreshold: o.shrinkThreshold ?? DEFAULT_SHRINK_THRESHOLD,
+    populations: o.includeRelatives
+      ? ['pupil', 'teacher', 'staff', 'relative']
+      : ['pupil', 'teacher', 'staff'],
+    primaryGroups: { ...DEFAULT_PRIMARY_GROUPS, ...o.primaryGroups },
+  };
+}

@@ -1,0 +1,92 @@
+import type { KoxoSnapshot } from '@aaf-sync/db';
+import { createDb, insertAudit } from '@aaf-sync/db';
+import { approveSnapshot, discardSnapshot, heldSnapshots, koxoOptions } from '@aaf-sync/koxo';
+import { createSecretBox, findTarget, TargetsErrors } from '@aaf-sync/targets';
+import type { Command, CommandContext } from '../command.js';
+import { CliErrors } from '../errors.js';
+import { operator } from '../operator.js';
+import { parseOptions } from '../parse-options.js';
+
+const USAGE = `aaf-sync koxo held --target <name> [--json]
+aaf-sync koxo approve --target <name> --uai <uai> --version <n>
+aaf-sync koxo discard --target <name> --uai <uai> --version <n>
+
+KoXo synchronisation files (target kind koxo). A new snapshot of an establishment's files that
+loses more rows than the target's shrinkThreshold (default 10 %) against the last published one
+is held: never written to the target's folder nor served by the API, because KoXo treats a
+missing row as a departure. \`held\` lists the held snapshots with the reason; \`approve\`
+publishes one as it was generated (the shrink is real); \`discard\` drops it (the published
+files stay). Both are written to the audit log.`;
+
+function line(s: KoxoSnapshot): string {
+  return `${s.uai} v${s.version} held since ${new Date(s.generated_at).toISOString()}: ${s.hold_reason ?? ''}`;
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const [action, ...rest] = ctx.argv;
+  if (action !== 'held' && action !== 'approve' && action !== 'discard') {
+    throw CliErrors.USAGE({ problem: `expected held, approve or discard\n\n${USAGE}` });
+  }
+  const { values } = parseOptions(
+    {
+      args: rest,
+      options: {
+        target: { type: 'string' },
+        uai: { type: 'string' },
+        version: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    },
+    USAGE,
+  );
+  if (!values.target) throw CliErrors.USAGE({ problem: `--target is required\n\n${USAGE}` });
+  const { config, stdout } = ctx;
+  const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
+  const handle = createDb({
+    url: config.database.url,
+    poolMax: 2,
+    applicationName: 'aaf-sync-cli',
+  });
+  try {
+    const row = await findTarget(handle.db, values.target);
+    if (row.kind !== 'koxo') throw TargetsErrors.NOT_FOUND({ name: values.target });
+    const ref = { id: Number(row.id), name: row.name };
+    if (action === 'held') {
+      const held = await heldSnapshots(handle.db, ref.id, null);
+      stdout.write(
+        values.json
+          ? `${JSON.stringify(held)}\n`
+          : held.length === 0
+            ? 'no held snapshot\n'
+            : `${held.map(line).join('\n')}\n`,
+      );
+      return 0;
+    }
+    const version = Number(values.version);
+    if (!values.uai || !Number.isInteger(version) || version < 1) {
+      throw CliErrors.USAGE({ problem: `--uai and --version are required\n\n${USAGE}` });
+    }
+    const deps = { db: handle.db, box };
+    const actor = operator();
+    const s =
+      action === 'approve'
+        ? await approveSnapshot(deps, ref, koxoOptions(row), values.uai, version, actor)
+        : await discardSnapshot(deps, ref, values.uai, version, actor);
+    await insertAudit(handle.db, {
+      actor,
+      action: `koxo.snapshot.${action}`,
+      details: { target: row.name, uai: values.uai, version },
+    });
+    stdout.write(`${s.uai} v${s.version}: ${s.status}\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+export const koxoCommand: Command = {
+  name: 'koxo',
+  summary: 'held KoXo snapshots: list, approve, discard',
+  usage: USAGE,
+  run,
+};
