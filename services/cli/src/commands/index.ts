@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { dispatchCommand } from './dispatch.js';
+import { exportLdifCommand } from './export-ldif.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   targetsCommand,
   dispatchCommand,
   reconcileCommand,
+  exportLdifCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,
