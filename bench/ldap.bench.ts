@@ -95,12 +95,19 @@ async function main(): Promise<void> {
       select c.id, p.jointure from person p join class_group c
         on c.structure_jointure = p.primary_structure
         and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
-    const { rows: uaiRows } = await sql<{ uai: string }>`select uai from structure order by uai`.execute(db);
+    const { rows: uaiRows } = await sql<{
+      uai: string;
+    }>`select uai from structure order by uai`.execute(db);
     const uais = uaiRows.map((r) => r.uai);
 
-    await session.add(education, { objectClass: ['organizationalUnit'], ou: ['education'] }).catch(() => undefined);
+    await session
+      .add(education, { objectClass: ['organizationalUnit'], ou: ['education'] })
+      .catch(() => undefined);
     for (const b of branches) {
-      await session.add(b, { objectClass: ['organizationalUnit'], ou: [b.split(',')[0]!.slice(3)] });
+      await session.add(b, {
+        objectClass: ['organizationalUnit'],
+        ou: [b.split(',')[0]!.slice(3)],
+      });
     }
     const box = createSecretBox(randomBytes(32).toString('base64'));
     for (const [i, b] of branches.entries()) {
@@ -153,9 +160,13 @@ async function main(): Promise<void> {
     writeFileSync(file, ldif);
     ldif = '';
     started = process.hrtime.bigint();
-    execFileSync('ldapadd', ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-f', file], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'ldapadd',
+      ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-f', file],
+      {
+        stdio: 'ignore',
+      },
+    );
     const ldapaddSeconds = seconds(started);
 
     // 3. A full reconcile with nothing changed, next to a search of the subtree.
@@ -167,7 +178,11 @@ async function main(): Promise<void> {
     const found = await session.search(branches[0]!, { attributes: ['*'] });
     const searchSeconds = seconds(started);
     const writes =
-      stats.adds + stats.modifies + stats.renames + stats.groupWrites - (before.adds + before.modifies + before.renames + before.groupWrites);
+      stats.adds +
+      stats.modifies +
+      stats.renames +
+      stats.groupWrites -
+      (before.adds + before.modifies + before.renames + before.groupWrites);
     await driver.close?.();
 
     process.stdout.write(
@@ -208,9 +223,13 @@ async function main(): Promise<void> {
   } finally {
     if (!values.keep) {
       for (const b of branches) {
-        spawnSync('ldapdelete', ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-r', b], {
-          stdio: 'ignore',
-        });
+        spawnSync(
+          'ldapdelete',
+          ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-r', b],
+          {
+            stdio: 'ignore',
+          },
+        );
       }
     }
     await session.close();

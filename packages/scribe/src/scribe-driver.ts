@@ -201,10 +201,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         }
       }
       const groups = list(entry.attributes[GROUPS_KEY]).map(parseGroupRef);
+      // A new account never provisioned before (no previous key) is in no group yet.
+      const fresh = created && item.previousKey === null && !item.present;
       stats.groupWrites += await syncGroups(
         groupContext(session),
         String(entry.attributes.uid),
         groups,
+        fresh,
       );
       return created;
     }
