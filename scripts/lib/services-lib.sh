@@ -246,6 +246,8 @@ olcRootDN: $LDAP_BIND_DN
 olcRootPW: $hash
 olcDbDirectory: $dir/data
 olcDbMaxSize: 1073741824
+# A test server: no fsync per write (data are rebuilt anyway).
+olcDbNoSync: TRUE
 olcDbIndex: objectClass eq
 olcDbIndex: uid eq
 olcDbIndex: cn eq

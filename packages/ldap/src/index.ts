@@ -13,3 +13,4 @@ export { LdapErrors } from './errors.js';
 export { connectLdapts } from './ldapts-session.js';
 export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
 export { sshaHash } from './ssha.js';
+export { ldifEntry } from './ldif.js';

@@ -56,18 +56,23 @@ async function ensureWithTeam(ctx: GroupContext, g: GroupRef, uid: string): Prom
  * Makes `uid` a member (`memberUid`) of exactly the `desired` groups among the groups of the
  * managed types under the target's base: removed from the others (a class change moves the pupil),
  * added to the missing ones (a missing group is created). Groups of other types (a Scribe
- * admin's own) are never touched. Resolves to the number of writes.
+ * admin's own) are never touched. `fresh`: the uid was never provisioned before (a new account:
+ * logins are never reused), so it is a member of nothing yet and the search is skipped. Resolves
+ * to the number of writes.
  */
 export async function syncGroups(
   ctx: GroupContext,
   uid: string,
   desired: readonly GroupRef[],
+  fresh = false,
 ): Promise<number> {
   const managed = new Set(ctx.profile.managedGroupTypes.map((t) => t.toLowerCase()));
-  const current = await ctx.session.search(ctx.baseDn, {
-    filter: `(&(objectClass=posixGroup)(memberUid=${escapeFilterValue(uid)}))`,
-    attributes: ['cn', 'type'],
-  });
+  const current = fresh
+    ? []
+    : await ctx.session.search(ctx.baseDn, {
+        filter: `(&(objectClass=posixGroup)(memberUid=${escapeFilterValue(uid)}))`,
+        attributes: ['cn', 'type'],
+      });
   let writes = 0;
   const wantedDns = desired.map((g) => ctx.dit.group(g.uai, g.cn));
   for (const entry of current) {

@@ -18,3 +18,4 @@ export {
   type ScribeDriverDeps,
   type ScribeStats,
 } from './scribe-driver.js';
+export { exportScribeLdif } from './export-ldif.js';

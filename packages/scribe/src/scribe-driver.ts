@@ -107,16 +107,20 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     const readyOus = new Set<string>();
     const readyGroups = new Set<string>();
 
-    const gid = async (uai: string, cn: string) =>
-      (
-        await allocatePosixIds(
-          context.db,
-          target.id,
-          'group',
-          [`${uai}$${cn}`],
-          profile.gidNumberStart,
-        )
-      ).get(`${uai}$${cn}`)!;
+    // Group numbers never change once allocated: remembered for the driver's life.
+    const gids = new Map<string, Promise<number>>();
+    const gid = (uai: string, cn: string) => {
+      const owner = `${uai}$${cn}`;
+      let n = gids.get(owner);
+      if (!n) {
+        n = allocatePosixIds(context.db, target.id, 'group', [owner], profile.gidNumberStart).then(
+          (m) => m.get(owner)!,
+        );
+        n.catch(() => gids.delete(owner));
+        gids.set(owner, n);
+      }
+      return n;
+    };
 
     async function ensureOus(session: LdapSession, uai: string): Promise<void> {
       if (readyOus.has(uai)) return;
@@ -197,10 +201,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         }
       }
       const groups = list(entry.attributes[GROUPS_KEY]).map(parseGroupRef);
+      // A new account never provisioned before (no previous key) is in no group yet.
+      const fresh = created && item.previousKey === null && !item.present;
       stats.groupWrites += await syncGroups(
         groupContext(session),
         String(entry.attributes.uid),
         groups,
+        fresh,
       );
       return created;
     }

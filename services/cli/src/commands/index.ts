@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { calendarCommand } from './calendar.js';
 import { dispatchCommand } from './dispatch.js';
+import { exportLdifCommand } from './export-ldif.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   dispatchCommand,
   reconcileCommand,
   koxoCommand,
+  exportLdifCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,

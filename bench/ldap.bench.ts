@@ -1,0 +1,246 @@
+// pnpm bench:ldap [--accounts 50000] [--schools 50] [--batch 500] [--keep]
+//
+// The Scribe driver against the slapd of scripts/services (LDAP_URL), in one process and its own
+// database:
+//   provision   `accounts` pupils (classes of 25, `schools` establishments) applied through the
+//               worker's reconcile batches (packages/targets reconcileBatch + the scribe driver):
+//               adds/s of account entries
+//   ldapadd     the same subtree exported as LDIF (export-ldif) loaded with `ldapadd` under
+//               another académie branch of the same server: entries/s, and the worker's ratio
+//   reconcile   a full reconcile with nothing changed (inventory + comparison): writes (target 0)
+//               and its duration next to a search of the subtree (target: under 2 searches)
+// and prints one JSON document. The LDAP subtrees are removed at the end unless --keep.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig } from '@aaf-sync/config';
+import { createDb, sql } from '@aaf-sync/db';
+import { connectLdapts, parseConnectionOptions } from '@aaf-sync/ldap';
+import { exportScribeLdif, newScribeStats, scribeDriver } from '@aaf-sync/scribe';
+import {
+  createSecretBox,
+  createTarget,
+  driverFor,
+  findTarget,
+  reconcileBatch,
+  reconcileTarget,
+} from '@aaf-sync/targets';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '50000' },
+    schools: { type: 'string', default: '50' },
+    batch: { type: 'string', default: '500' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const accounts = Number(values.accounts);
+  const schools = Number(values.schools);
+  const batchSize = Number(values.batch);
+  const config = loadConfig();
+  const ldap = config.ldap;
+  const base = new URL(config.database.url);
+  const name = `aaf_bench_ldap_${process.pid}`;
+  const admin = new pg.Client({
+    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
+  });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const handle = createDb({ url: dbUrl, poolMax: 6, applicationName: 'aaf-sync-bench' });
+  const session = await connectLdapts(
+    parseConnectionOptions({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword }),
+  );
+  const education = `ou=education,${ldap.baseDn}`;
+  const branch = (label: string) => `ou=ac-bench-${label}-${process.pid},${education}`;
+  const branches = [branch('worker'), branch('ldapadd')];
+  const dir = mkdtempSync(join(tmpdir(), 'aaf-bench-ldap-'));
+  try {
+    const migrated = spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    if (migrated.status !== 0) throw new Error('migration failed');
+    const { db } = handle;
+    // The directory: schools, classes of 25, pupils with a scribe login (set-based inserts).
+    await sql`
+      insert into structure (jointure, uai, name, level, attributes, record_hash)
+      select 'S' || n, lpad(n::text, 7, '0') || 'B', 'Collège ' || n, '2d', '{}', 'h' || n
+      from generate_series(1, ${schools}) n`.execute(db);
+    await sql`
+      insert into person (jointure, category, profile, level, given_name, sn, birth_date,
+        attributes, record_hash, primary_structure)
+      select 'E' || n, 'pupil', 'pupil', '2d', 'Prénom' || n, 'Nom' || n,
+        date '2010-01-01' + (n % 1000), '{}', 'h' || n, 'S' || (1 + n % ${schools})
+      from generate_series(1, ${accounts}) n`.execute(db);
+    await sql`insert into person_structure (person_jointure, structure_jointure)
+      select jointure, primary_structure from person`.execute(db);
+    await sql`insert into identifier (person_id, namespace, value, status, base)
+      select id, 'scribe', 'eleve' || substr(jointure, 2), 'primary', 'eleve'
+      from person`.execute(db);
+    await sql`insert into class_group (structure_jointure, kind, code, label)
+      select distinct primary_structure, 'class', 'C' || ((substr(jointure, 2)::int / ${schools}) / 25),
+        'classe' from person on conflict do nothing`.execute(db);
+    await sql`insert into membership (class_group_id, person_jointure)
+      select c.id, p.jointure from person p join class_group c
+        on c.structure_jointure = p.primary_structure
+        and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
+    const { rows: uaiRows } = await sql<{
+      uai: string;
+    }>`select uai from structure order by uai`.execute(db);
+    const uais = uaiRows.map((r) => r.uai);
+
+    await session
+      .add(education, { objectClass: ['organizationalUnit'], ou: ['education'] })
+      .catch(() => undefined);
+    for (const b of branches) {
+      await session.add(b, {
+        objectClass: ['organizationalUnit'],
+        ou: [b.split(',')[0]!.slice(3)],
+      });
+    }
+    const box = createSecretBox(randomBytes(32).toString('base64'));
+    for (const [i, b] of branches.entries()) {
+      await createTarget(
+        db,
+        box,
+        {
+          kind: 'scribe',
+          name: `bench-${i}`,
+          uais,
+          options: { url: ldap.url, baseDn: b, bindDn: ldap.bindDn, poolSize: 4 },
+          secrets: { bindPassword: ldap.bindPassword },
+        },
+        'bench',
+      );
+    }
+    const stats = newScribeStats();
+    const { target, driver } = driverFor(
+      { scribe: scribeDriver({ stats }) },
+      box,
+      await findTarget(db, 'bench-0'),
+      { db },
+    );
+
+    // 1. Through the worker.
+    let started = process.hrtime.bigint();
+    let applied = 0;
+    let failed = 0;
+    for (;;) {
+      const r = await reconcileBatch(db, target, driver, { batchSize });
+      applied += r.applied;
+      failed += r.failed;
+      if (r.taken === 0) break;
+    }
+    const workerSeconds = seconds(started);
+    const accountAdds = applied;
+
+    // 2. ldapadd of the same subtree (exported for the second branch).
+    const { target: other } = driverFor(
+      { scribe: scribeDriver() },
+      box,
+      await findTarget(db, 'bench-1'),
+      { db },
+    );
+    const file = join(dir, 'bench.ldif');
+    let ldif = '';
+    const entries = await exportScribeLdif(db, other, (chunk) => {
+      ldif += chunk;
+    });
+    writeFileSync(file, ldif);
+    ldif = '';
+    started = process.hrtime.bigint();
+    execFileSync(
+      'ldapadd',
+      ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-f', file],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const ldapaddSeconds = seconds(started);
+
+    // 3. A full reconcile with nothing changed, next to a search of the subtree.
+    const before = { ...stats };
+    started = process.hrtime.bigint();
+    const report = await reconcileTarget(db, target, driver);
+    const reconcileSeconds = seconds(started);
+    started = process.hrtime.bigint();
+    const found = await session.search(branches[0]!, { attributes: ['*'] });
+    const searchSeconds = seconds(started);
+    const writes =
+      stats.adds +
+      stats.modifies +
+      stats.renames +
+      stats.groupWrites -
+      (before.adds + before.modifies + before.renames + before.groupWrites);
+    await driver.close?.();
+
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          accounts,
+          schools,
+          worker: {
+            seconds: round(workerSeconds),
+            accountsApplied: accountAdds,
+            failed,
+            addsPerSecond: round(stats.adds / workerSeconds),
+            accountsPerSecond: round(accountAdds / workerSeconds),
+            ldapAdds: stats.adds,
+            groupWrites: stats.groupWrites,
+          },
+          ldapadd: {
+            entries,
+            seconds: round(ldapaddSeconds),
+            entriesPerSecond: round(entries / ldapaddSeconds),
+          },
+          workerVsLdapadd: round(stats.adds / workerSeconds / (entries / ldapaddSeconds), 3),
+          reconcile: {
+            seconds: round(reconcileSeconds),
+            inSync: report.totals.inSync,
+            marked: report.marked,
+            orphans: report.totals.orphans,
+            writes,
+            subtreeSearchSeconds: round(searchSeconds),
+            entriesSearched: found.length,
+            ratioToSearch: round(reconcileSeconds / searchSeconds, 2),
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } finally {
+    if (!values.keep) {
+      for (const b of branches) {
+        spawnSync(
+          'ldapdelete',
+          ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-r', b],
+          {
+            stdio: 'ignore',
+          },
+        );
+      }
+    }
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+    await handle.close();
+    await admin.query(`drop database "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
