@@ -3,7 +3,7 @@ import { createDb } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
 import { Redis } from 'ioredis';
-import { DRIVERS } from './drivers.js';
+import { driversFor } from './drivers.js';
 
 /**
  * Runs the targets process until SIGINT/SIGTERM: the dispatcher (woken by each import commit,
@@ -20,6 +20,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
   });
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const drivers = driversFor(config);
   const runtime = createTargetsRuntime({
     db: handle.db,
     listenUrl: config.database.url,
@@ -27,7 +28,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     prefix: config.redis.queuePrefix,
     log,
     box: createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys),
-    drivers: DRIVERS,
+    drivers,
     batchSize: config.targets.batchSize,
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
@@ -36,7 +37,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');
   }
   await runtime.start();
-  log.info({ kinds: Object.keys(DRIVERS) }, 'targets process started');
+  log.info({ kinds: Object.keys(drivers) }, 'targets process started');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
