@@ -1,10 +1,13 @@
 import type { Command } from '../command.js';
+import { credentialsCommand } from './credentials.js';
 import { dispatchCommand } from './dispatch.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
 import { loginPreviewCommand } from './login-preview.js';
 import { migrateCommand } from './migrate.js';
+import { passwordResetCommand } from './password-reset.js';
+import { purgeCredentialsCommand } from './purge-credentials.js';
 import { purgeEventsCommand } from './purge-events.js';
 import { reconcileCommand } from './reconcile.js';
 import { serveCommand } from './serve.js';
@@ -21,6 +24,9 @@ export const COMMANDS: readonly Command[] = [
   targetsCommand,
   dispatchCommand,
   reconcileCommand,
+  credentialsCommand,
+  passwordResetCommand,
+  purgeCredentialsCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,
