@@ -1,6 +1,6 @@
 import type { AafEntity, Level } from './model.js';
 
-// Attribute names per entity and level, from the attribute tables of shared/domain/aaf-format.md
+// Attribute names per entity and level, from the attribute tables of docs/aaf-format.md
 // (§3.1–§3.7), legacy/deprecated and 2025 `…Date` attributes included. An attribute outside
 // these lists is kept raw and counted by the consumer; it is never fatal.
 

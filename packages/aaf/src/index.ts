@@ -21,6 +21,7 @@ export {
   PersonRecordSchema,
   StructureRecordSchema,
   SubjectRecordSchema,
+  UAI_PATTERN,
   UaiSchema,
 } from './schemas.js';
 export { openDeliveries, type OpenDeliveriesOptions } from './delivery/open-deliveries.js';

@@ -1,7 +1,7 @@
 /**
  * The contract between the AAF reader (this package) and its consumers (the ingestion engine).
  * Raw records keep the file's attributes as they are; normalized records are what the directory
- * stores. See ../README.md and shared/domain/aaf-format.md.
+ * stores. See ../README.md and docs/aaf-format.md.
  */
 import type { Readable } from 'node:stream';
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 // Zod schemas of the values the normalizer checks at this boundary, and of its output records
 // (for consumers that validate what they store or serve, and for the tests).
 
-export const UaiSchema = z.string().regex(/^[0-9]{7}[A-Z]$/);
+/** A UAI (establishment number): 7 digits and a capital letter. The one definition of the shape. */
+export const UAI_PATTERN = /^[0-9]{7}[A-Z]$/;
+export const UaiSchema = z.string().regex(UAI_PATTERN, 'a UAI is 7 digits and a capital letter');
 export const IsoDateSchema = z.iso.date();
 export const EmailSchema = z.email();
 /** INE (identifiant national élève): 11 characters, digits and capital letters. */

@@ -1,3 +1,4 @@
+import { UAI_PATTERN } from '@aaf-sync/aaf';
 import {
   findApiKey,
   insertApiKey,
@@ -12,8 +13,6 @@ import {
 import { KeysErrors } from './errors.js';
 import { generateApiKey, parseApiKey, secretMatches } from './token.js';
 import { isApiScope, type ApiScope } from './scopes.js';
-
-const UAI = /^[0-9]{7}[A-Z]$/;
 
 export interface CreateApiKeyInput {
   readonly name: string;
@@ -72,7 +71,7 @@ function validate(input: CreateApiKeyInput): { scopes: ApiScope[]; uais: string[
   }
   const uais = input.uais ?? null;
   if (uais !== null) {
-    const bad = uais.filter((u) => !UAI.test(u));
+    const bad = uais.filter((u) => !UAI_PATTERN.test(u));
     if (uais.length === 0 || bad.length > 0) {
       throw KeysErrors.SPEC({
         problem: bad.length ? `malformed UAI(s) ${bad.join(', ')}` : 'an empty UAI list',

@@ -1,4 +1,6 @@
+export { CHECKED_COLUMNS } from './checked-columns.js';
 export { createDb, type CreateDbOptions, type DbHandle } from './create-db.js';
+export { MIGRATIONS } from './migrations/index.js';
 export { PREPARED } from './prepared-statements.js';
 export type { Database } from './database.js';
 export { DbErrors } from './errors.js';

@@ -1,3 +1,4 @@
+import { UAI_PATTERN } from '@aaf-sync/aaf';
 const UAI_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 
 /**
@@ -11,6 +12,6 @@ export function uaiFromNumber(n: number): string {
 
 /** True when the check letter of a `^[0-9]{7}[A-Z]$` UAI follows the mod-23 rule. */
 export function isValidUai(uai: string): boolean {
-  if (!/^[0-9]{7}[A-Z]$/.test(uai)) return false;
+  if (!UAI_PATTERN.test(uai)) return false;
   return uaiFromNumber(Number(uai.slice(0, 7))) === uai;
 }

@@ -1,3 +1,5 @@
+import { UaiSchema } from '@aaf-sync/aaf';
+import { TARGET_KINDS, type TargetKind } from '@aaf-sync/db';
 import { z } from 'zod';
 import { ScribeProfileOverrides } from './scribe-profile-schema.js';
 
@@ -53,15 +55,16 @@ export const KIND_SCHEMAS = {
     options: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
     secrets: z.strictObject({ signingSecret: z.string().min(24).max(256) }),
   },
-} as const;
+} as const satisfies Record<TargetKind, { options: z.ZodType; secrets: z.ZodType }>;
 
 export type TargetKindName = keyof typeof KIND_SCHEMAS;
-export const TARGET_KINDS = Object.keys(KIND_SCHEMAS) as TargetKindName[];
+/** The kinds (declared once, in packages/db next to the table's CHECK constraint). */
+export { TARGET_KINDS };
 
 export const TargetName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, dot, dash, underscore');
-export const Uai = z.string().regex(/^[0-9]{7}[A-Z]$/, 'a UAI is 7 digits and a capital letter');
+export const Uai = UaiSchema;
 export const Uais = z
   .array(Uai)
   .min(1)

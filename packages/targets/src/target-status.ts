@@ -1,5 +1,6 @@
 import {
   eventWatermark,
+  PROVISIONING_STATUSES,
   sql,
   type Database,
   type Kysely,
@@ -10,7 +11,7 @@ import {
 import { TargetsErrors } from './errors.js';
 import { findTarget, type TargetScope } from './target.repository.js';
 
-export const PROVISIONING_STATUSES = ['pending', 'applied', 'failed', 'excluded'] as const;
+export { PROVISIONING_STATUSES };
 
 export interface TargetStatus {
   readonly name: string;

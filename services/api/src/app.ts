@@ -28,6 +28,8 @@ export interface AppDeps {
   readonly redisPrefix?: string | undefined;
   readonly imports?: ImportEnqueuer | undefined;
   readonly identifiers?: IdentifierService | undefined;
+  /** The clock of time-based policies (key cache); `Date.now` by default, a fake one in tests. */
+  readonly now?: (() => number) | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
   await app.register(requestLog);
   await app.register(errorHandler);
   const redisPrefix = appDeps.redisPrefix ?? appDeps.config.redis.queuePrefix;
-  await app.register(auth, { redis: appDeps.redis, keyPrefix: redisPrefix });
+  await app.register(auth, { redis: appDeps.redis, keyPrefix: redisPrefix, now: appDeps.now });
   await app.register(swagger);
   await app.register(rateLimit, {
     perMinute: appDeps.config.api.rateLimitPerMinute,

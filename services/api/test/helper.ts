@@ -31,6 +31,8 @@ export interface BuildOptions {
   readonly retentionDays?: number;
   /** API_KEY_CACHE_SECONDS (default 0 here: every request checks the key in PostgreSQL). */
   readonly keyCacheSeconds?: number;
+  /** The app's clock (key cache); `Date.now` when absent. */
+  readonly now?: () => number;
   /** Reader limits (`AAF_MAX_*`) over the configured ones (the worker reads the same config). */
   readonly aafLimits?: Partial<Config['aafLimits']>;
   /** `CREDENTIALS_*` over the configured ones. */
@@ -105,6 +107,7 @@ export async function build(t: TeardownHost, options: BuildOptions = {}): Promis
     redisPrefix: redis?.prefix,
     imports: options.imports ?? queue,
     identifiers: options.identifiers,
+    now: options.now,
   });
   t.teardown(() => app.close());
   await app.ready();

@@ -5,6 +5,7 @@ import {
   pendingImportJobs,
   recoverInterrupted,
   runImportJob,
+  sweepOrphanUploads,
   type ImportJob,
   type IngestDeps,
 } from '@aaf-sync/ingest';
@@ -64,6 +65,8 @@ export function createImportWorker(o: ImportWorkerOptions): ImportWorker {
         added.push(jobId);
       }
       if (added.length > 0) o.log.info({ jobs: added }, 'queued imports enqueued again');
+      const orphans = await sweepOrphanUploads(o.deps.db, o.config.ingest.uploadDir);
+      if (orphans.length > 0) o.log.warn({ orphans }, 'upload spools no import refers to removed');
       return added;
     } finally {
       sweeping = false;

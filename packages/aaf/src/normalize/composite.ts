@@ -1,5 +1,5 @@
 /**
- * Field counts of the `$`-joined attributes (shared/domain/aaf-format.md §3.8). A value with
+ * Field counts of the `$`-joined attributes (docs/aaf-format.md §3.8). A value with
  * another count is a COMPOSITE_ARITY value reject: that value is dropped, the record is kept.
  */
 export const COMPOSITE_ARITY: Readonly<Record<string, { min: number; max: number }>> = {

@@ -1,7 +1,8 @@
 import type { Generated, Selectable } from 'kysely';
 import type { DateString, Json, JsonDefault, Timestamp } from './import.table.js';
 
-export type Level = '1d' | '2d';
+export const LEVELS = ['1d', '2d'] as const;
+export type Level = (typeof LEVELS)[number];
 
 interface Tracked {
   version: Generated<number>;
@@ -41,9 +42,12 @@ export interface MefTable extends Tracked {
   last_file_id: number | null;
 }
 
-export type PersonCategory = 'pupil' | 'relative' | 'staff';
-export type Profile = 'pupil' | 'relative' | 'teacher' | 'staff';
-export type PersonState = 'active' | 'departed';
+export const PERSON_CATEGORIES = ['pupil', 'relative', 'staff'] as const;
+export type PersonCategory = (typeof PERSON_CATEGORIES)[number];
+export const PROFILES = ['pupil', 'relative', 'teacher', 'staff'] as const;
+export type Profile = (typeof PROFILES)[number];
+export const PERSON_STATES = ['active', 'departed'] as const;
+export type PersonState = (typeof PERSON_STATES)[number];
 
 export interface PersonTable extends Tracked {
   id: Generated<number>;
@@ -77,7 +81,11 @@ export interface PersonStructureTable {
   since: Generated<Date>;
 }
 
-export type ClassGroupKind = 'class' | 'group';
+/** `empty`: the last pupil left (the class or group is kept, with its history). */
+export const CLASS_GROUP_STATES = ['active', 'empty'] as const;
+export type ClassGroupState = (typeof CLASS_GROUP_STATES)[number];
+export const CLASS_GROUP_KINDS = ['class', 'group'] as const;
+export type ClassGroupKind = (typeof CLASS_GROUP_KINDS)[number];
 
 export interface ClassGroupTable {
   id: Generated<number>;
@@ -85,7 +93,7 @@ export interface ClassGroupTable {
   kind: ClassGroupKind;
   code: string;
   label: string;
-  state: Generated<'active' | 'empty'>;
+  state: Generated<ClassGroupState>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

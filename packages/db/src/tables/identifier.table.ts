@@ -1,6 +1,7 @@
 import type { Generated, Selectable } from 'kysely';
 
-export type IdentifierStatus = 'primary' | 'alias' | 'retired';
+export const IDENTIFIER_STATUSES = ['primary', 'alias', 'retired'] as const;
+export type IdentifierStatus = (typeof IDENTIFIER_STATUSES)[number];
 
 export interface IdentifierTable {
   id: Generated<number>;

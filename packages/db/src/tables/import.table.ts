@@ -10,20 +10,23 @@ export type Json<T = unknown> = ColumnType<T, T | string, T | string>;
  */
 export type JsonDefault<T = unknown> = ColumnType<T, T | string | undefined, T | string>;
 
-export type ImportKind = 'complete' | 'delta';
-export type ImportStatus =
-  | 'queued'
-  | 'planning'
-  | 'planned'
-  | 'applying'
-  | 'applied'
-  | 'held'
-  | 'partially_held'
-  | 'dry_run'
-  | 'duplicate'
-  | 'refused'
-  | 'failed'
-  | 'discarded';
+export const IMPORT_KINDS = ['complete', 'delta'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export const IMPORT_STATUSES = [
+  'queued',
+  'planning',
+  'planned',
+  'applying',
+  'applied',
+  'held',
+  'partially_held',
+  'dry_run',
+  'duplicate',
+  'refused',
+  'failed',
+  'discarded',
+] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportRunTable {
   id: Generated<number>;
@@ -52,7 +55,8 @@ export interface ImportRunTable {
   progress: Json<ImportProgress> | null;
 }
 
-export type ImportPhase = 'queued' | 'reading' | 'planning' | 'applying' | 'done';
+export const IMPORT_PHASES = ['queued', 'reading', 'planning', 'applying', 'done'] as const;
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 /** Where a running import is, written by the ingester (throttled). */
 export interface ImportProgress {
@@ -62,8 +66,15 @@ export interface ImportProgress {
   readonly updatedAt: string;
 }
 
-export type ImportFileStatus =
-  'pending' | 'parsed' | 'applied' | 'duplicate' | 'failed' | 'skipped';
+export const IMPORT_FILE_STATUSES = [
+  'pending',
+  'parsed',
+  'applied',
+  'duplicate',
+  'failed',
+  'skipped',
+] as const;
+export type ImportFileStatus = (typeof IMPORT_FILE_STATUSES)[number];
 
 export interface ImportFileTable {
   id: Generated<number>;
@@ -112,8 +123,16 @@ export interface ImportRejectTable {
   raw: string | null;
 }
 
-export type PlanStatus =
-  'planned' | 'applied' | 'held' | 'approved' | 'discarded' | 'dry_run' | 'superseded';
+export const PLAN_STATUSES = [
+  'planned',
+  'applied',
+  'held',
+  'approved',
+  'discarded',
+  'dry_run',
+  'superseded',
+] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export interface ImportPlanTable {
   import_id: number;
@@ -129,7 +148,8 @@ export interface ImportPlanTable {
   decided_by: string | null;
 }
 
-export type PlanAction = 'create' | 'update' | 'restore' | 'depart' | 'leave';
+export const PLAN_ACTIONS = ['create', 'update', 'restore', 'depart', 'leave'] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
 
 export interface ImportPlanItemTable {
   import_id: number;
@@ -143,13 +163,16 @@ export interface ImportPlanItemTable {
   payload: Json<Record<string, unknown>>;
 }
 
-export type DecisionStatus = 'queued' | 'running' | 'done' | 'failed';
+export const DECISION_KINDS = ['approve', 'discard'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+export const DECISION_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type DecisionStatus = (typeof DECISION_STATUSES)[number];
 
 export interface ImportDecisionTable {
   id: Generated<number>;
   import_id: number;
   uai: string;
-  decision: 'approve' | 'discard';
+  decision: DecisionKind;
   actor: string;
   status: Generated<DecisionStatus>;
   error: Json<Record<string, unknown>> | null;

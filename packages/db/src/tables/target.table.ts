@@ -1,9 +1,12 @@
 import type { Generated, Selectable } from 'kysely';
 import type { Timestamp } from './import.table.js';
 
-export type TargetKind = 'noop' | 'scribe' | 'koxo' | 'ad' | 'webhook';
-export type TargetState = 'active' | 'suspended';
-export type ProvisioningStatus = 'pending' | 'applied' | 'failed' | 'excluded';
+export const TARGET_KINDS = ['noop', 'scribe', 'koxo', 'ad', 'webhook'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+export const TARGET_STATES = ['active', 'suspended'] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
+export const PROVISIONING_STATUSES = ['pending', 'applied', 'failed', 'excluded'] as const;
+export type ProvisioningStatus = (typeof PROVISIONING_STATUSES)[number];
 
 /** A system that receives accounts (migration 0006); secrets are encrypted by packages/targets. */
 export interface TargetTable {

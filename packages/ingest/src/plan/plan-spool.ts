@@ -1,10 +1,39 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { PlanItem } from './plan-item.js';
+
+const SPOOL_PREFIX = 'aaf-sync-plan-p';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the plan spools in `tmp` whose process is gone (a SIGKILLed import leaves its spool
+ * behind; nothing else would ever remove it). Answers the folders removed.
+ */
+export async function sweepDeadSpools(tmp: string = tmpdir()): Promise<string[]> {
+  const names = await readdir(tmp).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(SPOOL_PREFIX)) continue;
+    const pid = Number(name.slice(SPOOL_PREFIX.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
+    await rm(join(tmp, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
 
 /**
  * The plan of an import, item by item, spooled to a temporary NDJSON file: writing and reading it
@@ -24,8 +53,14 @@ export class PlanSpool {
     this.#out = createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   }
 
-  static async create(importId: number): Promise<PlanSpool> {
-    const dir = await mkdtemp(join(tmpdir(), `aaf-sync-plan-${importId}-`));
+  /**
+   * A new spool in the system's temporary folder, named after this process and the import
+   * (`aaf-sync-plan-p<pid>-<import>-…`). Spools left by a process that no longer exists (killed
+   * mid-import) are removed first.
+   */
+  static async create(importId: number, tmp: string = tmpdir()): Promise<PlanSpool> {
+    await sweepDeadSpools(tmp);
+    const dir = await mkdtemp(join(tmp, `${SPOOL_PREFIX}${process.pid}-${importId}-`));
     return new PlanSpool(dir, join(dir, 'plan.ndjson'));
   }
 

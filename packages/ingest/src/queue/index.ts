@@ -9,3 +9,4 @@ export {
 export { pendingImportJobs } from './pending-jobs.js';
 export { runImportJob, type ImportJobOptions } from './run-import-job.js';
 export { progressWriter, type ProgressWriter } from './progress-writer.js';
+export { sweepOrphanUploads, type OrphanSweepOptions } from './orphan-spools.js';

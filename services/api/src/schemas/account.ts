@@ -1,3 +1,10 @@
+import {
+  CLASS_GROUP_STATES,
+  IDENTIFIER_STATUSES,
+  IMPORT_KINDS,
+  TARGET_KINDS,
+  TARGET_STATES,
+} from '@aaf-sync/db';
 import { z } from 'zod';
 import { FeedItemSchema } from './change.js';
 import {
@@ -75,7 +82,7 @@ export const AccountSchema = z
         uai: z.string().nullable(),
         code: z.string(),
         label: z.string(),
-        state: z.enum(['active', 'empty']),
+        state: z.enum(CLASS_GROUP_STATES),
         since: IsoTimeSchema,
       }),
     ),
@@ -110,7 +117,7 @@ export const AccountSchema = z
         z.array(
           z.object({
             value: z.string(),
-            status: z.enum(['primary', 'alias', 'retired']),
+            status: z.enum(IDENTIFIER_STATUSES),
             createdAt: IsoTimeSchema,
             retiredAt: IsoTimeSchema.nullable(),
           }),
@@ -123,7 +130,7 @@ export const AccountSchema = z
         import: z
           .object({
             id: z.number().int(),
-            kind: z.enum(['complete', 'delta']),
+            kind: z.enum(IMPORT_KINDS),
             scope: z.string(),
             level: LevelSchema,
             fileDate: DateSchema,
@@ -152,8 +159,8 @@ export const AccountSchema = z
       .array(
         z.object({
           target: z.string(),
-          kind: z.enum(['noop', 'scribe', 'koxo', 'ad', 'webhook']),
-          targetState: z.enum(['active', 'suspended']),
+          kind: z.enum(TARGET_KINDS),
+          targetState: z.enum(TARGET_STATES),
           status: z
             .enum(['pending', 'applied', 'failed', 'excluded'])
             .describe('applied: the target holds the desired version; excluded: not for it.'),

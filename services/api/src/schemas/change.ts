@@ -1,3 +1,4 @@
+import { UAI_PATTERN } from '@aaf-sync/aaf';
 import { EVENT_ENTITIES } from '@aaf-sync/db';
 import { FEED_OPS } from '@aaf-sync/directory';
 import { z } from 'zod';
@@ -7,6 +8,8 @@ import { CursorSchema, IsoTimeSchema, JsonObjectSchema, limitSchema } from './co
 export { EVENT_ENTITIES };
 export const EVENT_OPS = FEED_OPS;
 
+const UAI_BODY = UAI_PATTERN.source.slice(1, -1);
+const UAI_LIST = new RegExp(`^${UAI_BODY}(,${UAI_BODY})*$`);
 const TYPE_ITEM = new RegExp(`^(${EVENT_ENTITIES.join('|')})(\\.(${EVENT_OPS.join('|')}))?$`);
 
 export const FeedItemSchema = z
@@ -45,7 +48,7 @@ export const ChangesQuerySchema = z.object({
   limit: limitSchema(100, 1000),
   uai: z
     .string()
-    .regex(/^[0-9]{7}[A-Z](,[0-9]{7}[A-Z])*$/, 'comma-separated UAIs')
+    .regex(UAI_LIST, 'comma-separated UAIs')
     .optional()
     .describe('Only events concerning these establishments (comma-separated UAIs).'),
   types: z

@@ -1,3 +1,4 @@
+import { CLASS_GROUP_STATES } from '@aaf-sync/db';
 import { z } from 'zod';
 import {
   ClassGroupKindSchema,
@@ -19,7 +20,7 @@ export const ClassGroupSchema = z
     uai: z.string().nullable(),
     code: z.string(),
     label: z.string(),
-    state: z.enum(['active', 'empty']).describe('empty: the last pupil left.'),
+    state: z.enum(CLASS_GROUP_STATES).describe('empty: the last pupil left.'),
     memberCount: z.number().int(),
     version: z.number().int(),
     updatedAt: IsoTimeSchema,
@@ -55,7 +56,7 @@ export const ClassGroupsQuerySchema = z.object({
   cursor: CursorSchema.optional(),
   limit: limitSchema(100, 500),
   uai: UaiSchema.optional(),
-  state: z.enum(['active', 'empty']).optional(),
+  state: z.enum(CLASS_GROUP_STATES).optional(),
 });
 
 export const ClassGroupKeyParamsSchema = z.object({

@@ -1,6 +1,14 @@
+import { UAI_PATTERN } from '@aaf-sync/aaf';
+import {
+  CLASS_GROUP_KINDS,
+  LEVELS,
+  PERSON_CATEGORIES,
+  PERSON_STATES,
+  PROFILES,
+} from '@aaf-sync/db';
 import { z } from 'zod';
 
-export const UAI_PATTERN = /^[0-9]{7}[A-Z]$/;
+export { UAI_PATTERN };
 
 export const UaiSchema = z
   .string()
@@ -46,8 +54,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   });
 }
 
-export const ProfileSchema = z.enum(['pupil', 'relative', 'teacher', 'staff']);
-export const CategorySchema = z.enum(['pupil', 'relative', 'staff']);
-export const PersonStateSchema = z.enum(['active', 'departed']);
-export const LevelSchema = z.enum(['1d', '2d']);
-export const ClassGroupKindSchema = z.enum(['class', 'group']);
+export const ProfileSchema = z.enum(PROFILES);
+export const CategorySchema = z.enum(PERSON_CATEGORIES);
+export const PersonStateSchema = z.enum(PERSON_STATES);
+export const LevelSchema = z.enum(LEVELS);
+export const ClassGroupKindSchema = z.enum(CLASS_GROUP_KINDS);

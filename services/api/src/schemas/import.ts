@@ -1,3 +1,4 @@
+import { DECISION_KINDS, IMPORT_KINDS, IMPORT_STATUSES, PLAN_STATUSES } from '@aaf-sync/db';
 import { z } from 'zod';
 import {
   CursorSchema,
@@ -9,21 +10,6 @@ import {
   pageSchema,
   UaiSchema,
 } from './common.js';
-
-export const IMPORT_STATUSES = [
-  'queued',
-  'planning',
-  'planned',
-  'applying',
-  'applied',
-  'held',
-  'partially_held',
-  'dry_run',
-  'duplicate',
-  'refused',
-  'failed',
-  'discarded',
-] as const;
 
 export const ImportProgressSchema = z
   .object({
@@ -42,7 +28,7 @@ export const ImportProgressSchema = z
 export const ImportRunSchema = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['complete', 'delta']),
+    kind: z.enum(IMPORT_KINDS),
     scope: z.string(),
     level: LevelSchema.nullable().describe('Null while queued.'),
     fileDate: DateSchema,
@@ -64,15 +50,7 @@ export const ImportPlanSchema = z
   .object({
     structureJointure: z.string(),
     uai: z.string().nullable(),
-    status: z.enum([
-      'planned',
-      'applied',
-      'held',
-      'approved',
-      'discarded',
-      'dry_run',
-      'superseded',
-    ]),
+    status: z.enum(PLAN_STATUSES),
     counts: z.record(z.string(), z.number()),
     activeBefore: z.number().int(),
     departures: z.number().int(),
@@ -86,7 +64,7 @@ export const ImportFileSchema = z
     id: z.number().int(),
     name: z.string(),
     entity: z.string(),
-    kind: z.enum(['complete', 'delta']),
+    kind: z.enum(IMPORT_KINDS),
     fileDate: DateSchema,
     chunk: z.number().int(),
     sha256: z.string(),
@@ -105,7 +83,7 @@ export const DecisionSchema = z
   .object({
     id: z.number().int(),
     uai: z.string(),
-    decision: z.enum(['approve', 'discard']),
+    decision: z.enum(DECISION_KINDS),
     status: z
       .enum(['queued', 'running', 'done', 'failed'])
       .describe('failed: see `error` (e.g. the plan is out of date); the plan stays held.'),
@@ -157,7 +135,7 @@ export const ImportsQuerySchema = z.object({
   cursor: CursorSchema.optional(),
   limit: limitSchema(50, 500),
   status: z.enum(IMPORT_STATUSES).optional(),
-  kind: z.enum(['complete', 'delta']).optional(),
+  kind: z.enum(IMPORT_KINDS).optional(),
 });
 
 export const ImportIdParamsSchema = z.object({

@@ -1,3 +1,4 @@
+import { PROVISIONING_STATUSES, TARGET_STATES } from '@aaf-sync/db';
 import { z } from 'zod';
 import { CursorSchema, IsoTimeSchema, limitSchema, pageSchema, UaiSchema } from './common.js';
 
@@ -62,7 +63,7 @@ export const TargetSchema = z
     kind: z.enum(kinds),
     uais: z.array(z.string()),
     options: z.record(z.string(), z.unknown()),
-    state: z.enum(['active', 'suspended']),
+    state: z.enum(TARGET_STATES),
     hasSecrets: z.boolean().describe('Whether secrets are stored (they are never returned).'),
     secretsKeyId: z.string().nullable().describe('Id of the key that sealed them.'),
     version: z.number().int(),
@@ -82,13 +83,13 @@ export const TargetResetSchema = z
   })
   .meta({ id: 'TargetReset' });
 
-const provisioningStatus = z.enum(['pending', 'applied', 'failed', 'excluded']);
+const provisioningStatus = z.enum(PROVISIONING_STATUSES);
 
 export const TargetStatusSchema = z
   .object({
     name: z.string(),
     kind: z.enum(kinds),
-    state: z.enum(['active', 'suspended']),
+    state: z.enum(TARGET_STATES),
     uais: z.array(z.string()),
     cursor: z.number().int().describe('Every event with seq ≤ cursor was dispatched.'),
     head: z.number().int().describe('Highest event seq of the log (or its purge watermark).'),

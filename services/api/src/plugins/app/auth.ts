@@ -32,6 +32,8 @@ export interface AuthOptions {
   readonly redis?: Redis | undefined;
   /** Prefix of the Redis keys (deployment prefix; a test's own prefix in tests). */
   readonly keyPrefix: string;
+  /** The clock of the key cache and of `last_used_at` (tests pass their own). */
+  readonly now?: (() => number) | undefined;
 }
 
 function throttledError(reply: FastifyReply, throttled: Throttled) {
@@ -59,8 +61,9 @@ function describeScopes(auth: RouteAuth): string {
  */
 export default fp<AuthOptions>(
   async (app, opts) => {
+    const clock = opts.now ?? Date.now;
     const failures = authFailureLimiter({
-      store: opts.redis ? redisFailureStore(opts.redis, opts.keyPrefix) : memoryFailureStore(),
+      store: opts.redis ? redisFailureStore(opts.redis, opts.keyPrefix) : memoryFailureStore(clock),
       max: app.config.api.authFailuresPerMinute,
       windowMs: 60_000,
     });
@@ -73,7 +76,7 @@ export default fp<AuthOptions>(
     async function principalFor(token: string): Promise<Principal | null> {
       if (ttlMs === 0) return authenticate(app.db, token);
       const digest = createHash('sha256').update(token).digest('base64url');
-      const now = Date.now();
+      const now = clock();
       const hit = verified.get(digest);
       if (hit && hit.until > now) return hit.principal;
       const principal = await authenticate(app.db, token);
@@ -106,7 +109,7 @@ export default fp<AuthOptions>(
         if (!hasAnyScope(principal, auth.anyOf)) {
           throw ApiErrors.FORBIDDEN({ scopes: [...auth.anyOf, 'admin'].join(', ') });
         }
-        const now = Date.now();
+        const now = clock();
         if ((lastTouch.get(principal.keyId) ?? 0) + TOUCH_EVERY_MS < now) {
           lastTouch.set(principal.keyId, now);
           touchApiKey(app.db, principal.keyId, new Date(now)).catch((err: unknown) =>

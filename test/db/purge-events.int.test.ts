@@ -1,6 +1,6 @@
 import t from 'tap';
 import { testDb } from '@aaf-sync/testing';
-import { appendEvents, eventWatermark, purgeEvents, slowestConsumer, sql } from '../src/index.js';
+import { appendEvents, eventWatermark, purgeEvents, slowestConsumer, sql } from '@aaf-sync/db';
 
 t.test('purgeEvents deletes a prefix of the log and records the watermark', async (t) => {
   const { db } = await testDb(t);

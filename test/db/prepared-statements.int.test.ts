@@ -1,6 +1,6 @@
 import t from 'tap';
 import { testDb } from '@aaf-sync/testing';
-import { createDb, PREPARED, sql } from '../src/index.js';
+import { createDb, PREPARED, sql } from '@aaf-sync/db';
 
 t.test('statements marked PREPARED run as named prepared statements', async (t) => {
   const { url } = await testDb(t);

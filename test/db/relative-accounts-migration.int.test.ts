@@ -1,7 +1,10 @@
-import { sql, type Kysely } from 'kysely';
 import t from 'tap';
+import { MIGRATIONS, sql, type Kysely } from '@aaf-sync/db';
 import { testDb } from '@aaf-sync/testing';
-import { down, up } from '../src/migrations/0007-relative-accounts.js';
+
+const migration = MIGRATIONS['0007-relative-accounts']!;
+const up = migration.up.bind(migration);
+const down = migration.down!.bind(migration);
 
 t.test(
   'migration 0007 derives the accounts of the relatives already in the directory',

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { testDb } from '@aaf-sync/testing';
-import { appendEvents } from '../src/index.js';
+import { appendEvents } from '@aaf-sync/db';
 
 t.test('appendEvents writes rows in order with their uais and changes', async (t) => {
   const { db } = await testDb(t);

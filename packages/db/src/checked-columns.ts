@@ -1,0 +1,50 @@
+import { EVENT_OPS } from './tables/change-event.table.js';
+import {
+  CLASS_GROUP_KINDS,
+  CLASS_GROUP_STATES,
+  LEVELS,
+  PERSON_CATEGORIES,
+  PERSON_STATES,
+  PROFILES,
+} from './tables/directory.table.js';
+import { IDENTIFIER_STATUSES } from './tables/identifier.table.js';
+import {
+  DECISION_KINDS,
+  DECISION_STATUSES,
+  IMPORT_FILE_STATUSES,
+  IMPORT_KINDS,
+  IMPORT_STATUSES,
+  PLAN_ACTIONS,
+  PLAN_STATUSES,
+} from './tables/import.table.js';
+import { PROVISIONING_STATUSES, TARGET_KINDS, TARGET_STATES } from './tables/target.table.js';
+
+/**
+ * Every column the schema restricts to a list of values (`check (col in (…))`), with the
+ * TypeScript constant that declares the list. The types, the zod schemas and the OpenAPI
+ * document derive from these constants; a test compares them with the database's CHECK
+ * constraints, so a migration and the code cannot drift apart.
+ */
+export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  'import_run.kind': IMPORT_KINDS,
+  'import_run.level': LEVELS,
+  'import_run.status': IMPORT_STATUSES,
+  'import_file.status': IMPORT_FILE_STATUSES,
+  'import_plan.status': PLAN_STATUSES,
+  'import_plan_item.action': PLAN_ACTIONS,
+  'import_decision.decision': DECISION_KINDS,
+  'import_decision.status': DECISION_STATUSES,
+  'structure.level': LEVELS,
+  'person.category': PERSON_CATEGORIES,
+  'person.level': LEVELS,
+  'person.profile': PROFILES,
+  'person.state': PERSON_STATES,
+  'class_group.kind': CLASS_GROUP_KINDS,
+  'class_group.state': CLASS_GROUP_STATES,
+  'teaching_link.kind': CLASS_GROUP_KINDS,
+  'change_event.op': EVENT_OPS,
+  'identifier.status': IDENTIFIER_STATUSES,
+  'target.kind': TARGET_KINDS,
+  'target.state': TARGET_STATES,
+  'provisioning.status': PROVISIONING_STATUSES,
+};
