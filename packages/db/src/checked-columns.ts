@@ -17,7 +17,12 @@ import {
   PLAN_ACTIONS,
   PLAN_STATUSES,
 } from './tables/import.table.js';
-import { PROVISIONING_STATUSES, TARGET_KINDS, TARGET_STATES } from './tables/target.table.js';
+import {
+  POSIX_KINDS,
+  PROVISIONING_STATUSES,
+  TARGET_KINDS,
+  TARGET_STATES,
+} from './tables/target.table.js';
 
 /**
  * Every column the schema restricts to a list of values (`check (col in (…))`), with the
@@ -47,4 +52,6 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'target.kind': TARGET_KINDS,
   'target.state': TARGET_STATES,
   'provisioning.status': PROVISIONING_STATUSES,
+  'posix_id.kind': POSIX_KINDS,
+  'posix_counter.kind': POSIX_KINDS,
 };

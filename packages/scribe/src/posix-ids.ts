@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { sql, type Database, type Kysely, type PosixKind } from '@aaf-sync/db';
 
 /**
  * POSIX numbers of a target (`uidNumber` of persons, `gidNumber` of groups), allocated once per
@@ -9,7 +9,7 @@ import { sql, type Database, type Kysely } from '@aaf-sync/db';
 export async function allocatePosixIds(
   db: Kysely<Database>,
   targetId: number,
-  kind: 'user' | 'group',
+  kind: PosixKind,
   owners: readonly string[],
   start: number,
 ): Promise<Map<string, number>> {

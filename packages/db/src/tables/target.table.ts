@@ -5,6 +5,9 @@ export const TARGET_KINDS = ['noop', 'scribe', 'koxo', 'ad', 'webhook'] as const
 export type TargetKind = (typeof TARGET_KINDS)[number];
 export const TARGET_STATES = ['active', 'suspended'] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
+/** What a POSIX number of an LDAP target belongs to (`posix_id`, `posix_counter`). */
+export const POSIX_KINDS = ['user', 'group'] as const;
+export type PosixKind = (typeof POSIX_KINDS)[number];
 export const PROVISIONING_STATUSES = ['pending', 'applied', 'failed', 'excluded'] as const;
 export type ProvisioningStatus = (typeof PROVISIONING_STATUSES)[number];
 
