@@ -1,4 +1,11 @@
-import { insertAudit, sql, type Database, type Kysely } from '@aaf-sync/db';
+import {
+  insertAudit,
+  sql,
+  type CredentialReason,
+  type CredentialState,
+  type Database,
+  type Kysely,
+} from '@aaf-sync/db';
 import type { SecretBox } from '@aaf-sync/targets';
 import type { CredentialSheet, SheetClass, SheetEntry } from './credential-sheet.js';
 import { CredentialsErrors } from './errors.js';
@@ -28,8 +35,8 @@ export interface RetrieveInput {
 interface Row {
   person_id: number;
   login: string;
-  reason: 'initial' | 'reset';
-  state: 'pending' | 'set' | 'retrieved' | 'purged';
+  reason: CredentialReason;
+  state: CredentialState;
   key_id: string | null;
   ciphertext: Buffer | null;
   retrieved_at: Date | null;

@@ -1,4 +1,5 @@
 import { EVENT_OPS } from './tables/change-event.table.js';
+import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import {
   CLASS_GROUP_KINDS,
   CLASS_GROUP_STATES,
@@ -54,4 +55,6 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'provisioning.status': PROVISIONING_STATUSES,
   'posix_id.kind': POSIX_KINDS,
   'posix_counter.kind': POSIX_KINDS,
+  'credential.reason': CREDENTIAL_REASONS,
+  'credential.state': CREDENTIAL_STATES,
 };

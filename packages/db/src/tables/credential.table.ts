@@ -1,8 +1,10 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Timestamp } from './import.table.js';
 
-export type CredentialReason = 'initial' | 'reset';
-export type CredentialState = 'pending' | 'set' | 'retrieved' | 'purged';
+export const CREDENTIAL_REASONS = ['initial', 'reset'] as const;
+export type CredentialReason = (typeof CREDENTIAL_REASONS)[number];
+export const CREDENTIAL_STATES = ['pending', 'set', 'retrieved', 'purged'] as const;
+export type CredentialState = (typeof CREDENTIAL_STATES)[number];
 
 /**
  * The last initial password issued for an account on a target (migration 0010). The clear
