@@ -64,7 +64,8 @@ export function driverPasswords(
       );
       for (const [id, password] of initial) out.set(id, password);
       const others = accounts.filter((a) => !a.created).map((a) => a.personId);
-      for (const [id, p] of await pendingPasswords(db, box, ref, others)) out.set(id, p.password);
+      const resets = await pendingPasswords(db, box, ref, others, { skipUnreadable: true });
+      for (const [id, p] of resets) out.set(id, p.password);
       return out;
     },
     async applied(target, personIds) {
