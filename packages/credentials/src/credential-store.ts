@@ -1,5 +1,6 @@
 import { sql, type CredentialReason, type Executor } from '@aaf-sync/db';
 import type { SecretBox } from '@aaf-sync/targets';
+import { CredentialsErrors } from './errors.js';
 import { generatePassword } from './password-generator.js';
 import { openPassword, sealPassword } from './sealed-password.js';
 
@@ -64,13 +65,16 @@ export interface PendingPassword {
 
 /**
  * The passwords waiting to be set on a target (`pending`: issued at creation or by a reset),
- * opened, by person id. Persons without one are absent. For the driver's `apply`.
+ * opened, by person id. Persons without one are absent. For the driver's `apply`. A copy that
+ * does not open throws CREDENTIALS_ERR_UNREADABLE — or, with `skipUnreadable` (the drivers'
+ * path: one bad row must not hold the whole target back), is left out.
  */
 export async function pendingPasswords(
   db: Executor,
   box: SecretBox,
   target: { id: number; name: string },
   personIds: readonly number[],
+  options: { skipUnreadable?: boolean } = {},
 ): Promise<Map<number, PendingPassword>> {
   const out = new Map<number, PendingPassword>();
   if (personIds.length === 0) return out;
@@ -84,12 +88,18 @@ export async function pendingPasswords(
   for (const r of rows) {
     if (r.key_id === null || r.ciphertext === null) continue;
     const personId = Number(r.person_id);
-    const password = openPassword(box, {
-      targetId: target.id,
-      targetName: target.name,
-      personId,
-      sealed: { keyId: r.key_id, ciphertext: r.ciphertext },
-    });
+    let password: string;
+    try {
+      password = openPassword(box, {
+        targetId: target.id,
+        targetName: target.name,
+        personId,
+        sealed: { keyId: r.key_id, ciphertext: r.ciphertext },
+      });
+    } catch (err) {
+      if (options.skipUnreadable && CredentialsErrors.UNREADABLE.is(err)) continue;
+      throw err;
+    }
     out.set(personId, { login: r.login, password, reason: r.reason });
   }
   return out;
@@ -98,7 +108,8 @@ export async function pendingPasswords(
 /**
  * The password to give each account the target is about to create: its pending one when it has
  * one (a reset before creation, or a creation that failed after the password was issued), else a
- * new initial one (stored pending). Resolves to clear passwords by person id.
+ * new initial one (stored pending; also when the pending copy no longer opens). Resolves to
+ * clear passwords by person id.
  */
 export async function initialPasswords(
   db: Executor,
@@ -112,6 +123,7 @@ export async function initialPasswords(
     box,
     target,
     accounts.map((a) => a.personId),
+    { skipUnreadable: true },
   );
   const out = new Map<number, string>();
   for (const a of accounts) {

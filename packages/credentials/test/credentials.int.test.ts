@@ -73,6 +73,11 @@ t.test('the database never holds a clear password', async (t) => {
     .where('person_id', '=', ids.P2!)
     .execute();
   await t.rejects(port.pending([ids.P2!]), { code: 'CREDENTIALS_ERR_UNREADABLE' });
+
+  // The drivers' path never blocks on such a row: a creation gets a new password instead.
+  const fresh = await port.forCreation([{ personId: ids.P2!, login: 'p2' }]);
+  t.not(fresh.get(ids.P2!), passwords.get(ids.P2!));
+  t.equal((await port.pending([ids.P2!])).get(ids.P2!)?.password, fresh.get(ids.P2!));
 });
 
 t.test('a sheet lists only passwords set on the target, is audited, then purged', async (t) => {

@@ -1,1 +1,1 @@
-export { SHIPPED_DRIVERS } from './shipped-drivers.js';
+export { SHIPPED_DRIVERS, shippedDrivers, type ShippedDriverOptions } from './shipped-drivers.js';

@@ -52,8 +52,11 @@ export const newScribeStats = (): ScribeStats => ({
 });
 
 export interface ScribeDriverDeps {
-  /** Initial passwords (packages/credentials); without it no password is written. */
-  readonly passwords?: PasswordPort;
+  /**
+   * Initial passwords (packages/credentials `driverPasswords`), or how to make them from the
+   * driver context (database, secret box); without it no password is written.
+   */
+  readonly passwords?: PasswordPort | ((context: DriverContext) => PasswordPort);
   /** Pool settings (retries, backoff, injected sleep) on top of the target's `poolSize`. */
   readonly pool?: LdapPoolSettings;
   readonly stats?: ScribeStats;
@@ -104,6 +107,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         }),
         { size: poolSize, ...deps.pool },
       ));
+    const passwords =
+      typeof deps.passwords === 'function' ? deps.passwords(context) : deps.passwords;
     const readyOus = new Set<string>();
     const readyGroups = new Set<string>();
 
@@ -238,8 +243,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     }
 
     async function setPasswords(written: WrittenAccount[], results: Map<number, ApplyResult>) {
-      if (!deps.passwords || written.length === 0) return;
-      const clear = await deps.passwords.passwordsFor(target, written);
+      if (!passwords || written.length === 0) return;
+      const clear = await passwords.passwordsFor(target, written);
       const done: number[] = [];
       await eachLimited(
         written.filter((w) => clear.has(w.personId)),
@@ -255,7 +260,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           }
         },
       );
-      if (done.length > 0) await deps.passwords.applied?.(target, done);
+      if (done.length > 0) await passwords.applied?.(target, done);
     }
 
     return {

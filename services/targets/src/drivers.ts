@@ -1,5 +1,8 @@
-import { SHIPPED_DRIVERS } from '@aaf-sync/drivers';
+import type { Config } from '@aaf-sync/config';
+import { shippedDrivers } from '@aaf-sync/drivers';
 import type { DriverRegistry } from '@aaf-sync/targets';
 
 /** The drivers this process runs (packages/drivers); kinds missing there keep their rows pending. */
-export const DRIVERS: DriverRegistry = SHIPPED_DRIVERS;
+export function driversFor(config: Config): DriverRegistry {
+  return shippedDrivers({ passwordLength: config.credentials.passwordLength });
+}

@@ -1,2 +1,2 @@
-export { DRIVERS } from './drivers.js';
+export { driversFor } from './drivers.js';
 export { runTargetsProcess } from './run-targets.js';

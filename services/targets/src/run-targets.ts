@@ -4,7 +4,7 @@ import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
 import { createWebhooksRuntime } from '@aaf-sync/webhooks';
 import { Redis } from 'ioredis';
-import { DRIVERS } from './drivers.js';
+import { driversFor } from './drivers.js';
 
 /**
  * Runs the targets process until SIGINT/SIGTERM: the dispatcher (woken by each import commit,
@@ -23,6 +23,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
+  const drivers = driversFor(config);
   const runtime = createTargetsRuntime({
     db: handle.db,
     listenUrl: config.database.url,
@@ -30,7 +31,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     prefix: config.redis.queuePrefix,
     log,
     box,
-    drivers: DRIVERS,
+    drivers,
     batchSize: config.targets.batchSize,
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
@@ -56,7 +57,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
   });
   await runtime.start();
   await webhooks.start();
-  log.info({ kinds: Object.keys(DRIVERS) }, 'targets process started');
+  log.info({ kinds: Object.keys(drivers) }, 'targets process started');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { calendarCommand } from './calendar.js';
+import { credentialsCommand } from './credentials.js';
 import { dispatchCommand } from './dispatch.js';
 import { exportLdifCommand } from './export-ldif.js';
 import { generateCommand } from './generate.js';
@@ -8,6 +9,8 @@ import { keysCommand } from './keys.js';
 import { koxoCommand } from './koxo.js';
 import { loginPreviewCommand } from './login-preview.js';
 import { migrateCommand } from './migrate.js';
+import { passwordResetCommand } from './password-reset.js';
+import { purgeCredentialsCommand } from './purge-credentials.js';
 import { purgeEventsCommand } from './purge-events.js';
 import { reconcileCommand } from './reconcile.js';
 import { serveCommand } from './serve.js';
@@ -27,6 +30,9 @@ export const COMMANDS: readonly Command[] = [
   reconcileCommand,
   koxoCommand,
   exportLdifCommand,
+  credentialsCommand,
+  passwordResetCommand,
+  purgeCredentialsCommand,
   purgeEventsCommand,
   loginPreviewCommand,
   migrateCommand,
