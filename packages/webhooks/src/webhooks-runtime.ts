@@ -1,4 +1,4 @@
-import type { Database, Kysely } from '@aaf-sync/db';
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
@@ -9,6 +9,9 @@ import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { WebhooksQueue } from './webhook-queue.js';
+
+/** Deliveries written by one dispatch pass past which `webhook_delivery` is analysed. */
+const ANALYZE_AFTER = 1_000;
 
 export interface WebhooksRuntimeOptions {
   readonly db: Kysely<Database>;
@@ -94,13 +97,21 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       .orderBy('id')
       .execute();
     const results: FillResult[] = [];
+    let written = 0;
     for (const { id } of subs) {
       let last: FillResult | undefined;
       for (;;) {
         const r = await fillOutbox(db, Number(id));
         if (!r) break;
         results.push(r);
+        written += r.deliveries;
         if (r.deliveries > 0) last = r;
+      }
+      // Fresh statistics before the claims of a big fill (a first burst would otherwise be
+      // planned on an empty table's estimates: quadratic); autovacuum takes over later.
+      if (written >= ANALYZE_AFTER) {
+        await sql`analyze webhook_delivery`.execute(db);
+        written = 0;
       }
       if (last) await enqueue(Number(id), `d${last.cursor}`);
     }
