@@ -8,6 +8,7 @@ import { createBackoff, type Backoff } from './backoff.js';
 import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
+import { purgeDelivered } from './outbox-purge.js';
 import { WebhooksQueue } from './webhook-queue.js';
 
 /** Deliveries written by one dispatch pass past which `webhook_delivery` is analysed. */
@@ -34,6 +35,8 @@ export interface WebhooksRuntimeOptions {
   readonly jobBudgetMs?: number;
   /** Subscriptions delivered at once by this process (default 4). */
   readonly workers?: number;
+  /** Delivered rows older than this many days are purged hourly (omit: kept). */
+  readonly retentionDays?: number;
 }
 
 export interface WebhooksRuntime {
@@ -183,9 +186,20 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     return totals;
   }
 
+  let purgedAt = 0;
+  async function purge(): Promise<void> {
+    if (o.retentionDays === undefined || now() - purgedAt < 3_600_000) return;
+    purgedAt = now();
+    const olderThan = new Date(now() - o.retentionDays * 86_400_000);
+    let deleted = 0;
+    for (let n = -1; n !== 0 && !closed;) deleted += n = await purgeDelivered(db, olderThan);
+    if (deleted > 0) log.info({ deleted, olderThan }, 'delivered webhooks purged');
+  }
+
   const tick = () => {
     dispatch()
       .then(() => sweep())
+      .then(() => purge())
       .catch((err: unknown) => log.error({ err }, 'webhook dispatch or sweep failed'));
   };
 
