@@ -38,6 +38,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '600' },
   },
 });
 const UAI = '0750001A';
@@ -161,10 +162,21 @@ async function main(): Promise<void> {
         .execute();
       for (const r of rows) if (!committed.has(Number(r.seq))) committed.set(Number(r.seq), at);
     };
+    const failures = async () =>
+      (
+        await db
+          .selectFrom('webhook_attempt')
+          .select(['error', 'status_code'])
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('ok', '=', false)
+          .groupBy(['error', 'status_code'])
+          .execute()
+      ).map((f) => ({ error: f.error, status: f.status_code, attempts: Number(f.n) }));
     const waitAll = async (committed: Map<number, number>) => {
-      const deadline = Date.now() + 600_000;
+      const deadline = Date.now() + Number(values.timeout) * 1000;
       while ([...committed.keys()].some((s) => !received.has(s))) {
-        if (Date.now() > deadline) throw new Error('deliveries did not complete');
+        if (Date.now() > deadline)
+          throw new Error(`deliveries did not complete: ${JSON.stringify(await failures())}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -217,6 +229,7 @@ async function main(): Promise<void> {
         latencyMs: { p50: pct(latencies, 50), p99, max: latencies.at(-1) ?? 0 },
       },
       badSignatures: bad,
+      failedAttempts: await failures(),
       ratios: { burstVsBaseline: round(deliveriesPerSec / (total / baselineSeconds), 3) },
       targetsMet: { deliveriesPerSec: deliveriesPerSec >= 1_000, p99UnderOneSecond: p99 < 1_000 },
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,5 +1,3 @@
-import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
-import { KOXO_SNAPSHOT_STATUSES } from './tables/koxo.table.js';
 import { EVENT_OPS } from './tables/change-event.table.js';
 import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import {
@@ -26,6 +24,7 @@ import {
   TARGET_KINDS,
   TARGET_STATES,
 } from './tables/target.table.js';
+import { KOXO_SNAPSHOT_STATUSES } from './tables/koxo.table.js';
 import { WEBHOOK_DELIVERY_STATUSES } from './tables/webhook.table.js';
 
 /**
@@ -62,6 +61,4 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'webhook_delivery.status': WEBHOOK_DELIVERY_STATUSES,
   'koxo_snapshot.status': KOXO_SNAPSHOT_STATUSES,
   'posix_counter.kind': POSIX_KINDS,
-  'credential.reason': CREDENTIAL_REASONS,
-  'credential.state': CREDENTIAL_STATES,
 };

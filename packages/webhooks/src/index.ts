@@ -23,6 +23,7 @@ export {
 export { EVENT_TYPES, wantsType, type EventType } from './event-types.js';
 export { project, type LogEvent, type WebhookPayload } from './payload.js';
 export { fillOutbox, replay, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
+export { purgeDelivered } from './outbox-purge.js';
 export { deliverBatch, nextDueAt, type DeliverBatch, type DeliverOptions } from './deliver.js';
 export { listAttempts, type AttemptView } from './delivery-log.js';
 export {

@@ -1,4 +1,4 @@
-import type { Database, Kysely } from '@aaf-sync/db';
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
@@ -8,7 +8,11 @@ import { createBackoff, type Backoff } from './backoff.js';
 import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
+import { purgeDelivered } from './outbox-purge.js';
 import { WebhooksQueue } from './webhook-queue.js';
+
+/** Deliveries written by one dispatch pass past which `webhook_delivery` is analysed. */
+const ANALYZE_AFTER = 1_000;
 
 export interface WebhooksRuntimeOptions {
   readonly db: Kysely<Database>;
@@ -31,6 +35,8 @@ export interface WebhooksRuntimeOptions {
   readonly jobBudgetMs?: number;
   /** Subscriptions delivered at once by this process (default 4). */
   readonly workers?: number;
+  /** Delivered rows older than this many days are purged hourly (omit: kept). */
+  readonly retentionDays?: number;
 }
 
 export interface WebhooksRuntime {
@@ -94,13 +100,21 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       .orderBy('id')
       .execute();
     const results: FillResult[] = [];
+    let written = 0;
     for (const { id } of subs) {
       let last: FillResult | undefined;
       for (;;) {
         const r = await fillOutbox(db, Number(id));
         if (!r) break;
         results.push(r);
+        written += r.deliveries;
         if (r.deliveries > 0) last = r;
+      }
+      // Fresh statistics before the claims of a big fill (a first burst would otherwise be
+      // planned on an empty table's estimates: quadratic); autovacuum takes over later.
+      if (written >= ANALYZE_AFTER) {
+        await sql`analyze webhook_delivery`.execute(db);
+        written = 0;
       }
       if (last) await enqueue(Number(id), `d${last.cursor}`);
     }
@@ -172,9 +186,20 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     return totals;
   }
 
+  let purgedAt = 0;
+  async function purge(): Promise<void> {
+    if (o.retentionDays === undefined || now() - purgedAt < 3_600_000) return;
+    purgedAt = now();
+    const olderThan = new Date(now() - o.retentionDays * 86_400_000);
+    let deleted = 0;
+    for (let n = -1; n !== 0 && !closed;) deleted += n = await purgeDelivered(db, olderThan);
+    if (deleted > 0) log.info({ deleted, olderThan }, 'delivered webhooks purged');
+  }
+
   const tick = () => {
     dispatch()
       .then(() => sweep())
+      .then(() => purge())
       .catch((err: unknown) => log.error({ err }, 'webhook dispatch or sweep failed'));
   };
 

@@ -5,6 +5,7 @@ import {
   createSubscription,
   getSubscription,
   listAttempts,
+  purgeDelivered,
   replay,
   rotateSecret,
   updateSubscription,
@@ -333,4 +334,21 @@ t.test('dead letters, then auto-disable with an admin notice after failing too l
     'the event of the pause too',
   );
   t.equal((await getSubscription(ctx, 'hook-a', null)).failingSince, null, 'healthy again');
+
+  // Retention: delivered rows (with their attempts) older than the cut-off go; dead letters stay.
+  await runtime.close();
+  const delivered = await db
+    .selectFrom('webhook_delivery')
+    .select('id')
+    .where('status', '=', 'delivered')
+    .execute();
+  t.ok(delivered.length > 0);
+  t.equal(await purgeDelivered(db, new Date(clock.now() - 86_400_000)), 0, 'recent ones are kept');
+  t.equal(await purgeDelivered(db, new Date(clock.now() + 60_000)), delivered.length);
+  const left = await db.selectFrom('webhook_delivery').select('status').execute();
+  t.ok(left.length > 0 && left.every((r) => r.status === 'dead'), 'dead letters kept');
+  const orphans = await sql<{ n: number }>`
+    select count(*)::int as n from webhook_attempt a
+    where not exists (select 1 from webhook_delivery d where d.id = a.delivery_id)`.execute(db);
+  t.equal(orphans.rows[0]?.n, 0, 'their attempts went with them');
 });

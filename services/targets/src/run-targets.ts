@@ -54,6 +54,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     concurrency: config.webhooks.concurrency,
     disableAfterMs: config.webhooks.disableAfterMs,
     pollMs: config.targets.pollSeconds * 1000,
+    retentionDays: config.api.changesRetentionDays,
   });
   await runtime.start();
   await webhooks.start();

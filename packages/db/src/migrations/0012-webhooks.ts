@@ -32,9 +32,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       replayed_at timestamptz,
       unique (target_id, seq, event_type, entity_key)
     );
-    create index webhook_delivery_due on webhook_delivery (target_id, next_attempt_at)
-      where status = 'pending';
     create index webhook_delivery_entity on webhook_delivery (target_id, entity_key, seq)
+      where status = 'pending';
+    -- The claim walks pending rows in seq order without visiting delivered ones.
+    create index webhook_delivery_pending on webhook_delivery (target_id, seq)
       where status = 'pending';
     create index webhook_delivery_dead on webhook_delivery (target_id, id) where status = 'dead';
 

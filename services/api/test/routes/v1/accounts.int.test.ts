@@ -41,6 +41,7 @@ t.test('account status and history', async (t) => {
       'details',
       'lastChange',
       'provisioning',
+      'serverReports',
     ]);
     t.match(account, {
       jointure: 'A-P1',
