@@ -8,9 +8,10 @@ import { IngestErrors } from './errors.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
 import { EstablishmentStats } from './plan/establishment-stats.js';
 import { activeCounts, decideHolds } from './plan/hold-decision.js';
-import { planDepartures } from './plan/plan-departures.js';
+import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
+import { replanPending } from './plan/replan-pending.js';
 import { persistPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
@@ -283,6 +284,7 @@ async function planAndApplyWith(
     seenReferences: new Set(),
     referencedStructures: new Set(),
     warnings: [],
+    uaiConflicts: new Map(),
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
@@ -297,19 +299,22 @@ async function planAndApplyWith(
     outcomes.push({ ...outcome, entity: h.file.fileName.entity });
   }
   options.onPhase?.(importId, 'planning');
+  let coverage: Coverage | undefined;
   if (delivery.kind === 'complete') {
     const etab = outcomes.filter((o) => o.entity === 'EtabEducNat');
     const declared = [...state.seenReferences]
       .filter((k) => k.startsWith('structure:'))
       .map((k) => k.slice(10));
-    const coveredStructures = new Set(
-      etab.length > 0 && etab.every((o) => o.ok) ? declared : state.referencedStructures,
-    );
-    await planDepartures(state, {
-      structures: coveredStructures,
+    coverage = {
+      structures: new Set(
+        etab.length > 0 && etab.every((o) => o.ok) ? declared : state.referencedStructures,
+      ),
       categories: coveredCategories(outcomes),
-    });
+    };
   }
+  const replanned = await replanPending(state, coverage);
+  if (replanned > 0) log.info({ persons: replanned }, 'unknown structures arrived: links planned');
+  if (coverage) await planDepartures(state, coverage);
   await plans.close();
   await state.rejects.flush();
   await writeWarnings(deps.db, importId, state.warnings);
@@ -320,6 +325,7 @@ async function planAndApplyWith(
   log.info({ items: plans.size, ms: Date.now() - started }, 'plan computed');
   const active = await activeCounts(deps.db, state.stats.structures());
   const held = decideHolds(state.stats, active, deps.settings);
+  for (const structure of state.uaiConflicts.keys()) held.add(structure);
   await writeEstablishmentPlans(deps.db, importId, state, active, held, options.dryRun);
   const size = deps.settings.batchSize;
   const isHeld = (i: { unit: string | null }) => i.unit !== null && held.has(i.unit);

@@ -67,6 +67,8 @@ export interface PersonTable extends Tracked {
   state: Generated<PersonState>;
   /** A relative holds an account only while legally responsible for an active pupil. */
   has_account: Generated<boolean>;
+  /** Structure jointures the record names that the directory does not hold (not materialised). */
+  unknown_structures: Generated<string[]>;
   departed_at: Timestamp | null;
   last_file_id: number | null;
 }

@@ -80,6 +80,8 @@ export interface ImportFileTable {
   records: Generated<number>;
   rejects: Generated<number>;
   unknown_attributes: JsonDefault<Record<string, number>>;
+  /** What became of the file's records (created, updated…, rejected) and its warnings by code. */
+  outcomes: JsonDefault<Record<string, unknown>>;
   status: ImportFileStatus;
   error: Json<Record<string, unknown>> | null;
 }

@@ -32,6 +32,7 @@ const ROW_COLUMNS = [
   col('ine'),
   col('mail'),
   col('primary_structure'),
+  col('unknown_structures', 'text[]'),
   col('details', 'jsonb'),
   col('attributes', 'json'),
   col('record_hash'),
@@ -53,6 +54,8 @@ function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): 
     c.ine,
     c.mail,
     c.primaryStructure,
+    // (plans held before this field existed carry none)
+    item.payload.unknownStructures ?? [],
     c.details,
     item.payload.attributes,
     item.payload.hash,

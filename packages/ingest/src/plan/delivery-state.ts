@@ -41,11 +41,17 @@ export interface DeliveryState {
   readonly referencedStructures: Set<string>;
   /** Data-quality warnings of the files read whole (stored when planning ends). */
   readonly warnings: WarningRow[];
+  /**
+   * New structure jointures whose UAI a known structure holds → that structure's jointure: held
+   * for approval (never a silent second school), and unknown to the persons of the delivery.
+   */
+  readonly uaiConflicts: Map<string, string>;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */
 export interface FileScratch {
-  readonly fileId: number;
+  /** null: items planned from the directory itself (persons whose unknown structures arrived). */
+  readonly fileId: number | null;
   readonly fileName: string;
   readonly entity: AafEntity;
   readonly stats: EstablishmentStats;
@@ -59,7 +65,7 @@ export interface FileScratch {
   records: number;
 }
 
-export function newFileScratch(fileId: number, fileName: string, entity: AafEntity): FileScratch {
+export function newFileScratch(fileId: number | null, fileName: string, entity: AafEntity): FileScratch {
   return {
     fileId,
     fileName,

@@ -19,6 +19,8 @@ export interface PersonPayload {
   readonly diff: PersonDiff;
   /** Existing row id (update, restore). */
   readonly personId: number | null;
+  /** Structures the record names that the directory does not hold (links left out). */
+  readonly unknownStructures: readonly string[];
 }
 
 export interface LeavePayload {

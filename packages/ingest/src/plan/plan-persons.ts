@@ -13,6 +13,7 @@ import {
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
+import { unknownStructureWarnings, withKnownStructures } from './known-structures.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
 import { rawRecordXml } from './raw-xml.js';
@@ -116,7 +117,8 @@ async function triage(
     } else if (
       raw.op === 'add' &&
       head?.state === 'active' &&
-      head.recordHash === recordHash(raw.attributes)
+      head.recordHash === recordHash(raw.attributes) &&
+      !arrivedSince(state, head)
     ) {
       file.seen.set(raw.id, { category });
       file.stats.add(head.primaryStructure, 'unchanged');
@@ -126,6 +128,14 @@ async function triage(
     }
   }
   return pending;
+}
+
+/** A structure the person's record named while unknown is in the directory now. */
+export function arrivedSince(
+  state: DeliveryState,
+  person: { readonly unknownStructures: readonly string[] },
+): boolean {
+  return person.unknownStructures.some((s) => state.structures.has(s));
 }
 
 async function planDelete(
@@ -147,14 +157,15 @@ async function planDelete(
   });
 }
 
-async function planChange(
+export async function planChange(
   state: DeliveryState,
   file: FileScratch,
-  raw: RawRecord,
+  raw: Pick<RawRecord, 'id'>,
   record: PersonRecord,
   attributes: Readonly<Record<string, readonly string[]>>,
   current: CurrentPerson | undefined,
   unit: string | null,
+  unknownStructures: readonly string[] = [],
 ): Promise<void> {
   const hash = recordHash(attributes);
   if (unit) file.referencedStructures.add(unit);
@@ -191,7 +202,14 @@ async function planChange(
     unit,
     baseVersion: current?.version ?? null,
     fileId: file.fileId,
-    payload: { columns, attributes, hash, diff, personId: current?.id ?? null },
+    payload: {
+      columns,
+      attributes,
+      hash,
+      diff,
+      personId: current?.id ?? null,
+      unknownStructures: [...unknownStructures],
+    },
   });
 }
 
@@ -234,7 +252,8 @@ export async function planPersonBatch(
     if (
       raw.op === 'modify' &&
       now!.state === 'active' &&
-      now!.recordHash === recordHash(attributes)
+      now!.recordHash === recordHash(attributes) &&
+      !arrivedSince(state, now!)
     ) {
       file.seen.set(raw.id, { category: now!.category });
       file.stats.add(now!.primaryStructure, 'unchanged');
@@ -243,19 +262,22 @@ export async function planPersonBatch(
     const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
       levelHint: state.levelHint,
     });
-    const person = record?.kind === 'person' ? record : null;
-    if (person && state.scope.scoped) {
+    const named = record?.kind === 'person' ? record : null;
+    if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the
       // pupil naming it in this delivery) and what the person holds now.
-      const named =
-        person.category === 'relative'
+      const touched =
+        named.category === 'relative'
           ? [relativeUnit(state, file, raw.id)].filter((u): u is string => u !== undefined)
-          : person.structures;
-      if (!inScope(state, [...named, ...(held.get(raw.id) ?? [])])) {
+          : named.structures;
+      if (!inScope(state, [...touched, ...(held.get(raw.id) ?? [])])) {
         await rejectOutOfScope(state, file, raw);
         continue;
       }
     }
+    // Links to structures the directory does not hold are left out (and warned about).
+    const known = named ? withKnownStructures(named, (j) => state.structures.has(j)) : null;
+    const person = known?.record ?? null;
     const unit =
       file.entity === 'PersRelEleve'
         ? (relativeUnit(state, file, raw.id) ??
@@ -267,6 +289,7 @@ export async function planPersonBatch(
       await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, unit);
     if (!person) continue;
     warnIn(state, file, raw.id, warnings, unit);
+    warnIn(state, file, raw.id, unknownStructureWarnings(raw.id, known!.unknown), unit);
     if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
       warnIn(
         state,
@@ -292,6 +315,15 @@ export async function planPersonBatch(
       );
       continue;
     }
-    await planChange(state, file, raw, person, attributes, now, unit);
+    await planChange(
+      state,
+      file,
+      raw,
+      person,
+      attributes,
+      now,
+      unit,
+      known!.unknown.map((u) => u.structure),
+    );
   }
 }

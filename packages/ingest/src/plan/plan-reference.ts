@@ -3,6 +3,7 @@ import { sql } from '@aaf-sync/db';
 import { canonical } from './person-diff.js';
 import { rejectIn, warnIn, type DeliveryState, type FileScratch } from './delivery-state.js';
 import type { ReferenceRecord } from './plan-item.js';
+import { warningRow } from '../report/import-warnings.js';
 import { rawRecordXml } from './raw-xml.js';
 import { outOfScopeMessage } from './submitter-scope.js';
 
@@ -160,7 +161,20 @@ export async function planReferenceBatch(
     }
     for (const reject of rejects) await rejectIn(state, file, { ...raw, xml: xml() }, reject, own);
     if (!record || record.kind === 'person') continue;
-    if (record.kind === 'structure') {
+    const conflict =
+      record.kind === 'structure' && !current && record.uai
+        ? state.structures.holderOf(record.uai, record.jointure)
+        : undefined;
+    if (record.kind === 'structure' && conflict !== undefined) {
+      // A second jointure for a known school: held for approval, unknown to this delivery.
+      state.uaiConflicts.set(record.jointure, conflict);
+      const message =
+        `new structure ${record.jointure} has UAI ${record.uai}, held by structure ` +
+        `${conflict}: held for approval`;
+      file.warnings.push(
+        warningRow({ code: 'UAI_CONFLICT', message }, raw.id, own, record.uai),
+      );
+    } else if (record.kind === 'structure') {
       state.structures.set({ jointure: record.jointure, uai: record.uai, name: record.name });
     }
     warnIn(state, file, raw.id, warnings, own);

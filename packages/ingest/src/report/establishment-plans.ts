@@ -13,14 +13,22 @@ export async function writeEstablishmentPlans(
   const rows = state.stats.structures().map((structure) => ({
     import_id: importId,
     structure_jointure: structure,
-    uai: state.structures.uai(structure),
+    // (a structure held for its UAI conflict is not in the directory yet: its holder's UAI)
+    uai: state.structures.uai(structure) ?? state.structures.uai(state.uaiConflicts.get(structure)),
     status: dryRun
       ? ('dry_run' as const)
       : held.has(structure)
         ? ('held' as const)
         : ('planned' as const),
-    over_threshold: held.has(structure),
-    counts: JSON.stringify(state.stats.get(structure)),
+    over_threshold: held.has(structure) && !state.uaiConflicts.has(structure),
+    counts: JSON.stringify({
+      ...state.stats.get(structure),
+      holdReason: state.uaiConflicts.has(structure)
+        ? 'uai_conflict'
+        : held.has(structure)
+          ? 'departures'
+          : null,
+    }),
     active_before: active.get(structure) ?? 0,
     departures: state.stats.departures(structure),
   }));

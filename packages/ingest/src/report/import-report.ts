@@ -38,6 +38,11 @@ export interface EstablishmentReport extends Counts {
   readonly departureRatio: number;
   /** Over the hold threshold: held (or, in a dry run, would be held). */
   readonly overThreshold: boolean;
+  /**
+   * Why it is held (or, in a dry run, would be): `departures` over the threshold, or
+   * `uai_conflict` (a new structure jointure with the UAI of a known structure); null otherwise.
+   */
+  readonly holdReason: 'departures' | 'uai_conflict' | null;
   /** Teachers' links to classes or groups that have no pupil (never a reason to create them). */
   readonly staleTeachingLinks: number;
   /**
@@ -174,6 +179,9 @@ async function establishments(
     departureRatio:
       p.active_before > 0 ? Math.round((p.departures / p.active_before) * 10000) / 10000 : 0,
     overThreshold: p.over_threshold,
+    holdReason:
+      ((p.counts as { holdReason?: EstablishmentReport['holdReason'] }).holdReason ?? null) ||
+      (p.over_threshold ? 'departures' : null),
     staleTeachingLinks: stale.get(p.structure_jointure) ?? 0,
     duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
     relativeAccounts: relatives.get(p.structure_jointure)?.accounts ?? 0,
