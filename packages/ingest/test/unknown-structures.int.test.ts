@@ -40,7 +40,11 @@ t.test('links to an unknown structure wait for it, then are materialised', async
     'listed under the establishment the record belongs to',
   );
   t.match(first.warnings[1]!.message, /910009.*teaching class 6C, function ENS/);
-  t.equal(await count(h.db, 'class_group', { structure_jointure: '910009' }), 0, 'no phantom class');
+  t.equal(
+    await count(h.db, 'class_group', { structure_jointure: '910009' }),
+    0,
+    'no phantom class',
+  );
   t.equal(await count(h.db, 'person_structure', { structure_jointure: '910009' }), 0);
   t.equal(await count(h.db, 'person_function', { structure_jointure: '910009' }), 0);
   t.equal(await count(h.db, 'teaching_link', { structure_jointure: '910009' }), 0);

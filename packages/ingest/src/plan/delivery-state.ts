@@ -65,7 +65,11 @@ export interface FileScratch {
   records: number;
 }
 
-export function newFileScratch(fileId: number | null, fileName: string, entity: AafEntity): FileScratch {
+export function newFileScratch(
+  fileId: number | null,
+  fileName: string,
+  entity: AafEntity,
+): FileScratch {
   return {
     fileId,
     fileName,

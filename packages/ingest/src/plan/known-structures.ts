@@ -36,9 +36,7 @@ export function withKnownStructures(
   };
   const classes = record.classes.filter((c) => note(c.structure, `class ${c.code}`));
   const groups = record.groups.filter((g) => note(g.structure, `group ${g.code}`));
-  const teaching = record.teaching.filter((t) =>
-    note(t.structure, `teaching ${t.kind} ${t.code}`),
-  );
+  const teaching = record.teaching.filter((t) => note(t.structure, `teaching ${t.kind} ${t.code}`));
   const headTeacher = record.headTeacher.filter((h) => note(h.structure, `head teacher ${h.code}`));
   const functions = record.functions.filter((f) => note(f.structure, `function ${f.code}`));
   const direction = record.direction.filter((d) => note(d, 'direction'));

@@ -171,9 +171,7 @@ export async function planReferenceBatch(
       const message =
         `new structure ${record.jointure} has UAI ${record.uai}, held by structure ` +
         `${conflict}: held for approval`;
-      file.warnings.push(
-        warningRow({ code: 'UAI_CONFLICT', message }, raw.id, own, record.uai),
-      );
+      file.warnings.push(warningRow({ code: 'UAI_CONFLICT', message }, raw.id, own, record.uai));
     } else if (record.kind === 'structure') {
       state.structures.set({ jointure: record.jointure, uai: record.uai, name: record.name });
     }
