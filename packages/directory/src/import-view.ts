@@ -76,7 +76,7 @@ export interface RejectView {
 
 export type ImportRunRow = Omit<
   ImportRun,
-  'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched'
+  'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched' | 'tallies'
 >;
 
 export function importRunRowToView(row: ImportRunRow & { summary?: unknown }): ImportRunView {

@@ -6,7 +6,7 @@ import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
-import { EstablishmentStats } from './plan/establishment-stats.js';
+import { EstablishmentStats, ReferenceStats } from './plan/establishment-stats.js';
 import { activeCounts, decideHolds } from './plan/hold-decision.js';
 import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
@@ -279,6 +279,7 @@ async function planAndApplyWith(
     plans,
     rejects: new RejectSink(deps.db, importId),
     stats: new EstablishmentStats(),
+    references: new ReferenceStats(),
     seen: new Map(),
     relativeUnits: new Map(),
     seenReferences: new Set(),

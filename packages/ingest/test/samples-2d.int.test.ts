@@ -67,7 +67,7 @@ t.test('the 2D complete sample ingests with the expected directory', async (t) =
     uai: '0990001N',
     structure: '910001',
     status: 'applied',
-    created: 9,
+    created: 8,
     departed: 0,
     staleTeachingLinks: 0,
   });

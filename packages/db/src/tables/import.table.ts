@@ -50,6 +50,8 @@ export interface ImportRunTable {
   /** UAIs of the establishments the import changed (its applied plans and approvals). */
   uais_touched: Generated<string[]>;
   progress: Json<ImportProgress> | null;
+  /** Report lines of no establishment: `noEstablishment` persons, `references` (structures…). */
+  tallies: JsonDefault<Record<string, unknown>>;
 }
 
 export type ImportPhase = 'queued' | 'reading' | 'planning' | 'applying' | 'done';

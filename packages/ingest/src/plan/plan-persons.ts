@@ -9,6 +9,7 @@ import {
 import {
   CATEGORY_OF,
   rejectIn,
+  tally,
   warnIn,
   type DeliveryState,
   type FileScratch,
@@ -16,6 +17,7 @@ import {
 import { unknownStructureWarnings, withKnownStructures } from './known-structures.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
+import { namedStructure } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
 
@@ -53,6 +55,7 @@ function relativeUnit(
  */
 function rejectOutOfScope(state: DeliveryState, file: FileScratch, raw: RawRecord): Promise<void> {
   const sent = raw.attributes.ENTPersonStructRattach?.[0] ?? null;
+  tally(file, 'rejected');
   return rejectIn(
     state,
     file,
@@ -91,14 +94,16 @@ async function triage(
     const reject = (
       code: 'DUPLICATE_RECORD' | 'CATEGORY_CHANGE' | 'UNKNOWN_ENTITY',
       message: string,
-    ) =>
-      rejectIn(
+    ) => {
+      tally(file, 'rejected');
+      return rejectIn(
         state,
         file,
         { ...raw, xml: rawRecordXml(raw) },
         { code, message },
-        head?.primaryStructure ?? null,
+        recordUnit(state, file, raw) ?? head?.primaryStructure ?? null,
       );
+    };
     if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
     } else if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
@@ -114,6 +119,8 @@ async function triage(
       else await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
     } else if (raw.op === 'delete' && head!.state === 'departed') {
       file.seen.set(raw.id, { category });
+      tally(file, 'unchanged');
+      file.stats.add(head!.primaryStructure, 'unchanged', 1, category);
     } else if (
       raw.op === 'add' &&
       head?.state === 'active' &&
@@ -121,13 +128,23 @@ async function triage(
       !arrivedSince(state, head)
     ) {
       file.seen.set(raw.id, { category });
-      file.stats.add(head.primaryStructure, 'unchanged');
+      tally(file, 'unchanged');
+      file.stats.add(head.primaryStructure, 'unchanged', 1, category);
       if (head.primaryStructure) file.referencedStructures.add(head.primaryStructure);
     } else {
       pending.push({ raw, head });
     }
   }
   return pending;
+}
+
+/**
+ * The establishment a record names itself, for its rejects: a relative, that of the pupil naming
+ * it in this delivery; others, the first known one among attachment, classes, functions…
+ */
+function recordUnit(state: DeliveryState, file: FileScratch, raw: RawRecord): string | null {
+  if (file.entity === 'PersRelEleve') return relativeUnit(state, file, raw.id) ?? null;
+  return namedStructure(raw.attributes, (j) => state.structures.has(j));
 }
 
 /** A structure the person's record named while unknown is in the directory now. */
@@ -145,7 +162,8 @@ async function planDelete(
 ): Promise<void> {
   const structures = [...current.links.structures.keys()];
   file.seen.set(current.jointure, { category: current.category });
-  file.stats.add(current.primaryStructure, 'departed');
+  tally(file, 'departed');
+  file.stats.add(current.primaryStructure, 'departed', 1, current.category);
   await state.plans.add({
     entity: 'person',
     action: 'depart',
@@ -180,12 +198,16 @@ export async function planChange(
   );
   const action = !current ? 'create' : current.state === 'departed' ? 'restore' : 'update';
   file.seen.set(raw.id, { category: record.category });
-  if (action === 'update' && isEmptyDiff(diff)) file.stats.add(unit, 'unchanged');
-  else
-    file.stats.add(
-      unit,
-      action === 'create' ? 'created' : action === 'restore' ? 'restored' : 'updated',
-    );
+  const outcome =
+    action === 'update' && isEmptyDiff(diff)
+      ? 'unchanged'
+      : action === 'create'
+        ? 'created'
+        : action === 'restore'
+          ? 'restored'
+          : 'updated';
+  tally(file, outcome);
+  file.stats.add(unit, outcome, 1, record.category);
   const moves = membershipChanges(diff);
   file.stats.add(unit, 'membershipsAdded', moves.added);
   file.stats.add(unit, 'membershipsRemoved', moves.removed);
@@ -256,7 +278,8 @@ export async function planPersonBatch(
       !arrivedSince(state, now!)
     ) {
       file.seen.set(raw.id, { category: now!.category });
-      file.stats.add(now!.primaryStructure, 'unchanged');
+      tally(file, 'unchanged');
+      file.stats.add(now!.primaryStructure, 'unchanged', 1, now!.category);
       continue;
     }
     const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
@@ -285,9 +308,14 @@ export async function planPersonBatch(
           now?.primaryStructure ??
           null)
         : (person?.primaryStructure ?? now?.primaryStructure ?? null);
+    // Rejects go to the establishment the record names (an unreadable record: its attachment…).
+    const rejectUnit = unit ?? recordUnit(state, file, { ...raw, attributes });
     for (const reject of rejects)
-      await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, unit);
-    if (!person) continue;
+      await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, rejectUnit);
+    if (!person) {
+      tally(file, 'rejected');
+      continue;
+    }
     warnIn(state, file, raw.id, warnings, unit);
     warnIn(state, file, raw.id, unknownStructureWarnings(raw.id, known!.unknown), unit);
     if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
@@ -313,6 +341,7 @@ export async function planPersonBatch(
         { code: 'UNLINKED_RELATIVE', message },
         null,
       );
+      tally(file, 'rejected');
       continue;
     }
     await planChange(

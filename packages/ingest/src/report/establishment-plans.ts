@@ -1,7 +1,10 @@
 import type { Executor } from '@aaf-sync/db';
 import type { DeliveryState } from '../plan/delivery-state.js';
 
-/** One `import_plan` row per establishment touched: its counts and its hold decision. */
+/**
+ * One `import_plan` row per establishment touched: its counts (by category too) and its hold
+ * decision; and, in `import_run.tallies`, the no-establishment line and the reference lines.
+ */
 export async function writeEstablishmentPlans(
   db: Executor,
   importId: number,
@@ -23,6 +26,7 @@ export async function writeEstablishmentPlans(
     over_threshold: held.has(structure) && !state.uaiConflicts.has(structure),
     counts: JSON.stringify({
       ...state.stats.get(structure),
+      byCategory: state.stats.byCategory(structure),
       holdReason: state.uaiConflicts.has(structure)
         ? 'uai_conflict'
         : held.has(structure)
@@ -32,6 +36,16 @@ export async function writeEstablishmentPlans(
     active_before: active.get(structure) ?? 0,
     departures: state.stats.departures(structure),
   }));
+  await db
+    .updateTable('import_run')
+    .set({
+      tallies: JSON.stringify({
+        noEstablishment: { ...state.stats.none(), byCategory: state.stats.byCategory(null) },
+        references: state.references.toJSON(),
+      }),
+    })
+    .where('id', '=', importId)
+    .execute();
   for (let i = 0; i < rows.length; i += 1000) {
     await db
       .insertInto('import_plan')
