@@ -17,7 +17,11 @@ import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
-import { recordOrphanedRelatives, writeWarnings } from './report/import-warnings.js';
+import {
+  recordIneConflicts,
+  recordOrphanedRelatives,
+  writeWarnings,
+} from './report/import-warnings.js';
 import { writeEstablishmentPlans } from './report/establishment-plans.js';
 import {
   addUaisTouched,
@@ -286,6 +290,7 @@ async function planAndApplyWith(
     referencedStructures: new Set(),
     warnings: [],
     uaiConflicts: new Map(),
+    ineMerges: new Map(),
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
@@ -394,6 +399,7 @@ async function planAndApplyWith(
         .execute();
       await supersedeOlderHolds(trx, importId, delivery.kind);
       await recordOrphanedRelatives(trx, importId);
+      await recordIneConflicts(trx, importId);
       await setRunStatus(trx, importId, status, { error: fileError, finished: true });
     });
   }

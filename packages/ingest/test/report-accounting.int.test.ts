@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { FileReport, ImportReport } from '../src/index.js';
 import { harness, variant } from './helpers.js';
 
@@ -13,7 +13,7 @@ const MIXED: readonly (readonly [string, string])[] = [
   ['910001$AED$', '910077$AED$'],
 ];
 
-function addsUp(t: Tap, report: ImportReport): void {
+function addsUp(t: Test, report: ImportReport): void {
   for (const f of report.files) {
     const o = f.outcomes;
     t.equal(
@@ -23,7 +23,6 @@ function addsUp(t: Tap, report: ImportReport): void {
     );
   }
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 const outcome = (f: FileReport) => {
   const { warnings: _w, ...o } = f.outcomes;

@@ -173,7 +173,11 @@ t.test('a later complete departs the absent and restores the returning', async (
     from: '2d',
     pick: 'Complet',
     date: '20240914',
-    replace: [['9300102', '9300109']],
+    // (another pupil: another INE too, or it would be 9300102 found again by its INE)
+    replace: [
+      ['9300102', '9300109'],
+      ['123456790CD', '123456790ZZ'],
+    ],
   });
   const { imports } = await h.ingest(later);
   const r = imports[0]!;

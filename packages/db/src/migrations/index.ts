@@ -8,6 +8,7 @@ import * as m0006 from './0006-targets.js';
 import * as m0007 from './0007-relative-accounts.js';
 import * as m0008 from './0008-target-observability.js';
 import * as m0009 from './0009-unknown-structures.js';
+import * as m0010 from './0010-ine-identity.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-relative-accounts': m0007,
   '0008-target-observability': m0008,
   '0009-unknown-structures': m0009,
+  '0010-ine-identity': m0010,
 };

@@ -73,6 +73,15 @@ export interface PersonTable extends Tracked {
   last_file_id: number | null;
 }
 
+/** A former jointure of a person (a pupil found again by its INE under a new jointure). */
+export interface PersonAliasTable {
+  jointure: string;
+  person_id: number;
+  reason: 'ine';
+  import_id: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface PersonStructureTable {
   person_jointure: string;
   structure_jointure: string;

@@ -12,6 +12,7 @@ import {
   RELATIVE_LINK,
   TEACHING_LINK,
 } from './link-specs.js';
+import { renameFoundByIne } from './ine-renames.js';
 import { structuresOf, versionsOf } from './person-lookup.js';
 import { pushPersonEvents, type CreatedPersons } from './person-events.js';
 import { allocateForAccounts } from './relative-accounts.js';
@@ -218,6 +219,7 @@ export async function applyPersonChanges(
   changes: readonly PersonChangeItem[],
 ): Promise<void> {
   if (changes.length === 0) return;
+  await renameFoundByIne(ctx, changes);
   await checkVersions(ctx, changes);
   const before = await structuresOf(
     ctx.trx,

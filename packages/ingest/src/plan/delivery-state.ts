@@ -48,6 +48,8 @@ export interface DeliveryState {
    * for approval (never a silent second school), and unknown to the persons of the delivery.
    */
   readonly uaiConflicts: Map<string, string>;
+  /** Pupils found again by their INE in this delivery: old jointure → new jointure. */
+  readonly ineMerges: Map<string, string>;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */

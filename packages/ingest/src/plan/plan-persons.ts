@@ -14,6 +14,7 @@ import {
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
+import { matchByIne } from './ine-identity.js';
 import { unknownStructureWarnings, withKnownStructures } from './known-structures.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
@@ -106,6 +107,11 @@ async function triage(
     };
     if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
+    } else if (state.ineMerges.has(raw.id)) {
+      await reject(
+        'DUPLICATE_RECORD',
+        `person ${raw.id} was found again by its INE under ${state.ineMerges.get(raw.id)} in this delivery`,
+      );
     } else if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
       await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
     } else if (head && head.category !== category) {
@@ -183,7 +189,7 @@ export async function planChange(
   attributes: Readonly<Record<string, readonly string[]>>,
   current: CurrentPerson | undefined,
   unit: string | null,
-  unknownStructures: readonly string[] = [],
+  extra: { unknownStructures?: readonly string[]; renamedFrom?: string } = {},
 ): Promise<void> {
   const hash = recordHash(attributes);
   if (unit) file.referencedStructures.add(unit);
@@ -196,6 +202,15 @@ export async function planChange(
     { columns, links: linksOf(record) },
     { keepStructures: isRelative },
   );
+  if (extra.renamedFrom !== undefined) {
+    // Found again by its INE: the event says the jointure changed.
+    (diff.fields as Record<string, readonly [unknown, unknown]>).jointure = [
+      extra.renamedFrom,
+      raw.id,
+    ];
+    file.seen.set(extra.renamedFrom, { category: record.category });
+    state.ineMerges.set(extra.renamedFrom, raw.id);
+  }
   const action = !current ? 'create' : current.state === 'departed' ? 'restore' : 'update';
   file.seen.set(raw.id, { category: record.category });
   const outcome =
@@ -230,7 +245,8 @@ export async function planChange(
       hash,
       diff,
       personId: current?.id ?? null,
-      unknownStructures: [...unknownStructures],
+      unknownStructures: [...(extra.unknownStructures ?? [])],
+      ...(extra.renamedFrom !== undefined ? { renamedFrom: extra.renamedFrom } : {}),
     },
   });
 }
@@ -263,6 +279,12 @@ export async function planPersonBatch(
       ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
       : [];
   const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
+  // New pupil jointures that are known pupils found again by their INE.
+  const ine = await matchByIne(
+    state,
+    file,
+    pending.filter((p) => !p.head).map((p) => p.raw),
+  );
   for (const { raw } of pending) {
     const now = current.get(raw.id);
     if (raw.op === 'delete') {
@@ -344,15 +366,11 @@ export async function planPersonBatch(
       tally(file, 'rejected');
       continue;
     }
-    await planChange(
-      state,
-      file,
-      raw,
-      person,
-      attributes,
-      now,
-      unit,
-      known!.unknown.map((u) => u.structure),
-    );
+    const match = ine.get(raw.id);
+    const sameIne = match !== undefined && person.ine === match.ine;
+    await planChange(state, file, raw, person, attributes, sameIne ? match.current : now, unit, {
+      unknownStructures: known!.unknown.map((u) => u.structure),
+      ...(sameIne ? { renamedFrom: match.current.jointure } : {}),
+    });
   }
 }

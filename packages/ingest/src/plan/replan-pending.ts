@@ -68,7 +68,7 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
         now.attributes,
         now,
         known.record.primaryStructure ?? now.primaryStructure,
-        known.unknown.map((u) => u.structure),
+        { unknownStructures: known.unknown.map((u) => u.structure) },
       );
     }
   }
