@@ -34,7 +34,9 @@ interface FileCount {
  */
 function scan(dir: string): Map<string, FileCount> {
   const out = new Map<string, FileCount>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.xml'))
+    .sort()) {
     const text = readFileSync(join(dir, name), 'latin1');
     const entity = /_([A-Za-z]+)_\d+\.xml$/.exec(name)![1]!;
     const requests = text.match(/<(addRequest|modifyRequest|deleteRequest)>/g) ?? [];
