@@ -147,6 +147,31 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
     births?.count,
     'each is kept with a warning, none rejected',
   );
+  const dirOnly = e.quirks.find((q) => q.kind === 'dir-function-without-fonction-dir');
+  t.ok(dirOnly && dirOnly.count > 0, 'heads whose DIR function alone says direction');
+  t.same(
+    (
+      await sql<{ n: number }>`select count(distinct person_jointure)::int as n from direction
+        where person_jointure = any(${dirOnly!.ids}::text[])`.execute(db)
+    ).rows[0]!.n,
+    dirOnly!.count,
+    'each is in the direction (counted in directionLinks above)',
+  );
+  const unknown = e.quirks.find((q) => q.kind === 'unknown-structure-teaching');
+  t.ok(unknown && unknown.count > 0, 'teachers of a class of a structure absent from the files');
+  t.equal(
+    report.warningsByCode.UNKNOWN_STRUCTURE,
+    unknown!.count,
+    'one UNKNOWN_STRUCTURE warning each; no link materialised (teaching links above)',
+  );
+  for (const f of report.files) {
+    const o = f.outcomes;
+    t.equal(
+      o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected,
+      f.records,
+      `${f.name}: every record accounted for`,
+    );
+  }
   const expectedByCode: Record<string, number> = {};
   for (const r of e.rejects) expectedByCode[r.code] = (expectedByCode[r.code] ?? 0) + r.count;
   t.same(report.rejectsByCode, expectedByCode, 'rejects by code');

@@ -100,7 +100,13 @@ export type WarningCode =
   | 'GROUP_CLASSES_UNKNOWN'
   // ingestion engine
   | 'RELATIVE_UNLINKED'
-  | 'RELATIVE_PUPILS_DEPARTED';
+  | 'RELATIVE_PUPILS_DEPARTED'
+  /** A link to a structure absent from the directory: kept aside until the structure arrives. */
+  | 'UNKNOWN_STRUCTURE'
+  /** A new structure jointure with the UAI of a known structure: held for approval. */
+  | 'UAI_CONFLICT'
+  /** Two active pupils share an INE. */
+  | 'INE_CONFLICT';
 
 export interface Warning {
   readonly code: WarningCode;

@@ -193,6 +193,62 @@ t.test('staff profile rules', async (t) => {
   t.equal(profile({}), 'staff');
 });
 
+t.test('1D teachers: ENS or DOC anywhere in a function', async (t) => {
+  const profile1d = (fonctions: string[]): string => {
+    const { record } = normalizeRecord(
+      'PersEducNat',
+      '2',
+      {
+        ENTPersonJointure: ['2'],
+        ENTPersonNom: ['ROE'],
+        ENTPersonPrenom: ['R'],
+        ENTPersonFonctions: fonctions,
+      },
+      { levelHint: '1d' },
+    );
+    return (record as PersonRecord).profile;
+  };
+  t.equal(profile1d(['920001$-$ENSEIGNANT ADJOINT$-$SANS OBJET']), 'teacher', 'ENS in the label');
+  t.equal(profile1d(['920001$X$X$-$PROFESSEUR DOCUMENTALISTE']), 'teacher', 'DOC in a field');
+  t.equal(profile1d(['920001$-$SANS OBJET$-$SANS OBJET']), 'staff');
+  t.equal(
+    personOf('PersEducNat', '2', { ...STAFF, ENTPersonFonctions: ['1$-$ENSEIGNANT$-$-'] }).p
+      .profile,
+    'staff',
+    '2D: only the function code counts',
+  );
+});
+
+t.test('direction: ENTEnsFonctionDir, DIR functions and direction labels', async (t) => {
+  const direction = (attrs: Attrs) =>
+    personOf('PersEducNat', '2', { ...STAFF, ...attrs }).p.direction;
+  t.same(
+    direction({
+      ENTPersonFonctions: ['910001$DIR$DIRECTION$D0010$DIRECTION CHEF D&apos;ETABLISSEMENT'],
+    }),
+    ['910001'],
+    'a DIR function without ENTEnsFonctionDir',
+  );
+  t.same(
+    direction({ ENTPersonFonctions: ['920001$ENS$ENSEIGNEMENT$D0010$DIRECTION'] }),
+    ['920001'],
+    'a direction label (1D school head) whatever the code',
+  );
+  t.same(
+    direction({
+      ENTEnsFonctionDir: ['910002'],
+      ENTPersonFonctions: [
+        "910001$DIR$DIRECTION$D0011$CHEF D'ETABLISSEMENT ADJOINT",
+        '910002$DIR$DIRECTION$D0010$X',
+        '910003$ENS$ENSEIGNEMENT$L1300$MATHEMATIQUES',
+      ],
+    }),
+    ['910002', '910001'],
+    'deduplicated, ENTEnsFonctionDir first; a teacher is not direction',
+  );
+  t.same(direction({ ENTPersonFonctions: ['910001$-$SANS OBJET$-$DIRECTION'] }), [], 'placeholder');
+});
+
 t.test('staff: placeholder functions, structures, teaching dedupe', async (t) => {
   const { p } = personOf('PersEducNat', '2', {
     ...STAFF,

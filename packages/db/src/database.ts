@@ -12,6 +12,7 @@ import type {
   MefTable,
   MembershipTable,
   PersonFunctionTable,
+  PersonAliasTable,
   PersonStructureTable,
   PersonTable,
   RelativeLinkTable,
@@ -51,6 +52,7 @@ export interface Database {
   subject: SubjectTable;
   mef: MefTable;
   person: PersonTable;
+  person_alias: PersonAliasTable;
   person_structure: PersonStructureTable;
   class_group: ClassGroupTable;
   membership: MembershipTable;

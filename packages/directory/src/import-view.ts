@@ -76,7 +76,7 @@ export interface RejectView {
 
 export type ImportRunRow = Omit<
   ImportRun,
-  'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched'
+  'options' | 'summary' | 'submitted_by' | 'submitter_uais' | 'uais_touched' | 'tallies'
 >;
 
 export function importRunRowToView(row: ImportRunRow & { summary?: unknown }): ImportRunView {
@@ -151,7 +151,13 @@ export function importPlanRowToView(row: ImportPlan): ImportPlanView {
     structureJointure: row.structure_jointure,
     uai: row.uai,
     status: row.status,
-    counts: row.counts,
+    // The numeric counters (the engine also keeps `byCategory` and `holdReason` there: they are
+    // in the import's report, `summary`).
+    counts: Object.fromEntries(
+      Object.entries(row.counts as Record<string, unknown>).filter(
+        (e): e is [string, number] => typeof e[1] === 'number',
+      ),
+    ),
     activeBefore: row.active_before,
     departures: row.departures,
     decidedAt: isoTimeOrNull(row.decided_at),

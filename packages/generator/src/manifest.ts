@@ -74,7 +74,11 @@ export interface QuirkExpectation {
     | 'unknown-attribute'
     | 'non-latin-names'
     /** A pupil born on 31 February: kept, with a BIRTH_DATE_INVALID warning. */
-    | 'impossible-birth-date';
+    | 'impossible-birth-date'
+    /** A chief or deputy whose DIR function alone puts it in the direction (no ENTEnsFonctionDir). */
+    | 'dir-function-without-fonction-dir'
+    /** A teacher teaching a class of a structure absent from the files: one UNKNOWN_STRUCTURE warning. */
+    | 'unknown-structure-teaching';
   /** Files concerned (file quirks) or the entity (record quirks). */
   readonly files?: readonly string[];
   readonly entity?: string;

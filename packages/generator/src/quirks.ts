@@ -10,6 +10,8 @@ const RAW: ChunkStyle = { encoding: 'UTF-8', mode: 'raw' };
 const LATIN9: ChunkStyle = { encoding: 'ISO-8859-15', mode: 'raw' };
 const NAMED_ENTITY = /&(?!amp;|lt;|gt;|apos;|quot;|#)[A-Za-z]+;/;
 const UNKNOWN_ATTRIBUTE = 'ENTPersonAttributFutur';
+/** A structure jointure no EtabEducNat file declares (generated ones are 91…/92…). */
+export const UNKNOWN_STRUCTURE = '990000';
 
 /** Names in other scripts, as written or transliterated (only with quirks). */
 const NON_LATIN = [
@@ -20,7 +22,14 @@ const NON_LATIN = [
 ];
 
 /** Rates (one record in N) of the record-level quirks. */
-const EVERY = { html: 40, unknown: 100, nonLatin: 500, arity: 50, birthDate: 300 } as const;
+const EVERY = {
+  html: 40,
+  unknown: 100,
+  nonLatin: 500,
+  arity: 50,
+  birthDate: 300,
+  unknownStructure: 60,
+} as const;
 /** Invalid records injected per entity (each a MISSING_REQUIRED reject). */
 export const INVALID_PER_ENTITY = 2;
 
@@ -39,6 +48,11 @@ export class Quirks {
   readonly nonLatin: string[] = [];
   readonly doubleEscaped: string[] = [];
   readonly arity: string[] = [];
+  /** Direction members (DIR function) written without ENTEnsFonctionDir. */
+  readonly dirWithoutFonctionDir: string[] = [];
+  /** Teachers with a teaching link to a class of a structure absent from the files (2D). */
+  readonly unknownStructure: string[] = [];
+  #directors = 0;
   /** Pupils written with an impossible birth date (kept by the importer, with a warning). */
   readonly birthDate: string[] = [];
   #births = 0;
@@ -102,7 +116,33 @@ export class Quirks {
   /** Staff tweaks: the chief's double-escaped apostrophe, a 4-field function for one teacher in 50. */
   staff(s: StaffMember): RecordTweaks {
     if (!this.enabled) return {};
-    const tweaks: { chiefLabel?: string; extraFunctions?: string[] } = {};
+    const tweaks: {
+      chiefLabel?: string;
+      extraFunctions?: string[];
+      noFonctionDir?: boolean;
+      extraTeaching?: string[];
+    } = {};
+    // Every other chief or deputy: the DIR function without ENTEnsFonctionDir.
+    const dirOnly =
+      s.direction.length > 0 &&
+      s.direction.every((e) =>
+        s.functions.some((f) => f.code === 'DIR' && f.estab.jointure === e.jointure),
+      );
+    if (dirOnly) {
+      if (this.#directors++ % 2 === 1) {
+        tweaks.noFonctionDir = true;
+        this.dirWithoutFonctionDir.push(String(s.id));
+      }
+    }
+    if (
+      this.#level === '2d' &&
+      s.teacher &&
+      s.services.length > 0 &&
+      this.#teachers % EVERY.unknownStructure === 5
+    ) {
+      tweaks.extraTeaching = [`${UNKNOWN_STRUCTURE}$6Z$${s.services[0]!.subject}`];
+      this.unknownStructure.push(String(s.id));
+    }
     if (
       s.functions.some((f) => f.disciplineCode === 'D0010') &&
       this.doubleEscaped.length % 2 === 0
@@ -188,6 +228,20 @@ export class Quirks {
         attribute: UNKNOWN_ATTRIBUTE,
         count: this.unknown.length,
         ids: this.unknown,
+      },
+      {
+        kind: 'dir-function-without-fonction-dir',
+        entity: 'PersEducNat',
+        attribute: 'ENTEnsFonctionDir',
+        count: this.dirWithoutFonctionDir.length,
+        ids: this.dirWithoutFonctionDir,
+      },
+      {
+        kind: 'unknown-structure-teaching',
+        entity: 'PersEducNat',
+        attribute: 'ENTAuxEnsClassesMatieres',
+        count: this.unknownStructure.length,
+        ids: this.unknownStructure,
       },
       {
         kind: 'non-latin-names',

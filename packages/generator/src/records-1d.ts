@@ -103,7 +103,8 @@ export function staff1d(s: StaffMember, mode: TextMode, tweaks: RecordTweaks = {
     ['ENTPersonStructRattach', s.structRattach ? [s.estab.jointure] : []],
     ['ENTPersonFonctions', [...functionValues(s, tweaks), ...(tweaks.extraFunctions ?? [])]],
   );
-  if (s.direction.length) attrs.push(['ENTEnsFonctionDir', s.direction.map((e) => e.jointure)]);
+  if (s.direction.length && !tweaks.noFonctionDir)
+    attrs.push(['ENTEnsFonctionDir', s.direction.map((e) => e.jointure)]);
   attrs.push(['ENTPersonCategorieEnseignant', [s.teacher ? 'O' : 'N']]);
   if (tweaks.unknownAttribute) attrs.push(tweaks.unknownAttribute);
   return addRequest('categoriePersonne', 'PersEducNat', String(s.id), attrs, mode);

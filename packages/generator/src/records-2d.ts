@@ -16,6 +16,10 @@ export interface RecordTweaks {
   readonly noSn?: boolean;
   /** Replaces a function label (the double-escaped apostrophe). */
   readonly chiefLabel?: string;
+  /** Leaves ENTEnsFonctionDir out: the DIR function alone says the person is in the direction. */
+  readonly noFonctionDir?: boolean;
+  /** Extra ENTAuxEnsClassesMatieres values (a class of a structure absent from the files). */
+  readonly extraTeaching?: readonly string[];
 }
 
 export function structure2d(e: EstablishmentPlan, academy: string, mode: TextMode): string {
@@ -242,10 +246,15 @@ export function staff2d(
     ['personalTitle', [s.name.civility]],
     ['mail', one(s.mail)],
     ['ENTPersonStructRattach', s.structRattach ? [s.estab.jointure] : []],
-    ...teachingAttrs(s, duplicate),
+    ...teachingAttrs(s, duplicate).map(([name, values]): Attr =>
+      name === 'ENTAuxEnsClassesMatieres' && tweaks.extraTeaching
+        ? [name, [...values, ...tweaks.extraTeaching]]
+        : [name, values],
+    ),
     ['ENTAuxEnsClassesPrincipal', duplicate ? [...heads, ...heads] : heads],
   );
-  if (s.direction.length) attrs.push(['ENTEnsFonctionDir', s.direction.map((e) => e.jointure)]);
+  if (s.direction.length && !tweaks.noFonctionDir)
+    attrs.push(['ENTEnsFonctionDir', s.direction.map((e) => e.jointure)]);
   attrs.push(
     ['ENTPersonFonctions', [...functionValues(s, tweaks), ...(tweaks.extraFunctions ?? [])]],
     ['PersEducNatPresenceDevantEleves', [s.teacher ? 'O' : 'N']],

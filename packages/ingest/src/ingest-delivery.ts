@@ -6,17 +6,22 @@ import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
-import { EstablishmentStats } from './plan/establishment-stats.js';
+import { EstablishmentStats, ReferenceStats } from './plan/establishment-stats.js';
 import { activeCounts, decideHolds } from './plan/hold-decision.js';
-import { planDepartures } from './plan/plan-departures.js';
+import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
+import { replanPending } from './plan/replan-pending.js';
 import { persistPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
 import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
-import { recordOrphanedRelatives, writeWarnings } from './report/import-warnings.js';
+import {
+  recordIneConflicts,
+  recordOrphanedRelatives,
+  writeWarnings,
+} from './report/import-warnings.js';
 import { writeEstablishmentPlans } from './report/establishment-plans.js';
 import {
   addUaisTouched,
@@ -278,11 +283,14 @@ async function planAndApplyWith(
     plans,
     rejects: new RejectSink(deps.db, importId),
     stats: new EstablishmentStats(),
+    references: new ReferenceStats(),
     seen: new Map(),
     relativeUnits: new Map(),
     seenReferences: new Set(),
     referencedStructures: new Set(),
     warnings: [],
+    uaiConflicts: new Map(),
+    ineMerges: new Map(),
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
@@ -297,19 +305,22 @@ async function planAndApplyWith(
     outcomes.push({ ...outcome, entity: h.file.fileName.entity });
   }
   options.onPhase?.(importId, 'planning');
+  let coverage: Coverage | undefined;
   if (delivery.kind === 'complete') {
     const etab = outcomes.filter((o) => o.entity === 'EtabEducNat');
     const declared = [...state.seenReferences]
       .filter((k) => k.startsWith('structure:'))
       .map((k) => k.slice(10));
-    const coveredStructures = new Set(
-      etab.length > 0 && etab.every((o) => o.ok) ? declared : state.referencedStructures,
-    );
-    await planDepartures(state, {
-      structures: coveredStructures,
+    coverage = {
+      structures: new Set(
+        etab.length > 0 && etab.every((o) => o.ok) ? declared : state.referencedStructures,
+      ),
       categories: coveredCategories(outcomes),
-    });
+    };
   }
+  const replanned = await replanPending(state, coverage);
+  if (replanned > 0) log.info({ persons: replanned }, 'unknown structures arrived: links planned');
+  if (coverage) await planDepartures(state, coverage);
   await plans.close();
   await state.rejects.flush();
   await writeWarnings(deps.db, importId, state.warnings);
@@ -320,6 +331,7 @@ async function planAndApplyWith(
   log.info({ items: plans.size, ms: Date.now() - started }, 'plan computed');
   const active = await activeCounts(deps.db, state.stats.structures());
   const held = decideHolds(state.stats, active, deps.settings);
+  for (const structure of state.uaiConflicts.keys()) held.add(structure);
   await writeEstablishmentPlans(deps.db, importId, state, active, held, options.dryRun);
   const size = deps.settings.batchSize;
   const isHeld = (i: { unit: string | null }) => i.unit !== null && held.has(i.unit);
@@ -387,6 +399,7 @@ async function planAndApplyWith(
         .execute();
       await supersedeOlderHolds(trx, importId, delivery.kind);
       await recordOrphanedRelatives(trx, importId);
+      await recordIneConflicts(trx, importId);
       await setRunStatus(trx, importId, status, { error: fileError, finished: true });
     });
   }

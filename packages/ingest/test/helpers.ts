@@ -55,8 +55,12 @@ export interface VariantOptions {
   readonly chunk?: number;
 }
 
-/** The 2D sample moved to a second school: other jointures, UAI and person ids. */
+/**
+ * The 2D sample moved to a second school: other jointures, UAI, person ids and INEs (a pupil
+ * sharing an INE with a known one is that pupil: see ine-identity.int.test.ts).
+ */
 export const SECOND_SCHOOL: readonly (readonly [string, string])[] = [
+  ['<value>123456', '<value>323456'],
   ['910001', '910002'],
   ['0990001N', '0990002P'],
   ['93001', '94001'],

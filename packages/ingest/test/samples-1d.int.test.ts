@@ -10,7 +10,8 @@ t.test(
     const r = imports[0]!;
     t.equal(r.status, 'applied');
     t.equal(r.level, '1d', 'the level is read from the attribute names');
-    t.match(r.establishments, [{ uai: '0990002P', structure: '920001', created: 5 }]);
+    t.match(r.establishments, [{ uai: '0990002P', structure: '920001', created: 4 }]);
+    t.match(r.references, { structures: { created: 1 } }, 'the école on a line of its own');
     const cls = await h.db.selectFrom('class_group').select(['kind', 'code', 'label']).execute();
     t.same(
       cls,

@@ -67,7 +67,7 @@ t.test('the 2D complete sample ingests with the expected directory', async (t) =
     uai: '0990001N',
     structure: '910001',
     status: 'applied',
-    created: 9,
+    created: 8,
     departed: 0,
     staleTeachingLinks: 0,
   });
@@ -173,7 +173,11 @@ t.test('a later complete departs the absent and restores the returning', async (
     from: '2d',
     pick: 'Complet',
     date: '20240914',
-    replace: [['9300102', '9300109']],
+    // (another pupil: another INE too, or it would be 9300102 found again by its INE)
+    replace: [
+      ['9300102', '9300109'],
+      ['123456790CD', '123456790ZZ'],
+    ],
   });
   const { imports } = await h.ingest(later);
   const r = imports[0]!;

@@ -25,18 +25,56 @@ export function renderReport(r: ImportReport): string {
     lines.push(
       '',
       table([
-        ['file', 'status', 'records', 'rejects', 'unknown attributes'],
+        [
+          'file',
+          'status',
+          'records',
+          'created',
+          'updated',
+          'unchanged',
+          'departed',
+          'rejected',
+          'rejects',
+          'unknown attributes',
+        ],
         ...r.files.map((f) => [
           f.name,
           f.status,
           f.records,
+          f.outcomes.created,
+          f.outcomes.updated + f.outcomes.restored,
+          f.outcomes.unchanged,
+          f.outcomes.departed,
+          f.outcomes.rejected,
           f.rejects,
           Object.keys(f.unknownAttributes).join(',') || '-',
         ]),
       ]),
     );
   }
-  if (r.establishments.length > 0) {
+  const none = r.noEstablishment;
+  const noneRow =
+    none && none.created + none.updated + none.unchanged + none.rejects + none.departed > 0
+      ? [
+          [
+            '(no establishment)',
+            '-',
+            none.created,
+            none.updated,
+            none.unchanged,
+            none.restored,
+            none.departed,
+            none.left,
+            '-',
+            none.rejects,
+            '-',
+            '-',
+            '-',
+            '-',
+          ],
+        ]
+      : [];
+  if (r.establishments.length > 0 || noneRow.length > 0) {
     lines.push(
       '',
       table([
@@ -45,6 +83,7 @@ export function renderReport(r: ImportReport): string {
           'status',
           'created',
           'updated',
+          'unchanged',
           'restored',
           'departed',
           'left',
@@ -60,6 +99,7 @@ export function renderReport(r: ImportReport): string {
           e.status,
           e.created,
           e.updated,
+          e.unchanged,
           e.restored,
           e.departed,
           e.left,
@@ -70,7 +110,17 @@ export function renderReport(r: ImportReport): string {
           e.relativeAccounts,
           e.relativeContacts,
         ]),
+        ...noneRow,
       ]),
+    );
+  }
+  if (r.references) {
+    const line = (name: string, c: NonNullable<ImportReport['references']>['structures']) =>
+      `${name} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected`;
+    const { structures, subjects, mefs } = r.references;
+    lines.push(
+      '',
+      `${line('structures', structures)}; ${line('subjects', subjects)}; ${line('MEFs', mefs)}`,
     );
   }
   const codes = Object.entries(r.rejectsByCode);
@@ -88,7 +138,13 @@ export function renderReport(r: ImportReport): string {
   if (held.length > 0) {
     lines.push(
       '',
-      `held for approval: ${held.map((e) => `${e.uai ?? e.structure} (${e.departures}/${e.activeBefore} departures)`).join(', ')}`,
+      `held for approval: ${held
+        .map((e) =>
+          e.holdReason === 'uai_conflict'
+            ? `${e.structure} (new jointure for UAI ${e.uai ?? '?'})`
+            : `${e.uai ?? e.structure} (${e.departures}/${e.activeBefore} departures)`,
+        )
+        .join(', ')}`,
     );
     lines.push(`approve with: pnpm aaf-sync ingest --approve-held <uai> --import ${r.importId}`);
   }

@@ -2,7 +2,13 @@ import type { Level, PersonCategory, PersonRecord } from '../model.js';
 import { recordReject, type FieldReader } from './field-reader.js';
 import { contactTheme, schoolingTheme, staffTheme, themes } from './person-details.js';
 import { pupilGroups, pupilRelatives } from './pupil-links.js';
-import { staffFunctions, staffHeadTeacher, staffProfile, staffTeaching } from './staff-links.js';
+import {
+  staffDirection,
+  staffFunctions,
+  staffHeadTeacher,
+  staffProfile,
+  staffTeaching,
+} from './staff-links.js';
 
 type Links = Pick<
   PersonRecord,
@@ -66,10 +72,10 @@ function relativeLinks(r: FieldReader): Links {
   };
 }
 
-function staffLinks(r: FieldReader): Links {
+function staffLinks(r: FieldReader, level: Level): Links {
   const { functions, structures: fnStructures } = staffFunctions(r);
   const attachment = r.values('ENTPersonStructRattach');
-  const direction = r.values('ENTEnsFonctionDir');
+  const direction = staffDirection(r, functions);
   const teaching = staffTeaching(r);
   const headTeacher = staffHeadTeacher(r);
   const others = [
@@ -80,7 +86,7 @@ function staffLinks(r: FieldReader): Links {
   const primary = attachment[0] ?? fnStructures[0] ?? others[0] ?? null;
   return {
     ...NO_LINKS,
-    profile: staffProfile(r, functions),
+    profile: staffProfile(r, functions, level),
     primaryStructure: primary,
     structures: unique([primary, ...attachment, ...fnStructures, ...others]),
     functions,
@@ -91,7 +97,7 @@ function staffLinks(r: FieldReader): Links {
   };
 }
 
-const LINKS: Readonly<Record<PersonCategory, (r: FieldReader) => Links>> = {
+const LINKS: Readonly<Record<PersonCategory, (r: FieldReader, level: Level) => Links>> = {
   pupil: pupilLinks,
   relative: relativeLinks,
   staff: staffLinks,
@@ -134,6 +140,6 @@ export function normalizePerson(
     birthDate: r.birthDate('ENTPersonDateNaissance', category === 'pupil'),
     ine: r.ine('ENTEleveINE'),
     mail: r.mail('mail', 'ENTPersonMail'),
-    ...LINKS[category](r),
+    ...LINKS[category](r, level),
   };
 }

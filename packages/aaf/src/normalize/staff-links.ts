@@ -1,4 +1,4 @@
-import type { FunctionRef, Profile, TeachingRef } from '../model.js';
+import type { FunctionRef, Level, Profile, TeachingRef } from '../model.js';
 import { aafBoolean, pushUnique, type FieldReader } from './field-reader.js';
 
 /** `-` stands for "no value" in functions and disciplines (`…$-$SANS OBJET$-$SANS OBJET`). */
@@ -81,14 +81,58 @@ export function staffHeadTeacher(r: FieldReader): { structure: string; code: str
 }
 
 /**
- * Teacher or other staff: ENTPersonCategorieEnseignant when present and non-empty (O → teacher,
- * N → staff), else PersEducNatPresenceDevantEleves = O → teacher, else any function ENS or DOC
- * → teacher, else staff (the ENT NG 2D rule; it also covers the 1D one).
+ * Direction labels (5th field of ENTPersonFonctions) that put a person in the direction of the
+ * function's structure whatever the function code: what the 1D files carry for a school head
+ * (ENT NG's list; `&apos;` compared as an apostrophe).
  */
-export function staffProfile(r: FieldReader, functions: readonly FunctionRef[]): Profile {
+export const DIRECTION_LABELS: ReadonlySet<string> = new Set([
+  'DIRECTION',
+  "DIRECTION CHEF D'ETABLISSEMENT",
+  'DIRECTION ADJOINT AU CHEF ETABLISSEMENT',
+  "CHEF D'ETABLISSEMENT ADJOINT",
+]);
+
+const label = (s: string) =>
+  s
+    .replace(/&apos;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toUpperCase();
+
+/**
+ * The structures where the person belongs to the direction: ENTEnsFonctionDir, and every
+ * structure of a function with code `DIR` or a direction label (DIRECTION_LABELS), in order,
+ * deduplicated.
+ */
+export function staffDirection(r: FieldReader, functions: readonly FunctionRef[]): string[] {
+  const out: string[] = [];
+  const add = (s: string) => {
+    if (s !== '' && !out.includes(s)) out.push(s);
+  };
+  for (const s of r.values('ENTEnsFonctionDir')) add(s);
+  for (const f of functions)
+    if (f.code === 'DIR' || DIRECTION_LABELS.has(label(f.disciplineLabel))) add(f.structure);
+  return out;
+}
+
+/**
+ * Teacher or other staff: ENTPersonCategorieEnseignant when present and non-empty (O → teacher,
+ * N → staff), else PersEducNatPresenceDevantEleves = O → teacher, else (2D) any function coded
+ * ENS or DOC → teacher, or (1D) any ENTPersonFonctions value containing ENS or DOC anywhere
+ * (code, label or discipline: the ENT NG 1D rule), else staff.
+ */
+export function staffProfile(
+  r: FieldReader,
+  functions: readonly FunctionRef[],
+  level: Level = '2d',
+): Profile {
   const category = r.bool('ENTPersonCategorieEnseignant');
   if (category !== null) return category ? 'teacher' : 'staff';
   const presence = r.one('PersEducNatPresenceDevantEleves');
   if (presence !== null && aafBoolean(presence) === true) return 'teacher';
+  if (level === '1d')
+    return r.values('ENTPersonFonctions').some((v) => v.includes('ENS') || v.includes('DOC'))
+      ? 'teacher'
+      : 'staff';
   return functions.some((f) => f.code === 'ENS' || f.code === 'DOC') ? 'teacher' : 'staff';
 }

@@ -7,11 +7,13 @@ import * as m0005 from './0005-import-queue.js';
 import * as m0006 from './0006-targets.js';
 import * as m0007 from './0007-relative-accounts.js';
 import * as m0008 from './0008-target-observability.js';
+import * as m0009 from './0009-unknown-structures.js';
 import * as m0010 from './0010-credentials.js';
 import * as m0011 from './0011-posix-ids.js';
 import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-calendar.js';
 import * as m0014 from './0014-koxo-files.js';
+import * as m0015 from './0015-ine-identity.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -26,9 +28,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-targets': m0006,
   '0007-relative-accounts': m0007,
   '0008-target-observability': m0008,
+  '0009-unknown-structures': m0009,
   '0010-credentials': m0010,
   '0011-posix-ids': m0011,
   '0012-webhooks': m0012,
   '0013-calendar': m0013,
   '0014-koxo-files': m0014,
+  '0015-ine-identity': m0015,
 };

@@ -71,8 +71,23 @@ export interface PersonTable extends Tracked {
   state: Generated<PersonState>;
   /** A relative holds an account only while legally responsible for an active pupil. */
   has_account: Generated<boolean>;
+  /** Structure jointures the record names that the directory does not hold (not materialised). */
+  unknown_structures: Generated<string[]>;
   departed_at: Timestamp | null;
   last_file_id: number | null;
+}
+
+/** Why a jointure became an alias of a person (today: the pupil was found again by its INE). */
+export const PERSON_ALIAS_REASONS = ['ine'] as const;
+export type PersonAliasReason = (typeof PERSON_ALIAS_REASONS)[number];
+
+/** A former jointure of a person (a pupil found again by its INE under a new jointure). */
+export interface PersonAliasTable {
+  jointure: string;
+  person_id: number;
+  reason: PersonAliasReason;
+  import_id: number | null;
+  created_at: Generated<Date>;
 }
 
 export interface PersonStructureTable {

@@ -53,6 +53,8 @@ export interface ImportRunTable {
   /** UAIs of the establishments the import changed (its applied plans and approvals). */
   uais_touched: Generated<string[]>;
   progress: Json<ImportProgress> | null;
+  /** Report lines of no establishment: `noEstablishment` persons, `references` (structures…). */
+  tallies: JsonDefault<Record<string, unknown>>;
 }
 
 export const IMPORT_PHASES = ['queued', 'reading', 'planning', 'applying', 'done'] as const;
@@ -91,6 +93,8 @@ export interface ImportFileTable {
   records: Generated<number>;
   rejects: Generated<number>;
   unknown_attributes: JsonDefault<Record<string, number>>;
+  /** What became of the file's records (created, updated…, rejected) and its warnings by code. */
+  outcomes: JsonDefault<Record<string, unknown>>;
   status: ImportFileStatus;
   error: Json<Record<string, unknown>> | null;
 }

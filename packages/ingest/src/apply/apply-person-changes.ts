@@ -12,6 +12,7 @@ import {
   RELATIVE_LINK,
   TEACHING_LINK,
 } from './link-specs.js';
+import { renameFoundByIne } from './ine-renames.js';
 import { structuresOf, versionsOf } from './person-lookup.js';
 import { pushPersonEvents, type CreatedPersons } from './person-events.js';
 import { allocateForAccounts } from './relative-accounts.js';
@@ -32,6 +33,7 @@ const ROW_COLUMNS = [
   col('ine'),
   col('mail'),
   col('primary_structure'),
+  col('unknown_structures', 'text[]'),
   col('details', 'jsonb'),
   col('attributes', 'json'),
   col('record_hash'),
@@ -53,6 +55,8 @@ function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): 
     c.ine,
     c.mail,
     c.primaryStructure,
+    // (plans held before this field existed carry none)
+    item.payload.unknownStructures ?? [],
     c.details,
     item.payload.attributes,
     item.payload.hash,
@@ -215,6 +219,7 @@ export async function applyPersonChanges(
   changes: readonly PersonChangeItem[],
 ): Promise<void> {
   if (changes.length === 0) return;
+  await renameFoundByIne(ctx, changes);
   await checkVersions(ctx, changes);
   const before = await structuresOf(
     ctx.trx,

@@ -18,6 +18,8 @@ export interface PersonHead {
   readonly version: number;
   readonly recordHash: string;
   readonly primaryStructure: string | null;
+  /** Structures its record names that the directory did not hold when it was applied. */
+  readonly unknownStructures: readonly string[];
 }
 
 export interface CurrentPerson extends PersonHead {
@@ -33,7 +35,16 @@ export async function loadPersonHeads(
   if (jointures.length === 0) return new Map();
   const rows = await db
     .selectFrom('person')
-    .select(['id', 'jointure', 'category', 'state', 'version', 'record_hash', 'primary_structure'])
+    .select([
+      'id',
+      'jointure',
+      'category',
+      'state',
+      'version',
+      'record_hash',
+      'primary_structure',
+      'unknown_structures',
+    ])
     .where(anyOf('jointure', jointures))
     .execute();
   return new Map(
@@ -47,6 +58,7 @@ export async function loadPersonHeads(
         version: r.version,
         recordHash: r.record_hash,
         primaryStructure: r.primary_structure,
+        unknownStructures: r.unknown_structures,
       },
     ]),
   );
@@ -157,6 +169,7 @@ export async function loadCurrentPersons(
       version: r.version,
       recordHash: r.record_hash,
       primaryStructure: r.primary_structure,
+      unknownStructures: r.unknown_structures,
       attributes: r.attributes,
       columns: {
         category: r.category,

@@ -10,7 +10,7 @@ import type {
 import type { IngestDeps } from '../deps.js';
 import { warningRow, type WarningRow } from '../report/import-warnings.js';
 import type { RejectSink } from '../run/reject-sink.js';
-import { EstablishmentStats } from './establishment-stats.js';
+import { EstablishmentStats, ReferenceStats } from './establishment-stats.js';
 import type { PlanSpool } from './plan-spool.js';
 import type { StructureDirectory } from './structure-directory.js';
 import type { ScopeCheck } from './submitter-scope.js';
@@ -31,6 +31,8 @@ export interface DeliveryState {
   readonly plans: PlanSpool;
   readonly rejects: RejectSink;
   readonly stats: EstablishmentStats;
+  /** Structures, subjects and MEFs, on lines of their own. */
+  readonly references: ReferenceStats;
   /** Persons present in the delivery (changed or not): departures are computed from it. */
   readonly seen: Map<string, SeenPerson>;
   /** Relative jointure → establishment of the first pupil naming it in this delivery. */
@@ -41,30 +43,51 @@ export interface DeliveryState {
   readonly referencedStructures: Set<string>;
   /** Data-quality warnings of the files read whole (stored when planning ends). */
   readonly warnings: WarningRow[];
+  /**
+   * New structure jointures whose UAI a known structure holds → that structure's jointure: held
+   * for approval (never a silent second school), and unknown to the persons of the delivery.
+   */
+  readonly uaiConflicts: Map<string, string>;
+  /** Pupils found again by their INE in this delivery: old jointure → new jointure. */
+  readonly ineMerges: Map<string, string>;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */
 export interface FileScratch {
-  readonly fileId: number;
+  /** null: items planned from the directory itself (persons whose unknown structures arrived). */
+  readonly fileId: number | null;
   readonly fileName: string;
   readonly entity: AafEntity;
   readonly stats: EstablishmentStats;
+  readonly references: ReferenceStats;
   readonly seen: Map<string, SeenPerson>;
   readonly relativeUnits: Map<string, string>;
   readonly seenReferences: Set<string>;
   readonly referencedStructures: Set<string>;
+  /** What became of each record of the file: they add up to `records`. */
+  readonly outcomes: Record<RecordOutcome, number>;
   /** Unknown attribute name → number of records carrying it. */
   readonly unknownAttributes: Map<string, number>;
   readonly warnings: WarningRow[];
   records: number;
 }
 
-export function newFileScratch(fileId: number, fileName: string, entity: AafEntity): FileScratch {
+/** What became of one record of a file (a request read): exactly one each. */
+export type RecordOutcome =
+  'created' | 'updated' | 'restored' | 'unchanged' | 'departed' | 'rejected';
+
+export function newFileScratch(
+  fileId: number | null,
+  fileName: string,
+  entity: AafEntity,
+): FileScratch {
   return {
     fileId,
     fileName,
     entity,
     stats: new EstablishmentStats(),
+    references: new ReferenceStats(),
+    outcomes: { created: 0, updated: 0, restored: 0, unchanged: 0, departed: 0, rejected: 0 },
     seen: new Map(),
     relativeUnits: new Map(),
     seenReferences: new Set(),
@@ -77,6 +100,7 @@ export function newFileScratch(fileId: number, fileName: string, entity: AafEnti
 
 export function mergeScratch(state: DeliveryState, file: FileScratch): void {
   state.stats.merge(file.stats);
+  state.references.merge(file.references);
   for (const [k, v] of file.seen) state.seen.set(k, v);
   for (const [k, v] of file.relativeUnits)
     if (!state.relativeUnits.has(k)) state.relativeUnits.set(k, v);
@@ -110,7 +134,8 @@ export async function rejectIn(
   structure: string | null,
   uai?: string | null,
 ): Promise<void> {
-  file.stats.add(structure, 'rejects');
+  const category = CATEGORY_OF[file.entity];
+  if (category) file.stats.add(structure, 'rejects', 1, category);
   await state.rejects.add({
     fileId: file.fileId,
     fileName: file.fileName,
@@ -122,6 +147,11 @@ export async function rejectIn(
     reject,
     raw: raw.xml ?? null,
   });
+}
+
+/** Notes what one record of the file came to. */
+export function tally(file: FileScratch, outcome: RecordOutcome): void {
+  file.outcomes[outcome] += 1;
 }
 
 export const CATEGORY_OF: Partial<Record<AafEntity, PersonCategory>> = {

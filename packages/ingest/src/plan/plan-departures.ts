@@ -12,6 +12,7 @@ export interface Coverage {
 interface Candidate {
   id: number;
   jointure: string;
+  category: PersonCategory;
   version: number;
   primary_structure: string | null;
   has_account: boolean;
@@ -35,7 +36,7 @@ export async function planDepartures(state: DeliveryState, coverage: Coverage): 
   await state.deps.db.transaction().execute(async (trx) => {
     await sql`
       declare departure_candidates no scroll cursor for
-      select p.id, p.jointure, p.version, p.primary_structure, p.has_account,
+      select p.id, p.jointure, p.category, p.version, p.primary_structure, p.has_account,
         case when p.has_account then
           array(select ps.structure_jointure from person_structure ps
                 where ps.person_jointure = p.jointure order by 1)
@@ -76,7 +77,7 @@ async function planPage(
       p.primary_structure && leaving.includes(p.primary_structure)
         ? p.primary_structure
         : leaving[0]!;
-    for (const s of leaving) state.stats.add(s, departs ? 'departed' : 'left');
+    for (const s of leaving) state.stats.add(s, departs ? 'departed' : 'left', 1, p.category);
     await state.plans.add({
       entity: 'person',
       action: departs ? 'depart' : 'leave',

@@ -14,9 +14,11 @@ import {
   mergeScratch,
   newFileScratch,
   rejectIn,
+  tally,
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
+import { namedStructureInXml } from './named-structure.js';
 import { planPersonBatch } from './plan-persons.js';
 import { planReferenceBatch, type ReferenceEntity } from './plan-reference.js';
 
@@ -105,12 +107,20 @@ export async function planFile(
     const item = step.value;
     if (typeof item !== 'object' || item === null || !('type' in item)) continue;
     if (item.type === 'reject') {
+      // A request the reader could not read is a record of the file all the same: rejected, and
+      // listed under the establishment it names when one can be made out.
+      scratch.records++;
+      tally(scratch, 'rejected');
+      if (REFERENCE_OF[scratch.entity])
+        scratch.references.add(REFERENCE_OF[scratch.entity]!, 'rejected');
       await rejectIn(
         state,
         scratch,
         { id: item.id ?? '', line: item.line, xml: item.raw },
         item.reject,
-        null,
+        CATEGORY_OF[scratch.entity]
+          ? namedStructureInXml(item.raw, (j) => state.structures.has(j))
+          : null,
       );
       continue;
     }
@@ -147,10 +157,17 @@ export async function planFile(
     records: scratch.records,
     rejects: await fileRejects(state, fileId),
     unknownAttributes: Object.fromEntries(scratch.unknownAttributes),
+    outcomes: { ...scratch.outcomes, warnings: warningsByCode(scratch) },
     encoding: summary?.encoding ?? null,
     formatVersion: summary?.formatVersion ?? null,
   });
   return { fileId, name: file.fileName.name, ok: true };
+}
+
+function warningsByCode(file: FileScratch): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const w of file.warnings) out[w.code] = (out[w.code] ?? 0) + 1;
+  return out;
 }
 
 async function fileRejects(state: DeliveryState, fileId: number): Promise<number> {

@@ -19,6 +19,13 @@ export interface PersonPayload {
   readonly diff: PersonDiff;
   /** Existing row id (update, restore). */
   readonly personId: number | null;
+  /** Structures the record names that the directory does not hold (links left out). */
+  readonly unknownStructures: readonly string[];
+  /**
+   * The person's jointure before this item: a pupil found again by its INE under a new jointure
+   * (the row is renamed, the old jointure kept as an alias, then updated like any other).
+   */
+  readonly renamedFrom?: string;
 }
 
 export interface LeavePayload {

@@ -9,12 +9,16 @@ import {
 import {
   CATEGORY_OF,
   rejectIn,
+  tally,
   warnIn,
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
+import { matchByIne } from './ine-identity.js';
+import { unknownStructureWarnings, withKnownStructures } from './known-structures.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
+import { namedStructure } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
 
@@ -52,6 +56,7 @@ function relativeUnit(
  */
 function rejectOutOfScope(state: DeliveryState, file: FileScratch, raw: RawRecord): Promise<void> {
   const sent = raw.attributes.ENTPersonStructRattach?.[0] ?? null;
+  tally(file, 'rejected');
   return rejectIn(
     state,
     file,
@@ -90,16 +95,23 @@ async function triage(
     const reject = (
       code: 'DUPLICATE_RECORD' | 'CATEGORY_CHANGE' | 'UNKNOWN_ENTITY',
       message: string,
-    ) =>
-      rejectIn(
+    ) => {
+      tally(file, 'rejected');
+      return rejectIn(
         state,
         file,
         { ...raw, xml: rawRecordXml(raw) },
         { code, message },
-        head?.primaryStructure ?? null,
+        recordUnit(state, file, raw) ?? head?.primaryStructure ?? null,
       );
+    };
     if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
+    } else if (state.ineMerges.has(raw.id)) {
+      await reject(
+        'DUPLICATE_RECORD',
+        `person ${raw.id} was found again by its INE under ${state.ineMerges.get(raw.id)} in this delivery`,
+      );
     } else if (state.seen.has(raw.id) || file.seen.has(raw.id)) {
       await reject('DUPLICATE_RECORD', `person ${raw.id} appears twice in the delivery`);
     } else if (head && head.category !== category) {
@@ -113,19 +125,40 @@ async function triage(
       else await reject('UNKNOWN_ENTITY', `${raw.op}Request for unknown person ${raw.id}`);
     } else if (raw.op === 'delete' && head!.state === 'departed') {
       file.seen.set(raw.id, { category });
+      tally(file, 'unchanged');
+      file.stats.add(head!.primaryStructure, 'unchanged', 1, category);
     } else if (
       raw.op === 'add' &&
       head?.state === 'active' &&
-      head.recordHash === recordHash(raw.attributes)
+      head.recordHash === recordHash(raw.attributes) &&
+      !arrivedSince(state, head)
     ) {
       file.seen.set(raw.id, { category });
-      file.stats.add(head.primaryStructure, 'unchanged');
+      tally(file, 'unchanged');
+      file.stats.add(head.primaryStructure, 'unchanged', 1, category);
       if (head.primaryStructure) file.referencedStructures.add(head.primaryStructure);
     } else {
       pending.push({ raw, head });
     }
   }
   return pending;
+}
+
+/**
+ * The establishment a record names itself, for its rejects: a relative, that of the pupil naming
+ * it in this delivery; others, the first known one among attachment, classes, functions…
+ */
+function recordUnit(state: DeliveryState, file: FileScratch, raw: RawRecord): string | null {
+  if (file.entity === 'PersRelEleve') return relativeUnit(state, file, raw.id) ?? null;
+  return namedStructure(raw.attributes, (j) => state.structures.has(j));
+}
+
+/** A structure the person's record named while unknown is in the directory now. */
+export function arrivedSince(
+  state: DeliveryState,
+  person: { readonly unknownStructures: readonly string[] },
+): boolean {
+  return person.unknownStructures.some((s) => state.structures.has(s));
 }
 
 async function planDelete(
@@ -135,7 +168,8 @@ async function planDelete(
 ): Promise<void> {
   const structures = [...current.links.structures.keys()];
   file.seen.set(current.jointure, { category: current.category });
-  file.stats.add(current.primaryStructure, 'departed');
+  tally(file, 'departed');
+  file.stats.add(current.primaryStructure, 'departed', 1, current.category);
   await state.plans.add({
     entity: 'person',
     action: 'depart',
@@ -147,14 +181,15 @@ async function planDelete(
   });
 }
 
-async function planChange(
+export async function planChange(
   state: DeliveryState,
   file: FileScratch,
-  raw: RawRecord,
+  raw: Pick<RawRecord, 'id'>,
   record: PersonRecord,
   attributes: Readonly<Record<string, readonly string[]>>,
   current: CurrentPerson | undefined,
   unit: string | null,
+  extra: { unknownStructures?: readonly string[]; renamedFrom?: string } = {},
 ): Promise<void> {
   const hash = recordHash(attributes);
   if (unit) file.referencedStructures.add(unit);
@@ -167,14 +202,27 @@ async function planChange(
     { columns, links: linksOf(record) },
     { keepStructures: isRelative },
   );
+  if (extra.renamedFrom !== undefined) {
+    // Found again by its INE: the event says the jointure changed.
+    (diff.fields as Record<string, readonly [unknown, unknown]>).jointure = [
+      extra.renamedFrom,
+      raw.id,
+    ];
+    file.seen.set(extra.renamedFrom, { category: record.category });
+    state.ineMerges.set(extra.renamedFrom, raw.id);
+  }
   const action = !current ? 'create' : current.state === 'departed' ? 'restore' : 'update';
   file.seen.set(raw.id, { category: record.category });
-  if (action === 'update' && isEmptyDiff(diff)) file.stats.add(unit, 'unchanged');
-  else
-    file.stats.add(
-      unit,
-      action === 'create' ? 'created' : action === 'restore' ? 'restored' : 'updated',
-    );
+  const outcome =
+    action === 'update' && isEmptyDiff(diff)
+      ? 'unchanged'
+      : action === 'create'
+        ? 'created'
+        : action === 'restore'
+          ? 'restored'
+          : 'updated';
+  tally(file, outcome);
+  file.stats.add(unit, outcome, 1, record.category);
   const moves = membershipChanges(diff);
   file.stats.add(unit, 'membershipsAdded', moves.added);
   file.stats.add(unit, 'membershipsRemoved', moves.removed);
@@ -191,7 +239,15 @@ async function planChange(
     unit,
     baseVersion: current?.version ?? null,
     fileId: file.fileId,
-    payload: { columns, attributes, hash, diff, personId: current?.id ?? null },
+    payload: {
+      columns,
+      attributes,
+      hash,
+      diff,
+      personId: current?.id ?? null,
+      unknownStructures: [...(extra.unknownStructures ?? [])],
+      ...(extra.renamedFrom !== undefined ? { renamedFrom: extra.renamedFrom } : {}),
+    },
   });
 }
 
@@ -223,6 +279,12 @@ export async function planPersonBatch(
       ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
       : [];
   const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
+  // New pupil jointures that are known pupils found again by their INE.
+  const ine = await matchByIne(
+    state,
+    file,
+    pending.filter((p) => !p.head).map((p) => p.raw),
+  );
   for (const { raw } of pending) {
     const now = current.get(raw.id);
     if (raw.op === 'delete') {
@@ -234,28 +296,33 @@ export async function planPersonBatch(
     if (
       raw.op === 'modify' &&
       now!.state === 'active' &&
-      now!.recordHash === recordHash(attributes)
+      now!.recordHash === recordHash(attributes) &&
+      !arrivedSince(state, now!)
     ) {
       file.seen.set(raw.id, { category: now!.category });
-      file.stats.add(now!.primaryStructure, 'unchanged');
+      tally(file, 'unchanged');
+      file.stats.add(now!.primaryStructure, 'unchanged', 1, now!.category);
       continue;
     }
     const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
       levelHint: state.levelHint,
     });
-    const person = record?.kind === 'person' ? record : null;
-    if (person && state.scope.scoped) {
+    const named = record?.kind === 'person' ? record : null;
+    if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the
       // pupil naming it in this delivery) and what the person holds now.
-      const named =
-        person.category === 'relative'
+      const touched =
+        named.category === 'relative'
           ? [relativeUnit(state, file, raw.id)].filter((u): u is string => u !== undefined)
-          : person.structures;
-      if (!inScope(state, [...named, ...(held.get(raw.id) ?? [])])) {
+          : named.structures;
+      if (!inScope(state, [...touched, ...(held.get(raw.id) ?? [])])) {
         await rejectOutOfScope(state, file, raw);
         continue;
       }
     }
+    // Links to structures the directory does not hold are left out (and warned about).
+    const known = named ? withKnownStructures(named, (j) => state.structures.has(j)) : null;
+    const person = known?.record ?? null;
     const unit =
       file.entity === 'PersRelEleve'
         ? (relativeUnit(state, file, raw.id) ??
@@ -263,10 +330,16 @@ export async function planPersonBatch(
           now?.primaryStructure ??
           null)
         : (person?.primaryStructure ?? now?.primaryStructure ?? null);
+    // Rejects go to the establishment the record names (an unreadable record: its attachment…).
+    const rejectUnit = unit ?? recordUnit(state, file, { ...raw, attributes });
     for (const reject of rejects)
-      await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, unit);
-    if (!person) continue;
+      await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, rejectUnit);
+    if (!person) {
+      tally(file, 'rejected');
+      continue;
+    }
     warnIn(state, file, raw.id, warnings, unit);
+    warnIn(state, file, raw.id, unknownStructureWarnings(raw.id, known!.unknown), unit);
     if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
       warnIn(
         state,
@@ -290,8 +363,14 @@ export async function planPersonBatch(
         { code: 'UNLINKED_RELATIVE', message },
         null,
       );
+      tally(file, 'rejected');
       continue;
     }
-    await planChange(state, file, raw, person, attributes, now, unit);
+    const match = ine.get(raw.id);
+    const sameIne = match !== undefined && person.ine === match.ine;
+    await planChange(state, file, raw, person, attributes, sameIne ? match.current : now, unit, {
+      unknownStructures: known!.unknown.map((u) => u.structure),
+      ...(sameIne ? { renamedFrom: match.current.jointure } : {}),
+    });
   }
 }

@@ -1,8 +1,9 @@
 import { normalizeRecord, recordHash, type RawRecord } from '@aaf-sync/aaf';
 import { sql } from '@aaf-sync/db';
 import { canonical } from './person-diff.js';
-import { rejectIn, warnIn, type DeliveryState, type FileScratch } from './delivery-state.js';
+import { rejectIn, tally, warnIn, type DeliveryState, type FileScratch } from './delivery-state.js';
 import type { ReferenceRecord } from './plan-item.js';
+import { warningRow } from '../report/import-warnings.js';
 import { rawRecordXml } from './raw-xml.js';
 import { outOfScopeMessage } from './submitter-scope.js';
 
@@ -90,6 +91,11 @@ export async function planReferenceBatch(
     entity,
     records.map((r) => r.id),
   );
+  // A record dropped: counted once, whatever the number of its rejects.
+  const dropped = () => {
+    tally(file, 'rejected');
+    file.references.add(entity, 'rejected');
+  };
   for (const raw of records) {
     const xml = () => rawRecordXml(raw);
     const own = entity === 'structure' ? raw.id : null;
@@ -104,6 +110,7 @@ export async function planReferenceBatch(
         { code: 'DUPLICATE_RECORD', message: `${raw.id} appears twice in the delivery` },
         own,
       );
+      dropped();
       continue;
     }
     const current = existing.get(raw.id);
@@ -124,6 +131,7 @@ export async function planReferenceBatch(
       (entity !== 'structure' || (current && !state.scope.allowsUai(state.structures.uai(raw.id))))
     ) {
       await outOfScope(entity === 'structure' ? sentUai : null);
+      dropped();
       continue;
     }
     if (raw.op === 'delete') {
@@ -135,6 +143,7 @@ export async function planReferenceBatch(
         { code: 'UNSUPPORTED_OPERATION', message },
         own,
       );
+      dropped();
       continue;
     }
     if (raw.op === 'modify' && !current) {
@@ -145,6 +154,7 @@ export async function planReferenceBatch(
         { code: 'UNKNOWN_ENTITY', message: `modifyRequest for unknown ${entity} ${raw.id}` },
         own,
       );
+      dropped();
       continue;
     }
     file.seenReferences.add(`${entity}:${raw.id}`);
@@ -156,20 +166,39 @@ export async function planReferenceBatch(
     });
     if (record?.kind === 'structure' && !state.scope.allowsUai(record.uai)) {
       await outOfScope(record.uai);
+      dropped();
       continue;
     }
     for (const reject of rejects) await rejectIn(state, file, { ...raw, xml: xml() }, reject, own);
-    if (!record || record.kind === 'person') continue;
-    if (record.kind === 'structure') {
+    if (!record || record.kind === 'person') {
+      dropped();
+      continue;
+    }
+    const conflict =
+      record.kind === 'structure' && !current && record.uai
+        ? state.structures.holderOf(record.uai, record.jointure)
+        : undefined;
+    if (record.kind === 'structure' && conflict !== undefined) {
+      // A second jointure for a known school: held for approval, unknown to this delivery.
+      state.uaiConflicts.set(record.jointure, conflict);
+      const message =
+        `new structure ${record.jointure} has UAI ${record.uai}, held by structure ` +
+        `${conflict}: held for approval`;
+      file.warnings.push(warningRow({ code: 'UAI_CONFLICT', message }, raw.id, own, record.uai));
+    } else if (record.kind === 'structure') {
       state.structures.set({ jointure: record.jointure, uai: record.uai, name: record.name });
     }
     warnIn(state, file, raw.id, warnings, own);
+    // Its establishment has a line in the report, even if none of its persons changes.
+    if (own) file.stats.touch(own);
     if (current && current.hash === hash) {
-      file.stats.add(own, 'unchanged');
+      tally(file, 'unchanged');
+      file.references.add(entity, 'unchanged');
       continue;
     }
     const fields = fieldDiff(current?.columns ?? null, referenceColumns(record));
-    file.stats.add(own, current ? 'updated' : 'created');
+    tally(file, current ? 'updated' : 'created');
+    file.references.add(entity, current ? 'updated' : 'created');
     await state.plans.add({
       entity,
       action: current ? 'update' : 'create',

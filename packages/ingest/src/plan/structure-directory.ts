@@ -9,6 +9,8 @@ export interface StructureInfo {
 /** Structure jointure → UAI and name, loaded once per import and updated by planned records. */
 export class StructureDirectory {
   readonly #by = new Map<string, StructureInfo>();
+  /** UAI → jointure of the first structure holding it. */
+  readonly #byUai = new Map<string, string>();
 
   static async load(db: Executor): Promise<StructureDirectory> {
     const dir = new StructureDirectory();
@@ -19,6 +21,18 @@ export class StructureDirectory {
 
   set(info: StructureInfo): void {
     this.#by.set(info.jointure, info);
+    if (info.uai && !this.#byUai.has(info.uai)) this.#byUai.set(info.uai, info.jointure);
+  }
+
+  /** The jointure of a structure holding this UAI, other than `except`, if any. */
+  holderOf(uai: string, except: string): string | undefined {
+    const holder = this.#byUai.get(uai);
+    if (holder === undefined) return undefined;
+    if (holder !== except && this.#by.get(holder)?.uai === uai) return holder;
+    // (the first holder changed its UAI or is `except`: look for another one)
+    for (const info of this.#by.values())
+      if (info.uai === uai && info.jointure !== except) return info.jointure;
+    return undefined;
   }
 
   has(jointure: string): boolean {

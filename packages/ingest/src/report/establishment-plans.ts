@@ -1,7 +1,10 @@
 import type { Executor } from '@aaf-sync/db';
 import type { DeliveryState } from '../plan/delivery-state.js';
 
-/** One `import_plan` row per establishment touched: its counts and its hold decision. */
+/**
+ * One `import_plan` row per establishment touched: its counts (by category too) and its hold
+ * decision; and, in `import_run.tallies`, the no-establishment line and the reference lines.
+ */
 export async function writeEstablishmentPlans(
   db: Executor,
   importId: number,
@@ -13,17 +16,36 @@ export async function writeEstablishmentPlans(
   const rows = state.stats.structures().map((structure) => ({
     import_id: importId,
     structure_jointure: structure,
-    uai: state.structures.uai(structure),
+    // (a structure held for its UAI conflict is not in the directory yet: its holder's UAI)
+    uai: state.structures.uai(structure) ?? state.structures.uai(state.uaiConflicts.get(structure)),
     status: dryRun
       ? ('dry_run' as const)
       : held.has(structure)
         ? ('held' as const)
         : ('planned' as const),
-    over_threshold: held.has(structure),
-    counts: JSON.stringify(state.stats.get(structure)),
+    over_threshold: held.has(structure) && !state.uaiConflicts.has(structure),
+    counts: JSON.stringify({
+      ...state.stats.get(structure),
+      byCategory: state.stats.byCategory(structure),
+      holdReason: state.uaiConflicts.has(structure)
+        ? 'uai_conflict'
+        : held.has(structure)
+          ? 'departures'
+          : null,
+    }),
     active_before: active.get(structure) ?? 0,
     departures: state.stats.departures(structure),
   }));
+  await db
+    .updateTable('import_run')
+    .set({
+      tallies: JSON.stringify({
+        noEstablishment: { ...state.stats.none(), byCategory: state.stats.byCategory(null) },
+        references: state.references.toJSON(),
+      }),
+    })
+    .where('id', '=', importId)
+    .execute();
   for (let i = 0; i < rows.length; i += 1000) {
     await db
       .insertInto('import_plan')

@@ -5,7 +5,14 @@ import {
   type ImportStatus,
   type Kysely,
 } from '@aaf-sync/db';
-import { zeroCounts, type Counts } from '../plan/establishment-stats.js';
+import {
+  zeroByCategory,
+  zeroCounts,
+  zeroReferenceCounts,
+  type ByCategory,
+  type Counts,
+  type ReferenceCounts,
+} from '../plan/establishment-stats.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
 import { importWarnings, type WarningReport } from './import-warnings.js';
 
@@ -21,9 +28,29 @@ export interface FileReport {
   readonly records: number;
   readonly rejects: number;
   readonly unknownAttributes: Record<string, number>;
+  /**
+   * What became of its records: created + updated + restored + unchanged + departed + rejected =
+   * records (a record with value rejects but kept counts as kept); `warnings` by code.
+   */
+  readonly outcomes: FileOutcomes;
   readonly encoding: string | null;
   readonly formatVersion: string | null;
   readonly error: Record<string, unknown> | null;
+}
+
+export interface FileOutcomes {
+  readonly created: number;
+  readonly updated: number;
+  readonly restored: number;
+  readonly unchanged: number;
+  readonly departed: number;
+  readonly rejected: number;
+  readonly warnings: Readonly<Record<string, number>>;
+}
+
+/** Persons that belong to no establishment (relatives linked to no pupil, staff without one). */
+export interface NoEstablishmentReport extends Counts {
+  readonly byCategory: ByCategory;
 }
 
 export interface EstablishmentReport extends Counts {
@@ -32,12 +59,19 @@ export interface EstablishmentReport extends Counts {
   readonly name: string | null;
   /** planned, applied, held, approved, discarded, dry_run, superseded. */
   readonly status: string;
+  /** The counts of its persons by category (its own structure record is in `references`). */
+  readonly byCategory: ByCategory;
   readonly activeBefore: number;
   readonly departures: number;
   /** departures / activeBefore, 0..1. */
   readonly departureRatio: number;
   /** Over the hold threshold: held (or, in a dry run, would be held). */
   readonly overThreshold: boolean;
+  /**
+   * Why it is held (or, in a dry run, would be): `departures` over the threshold, or
+   * `uai_conflict` (a new structure jointure with the UAI of a known structure); null otherwise.
+   */
+  readonly holdReason: 'departures' | 'uai_conflict' | null;
   /** Teachers' links to classes or groups that have no pupil (never a reason to create them). */
   readonly staleTeachingLinks: number;
   /**
@@ -80,6 +114,15 @@ export interface ImportReport {
   readonly finishedAt: string | null;
   readonly files: readonly FileReport[];
   readonly establishments: readonly EstablishmentReport[];
+  /** The persons of no establishment; null in a report for a scoped submitter. */
+  readonly noEstablishment: NoEstablishmentReport | null;
+  /** Structures, subjects and MEFs on lines of their own; null for a scoped submitter. */
+  readonly references: {
+    readonly structures: ReferenceCounts;
+    readonly subjects: ReferenceCounts;
+    readonly mefs: ReferenceCounts;
+  } | null;
+  /** Persons: the establishments' counts plus the no-establishment line. */
   readonly totals: Counts & { readonly records: number; readonly held: number };
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly rejects: readonly RejectReport[];
@@ -169,11 +212,15 @@ async function establishments(
     status: p.status,
     ...zeroCounts(),
     ...(p.counts as Counts),
+    byCategory: (p.counts as { byCategory?: ByCategory }).byCategory ?? zeroByCategory(),
     activeBefore: p.active_before,
     departures: p.departures,
     departureRatio:
       p.active_before > 0 ? Math.round((p.departures / p.active_before) * 10000) / 10000 : 0,
     overThreshold: p.over_threshold,
+    holdReason:
+      ((p.counts as { holdReason?: EstablishmentReport['holdReason'] }).holdReason ?? null) ||
+      (p.over_threshold ? 'departures' : null),
     staleTeachingLinks: stale.get(p.structure_jointure) ?? 0,
     duplicateRelatives: Number((p.counts as Record<string, number>).duplicateRelatives ?? 0),
     relativeAccounts: relatives.get(p.structure_jointure)?.accounts ?? 0,
@@ -239,10 +286,31 @@ export async function buildImportReport(
     .execute();
   const ests = await establishments(db, importId, uais);
   const warned = await importWarnings(db, importId, uais, limit);
+  const tallies = run.tallies as {
+    noEstablishment?: NoEstablishmentReport;
+    references?: NonNullable<ImportReport['references']>;
+  };
+  const noEstablishment =
+    uais !== null
+      ? null
+      : {
+          ...zeroCounts(),
+          byCategory: zeroByCategory(),
+          ...(tallies.noEstablishment ?? {}),
+        };
+  const references =
+    uais !== null
+      ? null
+      : {
+          structures: zeroReferenceCounts(),
+          subjects: zeroReferenceCounts(),
+          mefs: zeroReferenceCounts(),
+          ...(tallies.references ?? {}),
+        };
   const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
-  for (const e of ests) {
+  for (const e of [...ests, ...(noEstablishment ? [noEstablishment] : [])]) {
     for (const k of Object.keys(zeroCounts()) as (keyof Counts)[]) totals[k] += e[k];
-    if (e.status === 'held') totals.held += 1;
+    if ('status' in e && e.status === 'held') totals.held += 1;
   }
   totals.rejects = byCode.reduce((n, r) => n + Number(r.n), 0);
   return {
@@ -271,11 +339,23 @@ export async function buildImportReport(
       records: f.records,
       rejects: f.rejects,
       unknownAttributes: f.unknown_attributes,
+      outcomes: {
+        created: 0,
+        updated: 0,
+        restored: 0,
+        unchanged: 0,
+        departed: 0,
+        rejected: 0,
+        warnings: {},
+        ...(f.outcomes as Partial<FileOutcomes>),
+      },
       encoding: f.encoding,
       formatVersion: f.format_version,
       error: f.error,
     })),
     establishments: ests,
+    noEstablishment,
+    references,
     totals,
     rejectsByCode: Object.fromEntries(byCode.map((r) => [r.code, Number(r.n)])),
     rejects: rejects.slice(0, limit).map((r) => ({

@@ -121,3 +121,25 @@ export async function importWarnings(
     truncated: rows.length > limit,
   };
 }
+
+/**
+ * After an apply: active pupils sharing an INE with another active pupil, when this import
+ * touched one of them (two records of one person under two jointures: the old school still lists
+ * it, or two deliveries disagree). One warning per INE, under the establishment of the pupil of
+ * this import.
+ */
+export async function recordIneConflicts(db: Executor, importId: number): Promise<void> {
+  await sql`
+    insert into import_warning (import_id, structure_jointure, uai, code, subject, message)
+    select distinct on (p.ine) ${importId}, p.primary_structure, s.uai, 'INE_CONFLICT', p.jointure,
+      'pupils ' || (select string_agg(o.jointure, ', ' order by o.jointure) from person o
+        where o.ine = p.ine and o.state = 'active' and o.category = 'pupil')
+        || ' are active and share INE ' || p.ine
+    from person p
+    left join structure s on s.jointure = p.primary_structure
+    where p.last_import_id = ${importId} and p.category = 'pupil' and p.state = 'active'
+      and p.ine is not null
+      and exists (select 1 from person o where o.ine = p.ine and o.jointure <> p.jointure
+        and o.state = 'active' and o.category = 'pupil')
+    order by p.ine, p.jointure`.execute(db);
+}

@@ -162,6 +162,8 @@ export interface FileUpdate {
   readonly records?: number;
   readonly rejects?: number;
   readonly unknownAttributes?: Record<string, number>;
+  /** What became of the records (created, updated…, rejected) and the warnings by code. */
+  readonly outcomes?: Record<string, unknown>;
   readonly encoding?: string | null;
   readonly formatVersion?: string | null;
   readonly error?: Record<string, unknown> | null;
@@ -175,6 +177,7 @@ export async function updateFile(db: Executor, fileId: number, u: FileUpdate): P
       ...(u.records !== undefined ? { records: u.records } : {}),
       ...(u.rejects !== undefined ? { rejects: u.rejects } : {}),
       ...(u.unknownAttributes ? { unknown_attributes: JSON.stringify(u.unknownAttributes) } : {}),
+      ...(u.outcomes ? { outcomes: JSON.stringify(u.outcomes) } : {}),
       ...(u.encoding !== undefined ? { encoding: u.encoding } : {}),
       ...(u.formatVersion !== undefined ? { format_version: u.formatVersion } : {}),
       ...(u.error !== undefined

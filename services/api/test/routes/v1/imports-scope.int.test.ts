@@ -12,6 +12,8 @@ const SAMPLES = resolve(import.meta.dirname, '../../../../../test/fixtures/aaf-s
 const OWN_UAI = '0990001N';
 /** The 2D sample moved to a second (foreign) school: other jointures, UAI and person ids. */
 const SECOND_SCHOOL: readonly (readonly [string, string])[] = [
+  // other INEs too: a pupil with a known pupil's INE is that pupil (identity by INE)
+  ['<value>123456', '<value>323456'],
   ['910001', '910002'],
   ['0990001N', '0990002P'],
   ['93001', '94001'],

@@ -1,0 +1,78 @@
+import { normalizeRecord, type AafEntity, type PersonCategory } from '@aaf-sync/aaf';
+import { sql } from '@aaf-sync/db';
+import { loadCurrentPersons } from './current-state.js';
+import { mergeScratch, newFileScratch, type DeliveryState } from './delivery-state.js';
+import { withKnownStructures } from './known-structures.js';
+import type { Coverage } from './plan-departures.js';
+import { planChange } from './plan-persons.js';
+
+const ENTITY_OF: Record<PersonCategory, AafEntity> = {
+  pupil: 'Eleve',
+  relative: 'PersRelEleve',
+  staff: 'PersEducNat',
+};
+
+/**
+ * Persons whose record named structures the directory did not hold, and of which at least one is
+ * known now (declared by this delivery or an earlier one), while the delivery itself did not
+ * carry them: their stored raw attributes are normalised again, so the links left out are
+ * materialised now (classes, memberships, functions, establishments). Persons of the delivery
+ * were already planned from their new record. Not for an establishment-scoped submitter (the
+ * next academy-wide import does it). In a complete (`coverage`), a person it would find absent
+ * (covered category, holding a covered establishment) leaves instead and is not planned here.
+ * Returns how many persons were planned again.
+ */
+export async function replanPending(state: DeliveryState, coverage?: Coverage): Promise<number> {
+  if (state.scope.scoped) return 0;
+  const { rows } = await sql<{
+    jointure: string;
+    category: PersonCategory;
+    unknown_structures: string[];
+    structures: string[];
+  }>`
+    select p.jointure, p.category, p.unknown_structures,
+      array(select ps.structure_jointure from person_structure ps
+            where ps.person_jointure = p.jointure) as structures
+    from person p
+    where p.unknown_structures <> '{}' and p.state = 'active'`.execute(state.deps.db);
+  const absent = (r: (typeof rows)[number]) =>
+    coverage !== undefined &&
+    coverage.categories.has(r.category) &&
+    r.structures.some((s) => coverage.structures.has(s));
+  const due = rows
+    .filter(
+      (r) =>
+        !state.seen.has(r.jointure) &&
+        !absent(r) &&
+        r.unknown_structures.some((s) => state.structures.has(s)),
+    )
+    .map((r) => r.jointure);
+  const size = state.deps.settings.batchSize;
+  const scratch = new Map<AafEntity, ReturnType<typeof newFileScratch>>();
+  for (let i = 0; i < due.length; i += size) {
+    const current = await loadCurrentPersons(state.deps.db, due.slice(i, i + size));
+    for (const now of current.values()) {
+      const entity = ENTITY_OF[now.category];
+      let file = scratch.get(entity);
+      if (!file) scratch.set(entity, (file = newFileScratch(null, '(directory)', entity)));
+      const { record } = normalizeRecord(entity, now.jointure, now.attributes, {
+        levelHint: now.columns.level,
+      });
+      if (record?.kind !== 'person') continue;
+      const known = withKnownStructures(record, (j) => state.structures.has(j));
+      await planChange(
+        state,
+        file,
+        { id: now.jointure },
+        known.record,
+        now.attributes,
+        now,
+        known.record.primaryStructure ?? now.primaryStructure,
+        { unknownStructures: known.unknown.map((u) => u.structure) },
+      );
+    }
+  }
+  // Counted in the establishments' totals, not as records of a file.
+  for (const file of scratch.values()) mergeScratch(state, file);
+  return due.length;
+}
