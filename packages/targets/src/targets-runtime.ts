@@ -36,6 +36,8 @@ export interface TargetsRuntimeOptions {
   readonly retentionDays?: number;
   /** A reconcile job gives the worker back after this long and continues in a new job. */
   readonly jobBudgetMs?: number;
+  /** How long `close` waits for the running reconcile job (config JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface TargetsRuntime {
@@ -219,7 +221,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       if (timer) clearInterval(timer);
       await listener?.end().catch(() => {});
       await running?.catch(() => []);
-      await closeAll([worker], [producer]);
+      await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log });
     },
   };
 }
