@@ -5,9 +5,15 @@ import {
   type Kysely,
   type TargetKind,
 } from '@aaf-sync/db';
-import { closeAll, createProducer, schedule, startWorker } from '@aaf-sync/jobs';
+import {
+  closeAll,
+  createProducer,
+  schedule,
+  startWorker,
+  type ConnectionOptions,
+  type Worker,
+} from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import type { ConnectionOptions, Worker } from 'bullmq';
 import pg from 'pg';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
