@@ -102,9 +102,13 @@ t.test('deliveries dropped in the inbox are imported in date order and archived'
     ],
     'the complete first, then the delta',
   );
+  // an archive folder is made before the files move into it, one by one: wait for the moves
   const archived = await until(
-    'archive',
-    async () => readdirSync(s.archive).length === 2 && readdirSync(s.archive).sort(),
+    'both deliveries archived, only notes.txt left in the inbox',
+    async () =>
+      readdirSync(s.archive).length === 2 &&
+      readdirSync(s.inbox).join() === 'notes.txt' &&
+      readdirSync(s.archive).sort(),
   );
   t.match(archived[0], new RegExp(`^${runs[0]!.id}-`), 'archived under the import id');
   t.same(readdirSync(s.inbox), ['notes.txt'], 'the inbox keeps only what is not a delivery');
