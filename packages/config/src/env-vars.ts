@@ -67,6 +67,12 @@ export const ENV_VARS = {
     default: 'aaf-sync',
     description: 'Prefix of every BullMQ key, so several deployments can share one Redis.',
   },
+  JOBS_SHUTDOWN_TIMEOUT_SECONDS: {
+    schema: int(1, 3600),
+    default: '30',
+    description:
+      'At shutdown, how long a process waits for its running jobs and queue connections to close (an import finishing, Redis answering); past it the jobs are cancelled and the connections dropped, and the job is taken again by the next worker.',
+  },
   LDAP_URL: {
     schema: url('ldap:', 'ldaps:'),
     default: 'ldap://127.0.0.1:3389',

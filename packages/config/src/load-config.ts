@@ -9,6 +9,7 @@ function buildConfig(v: Parsed) {
     log: { level: v.LOG_LEVEL, pretty: v.LOG_PRETTY },
     database: { url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
     redis: { url: v.REDIS_URL, queuePrefix: v.QUEUE_PREFIX },
+    jobs: { shutdownTimeoutMs: v.JOBS_SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     ldap: {
       url: v.LDAP_URL,
       baseDn: v.LDAP_BASE_DN,

@@ -7,6 +7,7 @@ export {
 } from './producer.js';
 export { startWorker, type JobHandler, type WorkerOptions } from './worker.js';
 export { schedule } from './scheduler.js';
-export { closeAll } from './shutdown.js';
+export { closeConnection } from './close-connection.js';
+export { closeAll, DEFAULT_CLOSE_TIMEOUT_MS, type CloseOptions } from './shutdown.js';
 export { JobsErrors } from './errors.js';
-export type { ConnectionOptions } from 'bullmq';
+export type { ConnectionOptions, Job, Queue, Worker } from 'bullmq';

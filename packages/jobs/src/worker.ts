@@ -11,10 +11,15 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
+/**
+ * `signal` is aborted when the job is cancelled, e.g. by a shutdown that timed out
+ * (`closeAll`): a long handler may give up early.
+ */
 export type JobHandler<D extends QueueDefinition> = (
   payload: PayloadOf<D>,
   job: Job,
   log: Logger,
+  signal?: AbortSignal,
 ) => Promise<unknown>;
 
 /**
@@ -30,10 +35,10 @@ export function startWorker<D extends QueueDefinition>(
 ): Worker {
   const worker = new Worker(
     def.name,
-    async (job: Job) => {
+    async (job: Job, _token?: string, signal?: AbortSignal) => {
       const log = o.log.child({ queue: def.name, jobId: job.id });
       try {
-        return await handler(parsePayload(def, job.data), job, log);
+        return await handler(parsePayload(def, job.data), job, log, signal);
       } catch (err) {
         if (isAppError(err) && !err.retryable) {
           const unrecoverable = new UnrecoverableError(`${err.code}: ${err.message}`);

@@ -5,9 +5,15 @@ import {
   type Kysely,
   type TargetKind,
 } from '@aaf-sync/db';
-import { closeAll, createProducer, schedule, startWorker } from '@aaf-sync/jobs';
+import {
+  closeAll,
+  createProducer,
+  schedule,
+  startWorker,
+  type ConnectionOptions,
+  type Worker,
+} from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import type { ConnectionOptions, Worker } from 'bullmq';
 import pg from 'pg';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
@@ -36,6 +42,8 @@ export interface TargetsRuntimeOptions {
   readonly retentionDays?: number;
   /** A reconcile job gives the worker back after this long and continues in a new job. */
   readonly jobBudgetMs?: number;
+  /** How long `close` waits for the running reconcile job (config JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface TargetsRuntime {
@@ -219,7 +227,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       if (timer) clearInterval(timer);
       await listener?.end().catch(() => {});
       await running?.catch(() => []);
-      await closeAll([worker], [producer]);
+      await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log });
     },
   };
 }

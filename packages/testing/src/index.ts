@@ -13,3 +13,4 @@ export {
   seedTeachingLink,
   type SeedPerson,
 } from './directory-seed.js';
+export { ownRedis, type OwnRedis } from './own-redis.js';

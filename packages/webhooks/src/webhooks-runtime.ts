@@ -2,7 +2,7 @@ import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
-import type { ConnectionOptions, Worker } from 'bullmq';
+import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
 import pg from 'pg';
 import { createBackoff, type Backoff } from './backoff.js';
 import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
@@ -37,6 +37,8 @@ export interface WebhooksRuntimeOptions {
   readonly workers?: number;
   /** Delivered rows older than this many days are purged hourly (omit: kept). */
   readonly retentionDays?: number;
+  /** JOBS_SHUTDOWN_TIMEOUT_SECONDS: `close()` gives up waiting for running deliveries after it. */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface WebhooksRuntime {
@@ -227,7 +229,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       if (timer) clearInterval(timer);
       await listener?.end().catch(() => {});
       await running?.catch(() => []);
-      await closeAll([worker], [producer]);
+      await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log: o.log });
     },
   };
 }

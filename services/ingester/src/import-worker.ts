@@ -9,9 +9,14 @@ import {
   type ImportJob,
   type IngestDeps,
 } from '@aaf-sync/ingest';
-import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
+import {
+  closeAll,
+  createProducer,
+  startWorker,
+  type ConnectionOptions,
+  type Worker,
+} from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import type { ConnectionOptions, Worker } from 'bullmq';
 
 /** Retries of a failed import job; after them the job is dropped and the sweep enqueues it again. */
 export const IMPORT_JOB_OPTIONS = {
@@ -37,7 +42,8 @@ export interface ImportWorker {
   /** Enqueues the work PostgreSQL says is pending and Redis does not hold; returns the job ids added. */
   sweep(): Promise<string[]>;
   start(): Promise<void>;
-  close(): Promise<void>;
+  /** Bounded by JOBS_SHUTDOWN_TIMEOUT_SECONDS (then forced); true when it closed in time. */
+  close(): Promise<boolean>;
 }
 
 /**
@@ -101,7 +107,10 @@ export function createImportWorker(o: ImportWorkerOptions): ImportWorker {
     },
     async close() {
       if (timer) clearInterval(timer);
-      await closeAll([worker], [producer]);
+      return closeAll([worker], [producer], {
+        timeoutMs: o.config.jobs.shutdownTimeoutMs,
+        log: o.log,
+      });
     },
   };
 }

@@ -127,7 +127,9 @@ export async function scanInbox(
   const ready: InboxEntry[] = [];
   for (const c of candidates) {
     const { id, newest } = await fingerprint(c.paths);
-    if (now - newest >= settleMs) ready.push({ id, ...c });
+    // mtimes have sub-millisecond precision, Date.now() not: a file written in the current
+    // millisecond would look written in the future (never ready with settleMs 0)
+    if (now - Math.floor(newest) >= settleMs) ready.push({ id, ...c });
   }
   return ready.sort((a, b) =>
     a.date === b.date

@@ -1,4 +1,5 @@
 export { createIngester, DELIVERY_QUEUE, type Ingester, type IngesterOptions } from './ingester.js';
+export { DeliveryQueue } from './delivery-queue.js';
 export { scanInbox, type InboxEntry } from './inbox-scan.js';
 export { archiveEntry, purgeArchive } from './archive.js';
 export { quarantineEntry, type QuarantineRecord } from './quarantine.js';

@@ -4,15 +4,26 @@ import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { isAppError } from '@aaf-sync/errors';
 import { ingestPaths, type IngestDeps } from '@aaf-sync/ingest';
+import {
+  closeAll,
+  createProducer,
+  schedule,
+  startWorker,
+  type ConnectionOptions,
+  type Job,
+  type PayloadOf,
+  type Queue,
+  type Worker,
+} from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { archiveEntry, purgeArchive } from './archive.js';
+import { DeliveryQueue } from './delivery-queue.js';
 import { fingerprint, scanInbox, type InboxEntry } from './inbox-scan.js';
 import { failureOf, jobFailure, quarantineEntry } from './quarantine.js';
 
-export const DELIVERY_QUEUE = 'aaf-deliveries';
+export { DELIVERY_QUEUE } from './delivery-queue.js';
 
-type JobData = { kind: 'delivery'; entry: InboxEntry } | { kind: 'purge' };
+type JobData = PayloadOf<typeof DeliveryQueue>;
 
 export interface IngesterOptions {
   readonly config: Config;
@@ -27,14 +38,24 @@ export interface IngesterOptions {
   /** Attempts per delivery (5) and the first retry delay (5 s, exponential); tests lower them. */
   readonly attempts?: number;
   readonly backoffMs?: number;
+  /** How long `close` waits for the running import (default JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface Ingester {
-  /** Looks at the inbox once and queues the ready deliveries; returns them. */
+  /**
+   * Looks at the inbox once and queues the ready deliveries; returns them. Scans never overlap:
+   * a call while a scan runs gets that scan's result.
+   */
   scan(): Promise<InboxEntry[]>;
   start(): Promise<void>;
-  close(): Promise<void>;
-  readonly queue: Queue<JobData>;
+  /**
+   * Stops scanning, lets the running import finish, closes the worker then the queue; bounded
+   * by `shutdownTimeoutMs` (then forced, see packages/jobs `closeAll`). True when it closed in
+   * time. The connection given in the options stays the caller's to close.
+   */
+  close(): Promise<boolean>;
+  readonly queue: Queue;
 }
 
 /**
@@ -48,14 +69,14 @@ export function createIngester(o: IngesterOptions): Ingester {
   const { config, log } = o;
   const prefix = o.prefix ?? config.redis.queuePrefix;
   const settleMs = o.settleMs ?? 2000;
-  const queue = new Queue<JobData>(DELIVERY_QUEUE, { connection: o.connection, prefix });
-  queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
-  let worker: Worker<JobData> | undefined;
+  const producer = createProducer(DeliveryQueue, { connection: o.connection, prefix, log });
+  const { queue } = producer;
+  let worker: Worker | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let scanning = false;
+  let scanning: Promise<InboxEntry[]> | undefined;
 
-  async function processDelivery(job: Job<JobData>): Promise<unknown> {
-    if (job.data.kind === 'purge') {
+  async function processDelivery(data: JobData, job: Job): Promise<unknown> {
+    if (data.kind === 'purge') {
       const removed = await purgeArchive(
         config.ingest.archiveDir,
         config.ingest.archiveRetentionDays,
@@ -63,7 +84,7 @@ export function createIngester(o: IngesterOptions): Ingester {
       log.info({ removed: removed.length }, 'archive purged');
       return { removed };
     }
-    const { entry } = job.data;
+    const { entry } = data;
     if (!entry.paths.every((p) => existsSync(p))) {
       log.warn({ entry: entry.name }, 'delivery no longer in the inbox (already processed?)');
       return { skipped: true };
@@ -96,7 +117,7 @@ export function createIngester(o: IngesterOptions): Ingester {
           attempts: job.attemptsMade + 1,
         });
         log.error({ entry: entry.name, code: err.code, quarantine: file }, 'delivery quarantined');
-        throw new UnrecoverableError(jobFailure(err.code, err.message));
+        throw err; // startWorker fails the job for good with `CODE: message` (jobFailure)
       }
       // keep the code through BullMQ's failedReason, for the quarantine record
       if (isAppError(err)) throw new Error(jobFailure(err.code, err.message), { cause: err });
@@ -111,11 +132,18 @@ export function createIngester(o: IngesterOptions): Ingester {
    * with their error, and the job is removed so that its id never blocks a fixed delivery of
    * the same name.
    */
-  async function settleFailed(job: Job<JobData>): Promise<void> {
-    if (job.data.kind !== 'delivery' || job.id === undefined || settling.has(job.id)) return;
+  async function settleFailed(job: Job): Promise<void> {
+    if (job.id === undefined || settling.has(job.id)) return;
+    const parsed = DeliveryQueue.payload.safeParse(job.data);
+    if (!parsed.success) {
+      // not a job this ingester wrote (JOBS_ERR_INVALID_PAYLOAD): nothing to quarantine
+      await job.remove();
+      return;
+    }
+    if (parsed.data.kind !== 'delivery') return;
     settling.add(job.id);
     try {
-      const { entry } = job.data;
+      const { entry } = parsed.data;
       const unchanged =
         entry.paths.every((p) => existsSync(p)) && (await fingerprint(entry.paths)).id === entry.id;
       if (unchanged) {
@@ -135,33 +163,35 @@ export function createIngester(o: IngesterOptions): Ingester {
     }
   }
 
-  async function scan(): Promise<InboxEntry[]> {
-    if (scanning) return [];
-    scanning = true;
-    try {
-      const ready = await scanInbox(config.ingest.inboxDir, settleMs);
-      for (const entry of ready) {
-        const previous = await queue.getJob(`delivery-${entry.id}`);
-        if (previous && (await previous.isFailed())) {
-          await settleFailed(previous); // e.g. failed by the stall check after a worker died
-          continue;
-        }
-        await queue.add(
-          'delivery',
-          { kind: 'delivery', entry },
-          {
-            jobId: `delivery-${entry.id}`,
-            attempts: o.attempts ?? 5,
-            backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 },
-            removeOnComplete: true,
-            removeOnFail: 100,
-          },
-        );
+  /** Scans never overlap: a call while one runs gets that scan's result. */
+  function scan(): Promise<InboxEntry[]> {
+    scanning ??= scanOnce().finally(() => {
+      scanning = undefined;
+    });
+    return scanning;
+  }
+
+  async function scanOnce(): Promise<InboxEntry[]> {
+    const ready = await scanInbox(config.ingest.inboxDir, settleMs);
+    for (const entry of ready) {
+      const previous = await queue.getJob(`delivery-${entry.id}`);
+      if (previous && (await previous.isFailed())) {
+        await settleFailed(previous); // e.g. failed by the stall check after a worker died
+        continue;
       }
-      return ready;
-    } finally {
-      scanning = false;
+      await producer.enqueue(
+        { kind: 'delivery', entry },
+        {
+          name: 'delivery',
+          jobId: `delivery-${entry.id}`,
+          attempts: o.attempts ?? 5,
+          backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 },
+          removeOnComplete: true,
+          removeOnFail: 100,
+        },
+      );
     }
+    return ready;
   }
 
   return {
@@ -171,19 +201,14 @@ export function createIngester(o: IngesterOptions): Ingester {
       await mkdir(config.ingest.inboxDir, { recursive: true });
       await mkdir(config.ingest.archiveDir, { recursive: true });
       await mkdir(config.ingest.quarantineDir, { recursive: true });
-      await queue.upsertJobScheduler(
-        'archive-purge',
-        { every: 86_400_000 },
-        { name: 'purge', data: { kind: 'purge' } },
-      );
-      worker = new Worker<JobData>(DELIVERY_QUEUE, processDelivery, {
+      await schedule(producer, 'archive-purge', 86_400_000, { kind: 'purge' });
+      worker = startWorker(DeliveryQueue, processDelivery, {
         connection: o.connection,
         prefix,
+        log,
         concurrency: 1,
       });
-      worker.on('error', (err) => log.warn({ err }, 'worker connection error'));
-      worker.on('failed', (job, err) => {
-        log.error({ job: job?.id, err }, 'delivery job failed');
+      worker.on('failed', (job) => {
         if (!job) return;
         void job
           .isFailed()
@@ -198,8 +223,10 @@ export function createIngester(o: IngesterOptions): Ingester {
     },
     async close() {
       if (timer) clearInterval(timer);
-      await worker?.close();
-      await queue.close();
+      return closeAll([worker], [producer], {
+        timeoutMs: o.shutdownTimeoutMs ?? config.jobs.shutdownTimeoutMs,
+        log,
+      });
     },
   };
 }

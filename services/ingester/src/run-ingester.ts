@@ -1,6 +1,7 @@
 import type { Config } from '@aaf-sync/config';
 import { createDb } from '@aaf-sync/db';
 import { createIngestDeps } from '@aaf-sync/ingest';
+import { closeConnection } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
 import { Redis } from 'ioredis';
 import { createImportWorker } from './import-worker.js';
@@ -9,7 +10,9 @@ import { createIngester } from './ingester.js';
 /**
  * Runs the ingester (inbox deliveries, and uploads and held-plan decisions queued by the API)
  * until SIGINT/SIGTERM: closes the workers (the current import finishes or
- * rolls back), the queue, Redis and the database pool, in that order.
+ * rolls back), the queue, Redis and the database pool, in that order. Each close is bounded
+ * (JOBS_SHUTDOWN_TIMEOUT_SECONDS, then forced), so an unreachable Redis cannot keep the
+ * process from stopping.
  */
 export async function runIngesterProcess(config: Config): Promise<void> {
   const log = createLogger({
@@ -41,6 +44,6 @@ export async function runIngesterProcess(config: Config): Promise<void> {
   log.info('ingester stopping');
   await imports.close();
   await ingester.close();
-  await connection.quit().catch(() => connection.disconnect());
+  await closeConnection(connection);
   await handle.close();
 }

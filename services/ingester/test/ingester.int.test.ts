@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, utimesSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
@@ -8,8 +6,8 @@ import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
-import { testDb, testRedis } from '@aaf-sync/testing';
-import { Redis } from 'ioredis';
+import { ownRedis, testDb, testRedis } from '@aaf-sync/testing';
+import type { Redis } from 'ioredis';
 import { createIngester, purgeArchive, scanInbox } from '../src/index.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../../../test/fixtures/aaf-samples/2d');
@@ -30,12 +28,30 @@ async function until<T>(
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(100);
   }
 }
 
-async function setup(t: Test, connection?: Redis) {
+/** Rejects when `p` has not settled after `ms`: a wait in a test is always bounded. */
+async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Note for callers: tap removes a `t.testdir()` folder before running the teardowns when the
+ * folder was made before the first `t.teardown` of the test (the ingester would still be
+ * moving files in it); here `testDb` registers its teardown first.
+ */
+async function setup(t: Test, connection?: Redis, pollSeconds = '1') {
   const { db, url } = await testDb(t);
   const redis = await testRedis(t);
   const dir = t.testdir({ inbox: {}, archive: {} });
@@ -44,7 +60,7 @@ async function setup(t: Test, connection?: Redis) {
     REDIS_URL: redis.url,
     AAF_INBOX_DIR: join(dir, 'inbox'),
     AAF_ARCHIVE_DIR: join(dir, 'archive'),
-    AAF_INBOX_POLL_SECONDS: '1',
+    AAF_INBOX_POLL_SECONDS: pollSeconds,
   });
   const ingester = createIngester({
     config,
@@ -54,6 +70,7 @@ async function setup(t: Test, connection?: Redis) {
     connection: connection ?? redis.connect(),
     prefix: redis.prefix,
     settleMs: 0,
+    shutdownTimeoutMs: 15_000,
   });
   t.teardown(() => ingester.close());
   return { db, config, ingester, inbox: join(dir, 'inbox'), archive: join(dir, 'archive') };
@@ -85,9 +102,13 @@ t.test('deliveries dropped in the inbox are imported in date order and archived'
     ],
     'the complete first, then the delta',
   );
+  // an archive folder is made before the files move into it, one by one: wait for the moves
   const archived = await until(
-    'archive',
-    async () => readdirSync(s.archive).length === 2 && readdirSync(s.archive).sort(),
+    'both deliveries archived, only notes.txt left in the inbox',
+    async () =>
+      readdirSync(s.archive).length === 2 &&
+      readdirSync(s.inbox).join() === 'notes.txt' &&
+      readdirSync(s.archive).sort(),
   );
   t.match(archived[0], new RegExp(`^${runs[0]!.id}-`), 'archived under the import id');
   t.same(readdirSync(s.inbox), ['notes.txt'], 'the inbox keeps only what is not a delivery');
@@ -112,59 +133,36 @@ t.test('the archive is purged after its retention', async (t) => {
   t.ok(existsSync(join(dir, 'new-2')));
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-function startRedis(port: number, dir: string): ChildProcess {
-  mkdirSync(dir, { recursive: true });
-  return spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-}
-
 t.test('a Redis restart loses no delivery', async (t) => {
-  const port = await freePort();
-  const dir = t.testdir();
-  let redisProcess = startRedis(port, dir);
-  t.teardown(() => {
-    redisProcess.kill('SIGKILL');
-  });
-  const connection = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
-  connection.on('error', () => {});
-  await until('redis', async () => (await connection.ping().catch(() => '')) === 'PONG');
-  t.teardown(() => connection.disconnect());
-  const s = await setup(t, connection);
+  // A redis-server of this test's own: killing it never touches the shared Redis.
+  const own = await ownRedis(t);
+  // no periodic scan: the one scan that matters is the test's own, while Redis is down
+  const s = await setup(t, own.connect(), '3600');
   await s.ingester.start();
-  redisProcess.kill('SIGKILL');
-  await sleep(300);
+  t.same(await s.ingester.scan(), [], 'the first scan (from start) found an empty inbox');
+  await own.kill();
   dropDelivery(s.inbox, 'Complet');
-  await sleep(1500);
-  redisProcess = startRedis(port, dir);
+  // A scan while Redis is down waits for it (the connection queues its commands) ...
+  const scanned = s.ingester.scan();
+  await own.start();
+  // ... and queues the delivery in the new, empty Redis.
+  const entries = await within('the scan after the restart', scanned, 30_000);
+  t.same(
+    entries.map((e) => e.kind),
+    ['complete'],
+    'the delivery dropped while Redis was down is queued',
+  );
   const run = await until('the import after the restart', async () =>
     s.db
       .selectFrom('import_run')
-      .select('status')
+      .select(['id', 'status'])
       .where('status', '=', 'applied')
       .executeTakeFirst(),
   );
-  t.equal(run.status, 'applied');
+  // The run is applied before its files are archived: wait for the whole job, so that the
+  // test never ends (and its folders go) while the ingester is still moving files.
+  await until('the delivery archived', async () =>
+    readdirSync(s.archive).some((n) => n.startsWith(`${run.id}-`)),
+  );
+  t.equal(await s.ingester.close(), true, 'the ingester closed in time');
 });

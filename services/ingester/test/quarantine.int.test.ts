@@ -7,14 +7,14 @@ import { copyFile, readdir, readFile, rename, stat, utimes } from 'node:fs/promi
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
-import { Queue, Worker } from 'bullmq';
 import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
 import { createDb, type Database, type Kysely } from '@aaf-sync/db';
 import { createIngestDeps } from '@aaf-sync/ingest';
+import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
 import { testDb, testRedis } from '@aaf-sync/testing';
-import { createIngester, DELIVERY_QUEUE, scanInbox, type QuarantineRecord } from '../src/index.js';
+import { createIngester, DeliveryQueue, scanInbox, type QuarantineRecord } from '../src/index.js';
 import { truncateTo, writeTgz } from '../../../packages/aaf/test/hostile.js';
 
 const SAMPLE = resolve(
@@ -45,8 +45,21 @@ async function goodTgz(path: string): Promise<void> {
   );
 }
 
-/** `engineDb`: the database the engine imports into (default: the test's own). */
-async function setup(t: Test, engineDb?: Kysely<Database>) {
+/**
+ * A good delivery dropped into the inbox whole: written under a hidden name, then renamed (the
+ * tests scan with settleMs 0, so a scan must not catch it half-written).
+ */
+async function dropGoodTgz(inbox: string, name = ARCHIVE): Promise<void> {
+  const aside = join(inbox, `.${name}`);
+  await goodTgz(aside);
+  await rename(aside, join(inbox, name));
+}
+
+/**
+ * `engineDb`: the database the engine imports into (default: the test's own); `log`: the
+ * ingester's logger (default: silent).
+ */
+async function setup(t: Test, engineDb?: Kysely<Database>, log = silent) {
   const { db, url } = await testDb(t);
   const redis = await testRedis(t);
   const dir = t.testdir({ inbox: {}, archive: {}, quarantine: {} });
@@ -61,7 +74,7 @@ async function setup(t: Test, engineDb?: Kysely<Database>) {
   const ingester = createIngester({
     config,
     db,
-    log: silent,
+    log,
     deps: createIngestDeps(config, engineDb ?? db, silent),
     connection: redis.connect(),
     prefix: redis.prefix,
@@ -101,8 +114,9 @@ async function record(quarantine: string, name: string): Promise<QuarantineRecor
 t.test('a poison archive is quarantined with its error; a fixed one is imported', async (t) => {
   const s = await setup(t);
   const poison = join(s.inbox, ARCHIVE);
-  await goodTgz(poison);
-  await truncateTo(poison, 300);
+  await goodTgz(join(s.inbox, '.poison'));
+  await truncateTo(join(s.inbox, '.poison'), 300);
+  await rename(join(s.inbox, '.poison'), poison);
   await s.ingester.start();
 
   const rec = await record(s.quarantine, ARCHIVE);
@@ -120,7 +134,7 @@ t.test('a poison archive is quarantined with its error; a fixed one is imported'
     async () => (await s.ingester.queue.getJobCounts('failed')).failed === 0,
   );
 
-  await goodTgz(poison); // the fixed delivery, same name
+  await dropGoodTgz(s.inbox); // the fixed delivery, same name
   const run = await s.applied();
   t.ok(run.id > 0, 'the fixed delivery is imported: the ingester is alive');
   await until('archived', async () => (await readdir(s.archive)).includes(`${run.id}-${ARCHIVE}`));
@@ -138,19 +152,25 @@ t.test('a job failed by a dead worker: quarantined at the next scan, then retake
   const original = await stat(path);
   const [entry] = await scanInbox(s.inbox, 0);
   // What a worker that died twice while importing leaves: the delivery's job in the failed set.
-  const queue = new Queue(DELIVERY_QUEUE, {
+  const producer = createProducer(DeliveryQueue, {
     connection: s.redis.connect(),
     prefix: s.redis.prefix,
+    log: silent,
   });
-  await queue.add('delivery', { kind: 'delivery', entry }, { jobId: `delivery-${entry!.id}` });
-  const dying = new Worker(
-    DELIVERY_QUEUE,
-    () => Promise.reject(new Error('job stalled more than allowable limit')),
-    { connection: s.redis.connect(), prefix: s.redis.prefix },
+  await producer.enqueue(
+    { kind: 'delivery', entry: entry! },
+    { name: 'delivery', jobId: `delivery-${entry!.id}` },
   );
-  await until('the job failed', async () => (await queue.getJobCounts('failed')).failed === 1);
-  await dying.close();
-  await queue.close();
+  const dying = startWorker(
+    DeliveryQueue,
+    () => Promise.reject(new Error('job stalled more than allowable limit')),
+    { connection: s.redis.connect(), prefix: s.redis.prefix, log: silent },
+  );
+  await until(
+    'the job failed',
+    async () => (await producer.queue.getJobCounts('failed')).failed === 1,
+  );
+  t.equal(await closeAll([dying], [producer], { timeoutMs: 10_000 }), true);
 
   await s.ingester.start();
   const rec = await record(s.quarantine, ARCHIVE);
@@ -183,7 +203,7 @@ t.test('a delivery failing at every attempt is quarantined after the last one', 
   const broken = createDb({ url: missing.toString(), poolMax: 1 });
   t.teardown(() => broken.close());
   const s = await setup(t, broken.db);
-  await goodTgz(join(s.inbox, ARCHIVE));
+  await dropGoodTgz(s.inbox);
   await s.ingester.start();
   const rec = await record(s.quarantine, ARCHIVE);
   t.equal(rec.attempts, 2, 'both attempts were made');
@@ -195,3 +215,41 @@ t.test('a delivery failing at every attempt is quarantined after the last one', 
     async () => (await s.ingester.queue.getJobCounts('failed')).failed === 0,
   );
 });
+
+t.test(
+  'a job whose payload is not a delivery fails at once; the ingester keeps importing',
+  async (t) => {
+    const lines: string[] = [];
+    const log = createLogger(
+      { level: 'error' },
+      new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const s = await setup(t, undefined, log);
+    await s.ingester.start();
+    await s.ingester.queue.add(
+      'delivery',
+      { kind: 'delivery', entry: { name: 'x', paths: [] } },
+      { jobId: 'forged', attempts: 5 },
+    );
+    await until('the forged job removed', async () => {
+      const job = await s.ingester.queue.getJob('forged');
+      return !job && lines.some((l) => l.includes('"jobId":"forged"'));
+    });
+    const failures = lines
+      .map(
+        (l) => JSON.parse(l) as { jobId?: string; attempts?: number; err?: { message?: string } },
+      )
+      .filter((l) => l.jobId === 'forged');
+    t.equal(failures.length, 1, 'failed once: not retried');
+    t.match(failures[0], { attempts: 1, err: { message: /^JOBS_ERR_INVALID_PAYLOAD: / } });
+    t.same(await readdir(s.quarantine), [], 'nothing to quarantine');
+    await dropGoodTgz(s.inbox);
+    const run = await s.applied();
+    t.ok(run.id > 0, 'the next delivery is imported');
+  },
+);

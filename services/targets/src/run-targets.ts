@@ -1,5 +1,6 @@
 import { ENV_VARS, type Config } from '@aaf-sync/config';
 import { createDb } from '@aaf-sync/db';
+import { closeConnection } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
 import { createWebhooksRuntime } from '@aaf-sync/webhooks';
@@ -35,6 +36,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     batchSize: config.targets.batchSize,
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
+    shutdownTimeoutMs: config.jobs.shutdownTimeoutMs,
   });
   if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
     log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');
@@ -55,6 +57,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     disableAfterMs: config.webhooks.disableAfterMs,
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
+    shutdownTimeoutMs: config.jobs.shutdownTimeoutMs,
   });
   await runtime.start();
   await webhooks.start();
@@ -66,6 +69,6 @@ export async function runTargetsProcess(config: Config): Promise<void> {
   log.info('targets process stopping');
   await webhooks.close();
   await runtime.close();
-  await connection.quit().catch(() => connection.disconnect());
+  await closeConnection(connection);
   await handle.close();
 }
