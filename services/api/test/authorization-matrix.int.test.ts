@@ -222,6 +222,37 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
       ok: [204],
     },
+    // KoXo files and held snapshots: a noop target has none, so an allowed call answers 404.
+    // Files also admit accounts:read, but only limited to establishments (the site's agent): an
+    // unrestricted non-admin key is refused like the scopes not listed here.
+    {
+      method: 'GET',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/files`,
+      path: '/v1/targets/{name}/files',
+      scopes: [],
+      ok: [404],
+    },
+    {
+      method: 'GET',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/files/${uai}-pupil.csv`,
+      path: '/v1/targets/{name}/files/{file}',
+      scopes: [],
+      ok: [404],
+    },
+    {
+      method: 'GET',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/snapshots`,
+      path: '/v1/targets/{name}/snapshots',
+      scopes: [],
+      ok: [404],
+    },
+    ...(['approve', 'discard'] as const).map((action) => ({
+      method: 'POST' as const,
+      url: `/v1/targets/noop-${uai.toLowerCase()}/snapshots/${uai}/1/${action}`,
+      path: `/v1/targets/{name}/snapshots/{uai}/{version}/${action}`,
+      scopes: [],
+      ok: [404],
+    })),
     // Webhook subscriptions: admin only (an establishment-scoped admin manages its own).
     { method: 'GET', url: '/v1/webhooks', path: '/v1/webhooks', scopes: [] },
     {
