@@ -133,7 +133,14 @@ t.test(
       { name: 'hook-a', url: receiver.url, uais: [UAI_A], eventTypes: ['account.*'] },
       'test',
     );
-    const runtime = runtimeFor(db, url, redis, { log, schedule: Array(40).fill(0.1) });
+    // The periodic sweep runs every second here, as TARGETS_POLL_SECONDS does in production: a
+    // retry's own delayed BullMQ job was seen not to fire in this scenario (under investigation),
+    // and the sweep from PostgreSQL is what guarantees that nothing waits forever.
+    const runtime = runtimeFor(db, url, redis, {
+      log,
+      schedule: Array(40).fill(0.1),
+      pollMs: 1_000,
+    });
     t.teardown(() => runtime.close());
     await runtime.start();
 

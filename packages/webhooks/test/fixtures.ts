@@ -68,6 +68,7 @@ export function runtimeFor(
     schedule?: readonly number[];
     totalTimeoutMs?: number;
     disableAfterMs?: number;
+    pollMs?: number;
   },
 ): WebhooksRuntime {
   return createWebhooksRuntime({
@@ -84,8 +85,8 @@ export function runtimeFor(
     },
     backoff: createBackoff(o.schedule ?? [0.05, 0.05, 0.05, 0.05, 0.05], 0),
     disableAfterMs: o.disableAfterMs ?? 86_400_000,
-    // An hour: only NOTIFY, the retries' own delayed jobs and explicit calls wake it.
-    pollMs: 3_600_000,
+    // An hour by default: only NOTIFY, the retries' own delayed jobs and explicit calls wake it.
+    pollMs: o.pollMs ?? 3_600_000,
     ...(o.now ? { now: o.now } : {}),
   });
 }
