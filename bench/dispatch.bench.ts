@@ -9,13 +9,11 @@
 //   reconcile  the rows applied with the noop driver, batch after batch (rows/s)
 // and prints one JSON document with events/s, rows/s and the ratio dispatch / import. Target:
 // dispatching a first import takes less time than the import itself (ratio < 1).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
 import { createDb, sql } from '@aaf-sync/db';
 import type { Manifest } from '@aaf-sync/generator';
@@ -30,8 +28,8 @@ import {
   noopDriver,
   reconcileBatch,
 } from '@aaf-sync/targets';
+import { benchDatabase, generate, round, seconds } from './bench-lib.js';
 
-const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     persons: { type: 'string', default: '300000' },
@@ -41,26 +39,6 @@ const { values } = parseArgs({
   },
 });
 const TARGETS = 3;
-
-/** The synthetic académie, generated once per size and seed (shared with bench:ingest). */
-function generate(persons: number, seed: number): string {
-  const dir = join(root, '.cache', 'bench', `academie-${persons}-seed${seed}`);
-  if (existsSync(join(dir, 'manifest.json'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  const res = spawnSync(
-    process.execPath,
-    ['services/cli/dist/main.js', 'generate', '--out', dir, '--seed', String(seed)].concat([
-      '--persons',
-      String(persons),
-    ]),
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  if (res.status !== 0) throw new Error('generation failed');
-  return dir;
-}
-
-const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const persons = Number(values.persons);
@@ -78,22 +56,10 @@ async function main(): Promise<void> {
     ),
   ].sort();
 
-  const base = new URL(loadConfig().database.url);
-  const name = `aaf_bench_dispatch_${process.pid}`;
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
-  });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const database = await benchDatabase('dispatch', { keep: values.keep });
+  const dbUrl = database.url;
   const handle = createDb({ url: dbUrl, poolMax: 4, applicationName: 'aaf-sync-bench' });
   try {
-    const migrated = spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    if (migrated.status !== 0) throw new Error('migration failed');
     const { db } = handle;
     const log = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' });
@@ -178,8 +144,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await handle.close();
-    if (!values.keep) await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -9,12 +9,13 @@
 // JSON document with MiB/s and records/s per phase and the ratios to parse, which are what the
 // targets are about (absolute times vary a lot on shared 2-core machines).
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
 
+// The phases run this file under plain Node, which does not map './bench-lib.js' to its .ts:
+// the shared bench helpers are loaded in the parent only (main, under tsx).
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
@@ -105,31 +106,6 @@ function child(phase: string, dir: string, dbUrl: string): PhaseResult {
   return JSON.parse(res.stdout) as PhaseResult;
 }
 
-function generate(persons: number, seed: number): string {
-  const dir = join(root, '.cache', 'bench', `academie-${persons}-seed${seed}`);
-  if (existsSync(join(dir, 'manifest.json'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  const res = spawnSync(
-    process.execPath,
-    [
-      'services/cli/dist/main.js',
-      'generate',
-      '--out',
-      dir,
-      '--seed',
-      String(seed),
-      '--persons',
-      String(persons),
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  if (res.status !== 0) throw new Error('generation failed');
-  return dir;
-}
-
 /** The same files under next week's date: a complete with nothing changed (hard links). */
 function nextWeek(dir: string): string {
   const out = `${dir}-next-week`;
@@ -156,23 +132,13 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runPhase(values.phase, values.dir!, values.db!)));
     return;
   }
+  const { benchDatabase, generate } = await import('./bench-lib.js');
   const persons = Number(values.persons);
   const dir = generate(persons, Number(values.seed));
   const bytes = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-  const base = new URL(loadConfig().database.url);
-  const name = `aaf_bench_${process.pid}`;
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
-  });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const database = await benchDatabase('ingest', { keep: values.keep });
+  const dbUrl = database.url;
   try {
-    spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
     const parse = child('parse', dir, dbUrl);
     const ingest = child('ingest', dir, dbUrl);
     const reingest = child('ingest', nextWeek(dir), dbUrl);
@@ -192,8 +158,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    if (!values.keep) await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { sql } from '@aaf-sync/db';
+import { createDb, sql } from '@aaf-sync/db';
 import {
   buildKoxoFiles,
   KOXO_COLUMNS,
@@ -23,7 +23,8 @@ import {
   regenerateEstablishment,
 } from '@aaf-sync/koxo';
 import { createSecretBox, createTarget, findTarget } from '@aaf-sync/targets';
-import { seedStructure, testDb } from '@aaf-sync/testing';
+import { seedStructure } from '@aaf-sync/testing';
+import { benchDatabase } from './bench-lib.js';
 import { frenchNameSampler } from './french-names.js';
 
 const { values: args } = parseArgs({
@@ -41,8 +42,9 @@ const UAI = '0350001A';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main() {
-  const teardowns: (() => unknown)[] = [];
-  const { db } = await testDb({ teardown: (fn) => teardowns.push(fn) }, { poolMax: 2 });
+  const database = await benchDatabase('koxo', { keep: false });
+  const handle = createDb({ url: database.url, poolMax: 2, applicationName: 'aaf-sync-bench' });
+  const { db } = handle;
   const dir = await mkdtemp(join(tmpdir(), 'koxo-bench-'));
   try {
     const sampler = frenchNameSampler(20261205);
@@ -169,7 +171,8 @@ async function main() {
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
-    for (const fn of teardowns.reverse()) await fn();
+    await handle.close();
+    await database.drop();
   }
 }
 

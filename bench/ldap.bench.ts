@@ -14,9 +14,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
 import { createDb, sql } from '@aaf-sync/db';
 import { connectLdapts, parseConnectionOptions } from '@aaf-sync/ldap';
@@ -29,8 +28,8 @@ import {
   reconcileBatch,
   reconcileTarget,
 } from '@aaf-sync/targets';
+import { benchDatabase, round, seconds } from './bench-lib.js';
 
-const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     accounts: { type: 'string', default: '50000' },
@@ -39,8 +38,6 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const accounts = Number(values.accounts);
@@ -48,15 +45,9 @@ async function main(): Promise<void> {
   const batchSize = Number(values.batch);
   const config = loadConfig();
   const ldap = config.ldap;
-  const base = new URL(config.database.url);
-  const name = `aaf_bench_ldap_${process.pid}`;
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
-  });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
-  const handle = createDb({ url: dbUrl, poolMax: 6, applicationName: 'aaf-sync-bench' });
+  // --keep keeps the LDAP subtrees; the database is always dropped.
+  const database = await benchDatabase('ldap', { keep: false });
+  const handle = createDb({ url: database.url, poolMax: 6, applicationName: 'aaf-sync-bench' });
   const session = await connectLdapts(
     parseConnectionOptions({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword }),
   );
@@ -65,12 +56,6 @@ async function main(): Promise<void> {
   const branches = [branch('worker'), branch('ldapadd')];
   const dir = mkdtempSync(join(tmpdir(), 'aaf-bench-ldap-'));
   try {
-    const migrated = spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    if (migrated.status !== 0) throw new Error('migration failed');
     const { db } = handle;
     // The directory: schools, classes of 25, pupils with a scribe login (set-based inserts).
     await sql`
@@ -235,8 +220,7 @@ async function main(): Promise<void> {
     await session.close();
     rmSync(dir, { recursive: true, force: true });
     await handle.close();
-    await admin.query(`drop database "${name}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -10,15 +10,12 @@
 //   steady    the events committed in small transactions at about --rate events/s: latency
 //             from each commit to its receipt (p50, p99, max)
 // Prints one JSON document. Targets (issue 13): ≥ 1,000 deliveries/s and p99 < 1 s on 2 cores.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
 import { appendEvents, createDb } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
@@ -30,8 +27,8 @@ import {
   verify,
   type WebhookPayload,
 } from '@aaf-sync/webhooks';
+import { benchDatabase, round } from './bench-lib.js';
 
-const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '10000' },
@@ -42,7 +39,6 @@ const { values } = parseArgs({
   },
 });
 const UAI = '0750001A';
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -51,26 +47,14 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const rate = Number(values.rate);
   const config = loadConfig();
-  const base = new URL(config.database.url);
-  const name = `aaf_bench_webhooks_${process.pid}`;
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString(),
-  });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const dbUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const database = await benchDatabase('webhooks', { keep: values.keep });
+  const dbUrl = database.url;
   const handle = createDb({ url: dbUrl, poolMax: 8, applicationName: 'aaf-sync-bench' });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   const prefix = `aaf-bench-webhooks-${process.pid}`;
   let runtime: ReturnType<typeof createWebhooksRuntime> | undefined;
   const server = http.createServer();
   try {
-    const migrated = spawnSync(process.execPath, ['services/cli/dist/main.js', 'migrate'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    if (migrated.status !== 0) throw new Error('migration failed');
     const { db } = handle;
 
     // The receiver: verifies each delivery and records when it got each seq.
@@ -242,8 +226,7 @@ async function main(): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
     await handle.close();
-    if (!values.keep) await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

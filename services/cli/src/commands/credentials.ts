@@ -4,12 +4,13 @@ import {
   renderCredentialsHtml,
   retrieveCredentials,
 } from '@aaf-sync/credentials';
-import { createDb } from '@aaf-sync/db';
-import { createSecretBox, findTarget, TargetsErrors } from '@aaf-sync/targets';
+import type { Target } from '@aaf-sync/db';
+import { TargetsErrors } from '@aaf-sync/targets';
 import type { Command } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withTarget } from '../target-context.js';
 
 const USAGE = `aaf-sync credentials --target <name> --uai <UAI> [--class <code>] [--format csv|html] [--out <file>]
 
@@ -45,41 +46,38 @@ export const credentialsCommand: Command = {
     if (format !== 'csv' && format !== 'html') {
       throw CliErrors.USAGE({ problem: '--format is csv or html' });
     }
-    const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-    const handle = createDb({
-      url: config.database.url,
-      poolMax: 1,
-      applicationName: 'aaf-sync-cli',
-    });
-    try {
-      const row = await findTarget(handle.db, values.target);
-      if (!row.uais.includes(values.uai)) {
-        throw TargetsErrors.NOT_SERVED({ name: row.name, uai: values.uai });
-      }
-      const sheet = await retrieveCredentials(handle.db, box, {
-        target: { id: Number(row.id), name: row.name },
-        uai: values.uai,
-        classCode: values.class ?? null,
-        purge: config.credentials.purgeOnRetrieval,
-        format,
-        audit: { actor: operator() },
-      });
-      const text = format === 'html' ? renderCredentialsHtml(sheet) : renderCredentialsCsv(sheet);
-      const summary =
-        `${sheet.count} password(s) of ${sheet.target} for ${sheet.uai}` +
-        `${sheet.classCode ? ` class ${sheet.classCode}` : ''}` +
-        `${sheet.pending ? `; ${sheet.pending} not set on the target yet (retrieve them later)` : ''}` +
-        `${sheet.purged ? '; stored copy purged' : ''}\n`;
-      if (values.out) {
-        await writeFile(values.out, text, { flag: 'wx', mode: 0o600 });
-        stdout.write(`${summary.trimEnd()}; written to ${values.out}\n`);
-      } else {
-        stdout.write(text);
-        stderr.write(summary);
-      }
-      return 0;
-    } finally {
-      await handle.close();
-    }
+    const uai = values.uai;
+    const accept = (row: Target) => {
+      if (!row.uais.includes(uai)) throw TargetsErrors.NOT_SERVED({ name: row.name, uai });
+    };
+    return withTarget(
+      config,
+      values.target,
+      async ({ db, box, row }) => {
+        const sheet = await retrieveCredentials(db, box, {
+          target: { id: Number(row.id), name: row.name },
+          uai,
+          classCode: values.class ?? null,
+          purge: config.credentials.purgeOnRetrieval,
+          format,
+          audit: { actor: operator() },
+        });
+        const text = format === 'html' ? renderCredentialsHtml(sheet) : renderCredentialsCsv(sheet);
+        const summary =
+          `${sheet.count} password(s) of ${sheet.target} for ${sheet.uai}` +
+          `${sheet.classCode ? ` class ${sheet.classCode}` : ''}` +
+          `${sheet.pending ? `; ${sheet.pending} not set on the target yet (retrieve them later)` : ''}` +
+          `${sheet.purged ? '; stored copy purged' : ''}\n`;
+        if (values.out) {
+          await writeFile(values.out, text, { flag: 'wx', mode: 0o600 });
+          stdout.write(`${summary.trimEnd()}; written to ${values.out}\n`);
+        } else {
+          stdout.write(text);
+          stderr.write(summary);
+        }
+        return 0;
+      },
+      { poolMax: 1, accept },
+    );
   },
 };

@@ -1,10 +1,8 @@
-import { createDb } from '@aaf-sync/db';
 import { exportScribeLdif } from '@aaf-sync/scribe';
-import { createSecretBox, driverFor, findTarget } from '@aaf-sync/targets';
-import { SHIPPED_DRIVERS as DRIVERS } from '@aaf-sync/drivers';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { parseOptions } from '../parse-options.js';
+import { withTargetDriver } from '../target-context.js';
 
 const USAGE = `aaf-sync export-ldif --target <name>
 
@@ -19,29 +17,29 @@ async function run(ctx: CommandContext): Promise<number> {
     USAGE,
   );
   if (!values.target) throw CliErrors.USAGE({ problem: `--target is required\n\n${USAGE}` });
-  const { config, stdout } = ctx;
-  const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-  const handle = createDb({
-    url: config.database.url,
-    poolMax: 2,
-    applicationName: 'aaf-sync-cli',
-  });
-  try {
-    const row = await findTarget(handle.db, values.target);
-    if (row.kind !== 'scribe') {
-      throw CliErrors.USAGE({ problem: `target ${row.name} is of kind ${row.kind}, not scribe` });
-    }
-    const { target } = driverFor(DRIVERS, box, row, { db: handle.db });
-    const n = await exportScribeLdif(handle.db, target, (chunk) => {
-      if (!stdout.write(chunk)) {
-        return new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
-      }
-    });
-    ctx.stderr.write(`${n} entries\n`);
-    return 0;
-  } finally {
-    await handle.close();
-  }
+  const { stdout } = ctx;
+  return withTargetDriver(
+    ctx.config,
+    values.target,
+    async ({ db, target }) => {
+      const n = await exportScribeLdif(db, target, (chunk) => {
+        if (!stdout.write(chunk)) {
+          return new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
+        }
+      });
+      ctx.stderr.write(`${n} entries\n`);
+      return 0;
+    },
+    {
+      accept: (row) => {
+        if (row.kind !== 'scribe') {
+          throw CliErrors.USAGE({
+            problem: `target ${row.name} is of kind ${row.kind}, not scribe`,
+          });
+        }
+      },
+    },
+  );
 }
 
 export const exportLdifCommand: Command = {

@@ -1,11 +1,11 @@
-import type { KoxoSnapshot } from '@aaf-sync/db';
-import { createDb, insertAudit } from '@aaf-sync/db';
+import { insertAudit, type KoxoSnapshot, type Target } from '@aaf-sync/db';
 import { approveSnapshot, discardSnapshot, heldSnapshots, koxoOptions } from '@aaf-sync/koxo';
-import { createSecretBox, findTarget, TargetsErrors } from '@aaf-sync/targets';
+import { TargetsErrors } from '@aaf-sync/targets';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withTarget } from '../target-context.js';
 
 const USAGE = `aaf-sync koxo held --target <name> [--json]
 aaf-sync koxo approve --target <name> --uai <uai> --version <n>
@@ -40,48 +40,47 @@ async function run(ctx: CommandContext): Promise<number> {
     USAGE,
   );
   if (!values.target) throw CliErrors.USAGE({ problem: `--target is required\n\n${USAGE}` });
-  const { config, stdout } = ctx;
-  const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-  const handle = createDb({
-    url: config.database.url,
-    poolMax: 2,
-    applicationName: 'aaf-sync-cli',
-  });
-  try {
-    const row = await findTarget(handle.db, values.target);
-    if (row.kind !== 'koxo') throw TargetsErrors.NOT_FOUND({ name: values.target });
-    const ref = { id: Number(row.id), name: row.name };
-    if (action === 'held') {
-      const held = await heldSnapshots(handle.db, ref.id, null);
-      stdout.write(
-        values.json
-          ? `${JSON.stringify(held)}\n`
-          : held.length === 0
-            ? 'no held snapshot\n'
-            : `${held.map(line).join('\n')}\n`,
-      );
+  const target = values.target;
+  const { stdout } = ctx;
+  const accept = (row: Target) => {
+    if (row.kind !== 'koxo') throw TargetsErrors.NOT_FOUND({ name: target });
+  };
+  return withTarget(
+    ctx.config,
+    target,
+    async ({ db, box, row }) => {
+      const ref = { id: Number(row.id), name: row.name };
+      if (action === 'held') {
+        const held = await heldSnapshots(db, ref.id, null);
+        stdout.write(
+          values.json
+            ? `${JSON.stringify(held)}\n`
+            : held.length === 0
+              ? 'no held snapshot\n'
+              : `${held.map(line).join('\n')}\n`,
+        );
+        return 0;
+      }
+      const version = Number(values.version);
+      if (!values.uai || !Number.isInteger(version) || version < 1) {
+        throw CliErrors.USAGE({ problem: `--uai and --version are required\n\n${USAGE}` });
+      }
+      const deps = { db, box };
+      const actor = operator();
+      const s =
+        action === 'approve'
+          ? await approveSnapshot(deps, ref, koxoOptions(row), values.uai, version, actor)
+          : await discardSnapshot(deps, ref, values.uai, version, actor);
+      await insertAudit(db, {
+        actor,
+        action: `koxo.snapshot.${action}`,
+        details: { target: row.name, uai: values.uai, version },
+      });
+      stdout.write(`${s.uai} v${s.version}: ${s.status}\n`);
       return 0;
-    }
-    const version = Number(values.version);
-    if (!values.uai || !Number.isInteger(version) || version < 1) {
-      throw CliErrors.USAGE({ problem: `--uai and --version are required\n\n${USAGE}` });
-    }
-    const deps = { db: handle.db, box };
-    const actor = operator();
-    const s =
-      action === 'approve'
-        ? await approveSnapshot(deps, ref, koxoOptions(row), values.uai, version, actor)
-        : await discardSnapshot(deps, ref, values.uai, version, actor);
-    await insertAudit(handle.db, {
-      actor,
-      action: `koxo.snapshot.${action}`,
-      details: { target: row.name, uai: values.uai, version },
-    });
-    stdout.write(`${s.uai} v${s.version}: ${s.status}\n`);
-    return 0;
-  } finally {
-    await handle.close();
-  }
+    },
+    { accept },
+  );
 }
 
 export const koxoCommand: Command = {

@@ -1,12 +1,11 @@
 import { resetPassword } from '@aaf-sync/credentials';
-import { createDb } from '@aaf-sync/db';
 import { resolveAccount } from '@aaf-sync/directory';
-import { createSecretBox } from '@aaf-sync/targets';
 import { accountRef } from '../account-ref.js';
 import type { Command } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = `aaf-sync password-reset <account>
 
@@ -25,15 +24,9 @@ export const passwordResetCommand: Command = {
     if (!raw || positionals.length > 1) {
       throw CliErrors.USAGE({ problem: `one account is required\n\n${USAGE}` });
     }
-    const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-    const handle = createDb({
-      url: config.database.url,
-      poolMax: 1,
-      applicationName: 'aaf-sync-cli',
-    });
-    try {
+    return withDatabase(config, 1, async ({ db, box }) => {
       const ids = await resolveAccount(
-        handle.db,
+        db,
         { uais: null },
         accountRef(raw, config.identifiers.namespaces),
       );
@@ -42,7 +35,7 @@ export const passwordResetCommand: Command = {
           problem: ids.length === 0 ? `no account ${raw}` : `${raw} names ${ids.length} accounts`,
         });
       }
-      const targets = await resetPassword(handle.db, box, {
+      const targets = await resetPassword(db, box, {
         personId: ids[0]!.id,
         account: raw,
         length: config.credentials.passwordLength,
@@ -56,8 +49,6 @@ export const passwordResetCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

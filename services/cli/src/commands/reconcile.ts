@@ -1,16 +1,10 @@
-import { createDb, insertAudit } from '@aaf-sync/db';
-import {
-  createSecretBox,
-  driverFor,
-  findTarget,
-  reconcileTarget,
-  type ReconcileReport,
-} from '@aaf-sync/targets';
-import { SHIPPED_DRIVERS as DRIVERS } from '@aaf-sync/drivers';
+import { insertAudit } from '@aaf-sync/db';
+import { reconcileTarget, type ReconcileReport } from '@aaf-sync/targets';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withTargetDriver } from '../target-context.js';
 
 const USAGE = `aaf-sync reconcile --target <name> [--uai <uai>] [--dry-run] [--json]
 
@@ -64,37 +58,22 @@ async function run(ctx: CommandContext): Promise<number> {
     USAGE,
   );
   if (!values.target) throw CliErrors.USAGE({ problem: `--target is required\n\n${USAGE}` });
-  const { config, stdout } = ctx;
-  const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-  const handle = createDb({
-    url: config.database.url,
-    poolMax: 2,
-    applicationName: 'aaf-sync-cli',
-  });
-  try {
-    const { target, driver } = driverFor(DRIVERS, box, await findTarget(handle.db, values.target), {
-      db: handle.db,
+  const { stdout } = ctx;
+  return withTargetDriver(ctx.config, values.target, async ({ db, target, driver }) => {
+    const report = await reconcileTarget(db, target, driver, {
+      ...(values.uai !== undefined ? { uai: values.uai } : {}),
+      dryRun: values['dry-run'],
     });
-    try {
-      const report = await reconcileTarget(handle.db, target, driver, {
-        ...(values.uai !== undefined ? { uai: values.uai } : {}),
-        dryRun: values['dry-run'],
+    if (report.marked > 0) {
+      await insertAudit(db, {
+        actor: operator(),
+        action: 'targets.reconcile',
+        details: { target: target.name, uai: values.uai ?? null, marked: report.marked },
       });
-      if (report.marked > 0) {
-        await insertAudit(handle.db, {
-          actor: operator(),
-          action: 'targets.reconcile',
-          details: { target: target.name, uai: values.uai ?? null, marked: report.marked },
-        });
-      }
-      stdout.write(values.json ? `${JSON.stringify(report)}\n` : renderReconcile(report));
-      return 0;
-    } finally {
-      await driver.close?.();
     }
-  } finally {
-    await handle.close();
-  }
+    stdout.write(values.json ? `${JSON.stringify(report)}\n` : renderReconcile(report));
+    return 0;
+  });
 }
 
 export const reconcileCommand: Command = {

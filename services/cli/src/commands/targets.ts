@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createDb, insertAudit, type Database, type Kysely } from '@aaf-sync/db';
+import { insertAudit, type Database, type Kysely } from '@aaf-sync/db';
 import {
   consumerStatuses,
-  createSecretBox,
   createTarget,
-  driverFor,
   findTarget,
   getTarget,
   listTargets,
@@ -16,11 +14,11 @@ import {
   type ConsumerStatus,
   type TargetView,
 } from '@aaf-sync/targets';
-import { SHIPPED_DRIVERS as DRIVERS } from '@aaf-sync/drivers';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase, withDriver, type CliDatabase } from '../target-context.js';
 
 const USAGE = [
   'aaf-sync targets add --kind <kind> --name <name> --uai <uai>,… [--options <json>] [--secrets-file <path>]',
@@ -74,13 +72,12 @@ type Values = Record<string, string | boolean | undefined>;
 
 async function act(
   ctx: CommandContext,
-  db: Kysely<Database>,
+  { db, box }: CliDatabase,
   action: string,
   name: string,
   v: Values,
 ) {
   const { config, stdout } = ctx;
-  const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
   const retentionDays = config.api.changesRetentionDays;
   const statusOf = async (n: string) =>
     (await consumerStatuses(db, { retentionDays })).find((s) => s.target === n);
@@ -163,14 +160,12 @@ async function act(
       return 0;
     }
     case 'test': {
-      const { driver } = driverFor(DRIVERS, box, await findTarget(db, name), { db });
-      try {
+      const row = await findTarget(db, name);
+      return withDriver({ db, box, row }, async ({ driver }) => {
         const result = await driver.test();
         stdout.write(`${result.ok ? 'ok' : 'FAILED'}: ${result.detail}\n`);
         return result.ok ? 0 : 1;
-      } finally {
-        await driver.close?.();
-      }
+      });
     }
   }
   throw CliErrors.USAGE({ problem: `unknown targets action "${action}"\n\n${USAGE}` });
@@ -197,16 +192,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (needsName && !name) {
     throw CliErrors.USAGE({ problem: `targets ${action} needs a target name\n\n${USAGE}` });
   }
-  const handle = createDb({
-    url: ctx.config.database.url,
-    poolMax: 1,
-    applicationName: 'aaf-sync-cli',
-  });
-  try {
-    return await act(ctx, handle.db, action, name ?? '', values);
-  } finally {
-    await handle.close();
-  }
+  return withDatabase(ctx.config, 1, (cli) => act(ctx, cli, action, name ?? '', values));
 }
 
 export const targetsCommand: Command = {
