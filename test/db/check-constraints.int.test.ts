@@ -17,9 +17,12 @@ function listsOf(rows: CheckRow[]): Map<string, string[]> {
   const lists = new Map<string, string[]>();
   for (const r of rows) {
     const m = /^CHECK \(\(?\(?(\w+) = ANY \(ARRAY\[([^\]]*)\]\)\)\)?\)?$/.exec(r.def);
-    if (!m) continue;
-    const values = [...m[2]!.matchAll(/'([^']*)'::text/g)].map((v) => v[1]!);
-    lists.set(`${r.table}.${m[1]}`, values);
+    // A one-value list (`col in ('a')`) is printed as a plain equality.
+    const one = /^CHECK \(\((\w+) = ('[^']*'::text)\)\)$/.exec(r.def);
+    const [column, list] = m ? [m[1]!, m[2]!] : one ? [one[1]!, one[2]!] : [];
+    if (column === undefined || list === undefined) continue;
+    const values = [...list.matchAll(/'([^']*)'::text/g)].map((v) => v[1]!);
+    lists.set(`${r.table}.${column}`, values);
   }
   return lists;
 }
@@ -52,6 +55,13 @@ t.test('the parser reads the forms PostgreSQL prints', async (t) => {
       name: 'b',
       def: "CHECK (((status = ANY (ARRAY['queued'::text])) OR (level IS NOT NULL)))",
     },
+    { table: 'y', name: 'c', def: "CHECK ((reason = 'ine'::text))" },
   ]);
-  t.same([...lists.entries()], [['x.kind', ['complete', 'delta']]]);
+  t.same(
+    [...lists.entries()],
+    [
+      ['x.kind', ['complete', 'delta']],
+      ['y.reason', ['ine']],
+    ],
+  );
 });
