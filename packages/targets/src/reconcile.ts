@@ -43,7 +43,7 @@ export async function reconcileBatch(
 ): Promise<BatchResult> {
   const retryBase = options.retryBaseSeconds ?? 30;
   const started = performance.now();
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const due = await sql<DueRow>`
       select person_id, desired_version, target_key, present, attempts from provisioning
       where target_id = ${target.id} and status in ('pending', 'failed') and next_attempt_at <= now()
@@ -125,16 +125,22 @@ export async function reconcileBatch(
         as x(p bigint, v int, s text, k text, pr boolean, e text, d float8)
       where r.target_id = ${target.id} and r.person_id = x.p
     `.execute(trx);
-    // The last batch, for /metrics and the status route (the API runs in another process).
-    await sql`
-      update target_consumer set batch_at = now(),
-        batch_seconds = ${(performance.now() - started) / 1000}::float8,
-        batch_size = ${items.length},
-        applied_at = case when ${applied + excluded > 0}::boolean then now() else applied_at end
-      where target_id = ${target.id}
-    `.execute(trx);
     return { taken: items.length, applied, excluded, failed };
   });
+  if (result.taken === 0) return result;
+  // The last batch, for /metrics and the status route (the API runs in another process).
+  // Written after the commit, never inside the batch: the dispatcher locks `target_consumer`
+  // before the provisioning rows, so taking it here while holding row locks could deadlock, and
+  // a batch rolled back after its driver applied would apply those accounts again.
+  await sql`
+    update target_consumer set batch_at = now(),
+      batch_seconds = ${(performance.now() - started) / 1000}::float8,
+      batch_size = ${result.taken},
+      applied_at = case when ${result.applied + result.excluded > 0}::boolean then now()
+        else applied_at end
+    where target_id = ${target.id}
+  `.execute(db);
+  return result;
 }
 
 /** When the target's next failed row is due again (undefined: nothing waits). */
