@@ -6,7 +6,6 @@ export {
   PASSWORD_CLASSES,
   type PasswordClass,
 } from './password-generator.js';
-export { sshaHash, sshaVerify } from './ssha.js';
 export { PASSWORD_TARGETS, takesPasswords } from './password-targets.js';
 export { openPassword, sealPassword } from './sealed-password.js';
 export {

@@ -1,3 +1,4 @@
+import { sshaHash } from '@aaf-sync/ldap';
 import { sql } from '@aaf-sync/db';
 import { createSecretBox } from '@aaf-sync/targets';
 import { testDb } from '@aaf-sync/testing';
@@ -10,7 +11,6 @@ import {
   renderCredentialsCsv,
   renderCredentialsHtml,
   retrieveCredentials,
-  sshaHash,
   type CredentialSheet,
 } from '../src/index.js';
 import { box, held, scribeTarget, seedSchool, UAI_A, UAI_B } from './fixtures.js';

@@ -1,7 +1,8 @@
+import { sshaHash } from '@aaf-sync/ldap';
 import { testLdap } from '@aaf-sync/testing';
 import { Client } from 'ldapts';
 import t from 'tap';
-import { generatePassword, sshaHash } from '../src/index.js';
+import { generatePassword } from '../src/index.js';
 
 t.test('slapd accepts a bind with a generated password stored as our {SSHA}', async (t) => {
   const ldap = await testLdap(t);

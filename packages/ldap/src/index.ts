@@ -12,5 +12,5 @@ export { escapeDnValue, escapeFilterValue, sameDn } from './dn.js';
 export { LdapErrors } from './errors.js';
 export { connectLdapts } from './ldapts-session.js';
 export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
-export { sshaHash } from './ssha.js';
+export { sshaHash, sshaVerify } from './ssha.js';
 export { ldifEntry } from './ldif.js';

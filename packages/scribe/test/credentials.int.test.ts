@@ -1,10 +1,6 @@
+import { sshaVerify } from '@aaf-sync/ldap';
 import t from 'tap';
-import {
-  driverPasswords,
-  resetPassword,
-  retrieveCredentials,
-  sshaVerify,
-} from '@aaf-sync/credentials';
+import { driverPasswords, resetPassword, retrieveCredentials } from '@aaf-sync/credentials';
 import { sql } from '@aaf-sync/db';
 import { connectLdapts, parseConnectionOptions } from '@aaf-sync/ldap';
 import { seedClassGroup, seedMembership } from '@aaf-sync/testing';
