@@ -5,8 +5,9 @@ import { ScribeProfileOverrides } from './scribe-profile-schema.js';
 
 /**
  * Every kind of target, declared once: its options (stored in clear) and its secrets (stored
- * encrypted, never returned). Only `noop` has a driver today; the others are validated and stored
- * so their drivers plug in later.
+ * encrypted, never returned). Drivers live in their own packages (registry: packages/drivers):
+ * `noop`, `scribe` and `koxo` have one; `webhook` targets are served by packages/webhooks' outbox;
+ * `ad` is validated and stored until its driver lands.
  */
 const ldapUrl = z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'expected ldap://host[:port]');
 const dn = z.string().min(3).max(512);
