@@ -1,6 +1,7 @@
 export { isPublicPersonField, PUBLIC_PERSON_FIELDS, type Audience } from './audience.js';
 export { personInScope, scopeAllows, structureInScope, UNRESTRICTED, type Scope } from './scope.js';
 export { withFeedPosition, type FeedPosition } from './feed-head.js';
+export { feedCursorExpired, nextFeedSeq } from './feed-position.js';
 export { normalizeText, normalizedSql, searchTokens } from './search-text.js';
 export {
   listPersons,

@@ -48,9 +48,25 @@ export function cursorString(
   return v;
 }
 
+/** A keyset page: the rows kept and the cursor of the next page (null on the last page). */
+export interface KeysetPage<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
 /**
- * Splits a page read with `limit + 1` rows into the page and whether more rows follow.
+ * The one keyset-page step of every list route: `rows` were read with `limit + 1`; the extra row
+ * only says that more follow, and the next cursor (tagged with `list`) carries the key of the
+ * last row kept, as `keyOf` gives it.
  */
-export function pageOf<T>(rows: readonly T[], limit: number): { items: T[]; more: boolean } {
-  return { items: rows.slice(0, limit), more: rows.length > limit };
+export function keysetPage<T>(
+  rows: readonly T[],
+  limit: number,
+  list: string,
+  keyOf: (last: T) => Readonly<Record<string, string | number>>,
+): KeysetPage<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const more = rows.length > limit;
+  return { items, nextCursor: more && last !== undefined ? encodeCursor(list, keyOf(last)) : null };
 }

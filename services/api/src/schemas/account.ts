@@ -201,17 +201,43 @@ export const AccountSchema = z
       'planned deletions); ignore the ones you do not know.',
   });
 
-export const AccountParamsSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[^\s/?#\p{Cc}]+$/u, 'no spaces, slashes, ? # or control characters')
-    .describe(
-      'Internal id, jointure or identifier value (any namespace). Prefix with `id:`, ' +
-        '`jointure:` or `<namespace>:` when a bare value is ambiguous (409).',
-    ),
-});
+/**
+ * An account reference as the path gives it, read once here: `id:<n>`, `jointure:<j>`,
+ * `<prefix>:<value>` (a namespace, checked against the configuration by the route) or a bare
+ * value (internal id, jointure or identifier of any namespace).
+ */
+export type ParsedAccountRef =
+  | { readonly raw: string; readonly by: 'id'; readonly id: number }
+  | { readonly raw: string; readonly by: 'jointure'; readonly value: string }
+  | {
+      readonly raw: string;
+      readonly by: 'prefixed';
+      readonly prefix: string;
+      readonly value: string;
+    }
+  | { readonly raw: string; readonly by: 'any'; readonly value: string };
+
+export const AccountRefSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s/?#\p{Cc}]+$/u, 'no spaces, slashes, ? # or control characters')
+  .describe(
+    'Internal id, jointure or identifier value (any namespace). Prefix with `id:`, ' +
+      '`jointure:` or `<namespace>:` when a bare value is ambiguous (409).',
+  )
+  .transform((raw, ctx): ParsedAccountRef => {
+    const match = /^([a-z][a-z0-9_-]*):(.+)$/.exec(raw);
+    if (!match) return { raw, by: 'any', value: raw };
+    const [, prefix, value] = match as unknown as [string, string, string];
+    if (prefix === 'jointure') return { raw, by: 'jointure', value };
+    if (prefix !== 'id') return { raw, by: 'prefixed', prefix, value };
+    if (/^[0-9]{1,15}$/.test(value)) return { raw, by: 'id', id: Number(value) };
+    ctx.issues.push({ code: 'custom', message: 'id: takes digits', input: raw });
+    return z.NEVER;
+  });
+
+export const AccountParamsSchema = z.object({ id: AccountRefSchema });
 
 export const HistoryQuerySchema = z.object({
   cursor: CursorSchema.optional(),

@@ -12,12 +12,13 @@ import { reportsForAccount } from '@aaf-sync/webhooks';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scopeOf, type Principal } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import {
   AccountParamsSchema,
   AccountSchema,
   HistoryPageSchema,
   HistoryQuerySchema,
+  type ParsedAccountRef,
 } from '../../../schemas/account.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
@@ -27,26 +28,22 @@ const LIST = 'history';
 const READ = { auth: { anyOf: ['accounts:read'] } } as const;
 
 /**
- * Reads `id:<n>`, `jointure:<j>`, `<namespace>:<value>` (a configured namespace), or a bare
- * value (internal id, jointure or identifier of any namespace).
+ * The directory's reference for a parsed path reference: a prefix that is not a configured
+ * namespace is part of a bare value (`a:b` may be a jointure).
  */
-export function parseAccountRef(raw: string, namespaces: readonly string[]): AccountRef {
-  const match = /^([a-z][a-z0-9_-]*):(.+)$/.exec(raw);
-  if (match) {
-    const [, prefix, value] = match as unknown as [string, string, string];
-    if (prefix === 'id') {
-      if (!/^[0-9]{1,15}$/.test(value)) {
-        throw ApiErrors.VALIDATION({
-          summary: 'params.id: id: takes digits',
-          errors: [{ in: 'params', path: 'id', message: 'id: takes digits' }],
-        });
-      }
-      return { by: 'id', id: Number(value) };
-    }
-    if (prefix === 'jointure') return { by: 'jointure', value };
-    if (namespaces.includes(prefix)) return { by: 'identifier', namespace: prefix, value };
+export function accountRefOf(parsed: ParsedAccountRef, namespaces: readonly string[]): AccountRef {
+  switch (parsed.by) {
+    case 'id':
+      return { by: 'id', id: parsed.id };
+    case 'jointure':
+      return { by: 'jointure', value: parsed.value };
+    case 'prefixed':
+      return namespaces.includes(parsed.prefix)
+        ? { by: 'identifier', namespace: parsed.prefix, value: parsed.value }
+        : { by: 'any', value: parsed.raw };
+    case 'any':
+      return { by: 'any', value: parsed.value };
   }
-  return { by: 'any', value: raw };
 }
 
 /**
@@ -56,12 +53,12 @@ export function parseAccountRef(raw: string, namespaces: readonly string[]): Acc
 const accounts: FastifyPluginAsyncZod = async (app) => {
   async function personOf(
     principal: Principal,
-    raw: string,
+    parsed: ParsedAccountRef,
   ): Promise<{ id: number; jointure: string }> {
-    const ref = parseAccountRef(raw, app.config.identifiers.namespaces);
+    const ref = accountRefOf(parsed, app.config.identifiers.namespaces);
     const ids = await resolveAccount(app.db, scopeOf(principal), ref);
-    if (ids.length === 0) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
-    if (ids.length > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: ids.length });
+    if (ids.length === 0) throw ApiErrors.NOT_FOUND({ resource: 'account', id: parsed.raw });
+    if (ids.length > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: parsed.raw, count: ids.length });
     return ids[0]!;
   }
 
@@ -82,8 +79,8 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const raw = request.params.id;
-      const ref = parseAccountRef(raw, app.config.identifiers.namespaces);
+      const raw = request.params.id.raw;
+      const ref = accountRefOf(request.params.id, app.config.identifiers.namespaces);
       const scope = scopeOf(principal);
       const [{ matches, row }, reader] = await Promise.all([
         findAccountByRef(app.db, scope, ref),
@@ -125,18 +122,14 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
         listPersonHistory(app.db, scope, person, { after: before, limit: limit + 1 }),
         readerFor(app.db, scope, 'personal'),
       ]);
-      const { items: page, more } = pageOf(rows, limit);
-      const last = page[page.length - 1];
+      const page = keysetPage(rows, limit, LIST, (last) => ({ s: Number(last.seq) }));
       // Events of other establishments are projected away; the cursor moves past them anyway.
       const items: FeedItem[] = [];
-      for (const row of page) {
+      for (const row of page.items) {
         const item = projectEvent(row, reader);
         if (item) items.push(item);
       }
-      return {
-        items,
-        nextCursor: more && last ? encodeCursor(LIST, { s: Number(last.seq) }) : null,
-      };
+      return { items, nextCursor: page.nextCursor };
     },
   );
 

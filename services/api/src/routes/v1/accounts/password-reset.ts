@@ -2,14 +2,14 @@ import { resetPassword } from '@aaf-sync/credentials';
 import { createSecretBox } from '@aaf-sync/targets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, type Principal } from '../../../auth/principal.js';
-import { AccountParamsSchema } from '../../../schemas/account.js';
+import { AccountParamsSchema, type ParsedAccountRef } from '../../../schemas/account.js';
 import { PasswordResetSchema } from '../../../schemas/credentials.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
 
 export interface PasswordResetOptions {
   /** The account a reference names, within the key's establishments (404 / 409 otherwise). */
-  readonly personOf: (principal: Principal, raw: string) => Promise<{ id: number }>;
+  readonly personOf: (principal: Principal, ref: ParsedAccountRef) => Promise<{ id: number }>;
 }
 
 /**
@@ -46,7 +46,7 @@ const passwordReset: FastifyPluginAsyncZod<PasswordResetOptions> = async (app, o
       const person = await opts.personOf(principal, request.params.id);
       const targets = await resetPassword(app.db, box, {
         personId: person.id,
-        account: request.params.id,
+        account: request.params.id.raw,
         length: app.config.credentials.passwordLength,
         audit: {
           actor: actorOf(principal),
@@ -58,7 +58,7 @@ const passwordReset: FastifyPluginAsyncZod<PasswordResetOptions> = async (app, o
       });
       reply.code(202);
       return {
-        account: request.params.id,
+        account: request.params.id.raw,
         targets: targets.map((t) => {
           const query = new URLSearchParams({
             uai: t.uai,

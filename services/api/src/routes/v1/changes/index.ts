@@ -1,5 +1,7 @@
 import {
+  feedCursorExpired,
   feedTypeMatches,
+  nextFeedSeq,
   projectFeedPage,
   readChanges,
   readerFor,
@@ -10,7 +12,6 @@ import type { EventEntity } from '@aaf-sync/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertUaiInScope, audienceOf, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { pageOf } from '../../../lib/cursor.js';
 import { decodeFeedCursor, encodeFeedCursor } from '../../../lib/feed-cursor.js';
 import { ChangesPageSchema, ChangesQuerySchema } from '../../../schemas/change.js';
 import { problemResponses } from '../../../schemas/problem.js';
@@ -70,16 +71,16 @@ const changes: FastifyPluginAsyncZod = async (app) => {
         }),
         readerFor(app.db, scope, audienceOf(principal)),
       ]);
-      if (!fromHead && (after < position.watermark || after > position.head)) {
+      if (!fromHead && feedCursorExpired(after, position)) {
         throw ApiErrors.CURSOR_EXPIRED({
           cursor: cursor ?? '(none)',
           watermark: position.watermark,
           resync: RESYNC,
         });
       }
-      const { items: page, more } = pageOf(rows, limit);
-      // The cursor moves past every row read, also those the projection does not serve.
-      const next = more ? Number(page[page.length - 1]!.seq) : position.head;
+      const more = rows.length > limit;
+      const page = rows.slice(0, limit);
+      const next = nextFeedSeq(page, more, position);
       const projected = await projectFeedPage(app.db, scope, reader, page);
       const items = types ? projected.filter((i) => feedTypeMatches(i.type, types)) : projected;
       return {

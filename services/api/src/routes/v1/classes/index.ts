@@ -11,7 +11,7 @@ import type { ClassGroupKind } from '@aaf-sync/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertUaiInScope, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import {
   ClassGroupDetailSchema,
   ClassGroupKeyParamsSchema,
@@ -56,12 +56,8 @@ const classGroups: FastifyPluginAsyncZod<{ kind: ClassGroupKind }> = async (app,
         { kind, ...(q.uai ? { uai: q.uai } : {}), ...(q.state ? { state: q.state } : {}) },
         { after, limit: q.limit + 1 },
       );
-      const { items, more } = pageOf(rows, q.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(classGroupRowToView),
-        nextCursor: more && last ? encodeCursor(list, { a: last.id }) : null,
-      };
+      const page = keysetPage(rows, q.limit, list, (last) => ({ a: last.id }));
+      return { items: page.items.map(classGroupRowToView), nextCursor: page.nextCursor };
     },
   );
 

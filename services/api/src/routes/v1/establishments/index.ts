@@ -10,7 +10,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scopeOf, type Principal } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorString, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorString, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import {
   DuplicateRelativesSchema,
   EstablishmentSchema,
@@ -50,12 +50,8 @@ const establishments: FastifyPluginAsyncZod = async (app) => {
       const { cursor, limit } = request.query;
       const after = cursor ? cursorString(decodeCursor(LIST, cursor), 'j', LIST) : null;
       const rows = await listStructures(app.db, scopeOf(principal), { after, limit: limit + 1 });
-      const { items, more } = pageOf(rows, limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(structureRowToView),
-        nextCursor: more && last ? encodeCursor(LIST, { j: last.jointure }) : null,
-      };
+      const page = keysetPage(rows, limit, LIST, (last) => ({ j: last.jointure }));
+      return { items: page.items.map(structureRowToView), nextCursor: page.nextCursor };
     },
   );
 

@@ -26,7 +26,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import { csvLine } from '../../../lib/csv.js';
 import { saveUpload, UPLOAD_LIMITS } from '../../../lib/upload.js';
 import {
@@ -155,12 +155,8 @@ const imports: FastifyPluginAsyncZod = async (app) => {
         { ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}) },
         { after: before, limit: q.limit + 1 },
       );
-      const { items, more } = pageOf(rows, q.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(importRunRowToView),
-        nextCursor: more && last ? encodeCursor('imports', { b: Number(last.id) }) : null,
-      };
+      const page = keysetPage(rows, q.limit, 'imports', (last) => ({ b: Number(last.id) }));
+      return { items: page.items.map(importRunRowToView), nextCursor: page.nextCursor };
     },
   );
 
@@ -223,12 +219,8 @@ const imports: FastifyPluginAsyncZod = async (app) => {
         ...(q.code ? { code: q.code } : {}),
       };
       const rows = await listRejects(app.db, scope, run.id, filter, { after, limit: q.limit + 1 });
-      const { items, more } = pageOf(rows, q.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(rejectRowToView),
-        nextCursor: more && last ? encodeCursor('rejects', { a: Number(last.id) }) : null,
-      };
+      const page = keysetPage(rows, q.limit, 'rejects', (last) => ({ a: Number(last.id) }));
+      return { items: page.items.map(rejectRowToView), nextCursor: page.nextCursor };
     },
   );
 

@@ -2,7 +2,7 @@ import { listPersons, personRowToView, readerFor, type ClassGroupRef } from '@aa
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertUaiInScope, audienceOf, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import { encodeFeedCursor } from '../../../lib/feed-cursor.js';
 import { PersonsPageSchema, PersonsQuerySchema } from '../../../schemas/person.js';
 import { principalOf } from '../../../types.js';
@@ -71,11 +71,10 @@ const persons: FastifyPluginAsyncZod = async (app) => {
         readerFor(app.db, scope, audience),
       ]);
       const snapshot = feed ?? position.head;
-      const { items, more } = pageOf(rows, q.limit);
-      const last = items[items.length - 1];
+      const page = keysetPage(rows, q.limit, LIST, (last) => ({ a: last.id, f: snapshot }));
       return {
-        items: items.map((row) => personRowToView(row, reader)),
-        nextCursor: more && last ? encodeCursor(LIST, { a: last.id, f: snapshot }) : null,
+        items: page.items.map((row) => personRowToView(row, reader)),
+        nextCursor: page.nextCursor,
         feedCursor: encodeFeedCursor(snapshot),
       };
     },
