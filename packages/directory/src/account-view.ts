@@ -1,5 +1,6 @@
 import type {
   ClassGroupKind,
+  PersonAliasReason,
   PersonCategory,
   PersonState,
   Profile,
@@ -84,6 +85,12 @@ export interface AccountRow {
     status: 'primary' | 'alias' | 'retired';
     createdAt: string;
     retiredAt: string | null;
+  }[];
+  former_jointures: {
+    jointure: string;
+    reason: PersonAliasReason;
+    importId: number | null;
+    since: string;
   }[];
   last_import: {
     id: number;
@@ -176,6 +183,16 @@ export interface AccountView {
   readonly relations: { readonly relatives: Link[]; readonly pupils: Link[] };
   /** Identifiers by namespace, the primary first. */
   readonly identifiers: Record<string, IdentifierView[]>;
+  /**
+   * Jointures the person was known by before (a pupil found again by its INE under a new
+   * jointure, issue 9 rule 2): the account can still be looked up by them.
+   */
+  readonly formerJointures: {
+    readonly jointure: string;
+    readonly reason: PersonAliasReason;
+    readonly importId: number | null;
+    readonly since: string;
+  }[];
   /** Contact and schooling details as the last import recorded them. */
   readonly details: Record<string, unknown>;
   /** The import and the file that last changed this account (null if none recorded). */
@@ -251,6 +268,12 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
     functions: row.functions,
     relations: { relatives: row.relatives, pupils: row.pupils },
     identifiers,
+    formerJointures: (row.former_jointures ?? []).map((a) => ({
+      jointure: a.jointure,
+      reason: a.reason,
+      importId: a.importId === null ? null : Number(a.importId),
+      since: isoTime(a.since),
+    })),
     details: visibleDetails(reader, row.details ?? {}),
     lastChange: lastImport || row.last_file ? { import: lastImport, file: row.last_file } : null,
     provisioning: (row.provisioning ?? []).map((r) => ({

@@ -22,6 +22,10 @@ function candidates(scope: Scope, ref: AccountRef): RawBuilder<{ id: number }> {
     select c.id from person c where c.id in (
       select id from person where ${byJointure} and jointure = ${value}
       union all
+      -- a former jointure (the pupil was found again by its INE), unless someone holds it now
+      select person_id from person_alias where ${byJointure} and jointure = ${value}
+        and not exists (select 1 from person where jointure = ${value})
+      union all
       select id from person where ${byId} and id = ${numeric ?? -1}
       union all
       select person_id from identifier
@@ -137,6 +141,11 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
           order by i.namespace, i.status <> 'primary', i.created_at), '[]')
         from identifier i where i.person_id = p.id
       ) as identifiers,
+      (select coalesce(jsonb_agg(jsonb_build_object(
+          'jointure', a.jointure, 'reason', a.reason, 'importId', a.import_id,
+          'since', a.created_at) order by a.created_at, a.jointure), '[]')
+        from person_alias a where a.person_id = p.id
+      ) as former_jointures,
       (select jsonb_build_object('id', r.id, 'kind', r.kind, 'scope', r.scope, 'level', r.level,
           'fileDate', r.file_date, 'deliveryName', r.delivery_name, 'status', r.status,
           'createdAt', r.created_at, 'finishedAt', r.finished_at)

@@ -1,6 +1,7 @@
 import {
   CLASS_GROUP_STATES,
   IDENTIFIER_STATUSES,
+  PERSON_ALIAS_REASONS,
   IMPORT_KINDS,
   TARGET_KINDS,
   TARGET_STATES,
@@ -124,6 +125,19 @@ export const AccountSchema = z
         ),
       )
       .describe('Login identifiers by namespace (educonnect, scribe, koxo…), the primary first.'),
+    formerJointures: z
+      .array(
+        z.object({
+          jointure: z.string(),
+          reason: z.enum(PERSON_ALIAS_REASONS),
+          importId: z.number().int().nullable(),
+          since: IsoTimeSchema,
+        }),
+      )
+      .describe(
+        'Jointures the person was known by before (`ine`: a pupil found again by its INE under ' +
+          'a new jointure, 1D → 2D or a move between académies). The account is found by them too.',
+      ),
     details: JsonObjectSchema.describe('Contact and schooling details from the last import.'),
     lastChange: z
       .object({
