@@ -38,6 +38,7 @@ t.test('account status and history', async (t) => {
       'functions',
       'relations',
       'identifiers',
+      'formerJointures',
       'details',
       'lastChange',
       'provisioning',
