@@ -1,137 +1,28 @@
-import {
-  sql,
-  type Database,
-  type ExpressionBuilder,
-  type ImportStatus,
-  type Kysely,
-} from '@aaf-sync/db';
+import { sql, type Database, type ExpressionBuilder, type Kysely } from '@aaf-sync/db';
 import {
   zeroByCategory,
   zeroCounts,
   zeroReferenceCounts,
   type ByCategory,
   type Counts,
-  type ReferenceCounts,
 } from '../plan/establishment-stats.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
-import { importWarnings, type WarningReport } from './import-warnings.js';
+import type {
+  EstablishmentReport,
+  FileOutcomes,
+  ImportReport,
+  NoEstablishmentReport,
+} from './import-report.schema.js';
+import { importWarnings } from './import-warnings.js';
 
-export interface FileReport {
-  readonly name: string;
-  readonly entity: string;
-  readonly kind: string;
-  readonly date: string;
-  readonly chunk: number;
-  readonly sizeBytes: number;
-  readonly sha256: string;
-  readonly status: string;
-  readonly records: number;
-  readonly rejects: number;
-  readonly unknownAttributes: Record<string, number>;
-  /**
-   * What became of its records: created + updated + restored + unchanged + departed + rejected =
-   * records (a record with value rejects but kept counts as kept); `warnings` by code.
-   */
-  readonly outcomes: FileOutcomes;
-  readonly encoding: string | null;
-  readonly formatVersion: string | null;
-  readonly error: Record<string, unknown> | null;
-}
-
-export interface FileOutcomes {
-  readonly created: number;
-  readonly updated: number;
-  readonly restored: number;
-  readonly unchanged: number;
-  readonly departed: number;
-  readonly rejected: number;
-  readonly warnings: Readonly<Record<string, number>>;
-}
-
-/** Persons that belong to no establishment (relatives linked to no pupil, staff without one). */
-export interface NoEstablishmentReport extends Counts {
-  readonly byCategory: ByCategory;
-}
-
-export interface EstablishmentReport extends Counts {
-  readonly uai: string | null;
-  readonly structure: string;
-  readonly name: string | null;
-  /** planned, applied, held, approved, discarded, dry_run, superseded. */
-  readonly status: string;
-  /** The counts of its persons by category (its own structure record is in `references`). */
-  readonly byCategory: ByCategory;
-  readonly activeBefore: number;
-  readonly departures: number;
-  /** departures / activeBefore, 0..1. */
-  readonly departureRatio: number;
-  /** Over the hold threshold: held (or, in a dry run, would be held). */
-  readonly overThreshold: boolean;
-  /**
-   * Why it is held (or, in a dry run, would be): `departures` over the threshold, or
-   * `uai_conflict` (a new structure jointure with the UAI of a known structure); null otherwise.
-   */
-  readonly holdReason: 'departures' | 'uai_conflict' | null;
-  /** Teachers' links to classes or groups that have no pupil (never a reason to create them). */
-  readonly staleTeachingLinks: number;
-  /**
-   * Pairs of likely-duplicate relatives (same names and same phone, mail or address under
-   * different jointures) after the import; listed by GET /v1/establishments/{uai}/reports/….
-   */
-  readonly duplicateRelatives: number;
-  /** Relatives holding an account in the establishment now (legal for an active pupil). */
-  readonly relativeAccounts: number;
-  /** Relatives of its active pupils who are contacts only (no account). */
-  readonly relativeContacts: number;
-  /** Data-quality warnings of this import under the establishment (records kept). */
-  readonly warnings: number;
-}
-
-export interface RejectReport {
-  readonly code: string;
-  readonly file: string;
-  readonly line: number | null;
-  readonly entity: string | null;
-  readonly identifier: string | null;
-  readonly uai: string | null;
-  readonly attribute: string | null;
-  readonly message: string;
-}
-
-/** The import report (CLI `--json`, API, `import_run.summary`); documented in the README. */
-export interface ImportReport {
-  readonly importId: number;
-  readonly delivery: string;
-  readonly kind: 'complete' | 'delta';
-  readonly date: string;
-  readonly scope: string;
-  readonly level: '1d' | '2d';
-  readonly source: string;
-  readonly dryRun: boolean;
-  readonly status: ImportStatus;
-  readonly error: Record<string, unknown> | null;
-  readonly createdAt: string;
-  readonly finishedAt: string | null;
-  readonly files: readonly FileReport[];
-  readonly establishments: readonly EstablishmentReport[];
-  /** The persons of no establishment; null in a report for a scoped submitter. */
-  readonly noEstablishment: NoEstablishmentReport | null;
-  /** Structures, subjects and MEFs on lines of their own; null for a scoped submitter. */
-  readonly references: {
-    readonly structures: ReferenceCounts;
-    readonly subjects: ReferenceCounts;
-    readonly mefs: ReferenceCounts;
-  } | null;
-  /** Persons: the establishments' counts plus the no-establishment line. */
-  readonly totals: Counts & { readonly records: number; readonly held: number };
-  readonly rejectsByCode: Readonly<Record<string, number>>;
-  readonly rejects: readonly RejectReport[];
-  readonly rejectsTruncated: boolean;
-  /** Data-quality warnings, distinct from rejects: the records were kept. */
-  readonly warningsByCode: Readonly<Record<string, number>>;
-  readonly warnings: readonly WarningReport[];
-  readonly warningsTruncated: boolean;
-}
+export type {
+  EstablishmentReport,
+  FileOutcomes,
+  FileReport,
+  ImportReport,
+  NoEstablishmentReport,
+  RejectReport,
+} from './import-report.schema.js';
 
 async function staleLinks(
   db: Kysely<Database>,

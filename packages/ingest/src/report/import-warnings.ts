@@ -1,6 +1,7 @@
 import type { Warning, WarningCode } from '@aaf-sync/aaf';
 import { sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
 import { col, insertRows } from '../sql/bulk.js';
+import type { WarningReport } from './import-report.schema.js';
 
 /** A data-quality warning of an import, ready to store (the record concerned was kept). */
 export interface WarningRow {
@@ -12,14 +13,7 @@ export interface WarningRow {
   readonly message: string;
 }
 
-/** The report's view of a warning. */
-export interface WarningReport {
-  readonly code: string;
-  readonly uai: string | null;
-  readonly structure: string | null;
-  readonly subject: string;
-  readonly message: string;
-}
+export type { WarningReport };
 
 /** A normalizer warning as a row, with the value that caused it. */
 export function warningRow(

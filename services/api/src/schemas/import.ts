@@ -1,4 +1,5 @@
 import { DECISION_KINDS, IMPORT_KINDS, IMPORT_STATUSES, PLAN_STATUSES } from '@aaf-sync/db';
+import { ImportReportSchema as EngineReportSchema, WarningReportSchema } from '@aaf-sync/ingest';
 import { z } from 'zod';
 import {
   CursorSchema,
@@ -94,26 +95,31 @@ export const DecisionSchema = z
   })
   .meta({ id: 'PlanDecision', description: 'An approve/discard request on a held plan.' });
 
-const ImportWarningSchema = z
-  .object({
-    code: z
-      .string()
-      .describe(
-        'BIRTH_DATE_MISSING, BIRTH_DATE_INVALID, RELATIVE_FLAGS_CONFLICT, GROUP_CLASSES_UNKNOWN, RELATIVE_UNLINKED, RELATIVE_PUPILS_DEPARTED',
-      ),
-    uai: z.string().nullable(),
-    structure: z.string().nullable(),
-    subject: z.string().describe('Jointure of the person or establishment concerned.'),
-    message: z.string(),
-  })
-  .meta({ id: 'ImportWarning' });
+const ImportWarningSchema = WarningReportSchema.extend({
+  code: z
+    .string()
+    .describe(
+      'BIRTH_DATE_MISSING, BIRTH_DATE_INVALID, RELATIVE_FLAGS_CONFLICT, GROUP_CLASSES_UNKNOWN, RELATIVE_UNLINKED, RELATIVE_PUPILS_DEPARTED',
+    ),
+}).meta({ id: 'ImportWarning' });
+
+/** The engine's report, as packages/ingest declares it (one source for types and OpenAPI). */
+export const ImportSummarySchema = EngineReportSchema.meta({
+  id: 'ImportSummary',
+  description:
+    "The engine's report of an import: its files (records = created + updated + restored + " +
+    'unchanged + departed + rejected), establishments (persons by category, hold decision), ' +
+    'the persons of no establishment, structures/subjects/MEFs on lines of their own, totals, ' +
+    'rejects and data-quality warnings.',
+});
 
 export const ImportReportSchema = z
   .object({
     import: ImportRunSchema,
-    summary: JsonObjectSchema.nullable().describe(
+    summary: ImportSummarySchema.nullable().describe(
       "The engine's report. It covers every establishment of the delivery, so it is returned " +
-        'to unrestricted keys only (null for establishment-scoped keys).',
+        'to unrestricted keys only (null for establishment-scoped keys, and for a report stored ' +
+        'by an earlier version in another shape: the server logs it).',
     ),
     files: z.array(ImportFileSchema),
     plans: z.array(ImportPlanSchema).describe('Only the key’s establishments for scoped keys.'),

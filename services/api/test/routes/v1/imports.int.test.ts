@@ -53,7 +53,9 @@ t.test('imports: reading', async (t) => {
     );
     t.match(report, {
       import: { id: school.importId, kind: 'complete', deliveryName: 'ENT_Complet_20240907.tgz' },
-      summary: { establishments: { [A.uai]: { created: 6 } } },
+      summary: {
+        establishments: [{ uai: A.uai, created: 6, status: 'applied' }, { status: 'held' }],
+      },
       files: [{ id: school.fileId, entity: 'Eleve', records: 4, rejects: 2 }],
       plans: [
         { uai: A.uai, status: 'applied' },
@@ -67,6 +69,32 @@ t.test('imports: reading', async (t) => {
       await ctx.get(reader, '/v1/imports?status=applied'),
     );
     t.same(filtered.items, []);
+  });
+
+  t.test('a stored report of another shape is answered as null, never a 500', async (t) => {
+    const legacy = await ctx.db
+      .insertInto('import_run')
+      .values({
+        kind: 'delta',
+        scope: 'ENT',
+        level: '2d',
+        file_date: '2024-09-09',
+        source: 'upload',
+        delivery_name: 'ENT_Delta_20240909.tgz',
+        content_hash: 'legacy',
+        status: 'applied',
+        summary: JSON.stringify({ establishments: { [A.uai]: { created: 1 } } }),
+        finished_at: new Date('2024-09-09T04:00:00Z'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    t.teardown(() => ctx.db.deleteFrom('import_run').where('id', '=', legacy.id).execute());
+    const res = await ctx.get(reader, `/v1/imports/${legacy.id}`);
+    t.equal(res.statusCode, 200);
+    t.match(body<Record<string, unknown>>(res), {
+      import: { id: Number(legacy.id), kind: 'delta' },
+      summary: null,
+    });
   });
 
   t.test('a scoped key sees its plans and rejects only, not the summary', async (t) => {

@@ -15,13 +15,14 @@ import {
   type Scope,
 } from '@aaf-sync/directory';
 import {
+  ImportReportSchema as EngineReportSchema,
   importWarnings,
   listDecisions,
   requestDecision,
   submitUpload,
   type ImportJob,
 } from '@aaf-sync/ingest';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope, scopeOf } from '../../../auth/principal.js';
@@ -59,6 +60,26 @@ const CSV_COLUMNS = [
   'attribute',
   'raw',
 ] as const;
+
+/**
+ * The engine's report as stored on the run, checked against its schema: a report written by an
+ * earlier version in another shape is answered as null and logged (never a 500).
+ */
+function storedSummary(
+  request: FastifyRequest,
+  importId: number,
+  stored: Record<string, unknown> | null,
+): z.infer<typeof EngineReportSchema> | null {
+  if (stored === null) return null;
+  const parsed = EngineReportSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  request.log.warn(
+    { importId, path: issue?.path.join('.'), message: issue?.message },
+    'stored import report does not match the current schema; answered as null',
+  );
+  return null;
+}
 
 /** /v1/imports: upload a delivery, list imports, reports, rejects, decide held plans. */
 const imports: FastifyPluginAsyncZod = async (app) => {
@@ -184,7 +205,7 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       ]);
       return {
         import: importRunRowToView(run),
-        summary: scope.uais === null ? run.summary : null,
+        summary: scope.uais === null ? storedSummary(request, run.id, run.summary) : null,
         files: files.map(importFileRowToView),
         plans: plans.map(importPlanRowToView),
         decisions,
