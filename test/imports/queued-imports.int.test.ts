@@ -266,7 +266,7 @@ t.test('an ingester killed mid-import leaves the API up and the run failed', asy
   t.equal((await s.get(id)).import.status, 'planning', 'left half-done by the dead worker');
   await s.startWorker();
   const after = await s.settled(id);
-  t.match(after.import, { status: 'failed', error: { code: 'INTERRUPTED' } });
+  t.match(after.import, { status: 'failed', error: { code: 'INGEST_ERR_INTERRUPTED' } });
   t.equal((await s.db.selectFrom('person').select('id').execute()).length, 0, 'nothing applied');
 });
 

@@ -97,7 +97,7 @@ t.test('killed while applying: nothing was written, the rerun imports everything
     .where('id', '=', run!.id)
     .executeTakeFirstOrThrow();
   t.equal(first.status, 'failed', 'the interrupted run is marked failed');
-  t.match(first.error, { code: 'INTERRUPTED' });
+  t.match(first.error, { code: 'INGEST_ERR_INTERRUPTED' });
   t.equal(
     await count(db, 'person'),
     expected.persons.pupils + expected.persons.relatives + expected.persons.staff,

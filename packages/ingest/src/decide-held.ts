@@ -1,14 +1,20 @@
-import { sql } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
 import type { IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
-import { readPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
-import { buildImportReport, type ImportReport } from './report/import-report.js';
-import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
+import type { ImportReport } from './report/import-report.js';
 import { recordOrphanedRelatives } from './report/import-warnings.js';
+import { finishRun } from './run/finish-run.js';
+import {
+  decidePlans,
+  dropPlanItems,
+  heldPlanStructures,
+  planStatuses,
+  readPlanItems,
+} from './run/import-plan.repository.js';
 import { addUaisTouched, setRunStatus } from './run/import-run.repository.js';
 import { withIngestLock } from './run/ingest-lock.js';
+import { runStatusOf } from './run/run-status.js';
 
 export interface HeldDecision {
   readonly importId: number;
@@ -19,15 +25,11 @@ export interface HeldDecision {
 }
 
 async function heldUnits(deps: IngestDeps, d: HeldDecision): Promise<Set<string>> {
-  const rows = await deps.db
-    .selectFrom('import_plan')
-    .select('structure_jointure')
-    .where('import_id', '=', d.importId)
-    .where('status', '=', 'held')
-    .where((eb) => eb.or([eb('uai', '=', d.uai), eb('structure_jointure', '=', d.uai)]))
-    .execute();
-  if (rows.length === 0) throw IngestErrors.PLAN_NOT_FOUND({ importId: d.importId, uai: d.uai });
-  return new Set(rows.map((r) => r.structure_jointure));
+  const structures = await heldPlanStructures(deps.db, d.importId, d.uai);
+  if (structures.length === 0) {
+    throw IngestErrors.PLAN_NOT_FOUND({ importId: d.importId, uai: d.uai });
+  }
+  return new Set(structures);
 }
 
 async function refuseIfOverridden(deps: IngestDeps, d: HeldDecision): Promise<void> {
@@ -71,46 +73,21 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
       } else {
         deps.log.info({ importId: d.importId, uai: d.uai, actor: d.actor }, 'held plan discarded');
       }
-      await sql`delete from import_plan_item where import_id = ${d.importId}
-        and structure_jointure = any(${[...units]}::text[])`.execute(trx);
-      await trx
-        .updateTable('import_plan')
-        .set({
-          status: d.decision === 'approve' ? 'approved' : 'discarded',
-          decided_at: new Date(),
-          decided_by: d.actor,
-        })
-        .where('import_id', '=', d.importId)
-        .where('structure_jointure', 'in', [...units])
-        .execute();
-      const statuses = new Set(
-        (
-          await trx
-            .selectFrom('import_plan')
-            .select('status')
-            .where('import_id', '=', d.importId)
-            .execute()
-        ).map((r) => r.status),
+      await dropPlanItems(trx, [d.importId], [...units]);
+      await decidePlans(
+        trx,
+        d.importId,
+        [...units],
+        d.decision === 'approve' ? 'approved' : 'discarded',
+        d.actor,
       );
-      const applied = statuses.has('applied') || statuses.has('approved');
       await recordOrphanedRelatives(trx, d.importId);
       await setRunStatus(
         trx,
         d.importId,
-        statuses.has('held')
-          ? applied
-            ? 'partially_held'
-            : 'held'
-          : applied
-            ? 'applied'
-            : 'discarded',
+        runStatusOf({ plans: await planStatuses(trx, d.importId) }),
       );
     });
-    await recordDuplicateRelatives(deps.db, d.importId);
-    const report = await buildImportReport(deps.db, d.importId);
-    await setRunStatus(deps.db, d.importId, report.status, {
-      summary: report as unknown as Record<string, unknown>,
-    });
-    return report;
+    return finishRun(deps.db, d.importId);
   });
 }

@@ -79,4 +79,36 @@ export const IngestErrors = defineErrors('INGEST', {
       'Approving applies exactly the reviewed plan; the directory changed since it was computed ' +
       '(a newer import was applied), so it is refused. Discard it and import the newest complete.',
   },
+  DUPLICATE_DELIVERY: {
+    status: 409,
+    message: 'every file of delivery {delivery} was already applied',
+    description:
+      'Recorded on an import run (status `duplicate`) when each file of the delivery, by content ' +
+      'hash and date, was already applied for the same reach. Nothing was read again; nothing ' +
+      'to do (a duplicate delivery from the académie is normal after a retry).',
+  },
+  FILES_FAILED: {
+    status: 422,
+    message: '{count} file(s) could not be read',
+    description:
+      'Recorded on an import run whose delivery had unreadable files (listed in `files`, each ' +
+      'with its own error). The other files were planned and applied; when every file failed the ' +
+      'run is `failed`. Fix or re-export the files named and send them again.',
+  },
+  IMPORT_FAILED: {
+    status: 500,
+    message: 'the import failed: {reason}',
+    description:
+      'Recorded on an import run that stopped on an unexpected error (the cause is in the ' +
+      'message and the logs). Its transaction rolled back: nothing of it was applied. Retry it; ' +
+      'report the message if it fails again.',
+  },
+  INTERRUPTED: {
+    status: 500,
+    message: 'the import process stopped before the end; nothing of it was applied',
+    description:
+      'Recorded on a run left planning or applying by a process that died (found at the next ' +
+      'import or ingester start). The apply transaction rolled back with the process, so nothing ' +
+      'of the run was applied; import the delivery again.',
+  },
 });

@@ -7,6 +7,8 @@ export {
 export { ingestDelivery, type DeliveryOptions } from './ingest-delivery.js';
 export { ACADEMY_WIDE, type SubmitterScope } from './plan/submitter-scope.js';
 export { decideHeldPlan, type HeldDecision } from './decide-held.js';
+export { latestHeldImport } from './run/import-plan.repository.js';
+export { runStatusOf, type RunFacts } from './run/run-status.js';
 export {
   buildImportReport,
   type EstablishmentReport,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AafDelivery, AafDeliveryFile, Level, PersonCategory } from '@aaf-sync/aaf';
 import { normalizeRecord, readAafFile } from '@aaf-sync/aaf';
-import { sql, type ImportPhase } from '@aaf-sync/db';
+import type { ImportPhase } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
@@ -12,11 +12,9 @@ import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
 import { replanPending } from './plan/replan-pending.js';
-import { persistPlanItems } from './plan/plan-store.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
-import { recordDuplicateRelatives } from './report/duplicate-relatives.js';
 import {
   recordIneConflicts,
   recordOrphanedRelatives,
@@ -34,7 +32,16 @@ import {
   setRunStatus,
   updateFile,
 } from './run/import-run.repository.js';
+import { finishRun } from './run/finish-run.js';
+import {
+  dropPlanItems,
+  markPlannedApplied,
+  persistPlanItems,
+  supersedeOlderHolds,
+} from './run/import-plan.repository.js';
 import { RejectSink } from './run/reject-sink.js';
+import { runError } from './run/run-error.js';
+import { runStatusOf } from './run/run-status.js';
 
 export interface DeliveryOptions {
   readonly dryRun: boolean;
@@ -192,19 +199,16 @@ export async function ingestDelivery(
   }
   const finish = async (status: 'duplicate' | 'refused', error: Record<string, unknown> | null) => {
     await setRunStatus(deps.db, importId, status, { error, finished: true });
-    const report = await buildImportReport(deps.db, importId);
-    await setRunStatus(deps.db, importId, status, {
-      summary: report as unknown as Record<string, unknown>,
-    });
+    const report = await finishRun(deps.db, importId);
     log.info({ status }, 'import not applied');
     options.onPhase?.(importId, 'done');
     return reportFor(deps, importId, submitter, report);
   };
   if (hashed.every(isApplied)) {
-    return finish('duplicate', {
-      code: 'DUPLICATE',
-      message: 'every file of this delivery was already applied',
-    });
+    return finish(
+      'duplicate',
+      runError(IngestErrors.DUPLICATE_DELIVERY({ delivery: delivery.name })),
+    );
   }
   const lastComplete = await lastAppliedComplete(deps.db, scope, level);
   if (lastComplete && delivery.date < lastComplete) {
@@ -215,7 +219,7 @@ export async function ingestDelivery(
       date: delivery.date,
       completeDate: lastComplete,
     });
-    return finish('refused', { code: err.code, message: err.message });
+    return finish('refused', runError(err));
   }
   try {
     return await planAndApply(deps, delivery, options, {
@@ -227,15 +231,8 @@ export async function ingestDelivery(
       log,
     });
   } catch (err) {
-    const error =
-      err instanceof Error
-        ? { code: (err as { code?: string }).code ?? 'FAILED', message: err.message }
-        : { code: 'FAILED', message: String(err) };
-    await deps.db
-      .deleteFrom('import_plan_item')
-      .where('import_id', '=', importId)
-      .execute()
-      .catch(() => {});
+    const error = runError(err);
+    await dropPlanItems(deps.db, [importId]).catch(() => {});
     await setRunStatus(deps.db, importId, 'failed', { error, finished: true }).catch(() => {});
     log.error({ err }, 'import failed: nothing of it was applied');
     throw err;
@@ -346,28 +343,20 @@ async function planAndApplyWith(
   const failedFiles = outcomes.filter((o) => !o.ok).map((o) => ({ file: o.name, ...o.error }));
   const fileError =
     failedFiles.length > 0
-      ? {
-          code: 'FILES_FAILED',
-          message: `${failedFiles.length} file(s) could not be read`,
-          files: failedFiles,
-        }
+      ? runError(IngestErrors.FILES_FAILED({ count: failedFiles.length }), { files: failedFiles })
       : null;
-  // Nothing of a delivery whose every file failed could be planned: the import failed.
-  const everyFileFailed = outcomes.length > 0 && outcomes.every((o) => !o.ok);
-  if (everyFileFailed) {
-    await setRunStatus(deps.db, importId, 'failed', { error: fileError, finished: true });
-  } else if (options.dryRun) {
-    await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
+  // The plans as they will stand once applied (a dry run never holds: its establishments say
+  // overThreshold instead); nothing of a delivery whose every file failed could be planned.
+  const status = runStatusOf({
+    plans: state.stats.structures().map((s) => (held.has(s) ? 'held' : 'applied')),
+    dryRun: options.dryRun,
+    everyFileFailed: outcomes.length > 0 && outcomes.every((o) => !o.ok),
+  });
+  if (status === 'failed' || status === 'dry_run') {
+    await setRunStatus(deps.db, importId, status, { error: fileError, finished: true });
   } else {
     await setRunStatus(deps.db, importId, 'applying');
     options.onPhase?.(importId, 'applying');
-    const status =
-      held.size === 0
-        ? 'applied'
-        : state.stats.structures().every((s) => held.has(s))
-          ? 'held'
-          : 'partially_held';
-    // (a dry run never holds: its establishments say overThreshold instead)
     await deps.db.transaction().execute(async (trx) => {
       const outcome = await applyPlan(
         trx,
@@ -391,48 +380,14 @@ async function planAndApplyWith(
         });
       }
       for (const o of outcomes) if (o.ok) await updateFile(trx, o.fileId, { status: 'applied' });
-      await trx
-        .updateTable('import_plan')
-        .set({ status: 'applied', decided_at: new Date() })
-        .where('import_id', '=', importId)
-        .where('status', '=', 'planned')
-        .execute();
+      await markPlannedApplied(trx, importId);
       await supersedeOlderHolds(trx, importId, delivery.kind);
       await recordOrphanedRelatives(trx, importId);
       await recordIneConflicts(trx, importId);
       await setRunStatus(trx, importId, status, { error: fileError, finished: true });
     });
   }
-  await recordDuplicateRelatives(deps.db, importId);
-  const report = await buildImportReport(deps.db, importId);
-  await setRunStatus(deps.db, importId, report.status, {
-    summary: report as unknown as Record<string, unknown>,
-  });
+  const report = await finishRun(deps.db, importId);
   options.onPhase?.(importId, 'done');
   return reportFor(deps, importId, options.scope ?? ACADEMY_WIDE, report);
-}
-
-/**
- * A newer complete supersedes plans still held from older imports (they can no longer apply);
- * plan items of older imports that nobody can approve any more (dry runs, superseded) are dropped.
- */
-async function supersedeOlderHolds(
-  trx: Parameters<typeof setRunStatus>[0],
-  importId: number,
-  kind: string,
-): Promise<void> {
-  if (kind === 'complete') {
-    await trx
-      .updateTable('import_plan')
-      .set({ status: 'superseded', decided_at: new Date() })
-      .where('import_id', '<', importId)
-      .where('status', '=', 'held')
-      .execute();
-  }
-  await sql`
-    delete from import_plan_item i where i.import_id < ${importId}
-      and not exists (select 1 from import_plan p where p.import_id = i.import_id
-                      and p.structure_jointure = i.structure_jointure and p.status = 'held')`.execute(
-    trx,
-  );
 }

@@ -23,7 +23,7 @@ t.test('a truncated file is not applied at all, the rest of the delivery is', as
   const eleve = r.files.find((f) => f.entity === 'Eleve')!;
   t.equal(eleve.status, 'failed');
   t.match(eleve.error, { code: 'AAF_ERR_TRUNCATED' });
-  t.match(r.error, { code: 'FILES_FAILED' });
+  t.match(r.error, { code: 'INGEST_ERR_FILES_FAILED' });
   t.equal(r.status, 'applied', 'the readable files are applied');
   const pupils = await h.db
     .selectFrom('person')

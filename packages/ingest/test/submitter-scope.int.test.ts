@@ -290,7 +290,7 @@ t.test('an import whose every file failed ends failed', async (t) => {
   const { imports } = await h.ingest(dir);
   const r = imports[0]!;
   t.equal(r.status, 'failed');
-  t.match(r.error, { code: 'FILES_FAILED' });
+  t.match(r.error, { code: 'INGEST_ERR_FILES_FAILED' });
   t.ok(r.files.every((f) => f.status === 'failed'));
   const run = await h.db
     .selectFrom('import_run')

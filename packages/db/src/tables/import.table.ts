@@ -187,6 +187,7 @@ export interface ImportDecisionTable {
 export type ImportDecision = Selectable<ImportDecisionTable>;
 export type ImportRun = Selectable<ImportRunTable>;
 export type NewImportRun = Insertable<ImportRunTable>;
+export type NewImportPlan = Insertable<ImportPlanTable>;
 export type ImportRunUpdate = Updateable<ImportRunTable>;
 export type ImportFile = Selectable<ImportFileTable>;
 export type ImportReject = Selectable<ImportRejectTable>;

@@ -7,6 +7,7 @@ import { decideHeldPlan } from '../decide-held.js';
 import type { IngestDeps } from '../deps.js';
 import { ingestPaths, type IngestOptions } from '../ingest-paths.js';
 import type { ImportReport } from '../report/import-report.js';
+import { runError } from '../run/run-error.js';
 import type { ImportJob, SubmissionJob } from './import-queue.js';
 import { progressWriter } from './progress-writer.js';
 
@@ -22,9 +23,7 @@ function permanent(err: unknown): boolean {
 }
 
 function errorJson(err: unknown): Record<string, unknown> {
-  return isAppError(err)
-    ? { code: err.code, message: err.message }
-    : { code: 'FAILED', message: err instanceof Error ? err.message : String(err) };
+  return isAppError(err) ? runError(err) : runError(err instanceof Error ? err.message : err);
 }
 
 async function failQueued(

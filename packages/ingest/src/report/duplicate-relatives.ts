@@ -1,5 +1,6 @@
-import { sql, type Executor } from '@aaf-sync/db';
+import type { Executor } from '@aaf-sync/db';
 import { countDuplicateRelatives } from '@aaf-sync/directory';
+import { planStructures, setDuplicateRelativeCounts } from '../run/import-plan.repository.js';
 
 /**
  * Counts the likely-duplicate relatives of each establishment of an import once it is applied
@@ -8,16 +9,12 @@ import { countDuplicateRelatives } from '@aaf-sync/directory';
  * at the source (SIECLE); the API lists them per establishment.
  */
 export async function recordDuplicateRelatives(db: Executor, importId: number): Promise<void> {
-  const plans = await db
-    .selectFrom('import_plan')
-    .select('structure_jointure')
-    .where('import_id', '=', importId)
-    .where('status', 'in', ['applied', 'approved', 'dry_run'])
-    .execute();
-  const structures = plans.map((p) => p.structure_jointure);
+  const structures = await planStructures(db, importId, ['applied', 'approved', 'dry_run']);
+  if (structures.length === 0) return;
   const counts = await countDuplicateRelatives(db, structures);
-  await sql`
-    update import_plan p set counts = p.counts || jsonb_build_object('duplicateRelatives', c.n)
-    from unnest(${structures}::text[], ${structures.map((s) => counts.get(s) ?? 0)}::int[]) as c(s, n)
-    where p.import_id = ${importId} and p.structure_jointure = c.s`.execute(db);
+  await setDuplicateRelativeCounts(
+    db,
+    importId,
+    new Map(structures.map((s) => [s, counts.get(s) ?? 0])),
+  );
 }

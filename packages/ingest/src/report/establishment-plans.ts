@@ -1,5 +1,6 @@
 import type { Executor } from '@aaf-sync/db';
 import type { DeliveryState } from '../plan/delivery-state.js';
+import { insertEstablishmentPlans } from '../run/import-plan.repository.js';
 
 /**
  * One `import_plan` row per establishment touched: its counts (by category too) and its hold
@@ -46,10 +47,5 @@ export async function writeEstablishmentPlans(
     })
     .where('id', '=', importId)
     .execute();
-  for (let i = 0; i < rows.length; i += 1000) {
-    await db
-      .insertInto('import_plan')
-      .values(rows.slice(i, i + 1000))
-      .execute();
-  }
+  await insertEstablishmentPlans(db, rows);
 }

@@ -7,6 +7,7 @@ import {
   type Counts,
 } from '../plan/establishment-stats.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
+import { plansForReport } from '../run/import-plan.repository.js';
 import type {
   EstablishmentReport,
   FileOutcomes,
@@ -64,23 +65,7 @@ async function establishments(
   importId: number,
   uais: readonly string[] | null,
 ): Promise<EstablishmentReport[]> {
-  let query = db
-    .selectFrom('import_plan as p')
-    .leftJoin('structure as s', 's.jointure', 'p.structure_jointure')
-    .select([
-      'p.structure_jointure',
-      'p.uai',
-      'p.status',
-      'p.counts',
-      'p.active_before',
-      'p.departures',
-      'p.over_threshold',
-      's.name',
-      's.uai as current_uai',
-    ])
-    .where('p.import_id', '=', importId);
-  if (uais !== null) query = query.where('p.uai', 'in', uais.length > 0 ? [...uais] : ['']);
-  const plans = await query.orderBy('p.uai').orderBy('p.structure_jointure').execute();
+  const plans = await plansForReport(db, importId, uais);
   const stale = await staleLinks(
     db,
     plans.map((p) => p.structure_jointure),

@@ -1,6 +1,8 @@
 import type { AafFileName, AafKind, Level } from '@aaf-sync/aaf';
 import { sql, type Executor, type ImportFileStatus, type ImportStatus } from '@aaf-sync/db';
 import { IngestErrors } from '../errors.js';
+import { dropPlanItems } from './import-plan.repository.js';
+import { runError } from './run-error.js';
 
 export interface NewRun {
   readonly kind: AafKind;
@@ -247,16 +249,12 @@ export async function recoverInterruptedRuns(db: Executor): Promise<number[]> {
     .set({
       status: 'failed',
       finished_at: new Date(),
-      error: JSON.stringify({
-        code: 'INTERRUPTED',
-        message: 'the import process stopped before the end; nothing of it was applied',
-      }),
+      error: JSON.stringify(runError(IngestErrors.INTERRUPTED())),
     })
     .where('status', 'in', ['planning', 'applying'])
     .returning('id')
     .execute();
   const ids = rows.map((r) => r.id);
-  if (ids.length > 0)
-    await db.deleteFrom('import_plan_item').where('import_id', 'in', ids).execute();
+  await dropPlanItems(db, ids.map(Number));
   return ids;
 }

@@ -1,6 +1,13 @@
 import { createDb } from '@aaf-sync/db';
 import { isAppError } from '@aaf-sync/errors';
-import { createIngestDeps, decideHeldPlan, ingestPaths, type ImportReport } from '@aaf-sync/ingest';
+import {
+  createIngestDeps,
+  decideHeldPlan,
+  IngestErrors,
+  ingestPaths,
+  latestHeldImport,
+  type ImportReport,
+} from '@aaf-sync/ingest';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { parseOptions } from '../parse-options.js';
@@ -36,7 +43,10 @@ function errorDocument(err: unknown, reports: readonly ImportReport[]): string {
 function exitCode(reports: readonly ImportReport[]): number {
   if (
     reports.some(
-      (r) => r.status === 'failed' || r.status === 'refused' || r.error?.code === 'FILES_FAILED',
+      (r) =>
+        r.status === 'failed' ||
+        r.status === 'refused' ||
+        r.error?.code === IngestErrors.FILES_FAILED.code,
     )
   )
     return 1;
@@ -49,16 +59,11 @@ async function latestHeld(
   db: ReturnType<typeof createDb>['db'],
   uai: string,
 ): Promise<number> {
-  const row = await db
-    .selectFrom('import_plan')
-    .select('import_id')
-    .where('status', '=', 'held')
-    .where((eb) => eb.or([eb('uai', '=', uai), eb('structure_jointure', '=', uai)]))
-    .orderBy('import_id', 'desc')
-    .executeTakeFirst();
-  if (!row) throw CliErrors.USAGE({ problem: `no held plan for establishment ${uai}` });
-  ctx.log.debug({ importId: row.import_id, uai }, 'latest held plan');
-  return row.import_id;
+  const importId = await latestHeldImport(db, uai);
+  if (importId === undefined)
+    throw CliErrors.USAGE({ problem: `no held plan for establishment ${uai}` });
+  ctx.log.debug({ importId, uai }, 'latest held plan');
+  return importId;
 }
 
 export const ingestCommand: Command = {
