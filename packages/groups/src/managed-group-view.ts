@@ -24,13 +24,13 @@ export interface ManagedGroupView {
   readonly updatedAt: string;
   readonly version: number;
   readonly deletedAt: string | null;
-  readonly managerIds: readonly number[];
+  readonly managerIds: number[];
   readonly memberCount: number;
 }
 
 export interface ManagedGroupDetail extends ManagedGroupView {
-  readonly managers: readonly GroupPersonView[];
-  readonly members: readonly GroupPersonView[];
+  readonly managers: GroupPersonView[];
+  readonly members: GroupPersonView[];
 }
 
 /** The school year at whose end the group goes (timetable groups: always their own year). */

@@ -35,17 +35,17 @@ export interface YearTransitionReport {
   readonly initialisationAppliedAt: string;
   readonly ranAt: string;
   /** Classes and groups of year N that no pupil re-created (teachers' links did not count). */
-  readonly closed: readonly {
+  readonly closed: {
     kind: 'class' | 'group';
     code: string;
     label: string;
     teachers: number;
   }[];
   /** Classes whose pupils mostly sit in the class they had in year N (share ≥ leftoverShare). */
-  readonly leftovers: readonly LeftoverClass[];
+  readonly leftovers: LeftoverClass[];
   readonly leftoverShare: number;
   /** Class and group codes referenced only by teachers (stale links, reported not kept alive). */
-  readonly teacherOnly: readonly TeacherOnlyClass[];
+  readonly teacherOnly: TeacherOnlyClass[];
   /** Until then stale teacher links are expected (late STS feedback) and only reported. */
   readonly staleTeachingLinksExpectedUntil: string;
 }
