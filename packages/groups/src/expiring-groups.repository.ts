@@ -13,10 +13,7 @@ export interface ListedGroup {
  * Groups created through the API, limited to the school year, not deleted, whose year (or the
  * year they were extended to) ends with `endingYear` or earlier: one row per (group, manager).
  */
-export async function findExpiringGroups(
-  db: Executor,
-  endingYear: string,
-): Promise<ListedGroup[]> {
+export async function findExpiringGroups(db: Executor, endingYear: string): Promise<ListedGroup[]> {
   const { rows } = await sql<{
     id: number;
     uai: string;

@@ -138,9 +138,10 @@ export async function summariseDeletedGroups(
         to,
         groups,
         `${groups.length} group(s) of the school year ${ending} were deleted`,
-        [`These groups ended with the school year ${ending} and were deleted:`, ...groups.map(line)].join(
-          '\n',
-        ),
+        [
+          `These groups ended with the school year ${ending} and were deleted:`,
+          ...groups.map(line),
+        ].join('\n'),
         { endingSchoolYear: ending },
       ),
     );

@@ -94,7 +94,15 @@ export async function closeUnoccupiedClasses(
       wasState: r.was_state,
     }))
     .sort((a, b) =>
-      a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+      a.kind !== b.kind
+        ? a.kind < b.kind
+          ? -1
+          : 1
+        : a.code < b.code
+          ? -1
+          : a.code > b.code
+            ? 1
+            : 0,
     );
 }
 

@@ -75,39 +75,47 @@ t.test('groups created through the API: managers, members, lifetime, extension',
     managers: [{ id: ids['A-T1'], sn: 'Petit' }],
   });
 
-  t.test('refusals: foreign establishment, foreign or departed persons, pupils as managers', async (t) => {
-    const refused: [string, Record<string, unknown>, number, string][] = [
-      [adminA, { uai: B.uai, name: 'x', lifetime: 'unlimited' }, 403, 'API_ERR_OUT_OF_SCOPE'],
-      [
-        adminA,
-        { uai: A.uai, name: 'x', lifetime: 'unlimited', members: [ids['B-P1']] },
-        422,
-        'GROUPS_ERR_PERSON_NOT_IN_ESTABLISHMENT',
-      ],
-      [
-        adminA,
-        { uai: A.uai, name: 'x', lifetime: 'unlimited', members: [ids['A-P3']] },
-        422,
-        'GROUPS_ERR_PERSON_NOT_IN_ESTABLISHMENT',
-      ],
-      [
-        adminA,
-        { uai: A.uai, name: 'x', lifetime: 'unlimited', managers: [ids['A-P1']] },
-        422,
-        'GROUPS_ERR_MANAGER_NOT_STAFF',
-      ],
-      [adminA, { uai: A.uai, name: 'CHORALE', lifetime: 'unlimited' }, 409, 'GROUPS_ERR_NAME_TAKEN'],
-      [adminA, { uai: A.uai, name: 'x', lifetime: 'forever' }, 400, 'API_ERR_VALIDATION'],
-      [readerA, { uai: A.uai, name: 'x', lifetime: 'unlimited' }, 403, 'API_ERR_FORBIDDEN'],
-    ];
-    for (const [token, payload, status, code] of refused) {
-      const res = await create(token, payload);
-      t.equal(res.statusCode, status, res.body);
-      t.match(body<Problem>(res), { code });
-    }
-    const count = await ctx.db.selectFrom('managed_group').select('id').execute();
-    t.equal(count.length, 1, 'nothing stored');
-  });
+  t.test(
+    'refusals: foreign establishment, foreign or departed persons, pupils as managers',
+    async (t) => {
+      const refused: [string, Record<string, unknown>, number, string][] = [
+        [adminA, { uai: B.uai, name: 'x', lifetime: 'unlimited' }, 403, 'API_ERR_OUT_OF_SCOPE'],
+        [
+          adminA,
+          { uai: A.uai, name: 'x', lifetime: 'unlimited', members: [ids['B-P1']] },
+          422,
+          'GROUPS_ERR_PERSON_NOT_IN_ESTABLISHMENT',
+        ],
+        [
+          adminA,
+          { uai: A.uai, name: 'x', lifetime: 'unlimited', members: [ids['A-P3']] },
+          422,
+          'GROUPS_ERR_PERSON_NOT_IN_ESTABLISHMENT',
+        ],
+        [
+          adminA,
+          { uai: A.uai, name: 'x', lifetime: 'unlimited', managers: [ids['A-P1']] },
+          422,
+          'GROUPS_ERR_MANAGER_NOT_STAFF',
+        ],
+        [
+          adminA,
+          { uai: A.uai, name: 'CHORALE', lifetime: 'unlimited' },
+          409,
+          'GROUPS_ERR_NAME_TAKEN',
+        ],
+        [adminA, { uai: A.uai, name: 'x', lifetime: 'forever' }, 400, 'API_ERR_VALIDATION'],
+        [readerA, { uai: A.uai, name: 'x', lifetime: 'unlimited' }, 403, 'API_ERR_FORBIDDEN'],
+      ];
+      for (const [token, payload, status, code] of refused) {
+        const res = await create(token, payload);
+        t.equal(res.statusCode, status, res.body);
+        t.match(body<Problem>(res), { code });
+      }
+      const count = await ctx.db.selectFrom('managed_group').select('id').execute();
+      t.equal(count.length, 1, 'nothing stored');
+    },
+  );
 
   t.test('reading: own establishment only', async (t) => {
     const list = await ctx.get(readerA, '/v1/managed-groups');

@@ -115,8 +115,7 @@ const managedGroups: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ManagedGroupDetailSchema, ...problemResponses(404) },
       },
     },
-    async (request) =>
-      getManagedGroup(app.db, scopeOf(principalOf(request)), request.params.id),
+    async (request) => getManagedGroup(app.db, scopeOf(principalOf(request)), request.params.id),
   );
 
   app.patch(
