@@ -49,3 +49,4 @@ export {
   type YearTransitionReport,
   type YearTransitionResult,
 } from './year-transition.js';
+export { yearTransitionTick } from './year-transition-tick.js';

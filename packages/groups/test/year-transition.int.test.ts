@@ -3,9 +3,9 @@ import { saveCalendar } from '@aaf-sync/calendar-store';
 import { DEFAULT_INGEST_SETTINGS, ingestPaths, type IngestDeps } from '@aaf-sync/ingest';
 import { testDb } from '@aaf-sync/testing';
 import t from 'tap';
-import { runYearTransition, yearTransitionReport } from '../src/index.js';
+import { runYearTransition, yearTransitionReport, yearTransitionTick } from '../src/index.js';
 import { sampleComplete } from './aaf-variant.js';
-import { EXAMPLE_URL, silentLog } from './fixtures.js';
+import { effectContext, EXAMPLE_URL, silentLog } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 
 const UAI = '0990001N';
@@ -86,10 +86,17 @@ t.test(
       "the teacher's stale link to 5A is still there",
     );
 
-    const result = await runYearTransition(db, { now });
-    t.equal(result.schoolYear, '2025-2026');
-    t.equal(result.ran.length, 1);
-    const report = result.ran[0]!;
+    // The scheduler's tick: the transition, and a notice to the establishment's admins.
+    const ctx = effectContext(db, now);
+    const tick = await yearTransitionTick(ctx);
+    t.same(tick.counts, { establishments: 1, closed: 2, leftovers: 1 });
+    t.same([...ctx.notices.keys()], [`2025-2026/year-transition/${UAI}`]);
+    const notice = ctx.notices.get(`2025-2026/year-transition/${UAI}`)!;
+    t.match(notice, { kind: 'year-transition.report', uais: [UAI] });
+    t.notOk(notice.managers, "to the establishment's admins");
+    t.match(notice.body, /5B \(.*\): 1 of 1 pupils/);
+    const report = (await yearTransitionReport(db, UAI))!;
+    t.equal(report.schoolYear, '2025-2026');
     t.match(report, {
       uai: UAI,
       schoolYear: '2025-2026',
@@ -138,12 +145,14 @@ t.test(
       fields: { closedSchoolYear: [null, '2024-2025'] },
       reason: 'year-transition',
     });
-    t.same(await yearTransitionReport(db, UAI), report, 'the stored report');
     t.same(await yearTransitionReport(db, UAI, '2025-2026'), report);
     t.equal(await yearTransitionReport(db, UAI, '2024-2025'), null);
 
     t.test('twice: nothing more', async (t) => {
       t.same((await runYearTransition(db, { now: new Date('2025-08-26T06:00:00Z') })).ran, []);
+      ctx.clock.set(new Date('2025-08-26T06:01:00Z'));
+      t.match((await yearTransitionTick(ctx)).counts, { establishments: 0 });
+      t.equal(ctx.calls.length, 1, 'no second notice');
       t.same(await classes(), closed, 'classes unchanged');
       t.same(await calendarEvents(), events, 'no new event');
       t.same(await yearTransitionReport(db, UAI), report, 'report unchanged');
