@@ -242,6 +242,17 @@ t.test('year transition report of an establishment', async (t) => {
     endingSchoolYear: '2024-2025',
     ranAt: now.toISOString(),
   });
+  t.same(
+    body<{ closed: { kind: string; code: string }[] }>(res).closed.map(
+      (c) => `${c.kind}:${c.code}`,
+    ),
+    ['group:OLD'],
+    'the empty group closed; 3A (with pupils) and LATIN stay',
+  );
+  const old = await ctx.get(readerA, `/v1/groups/${A.jointure}$OLD`);
+  t.match(body(old), { state: 'empty', closedSchoolYear: '2024-2025' }, 'shown as closed');
+  const open = await ctx.get(readerA, `/v1/classes/${A.jointure}$3A`);
+  t.match(body(open), { closedSchoolYear: null });
   t.same(body(await ctx.get(readerA, `${url}?schoolYear=2025-2026`)), body(res));
   t.equal((await ctx.get(readerA, `${url}?schoolYear=2030-2031`)).statusCode, 404);
   const readerB = await ctx.key(['directory:read'], [B.uai]);
