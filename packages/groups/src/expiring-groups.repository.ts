@@ -11,7 +11,8 @@ export interface ListedGroup {
 
 /**
  * Groups created through the API, limited to the school year, not deleted, whose year (or the
- * year they were extended to) ends with `endingYear` or earlier: one row per (group, manager).
+ * year they were extended to) ends with `endingYear` or earlier: one row per (group, active
+ * manager); `manager` null when none is active (the establishment's admins are told instead).
  */
 export async function findExpiringGroups(db: Executor, endingYear: string): Promise<ListedGroup[]> {
   const { rows } = await sql<{
@@ -23,7 +24,9 @@ export async function findExpiringGroups(db: Executor, endingYear: string): Prom
   }>`
     select g.id, g.uai, g.name, m.person_id as manager,
       (select count(*) from managed_group_member x where x.group_id = g.id)::int as members
-    from managed_group g left join managed_group_manager m on m.group_id = g.id
+    from managed_group g
+      left join (managed_group_manager m join person p on p.id = m.person_id and p.state = 'active')
+        on m.group_id = g.id
     where g.deleted_at is null and g.source = 'api' and g.lifetime = 'school-year'
       and coalesce(g.extended_until, g.school_year) <= ${endingYear}
     order by g.uai, g.name, g.id, m.person_id`.execute(db);
@@ -44,7 +47,9 @@ export async function findDeletedByCalendar(
   }>`
     select g.id, g.uai, g.name, m.person_id as manager,
       (select count(*) from managed_group_member x where x.group_id = g.id)::int as members
-    from managed_group g left join managed_group_manager m on m.group_id = g.id
+    from managed_group g
+      left join (managed_group_manager m join person p on p.id = m.person_id and p.state = 'active')
+        on m.group_id = g.id
     where g.source = 'api' and g.deleted_by_transition like ${`${schoolYear}/groups.delete/%`}
     order by g.uai, g.name, g.id, m.person_id`.execute(db);
   return rows.map(toListed);

@@ -1,6 +1,6 @@
 import type { CalendarDocument } from '@aaf-sync/calendar';
 import { requireCalendar } from '@aaf-sync/calendar-store';
-import { appendEvents, type Database, type Kysely } from '@aaf-sync/db';
+import { appendEvents, EVENT_WRITER_LOCK, sql, type Database, type Kysely } from '@aaf-sync/db';
 import { previousSchoolYear } from './school-year.js';
 import {
   claimYearTransition,
@@ -93,6 +93,9 @@ async function transitionOne(
   const schoolYear = document.schoolYear;
   const ending = previousSchoolYear(schoolYear);
   return db.transaction().execute(async (trx) => {
+    // The event-log lock first, as the import apply takes it before touching classes: the two
+    // cannot deadlock on class rows.
+    await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
     const claimed = await claimYearTransition(trx, {
       schoolYear,
       uai: est.uai,

@@ -68,6 +68,11 @@ t.test(
       'extended by one year',
     );
     await deleteManagedGroup(db, ALL, removed.id, by('key:t1'));
+    // A manager who left since: the group counts as without manager (the admins are told).
+    await db
+      .insertInto('managed_group_manager')
+      .values({ group_id: orphan.id, person_id: ids.GONE! })
+      .execute();
 
     t.test('first warning: one notice per manager, what goes and how to extend', async (t) => {
       ctx.clock.set(warning1!.at);
