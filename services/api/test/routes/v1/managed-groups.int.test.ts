@@ -157,6 +157,22 @@ t.test('groups created through the API: managers, members, lifetime, extension',
     t.equal(unlimited.statusCode, 409);
     t.match(body<Problem>(unlimited), { code: 'GROUPS_ERR_NOT_EXTENSIBLE' });
 
+    const edt = body<Group>(
+      await create(adminA, {
+        uai: A.uai,
+        name: '3A-G1',
+        lifetime: 'school-year',
+        source: 'timetable',
+      }),
+    );
+    const timetable = await call(adminA, 'POST', `/v1/managed-groups/${edt.id}/extend`, {});
+    t.equal(timetable.statusCode, 409, 'a timetable group ends with its year in every case');
+    const pupilManager = await call(adminA, 'PUT', `${url}/managers`, {
+      persons: [ids['A-P2']],
+    });
+    t.equal(pupilManager.statusCode, 422);
+    t.match(body<Problem>(pupilManager), { code: 'GROUPS_ERR_MANAGER_NOT_STAFF' });
+    t.equal((await call(adminA, 'DELETE', `/v1/managed-groups/${edt.id}`)).statusCode, 204);
     t.equal((await call(adminA, 'DELETE', `/v1/managed-groups/${latin.id}`)).statusCode, 204);
     t.equal((await call(adminA, 'DELETE', `/v1/managed-groups/${latin.id}`)).statusCode, 204);
     const gone = await ctx.get(readerA, `/v1/managed-groups/${latin.id}`);
@@ -172,7 +188,7 @@ t.test('groups created through the API: managers, members, lifetime, extension',
     const all = body<{ items: Group[] }>(
       await ctx.get(readerA, '/v1/managed-groups?deleted=true'),
     ).items;
-    t.equal(all.length, 2);
+    t.equal(all.length, 3);
 
     const events = await ctx.db
       .selectFrom('change_event')
@@ -188,6 +204,8 @@ t.test('groups created through the API: managers, members, lifetime, extension',
         [choir.id, 'updated'],
         [choir.id, 'updated'],
         [latin.id, 'created'],
+        [edt.id, 'created'],
+        [edt.id, 'deleted'],
         [latin.id, 'deleted'],
       ],
       'one event per change (the second delete changed nothing)',
