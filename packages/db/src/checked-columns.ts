@@ -26,6 +26,7 @@ import {
   TARGET_STATES,
 } from './tables/target.table.js';
 import { KOXO_SNAPSHOT_STATUSES } from './tables/koxo.table.js';
+import { GROUP_LIFETIMES, GROUP_SOURCES } from './tables/managed-group.table.js';
 import { WEBHOOK_DELIVERY_STATUSES } from './tables/webhook.table.js';
 
 /**
@@ -63,4 +64,6 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'webhook_delivery.status': WEBHOOK_DELIVERY_STATUSES,
   'koxo_snapshot.status': KOXO_SNAPSHOT_STATUSES,
   'posix_counter.kind': POSIX_KINDS,
+  'managed_group.lifetime': GROUP_LIFETIMES,
+  'managed_group.source': GROUP_SOURCES,
 };

@@ -28,6 +28,8 @@ import type {
   WebhookHealthTable,
 } from './tables/webhook.table.js';
 import type { KoxoAccountTable, KoxoFileTable, KoxoSnapshotTable } from './tables/koxo.table.js';
+import type { ManagedGroupPersonTable, ManagedGroupTable } from './tables/managed-group.table.js';
+import type { YearTransitionTable } from './tables/year-transition.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -80,4 +82,8 @@ export interface Database {
   koxo_snapshot: KoxoSnapshotTable;
   koxo_file: KoxoFileTable;
   koxo_account: KoxoAccountTable;
+  managed_group: ManagedGroupTable;
+  managed_group_manager: ManagedGroupPersonTable;
+  managed_group_member: ManagedGroupPersonTable;
+  year_transition: YearTransitionTable;
 }

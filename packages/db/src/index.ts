@@ -20,6 +20,8 @@ export * from './tables/import.table.js';
 export * from './tables/target.table.js';
 export * from './tables/webhook.table.js';
 export * from './tables/koxo.table.js';
+export * from './tables/managed-group.table.js';
+export * from './tables/year-transition.table.js';
 export {
   sql,
   type Expression,

@@ -12,6 +12,7 @@ export interface ClassGroupRow {
   updated_at: Date | string;
   uai: string | null;
   member_count: number;
+  closed_school_year: string | null;
 }
 
 export interface ClassGroupView {
@@ -24,6 +25,8 @@ export interface ClassGroupView {
   readonly code: string;
   readonly label: string;
   readonly state: 'active' | 'empty';
+  /** Set when the year transition closed it at the end of that school year (no pupil came back). */
+  readonly closedSchoolYear: string | null;
   readonly memberCount: number;
   readonly version: number;
   readonly updatedAt: string;
@@ -82,6 +85,7 @@ export function classGroupRowToView(row: ClassGroupRow): ClassGroupView {
     code: row.code,
     label: row.label,
     state: row.state,
+    closedSchoolYear: row.closed_school_year,
     memberCount: Number(row.member_count),
     version: row.version,
     updatedAt: isoTime(row.updated_at),

@@ -20,6 +20,7 @@ function baseQuery(db: Executor, scope: Scope) {
       'cg.code',
       'cg.label',
       'cg.state',
+      'cg.closed_school_year',
       'cg.version',
       'cg.updated_at',
       's.uai',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { saveCalendar } from '@aaf-sync/calendar-store';
+import { createManagedGroup, runYearTransition } from '@aaf-sync/groups';
 import t from 'tap';
 import { SCOPES, type ApiScope } from '@aaf-sync/api-keys';
 import {
@@ -47,6 +48,24 @@ function payloadOf(text: string): string {
 t.test('authorization matrix: every route × every scope × a foreign establishment', async (t) => {
   const ctx = await build(t);
   const school = await seedSchool(ctx.db);
+  // Groups created through the API in each establishment (names carry the markers), one of them
+  // for the DELETE case; a year transition report for each (an initialisation complete applied).
+  const managed: Record<string, { id: number; del: number }> = {};
+  for (const [uai, marker] of [
+    [A.uai, 'Alpha'],
+    [B.uai, 'ZORGLUB'],
+  ] as const) {
+    const teacher = school.ids[`${marker === 'Alpha' ? 'A' : 'B'}-T1`]!;
+    const make = async (name: string) =>
+      (
+        await createManagedGroup(
+          ctx.db,
+          { uai, name, lifetime: 'school-year', managers: [teacher], members: [] },
+          { actor: 'test', now: new Date() },
+        )
+      ).id;
+    managed[uai] = { id: await make(`${marker} club`), del: await make(`${marker} old club`) };
+  }
   const cases = (uai: string, jointure: string, person: string): Case[] => [
     { method: 'GET', url: '/v1/changes?limit=1000', path: '/v1/changes', scopes: ['changes:read'] },
     {
@@ -362,8 +381,81 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
       ok: [204],
     },
+    {
+      method: 'GET',
+      url: `/v1/establishments/${uai}/year-transition`,
+      path: '/v1/establishments/{uai}/year-transition',
+      scopes: ['directory:read'],
+    },
+    // Groups created through the API: read with directory:read, written by admin keys (an
+    // establishment's admin key: its own groups only).
+    {
+      method: 'GET',
+      url: `/v1/managed-groups?uai=${uai}`,
+      path: '/v1/managed-groups',
+      scopes: ['directory:read'],
+    },
+    {
+      method: 'POST',
+      url: '/v1/managed-groups',
+      path: '/v1/managed-groups',
+      scopes: [],
+      payload: { uai, name: `new group ${uai}`, lifetime: 'unlimited' },
+      ok: [201],
+    },
+    {
+      method: 'GET',
+      url: `/v1/managed-groups/${managed[uai]!.id}`,
+      path: '/v1/managed-groups/{id}',
+      scopes: ['directory:read'],
+    },
+    {
+      method: 'PATCH',
+      url: `/v1/managed-groups/${managed[uai]!.id}`,
+      path: '/v1/managed-groups/{id}',
+      scopes: [],
+      payload: { description: 'Le mercredi' },
+    },
+    ...(['managers', 'members'] as const).map((role) => ({
+      method: 'PUT' as const,
+      url: `/v1/managed-groups/${managed[uai]!.id}/${role}`,
+      path: `/v1/managed-groups/{id}/${role}`,
+      scopes: [],
+      payload: { persons: [school.ids[`${person.slice(0, 1)}-T1`]!] },
+    })),
+    {
+      method: 'POST',
+      url: `/v1/managed-groups/${managed[uai]!.id}/extend`,
+      path: '/v1/managed-groups/{id}/extend',
+      scopes: [],
+      payload: {},
+    },
+    {
+      method: 'DELETE',
+      url: `/v1/managed-groups/${managed[uai]!.del}`,
+      path: '/v1/managed-groups/{id}',
+      scopes: [],
+      ok: [204],
+    },
   ];
   await saveCalendar(ctx.db, { document: calendarExample, actor: 'test' });
+  await ctx.db
+    .insertInto('import_run')
+    .values({
+      kind: 'complete',
+      scope: 'ENT',
+      level: '2d',
+      file_date: '2025-08-23',
+      source: 'test',
+      delivery_name: 'ENT_Complet_20250823.tgz',
+      content_hash: 'init',
+      status: 'applied',
+      summary: JSON.stringify({}),
+      uais_touched: [A.uai, B.uai],
+      finished_at: new Date('2025-08-23T05:00:00Z'),
+    })
+    .execute();
+  await runYearTransition(ctx.db, { now: new Date('2025-08-25T06:00:00Z') });
   for (const uai of [A.uai, B.uai]) {
     const created = await ctx.inject({
       method: 'POST',

@@ -113,6 +113,10 @@ export interface ClassGroupTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   last_import_id: number | null;
+  /** Set by the year transition when the class/group of year N ended without pupils; cleared when a pupil joins again. */
+  closed_at: Timestamp | null;
+  /** The school year it was closed at the end of (`YYYY-YYYY`, year N). */
+  closed_school_year: string | null;
 }
 
 export interface MembershipTable {

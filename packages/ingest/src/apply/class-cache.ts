@@ -139,7 +139,8 @@ export class ClassCache {
       [col('id', 'bigint')],
       [col('label'), col('state'), col('version', 'int'), col('last_import_id', 'bigint')],
       changed.map((r) => [r.id, r.label, r.state, r.version, this.importId]),
-      { extraSet: 'updated_at = now()' },
+      // A class closed by the year transition (packages/groups) is reopened by its pupil.
+      { extraSet: 'updated_at = now(), closed_at = null, closed_school_year = null' },
     );
   }
 

@@ -21,6 +21,13 @@ export const ClassGroupSchema = z
     code: z.string(),
     label: z.string(),
     state: z.enum(CLASS_GROUP_STATES).describe('empty: the last pupil left.'),
+    closedSchoolYear: z
+      .string()
+      .nullable()
+      .describe(
+        'The school year at whose end the year transition closed it (no pupil re-created it; ' +
+          "teachers' links do not count); null when open. A pupil joining reopens it.",
+      ),
     memberCount: z.number().int(),
     version: z.number().int(),
     updatedAt: IsoTimeSchema,
