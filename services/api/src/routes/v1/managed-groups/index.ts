@@ -13,7 +13,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope, scopeOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
-import { cursorInt, decodeCursor, encodeCursor, pageOf } from '../../../lib/cursor.js';
+import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import {
   GroupPeoplePutSchema,
   ManagedGroupCreateSchema,
@@ -66,12 +66,8 @@ const managedGroups: FastifyPluginAsyncZod = async (app) => {
         { uai: q.uai, includeDeleted: q.deleted === 'true' },
         { after, limit: q.limit + 1 },
       );
-      const { items, more } = pageOf(rows, q.limit);
-      const last = items[items.length - 1];
-      return {
-        items: await viewsOf(app.db, items),
-        nextCursor: more && last ? encodeCursor(LIST, { a: last.id }) : null,
-      };
+      const page = keysetPage(rows, q.limit, LIST, (last) => ({ a: last.id }));
+      return { items: await viewsOf(app.db, page.items), nextCursor: page.nextCursor };
     },
   );
 
