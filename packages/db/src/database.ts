@@ -28,6 +28,7 @@ import type {
   WebhookHealthTable,
 } from './tables/webhook.table.js';
 import type { KoxoAccountTable, KoxoFileTable, KoxoSnapshotTable } from './tables/koxo.table.js';
+import type { KoxoReadBackRunTable, KoxoReadBackTable } from './tables/koxo-readback.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -80,4 +81,6 @@ export interface Database {
   koxo_snapshot: KoxoSnapshotTable;
   koxo_file: KoxoFileTable;
   koxo_account: KoxoAccountTable;
+  koxo_readback_run: KoxoReadBackRunTable;
+  koxo_readback: KoxoReadBackTable;
 }

@@ -28,3 +28,30 @@ export {
 export { approveSnapshot, discardSnapshot, heldSnapshots } from './snapshot-decisions.js';
 export { listPublishedFiles, readPublishedFile, type PublishedFile } from './published-files.js';
 export { koxoDriver, type KoxoDriverDeps } from './koxo-driver.js';
+export {
+  DEFAULT_MISSING_AFTER_SYNCS,
+  DEFAULT_READBACK_EVERY_MINUTES,
+  type KoxoReadBackOptions,
+} from './koxo-options.js';
+export { READBACK_FILTER, readAdAccounts, type AdAccount } from './read-ad-accounts.js';
+export {
+  readBackSettings,
+  runKoxoReadBack,
+  type ReadBackContext,
+  type ReadBackRunResult,
+  type ReadBackTarget,
+} from './run-readback.js';
+export { runDueKoxoReadBacks, type DueReadBack } from './due-readbacks.js';
+export { koxoReadBackReport } from './readback-report.js';
+export {
+  ReadBackAccountSchema,
+  ReadBackEstablishmentSchema,
+  ReadBackReportSchema,
+  ReadBackRunSchema,
+  UnknownAdEntrySchema,
+  type ReadBackAccount,
+  type ReadBackEstablishment,
+  type ReadBackReport,
+  type ReadBackRunView,
+} from './readback-report.schema.js';
+export type { UnknownAdEntry } from './readback.repository.js';

@@ -95,9 +95,6 @@ export async function koxoTarget(
       uais: [UAI],
       options: {
         exportDir: dir,
-        adUrl: 'ldaps://127.0.0.1:636',
-        baseDn: 'DC=aaf,DC=test',
-        bindDn: 'CN=reader,CN=Users,DC=aaf,DC=test',
         ...options,
       },
       secrets: { bindPassword: 'unused-here' },

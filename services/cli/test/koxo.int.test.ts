@@ -45,9 +45,6 @@ t.test('koxo held / approve / discard', async (t) => {
       uais: [UAI],
       options: {
         exportDir: dir,
-        adUrl: 'ldaps://127.0.0.1:636',
-        baseDn: 'DC=aaf,DC=test',
-        bindDn: 'CN=reader,CN=Users,DC=aaf,DC=test',
       },
     },
     'test',
