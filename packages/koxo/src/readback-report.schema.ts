@@ -61,7 +61,9 @@ export const ReadBackEstablishmentSchema = z.object({
     .describe('Found disabled; `listed` true means disabled while we still send it.'),
   unknownEntries: z
     .array(UnknownAdEntrySchema)
-    .describe('AD entries with an employeeNumber the directory does not know, placed here by uaiAttribute.'),
+    .describe(
+      'AD entries with an employeeNumber the directory does not know, placed here by uaiAttribute.',
+    ),
 });
 export type ReadBackEstablishment = z.output<typeof ReadBackEstablishmentSchema>;
 

@@ -85,6 +85,7 @@ export async function koxoTarget(
   deps: KoxoDriverDeps = {},
   options: Record<string, unknown> = {},
   name = 'koxo-a',
+  secrets: Record<string, string> = {},
 ): Promise<{ target: DriverTarget; driver: TargetDriver }> {
   await createTarget(
     db,
@@ -97,7 +98,7 @@ export async function koxoTarget(
         exportDir: dir,
         ...options,
       },
-      secrets: { bindPassword: 'unused-here' },
+      secrets,
     },
     'test',
   );
