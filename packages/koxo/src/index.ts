@@ -18,7 +18,12 @@ export {
 export { DEFAULT_SHRINK_THRESHOLD, koxoOptions, type KoxoOptions } from './koxo-options.js';
 export { loadRoster, type RosterEntry } from './roster.js';
 export { shrinkReason } from './shrink-guard.js';
-export { noInitialPasswords, type InitialPasswords } from './initial-passwords.js';
+export {
+  noInitialPasswords,
+  type InitialPasswords,
+  type InitialPasswordsFactory,
+  type PasswordTargetRef,
+} from './initial-passwords.js';
 export { manifestName, publishFiles, writeAtomically, type KoxoManifest } from './publish.js';
 export {
   regenerateEstablishment,

@@ -11,13 +11,16 @@ import type {
 } from '@aaf-sync/targets';
 import { affectedEstablishments } from './affected-establishments.js';
 import { KoxoErrors } from './errors.js';
-import { noInitialPasswords, type InitialPasswords } from './initial-passwords.js';
+import { noInitialPasswords, type InitialPasswordsFactory } from './initial-passwords.js';
 import { koxoOptions } from './koxo-options.js';
 import { regenerateEstablishment, type RegenerateOutcome } from './regenerate.js';
 
 export interface KoxoDriverDeps {
-  /** Initial passwords of accounts not yet published (the credentials package plugs in here). */
-  readonly initialPasswords?: InitialPasswords;
+  /**
+   * Initial passwords of accounts not yet published, from the driver's context (the shipped
+   * drivers plug packages/credentials' `filePasswords` in here); default: none.
+   */
+  readonly initialPasswords?: InitialPasswordsFactory;
   readonly now?: () => Date;
 }
 
@@ -55,7 +58,7 @@ export function koxoDriver(deps: KoxoDriverDeps = {}): DriverFactory {
     const regen = {
       db: context.db,
       box: context.box,
-      initialPasswords: deps.initialPasswords ?? noInitialPasswords,
+      initialPasswords: deps.initialPasswords?.(context) ?? noInitialPasswords,
       ...(deps.now ? { now: deps.now } : {}),
     };
     return {

@@ -70,7 +70,8 @@ export function koxoSite(ad: TestAd): KoxoSite {
         objectClass: ['top', 'person', 'organizationalPerson', 'user'],
         sAMAccountName: login,
         userPrincipalName: `${login}@${ad.realm}`,
-        unicodePwd: unicodePwd(password),
+        // ldapts sends Buffer values as they are (its object form is typed strings only).
+        unicodePwd: unicodePwd(password) as unknown as string,
         userAccountControl: '512',
       });
       return { dn, password };
