@@ -64,13 +64,4 @@ export const KoxoErrors = defineErrors('KOXO', {
     message: 'a read-back of KoXo target {target} is already running',
     description: 'One read-back per target at a time (another process or command runs it now).',
   },
-  READBACK_FAILED: {
-    status: 503,
-    retryable: true,
-    message: 'the read-back of KoXo target {target} failed: {reason}',
-    description:
-      'The site’s Active Directory could not be read (unreachable, bind refused, search ' +
-      'refused). The run is recorded as failed with this reason; the values read before are ' +
-      'kept and no account is counted missing.',
-  },
 });
