@@ -38,7 +38,12 @@ export {
   DEFAULT_READBACK_EVERY_MINUTES,
   type KoxoReadBackOptions,
 } from './koxo-options.js';
-export { READBACK_FILTER, readAdAccounts, type AdAccount } from './read-ad-accounts.js';
+export {
+  READBACK_FILTER,
+  checkReadBack,
+  readAdAccounts,
+  type AdAccount,
+} from './read-ad-accounts.js';
 export {
   readBackSettings,
   runKoxoReadBack,

@@ -26,12 +26,8 @@ export const READBACK_FILTER = '(&(objectClass=user)(employeeNumber=*))';
  * search under `baseDn` for users carrying an employeeNumber, 500 entries a page. Rejects with
  * an `LDAP_ERR_*` AppError when the server cannot be reached, refuses the bind or the search.
  */
-export async function readAdAccounts(
-  o: KoxoReadBackOptions,
-  bindPassword: string,
-  connect: LdapConnector = connectLdapts,
-): Promise<AdAccount[]> {
-  const session = await connect(
+function sessionFor(o: KoxoReadBackOptions, bindPassword: string, connect: LdapConnector) {
+  return connect(
     parseConnectionOptions({
       url: o.url,
       bindDn: o.bindDn,
@@ -41,6 +37,28 @@ export async function readAdAccounts(
       timeoutMs: o.timeoutMs,
     }),
   );
+}
+
+/** The connection test of the read-back: binds, and reads the base DN (false when absent). */
+export async function checkReadBack(
+  o: KoxoReadBackOptions,
+  bindPassword: string,
+  connect: LdapConnector = connectLdapts,
+): Promise<boolean> {
+  const session = await sessionFor(o, bindPassword, connect);
+  try {
+    return (await session.read(o.baseDn, ['distinguishedName'])) !== null;
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+export async function readAdAccounts(
+  o: KoxoReadBackOptions,
+  bindPassword: string,
+  connect: LdapConnector = connectLdapts,
+): Promise<AdAccount[]> {
+  const session = await sessionFor(o, bindPassword, connect);
   try {
     const uaiAttr = o.uaiAttribute?.toLowerCase() ?? null;
     const entries = await session.search(o.baseDn, {

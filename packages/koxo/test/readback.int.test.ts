@@ -42,6 +42,7 @@ t.test(
       { bindPassword: reader.password },
     );
     while ((await reconcileBatch(db, target, driver, { batchSize: 100 })).taken > 0);
+    t.match(await driver.test(), { ok: true, detail: /read-back bind to ldaps:.* works/ });
     const loginOf = (j: string) => (j === 'T1' ? `jprof-${sfx}` : `e${j.toLowerCase()}-${sfx}`);
 
     // KoXo's first synchronisation: P1 and T1 as we named them, P2 under a login of its own,
@@ -171,7 +172,8 @@ t.test('runDueKoxoReadBacks runs a target every `everyMinutes`, not more often',
     { bindPassword: ad.bindPassword },
   );
   // A koxo target without a read-back is left alone.
-  await koxoTarget(db, dir, {}, {}, 'koxo-files-only');
+  const filesOnly = await koxoTarget(db, dir, {}, {}, 'koxo-files-only');
+  t.match(await filesOnly.driver.test(), { ok: true, detail: /no read-back configured/ });
   let clock = new Date('2026-12-05T08:00:00Z');
   const ctx = { db, box, now: () => clock };
   const first = await runDueKoxoReadBacks(ctx);
