@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { retrieveCredentials } from '@aaf-sync/credentials';
+import { approveSnapshot, koxoOptions } from '@aaf-sync/koxo';
 import {
   createSecretBox,
   createTarget,
@@ -109,5 +110,100 @@ t.test(
       'the credentials sheet of the koxo target lists the passwords the files carried',
     );
     t.equal(sheet.pending, 0);
+  },
+);
+
+t.test(
+  'a password in a held file stays pending; after approval the next regeneration sets it',
+  async (t) => {
+    const { db } = await testDb(t);
+    const dir = await mkdtemp(join(tmpdir(), 'koxo-pw-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await seedStructure(db, { jointure: 'S-A', uai: UAI, name: 'Collège A' });
+    const pupil = async (jointure: string) => {
+      const id = await seedPerson(db, {
+        jointure,
+        category: 'pupil',
+        givenName: 'Tom',
+        sn: jointure,
+        structures: ['S-A'],
+      });
+      await seedIdentifier(db, { personId: id, namespace: 'koxo', value: `t${jointure}` });
+      return id;
+    };
+    const ids = [await pupil('P1'), await pupil('P2'), await pupil('P3')];
+    await createTarget(
+      db,
+      box,
+      { kind: 'koxo', name: 'koxo-held', uais: [UAI], options: { exportDir: dir } },
+      'test',
+    );
+    const row = await findTarget(db, 'koxo-held');
+    const { target, driver } = driverFor(shippedDrivers(), box, row, { db });
+    const apply = async (personIds: number[]) => {
+      const accounts = await loadAccounts(db, personIds);
+      const rows = await db
+        .selectFrom('person')
+        .select(['id', 'jointure'])
+        .where('id', 'in', personIds)
+        .execute();
+      return driver.apply(
+        rows.map((r) => {
+          const a = accounts.get(Number(r.id));
+          return {
+            personId: Number(r.id),
+            jointure: r.jointure,
+            desiredVersion: 2,
+            previousKey: null,
+            present: true,
+            entry: a ? driver.desired(a) : null,
+          };
+        }),
+      );
+    };
+    await apply(ids);
+    // Two pupils leave, one arrives: 3 → 2 rows is beyond the 10 % threshold, the file is held.
+    await db
+      .updateTable('person')
+      .set({ state: 'departed' })
+      .where('jointure', 'in', ['P2', 'P3'])
+      .execute();
+    const p4 = await pupil('P4');
+    const held = await apply([...ids, p4]);
+    t.match(
+      held.find((r) => r.personId === p4),
+      { ok: false, error: /held for approval/ },
+    );
+    const pending = await db
+      .selectFrom('credential')
+      .selectAll()
+      .where('person_id', '=', p4)
+      .executeTakeFirstOrThrow();
+    t.equal(pending.state, 'pending', 'the held file’s password is not with the site yet');
+
+    await approveSnapshot({ db, box }, target, koxoOptions(row), UAI, 2, 'cli:test');
+    const file = join(dir, `${UAI}-pupil.csv`);
+    const sent = await passwordIn(file, 'P4');
+    t.equal(sent?.length, 12, 'the approved file carries it');
+    t.match(await apply([p4]), [{ ok: true }], 'the retried row regenerates: nothing new');
+    const set = await db
+      .selectFrom('credential')
+      .selectAll()
+      .where('person_id', '=', p4)
+      .executeTakeFirstOrThrow();
+    t.equal(set.state, 'set', 'then the password is set, for the sheet');
+    const sheet = await retrieveCredentials(db, box, {
+      target: { id: target.id, name: target.name },
+      uai: UAI,
+      purge: false,
+      audit: { actor: 'cli:test' },
+    });
+    t.same(
+      sheet.classes
+        .flatMap((c) => c.entries)
+        .filter((e) => e.login === 'tP4')
+        .map((e) => e.password),
+      [sent],
+    );
   },
 );
