@@ -39,7 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- consecutive runs without the account since it was last seen (or since it was published)
       missing_runs integer not null default 0,
       missing_since timestamptz,
-      run_id bigint not null references koxo_readback_run (id) on delete cascade,
+      -- the run that last wrote the row (a purge of old runs keeps the values)
+      run_id bigint references koxo_readback_run (id) on delete set null,
       primary key (target_id, person_id)
     );
     create index koxo_readback_person on koxo_readback (person_id);

@@ -28,7 +28,7 @@ export interface KoxoReadBackTable {
   seen_at: Timestamp | null;
   missing_runs: Generated<number>;
   missing_since: Timestamp | null;
-  run_id: number;
+  run_id: number | null;
 }
 
 export type KoxoReadBackRun = Selectable<KoxoReadBackRunTable>;
