@@ -104,7 +104,7 @@ async function main() {
         kind: 'koxo',
         name: 'bench',
         uais: [UAI],
-        options: { exportDir: dir, adUrl: 'ldaps://127.0.0.1:636', baseDn: 'DC=x', bindDn: 'CN=x' },
+        options: { exportDir: dir },
       },
       'bench',
     );

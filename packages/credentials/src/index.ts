@@ -18,6 +18,7 @@ export {
 } from './credential-store.js';
 export { createPasswordPort, type PasswordPort } from './password-port.js';
 export { driverPasswords, type DriverPasswords, type WrittenAccount } from './driver-passwords.js';
+export { filePasswords } from './file-passwords.js';
 export type { CredentialSheet, SheetClass, SheetEntry } from './credential-sheet.js';
 export {
   retrieveCredentials,

@@ -27,6 +27,7 @@ import {
 } from './tables/target.table.js';
 import { KOXO_SNAPSHOT_STATUSES } from './tables/koxo.table.js';
 import { GROUP_LIFETIMES, GROUP_SOURCES } from './tables/managed-group.table.js';
+import { KOXO_READBACK_RUN_STATUSES } from './tables/koxo-readback.table.js';
 import { WEBHOOK_DELIVERY_STATUSES } from './tables/webhook.table.js';
 
 /**
@@ -63,6 +64,7 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'credential.state': CREDENTIAL_STATES,
   'webhook_delivery.status': WEBHOOK_DELIVERY_STATUSES,
   'koxo_snapshot.status': KOXO_SNAPSHOT_STATUSES,
+  'koxo_readback_run.status': KOXO_READBACK_RUN_STATUSES,
   'posix_counter.kind': POSIX_KINDS,
   'managed_group.lifetime': GROUP_LIFETIMES,
   'managed_group.source': GROUP_SOURCES,

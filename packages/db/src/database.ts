@@ -30,6 +30,7 @@ import type {
 import type { KoxoAccountTable, KoxoFileTable, KoxoSnapshotTable } from './tables/koxo.table.js';
 import type { ManagedGroupPersonTable, ManagedGroupTable } from './tables/managed-group.table.js';
 import type { YearTransitionTable } from './tables/year-transition.table.js';
+import type { KoxoReadBackRunTable, KoxoReadBackTable } from './tables/koxo-readback.table.js';
 import type { IdentifierCounterTable, IdentifierTable } from './tables/identifier.table.js';
 import type {
   ImportFileTable,
@@ -86,4 +87,6 @@ export interface Database {
   managed_group_manager: ManagedGroupPersonTable;
   managed_group_member: ManagedGroupPersonTable;
   year_transition: YearTransitionTable;
+  koxo_readback_run: KoxoReadBackRunTable;
+  koxo_readback: KoxoReadBackTable;
 }

@@ -22,6 +22,7 @@ export * from './tables/webhook.table.js';
 export * from './tables/koxo.table.js';
 export * from './tables/managed-group.table.js';
 export * from './tables/year-transition.table.js';
+export * from './tables/koxo-readback.table.js';
 export {
   sql,
   type Expression,

@@ -122,6 +122,16 @@ export interface AccountRow {
     appliedAt: string | null;
     lastError: string | null;
     nextAttemptAt: string;
+    /** What a KoXo site's AD holds for the account (packages/koxo read-back), else null. */
+    readBack: {
+      samAccountName: string | null;
+      dn: string | null;
+      homeDirectory: string | null;
+      enabled: boolean | null;
+      seenAt: string | null;
+      missingRuns: number;
+      missingSince: string | null;
+    } | null;
   }[];
 }
 
@@ -280,6 +290,13 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
       ...r,
       appliedAt: isoTimeOrNull(r.appliedAt),
       nextAttemptAt: isoTime(r.nextAttemptAt),
+      readBack: r.readBack
+        ? {
+            ...r.readBack,
+            seenAt: isoTimeOrNull(r.readBack.seenAt),
+            missingSince: isoTimeOrNull(r.readBack.missingSince),
+          }
+        : null,
     })),
   };
 }

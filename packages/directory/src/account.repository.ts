@@ -159,7 +159,13 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
           'target', t.name, 'kind', t.kind, 'targetState', t.state, 'status', r.status,
           'targetKey', r.target_key, 'present', r.present, 'desiredVersion', r.desired_version,
           'appliedVersion', r.applied_version, 'appliedAt', r.applied_at,
-          'lastError', r.last_error, 'nextAttemptAt', r.next_attempt_at) order by t.name), '[]')
+          'lastError', r.last_error, 'nextAttemptAt', r.next_attempt_at,
+          'readBack', (select jsonb_build_object('samAccountName', kr.sam_account_name,
+              'dn', kr.dn, 'homeDirectory', kr.home_directory, 'enabled', kr.enabled,
+              'seenAt', kr.seen_at, 'missingRuns', kr.missing_runs,
+              'missingSince', kr.missing_since)
+            from koxo_readback kr where kr.target_id = t.id and kr.person_id = p.id)
+          ) order by t.name), '[]')
         from provisioning r join target t on t.id = r.target_id
         where r.person_id = p.id and ${targetInScope(scope)}
       ) as provisioning

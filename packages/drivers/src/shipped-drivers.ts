@@ -1,4 +1,4 @@
-import { driverPasswords } from '@aaf-sync/credentials';
+import { driverPasswords, filePasswords } from '@aaf-sync/credentials';
 import { koxoDriver } from '@aaf-sync/koxo';
 import { scribeDriver } from '@aaf-sync/scribe';
 import { noopDriver, type DriverRegistry } from '@aaf-sync/targets';
@@ -12,8 +12,9 @@ export interface ShippedDriverOptions {
  * The drivers this version ships, for every process that talks to targets (the targets
  * process, the CLI, the API's test and reconcile routes); kinds missing here keep their rows
  * pending (TARGETS_ERR_NO_DRIVER). Each driver lives in its own package; this one only
- * assembles them, so `packages/targets` depends on none of them. The Scribe driver takes its
- * initial passwords from packages/credentials (stored sealed until the sheet is retrieved).
+ * assembles them, so `packages/targets` depends on none of them. The Scribe and KoXo drivers
+ * take their initial passwords from packages/credentials (stored sealed until the sheet is
+ * retrieved; KoXo's go in the file that creates the account).
  */
 export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegistry {
   const length = options.passwordLength;
@@ -22,7 +23,9 @@ export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegist
     scribe: scribeDriver({
       passwords: (context) => driverPasswords(context, length !== undefined ? { length } : {}),
     }),
-    koxo: koxoDriver(),
+    koxo: koxoDriver({
+      initialPasswords: (context) => filePasswords(context, length !== undefined ? { length } : {}),
+    }),
   };
 }
 

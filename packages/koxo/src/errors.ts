@@ -51,4 +51,17 @@ export const KoxoErrors = defineErrors('KOXO', {
       'The export folder of the target is missing or not writable. The snapshot stays in the ' +
       'database and is written again at the next regeneration.',
   },
+  READBACK_NOT_CONFIGURED: {
+    status: 409,
+    message: 'KoXo target {target} has no read-back configured ({missing})',
+    description:
+      'The target needs a `readBack` options block (url, baseDn, bindDn) and the secret ' +
+      '`bindPassword` before its Active Directory can be read back.',
+  },
+  READBACK_BUSY: {
+    status: 409,
+    retryable: true,
+    message: 'a read-back of KoXo target {target} is already running',
+    description: 'One read-back per target at a time (another process or command runs it now).',
+  },
 });

@@ -9,16 +9,24 @@ import type {
   DriverTarget,
   TargetDriver,
 } from '@aaf-sync/targets';
+import type { LdapConnector } from '@aaf-sync/ldap';
 import { affectedEstablishments } from './affected-establishments.js';
 import { KoxoErrors } from './errors.js';
-import { noInitialPasswords, type InitialPasswords } from './initial-passwords.js';
+import { noInitialPasswords, type InitialPasswordsFactory } from './initial-passwords.js';
 import { koxoOptions } from './koxo-options.js';
+import { checkReadBack } from './read-ad-accounts.js';
+import { readBackSettings } from './run-readback.js';
 import { regenerateEstablishment, type RegenerateOutcome } from './regenerate.js';
 
 export interface KoxoDriverDeps {
-  /** Initial passwords of accounts not yet published (the credentials package plugs in here). */
-  readonly initialPasswords?: InitialPasswords;
+  /**
+   * Initial passwords of accounts not yet published, from the driver's context (the shipped
+   * drivers plug packages/credentials' `filePasswords` in here); default: none.
+   */
+  readonly initialPasswords?: InitialPasswordsFactory;
   readonly now?: () => Date;
+  /** How `test()` opens the read-back's LDAP session (default: packages/ldap's connectLdapts). */
+  readonly connect?: LdapConnector;
 }
 
 function resultFor(item: ApplyItem, outcomes: readonly RegenerateOutcome[]): ApplyResult {
@@ -55,7 +63,7 @@ export function koxoDriver(deps: KoxoDriverDeps = {}): DriverFactory {
     const regen = {
       db: context.db,
       box: context.box,
-      initialPasswords: deps.initialPasswords ?? noInitialPasswords,
+      initialPasswords: deps.initialPasswords?.(context) ?? noInitialPasswords,
       ...(deps.now ? { now: deps.now } : {}),
     };
     return {
@@ -97,12 +105,22 @@ export function koxoDriver(deps: KoxoDriverDeps = {}): DriverFactory {
         try {
           if (!(await stat(options.exportDir)).isDirectory()) throw new Error('not a folder');
           await access(options.exportDir, constants.W_OK);
-          return { ok: true, detail: `export folder ${options.exportDir} is writable` };
         } catch (err) {
           return {
             ok: false,
             detail: `export folder ${options.exportDir}: ${(err as Error).message}`,
           };
+        }
+        const folder = `export folder ${options.exportDir} is writable`;
+        if (!options.readBack) return { ok: true, detail: `${folder}; no read-back configured` };
+        try {
+          const { options: rb, bindPassword } = readBackSettings(target);
+          if (!(await checkReadBack(rb, bindPassword, deps.connect))) {
+            return { ok: false, detail: `${folder}; read-back: no entry ${rb.baseDn}` };
+          }
+          return { ok: true, detail: `${folder}; read-back bind to ${rb.url} works` };
+        } catch (err) {
+          return { ok: false, detail: `${folder}; read-back: ${(err as Error).message}` };
         }
       },
     };

@@ -109,10 +109,17 @@ export async function regenerateEstablishment(
       const eventSeq = await eventHead(trx);
       const roster = await loadRoster(trx, uai);
       const already = await publishedJointures(trx, target.id, uai);
-      const fresh = roster.filter((e) => !already.has(e.jointure));
-      const byPerson = await deps.initialPasswords(
+      // Accounts already published (e.g. by an approval since): their passwords are with the site.
+      await deps.initialPasswords.published(
         trx,
-        fresh.map((e) => e.personId),
+        target,
+        roster.filter((e) => already.has(e.jointure)).map((e) => e.personId),
+      );
+      const fresh = roster.filter((e) => !already.has(e.jointure));
+      const byPerson = await deps.initialPasswords.forNew(
+        trx,
+        target,
+        fresh.flatMap((e) => (e.login ? [{ personId: e.personId, login: e.login }] : [])),
       );
       const passwords = new Map<string, string>();
       for (const e of fresh) {
@@ -156,6 +163,11 @@ export async function regenerateEstablishment(
       await supersedeHeld(trx, target.id, uai, snapshot.id);
       if (status === 'published') {
         await publishGenerated(trx, target, options, uai, snapshot, set.files);
+        await deps.initialPasswords.published(
+          trx,
+          target,
+          fresh.filter((e) => passwords.has(e.jointure)).map((e) => e.personId),
+        );
       }
       return {
         uai,

@@ -18,6 +18,7 @@ const OPTIONS: KoxoOptions = {
   shrinkThreshold: 0.1,
   populations: ['pupil', 'teacher', 'staff', 'relative'],
   primaryGroups: DEFAULT_PRIMARY_GROUPS,
+  readBack: null,
 };
 
 t.test('one golden file per primary group: BOM, header, ";" and CRLF, quoting', async (t) => {

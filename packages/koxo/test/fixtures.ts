@@ -85,6 +85,7 @@ export async function koxoTarget(
   deps: KoxoDriverDeps = {},
   options: Record<string, unknown> = {},
   name = 'koxo-a',
+  secrets: Record<string, string> = {},
 ): Promise<{ target: DriverTarget; driver: TargetDriver }> {
   await createTarget(
     db,
@@ -95,12 +96,9 @@ export async function koxoTarget(
       uais: [UAI],
       options: {
         exportDir: dir,
-        adUrl: 'ldaps://127.0.0.1:636',
-        baseDn: 'DC=aaf,DC=test',
-        bindDn: 'CN=reader,CN=Users,DC=aaf,DC=test',
         ...options,
       },
-      secrets: { bindPassword: 'unused-here' },
+      secrets,
     },
     'test',
   );

@@ -27,9 +27,12 @@ import {
 const csvRows = async (dir: string, name: string) =>
   (await readFile(join(dir, name), 'utf8')).slice(1).split('\r\n').slice(1, -1);
 
-/** Initial passwords from a table of this test (the credentials package plugs in the same way). */
-const passwords: InitialPasswords = (_db, ids) =>
-  Promise.resolve(new Map(ids.map((id) => [id, `Init-${id};x`])));
+/** Initial passwords made up by this test (packages/credentials plugs in the same way). */
+const passwords = (): InitialPasswords => ({
+  forNew: (_db, _target, accounts) =>
+    Promise.resolve(new Map(accounts.map((a) => [a.personId, `Init-${a.personId};x`]))),
+  published: () => Promise.resolve(),
+});
 
 t.test(
   'the reconcile loop publishes complete files; initial passwords only at creation',

@@ -14,3 +14,4 @@ export { connectLdapts } from './ldapts-session.js';
 export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
 export { sshaHash, sshaVerify } from './ssha.js';
 export { ldifEntry } from './ldif.js';
+export { UAC, accountEnabled, parseUserAccountControl } from './user-account-control.js';

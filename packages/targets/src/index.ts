@@ -73,6 +73,7 @@ export { TargetsQueue } from './target-queue.js';
 export {
   CHANGE_EVENT_CHANNEL,
   createTargetsRuntime,
+  type PeriodicTask,
   type TargetsRuntime,
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';

@@ -50,9 +50,34 @@ export const KIND_SCHEMAS = {
     options: z.strictObject({
       /** Folder the site's agent fetches the CSV files and manifests from (packages/koxo). */
       exportDir: z.string().min(1).max(1024),
-      adUrl: ldapUrl,
-      baseDn: dn,
-      bindDn: dn,
+      /**
+       * Reading the site's Active Directory back (packages/koxo README): a read-only bind, the
+       * branch KoXo writes its accounts under, how often, and after how many runs an account
+       * that never appeared is reported missing. The bind password is the secret `bindPassword`.
+       */
+      readBack: z
+        .strictObject({
+          url: ldapUrl,
+          baseDn: dn,
+          bindDn: dn,
+          everyMinutes: z.number().int().min(5).max(10_080).optional(),
+          missingAfterSyncs: z.number().int().min(1).max(100).optional(),
+          /** AD attribute holding the UAI (KoXo's ChampLibre mapping), to place unknown entries. */
+          uaiAttribute: z
+            .string()
+            .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)
+            .optional(),
+          startTls: z.boolean().optional(),
+          /** PEM of the CA that signed the AD certificate; `rejectUnauthorized: false` skips the check. */
+          tls: z
+            .strictObject({
+              ca: z.string().min(1).max(20_000).optional(),
+              rejectUnauthorized: z.boolean().optional(),
+            })
+            .optional(),
+          timeoutMs: z.number().int().min(100).max(600_000).optional(),
+        })
+        .optional(),
       /** A snapshot losing more than this share of a file's rows is held for approval. */
       shrinkThreshold: z.number().min(0).max(1).optional(),
       /** Also write a file of relatives (primary group PARENTS). */
@@ -67,7 +92,8 @@ export const KIND_SCHEMAS = {
         })
         .optional(),
     }),
-    secrets: z.strictObject({ bindPassword: password }),
+    /** `bindPassword`: the read-back's bind (required once `readBack` is set). */
+    secrets: z.strictObject({ bindPassword: password.optional() }),
   },
   /** An Active Directory written directly. */
   ad: {

@@ -25,6 +25,17 @@ import { TargetsQueue } from './target-queue.js';
 /** The channel the `change_event` trigger notifies at each commit that wrote events. */
 export const CHANGE_EVENT_CHANNEL = 'aaf_sync_change_event';
 
+/**
+ * Work the targets process runs every `everyMs` besides reconciling (e.g. the KoXo read-back,
+ * packages/drivers' `shippedTasks`): a repeatable job of the targets queue, so one process of
+ * several runs each occurrence. `run` resolves to what the job log records.
+ */
+export interface PeriodicTask {
+  readonly name: string;
+  readonly everyMs: number;
+  run(log: Logger): Promise<unknown>;
+}
+
 export interface TargetsRuntimeOptions {
   readonly db: Kysely<Database>;
   /** PostgreSQL URL for the LISTEN connection (omit: polling only). */
@@ -44,6 +55,8 @@ export interface TargetsRuntimeOptions {
   readonly jobBudgetMs?: number;
   /** How long `close` waits for the running reconcile job (config JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
   readonly shutdownTimeoutMs?: number;
+  /** Periodic tasks scheduled at start (names unique). */
+  readonly periodic?: readonly PeriodicTask[];
 }
 
 export interface TargetsRuntime {
@@ -201,16 +214,27 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     dispatch,
     sweep,
     async start() {
+      const tasks = new Map((o.periodic ?? []).map((p) => [p.name, p]));
       worker = startWorker(
         TargetsQueue,
-        (payload, _job, jobLog) =>
-          payload.kind === 'purge-events'
-            ? purge(jobLog)
-            : reconcileTarget(payload.targetId, jobLog),
+        (payload, _job, jobLog) => {
+          if (payload.kind === 'purge-events') return purge(jobLog);
+          if (payload.kind === 'periodic') {
+            const task = tasks.get(payload.name);
+            return task ? task.run(jobLog) : Promise.resolve({ skipped: 'unknown task' });
+          }
+          return reconcileTarget(payload.targetId, jobLog);
+        },
         { connection: o.connection, prefix: o.prefix, log, concurrency: 2 },
       );
       if (o.retentionDays !== undefined) {
         await schedule(producer, 'purge-events', 86_400_000, { kind: 'purge-events' });
+      }
+      for (const task of tasks.values()) {
+        await schedule(producer, `periodic-${task.name}`, task.everyMs, {
+          kind: 'periodic',
+          name: task.name,
+        });
       }
       if (o.listenUrl) {
         listener = new pg.Client({ connectionString: o.listenUrl });

@@ -20,9 +20,7 @@ const examples = {
   koxo: {
     options: {
       exportDir: '/var/koxo',
-      adUrl: 'ldaps://ad.example',
-      baseDn: 'dc=ac,dc=fr',
-      bindDn: 'cn=a,dc=ac,dc=fr',
+      readBack: { url: 'ldaps://ad.example', baseDn: 'dc=ac,dc=fr', bindDn: 'cn=a,dc=ac,dc=fr' },
     },
     secrets: { bindPassword: 'p' },
   },

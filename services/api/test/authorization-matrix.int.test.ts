@@ -260,6 +260,13 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     },
     {
       method: 'GET',
+      url: `/v1/targets/noop-${uai.toLowerCase()}/readback`,
+      path: '/v1/targets/{name}/readback',
+      scopes: [],
+      ok: [404],
+    },
+    {
+      method: 'GET',
       url: `/v1/targets/noop-${uai.toLowerCase()}/snapshots`,
       path: '/v1/targets/{name}/snapshots',
       scopes: [],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import {
   findTarget,
   loadAccounts,
 } from '@aaf-sync/targets';
-import { seedIdentifier, seedPerson, seedStructure, testDb } from '@aaf-sync/testing';
+import { seedIdentifier, seedPerson, seedStructure, testAd, testDb } from '@aaf-sync/testing';
 import t from 'tap';
 import { cli } from './run.js';
 
@@ -45,9 +46,6 @@ t.test('koxo held / approve / discard', async (t) => {
       uais: [UAI],
       options: {
         exportDir: dir,
-        adUrl: 'ldaps://127.0.0.1:636',
-        baseDn: 'DC=aaf,DC=test',
-        bindDn: 'CN=reader,CN=Users,DC=aaf,DC=test',
       },
     },
     'test',
@@ -97,3 +95,100 @@ t.test('koxo held / approve / discard', async (t) => {
   t.match(again.stderr, /KOXO_ERR_SNAPSHOT_NOT_HELD/);
   t.not((await cli(['koxo', 'approve', '--target', 'k'], url)).code, 0, 'usage');
 });
+
+t.test(
+  'koxo readback: runs the read-back now and prints the report; AD unreachable → 1',
+  async (t) => {
+    const { db, url } = await testDb(t);
+    const ad = await testAd(t);
+    const dir = await mkdtemp(join(tmpdir(), 'koxo-cli-rb-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const sfx = randomBytes(3).toString('hex');
+    await seedStructure(db, { jointure: 'S-A', uai: UAI, name: 'Lycée A' });
+    const ids: number[] = [];
+    for (const j of ['P1', 'P2']) {
+      const id = await seedPerson(db, {
+        jointure: j,
+        category: 'pupil',
+        givenName: 'G',
+        sn: j,
+        structures: ['S-A'],
+      });
+      await seedIdentifier(db, { personId: id, namespace: 'koxo', value: `g${j}-${sfx}` });
+      ids.push(id);
+    }
+    const box = createSecretBox(loadConfig({ DATABASE_URL: url }).targets.secretsKey);
+    const readBack = {
+      url: ad.url,
+      baseDn: ad.baseDn,
+      bindDn: ad.bindDn,
+      missingAfterSyncs: 1,
+      tls: { rejectUnauthorized: false },
+    };
+    await createTarget(
+      db,
+      box,
+      {
+        kind: 'koxo',
+        name: 'k',
+        uais: [UAI],
+        options: { exportDir: dir, readBack },
+        secrets: { bindPassword: ad.bindPassword },
+      },
+      'test',
+    );
+    const { driver } = driverFor({ koxo: koxoDriver() }, box, await findTarget(db, 'k'), { db });
+    const accounts = await loadAccounts(db, ids);
+    await driver.apply(
+      ids.map((id, i) => ({
+        personId: id,
+        jointure: `P${i + 1}`,
+        desiredVersion: 2,
+        previousKey: null,
+        present: true,
+        entry: driver.desired(accounts.get(id)!),
+      })),
+    );
+    // KoXo created P1 under a login of its own; P2 not at all.
+    await ad.client.add(`CN=koxo1-${sfx},${ad.baseDn}`, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: `koxo1-${sfx}`,
+      employeeNumber: 'P1',
+      userAccountControl: '546',
+    });
+
+    const out = await cli(['koxo', 'readback', '--target', 'k'], url);
+    t.equal(out.code, 0, out.stderr);
+    t.match(
+      out.stdout,
+      /^read-back of k: 1 AD entries, 1 matched, 0 unknown, 1 published accounts not found\n/,
+    );
+    t.match(out.stdout, `0350001A: 1 of 2 listed accounts found`);
+    t.match(out.stdout, `P1 P1 G: ours gP1-${sfx}, AD koxo1-${sfx}`);
+    t.match(out.stdout, /missing after 1 read-backs \(1\):\n {4}P2 P2 G \(gP2-\w+\): 1 runs/);
+    t.match(out.stdout, /disabled \(1\):\n {4}P1 P1 G/);
+
+    const json = await cli(['koxo', 'readback', '--target', 'k', '--uai', UAI, '--json'], url);
+    t.equal(json.code, 0, json.stderr);
+    t.match(JSON.parse(json.stdout), {
+      run: { status: 'ok' },
+      report: { establishments: [{ uai: UAI, differentLogin: [{ jointure: 'P1' }] }] },
+    });
+
+    await db
+      .updateTable('target')
+      .set({
+        options: JSON.stringify({
+          exportDir: dir,
+          readBack: { ...readBack, url: 'ldaps://127.0.0.1:1' },
+        }) as never,
+      })
+      .where('name', '=', 'k')
+      .execute();
+    const down = await cli(['koxo', 'readback', '--target', 'k'], url);
+    t.equal(down.code, 1);
+    t.match(down.stdout, /^read-back of k FAILED: LDAP_ERR_UNAVAILABLE/);
+    t.match(down.stdout, 'showing the last successful read-back');
+    t.match(down.stdout, `ours gP1-${sfx}, AD koxo1-${sfx}`, 'the values read before');
+  },
+);

@@ -5,12 +5,12 @@ import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
 import { createWebhooksRuntime } from '@aaf-sync/webhooks';
 import { Redis } from 'ioredis';
-import { driversFor } from './drivers.js';
+import { driversFor, tasksFor } from './drivers.js';
 
 /**
  * Runs the targets process until SIGINT/SIGTERM: the dispatcher (woken by each import commit,
  * and every TARGETS_POLL_SECONDS), the reconcile worker, the sweep of pending rows and the daily
- * event purge. Stops the worker (the current batch commits or rolls back), then Redis and
+ * event purge, and the periodic tasks of the shipped kinds (the KoXo read-back). Stops the worker (the current batch commits or rolls back), then Redis and
  * PostgreSQL. Webhook subscriptions are filled and delivered by packages/webhooks' runtime, in
  * the same process (same wake-ups, its own queue `webhooks`).
  */
@@ -37,6 +37,7 @@ export async function runTargetsProcess(config: Config): Promise<void> {
     pollMs: config.targets.pollSeconds * 1000,
     retentionDays: config.api.changesRetentionDays,
     shutdownTimeoutMs: config.jobs.shutdownTimeoutMs,
+    periodic: tasksFor(handle.db, box),
   });
   if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
     log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');

@@ -14,6 +14,7 @@ import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-calendar.js';
 import * as m0014 from './0014-koxo-files.js';
 import * as m0015 from './0015-ine-identity.js';
+import * as m0018 from './0018-koxo-readback.js';
 import * as m0024 from './0024-managed-groups.js';
 import * as m0025 from './0025-year-transition.js';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-calendar': m0013,
   '0014-koxo-files': m0014,
   '0015-ine-identity': m0015,
+  '0018-koxo-readback': m0018,
   '0024-managed-groups': m0024,
   '0025-year-transition': m0025,
 };

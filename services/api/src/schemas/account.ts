@@ -185,6 +185,24 @@ export const AccountSchema = z
           appliedAt: IsoTimeSchema.nullable().describe('When last applied (or removed).'),
           lastError: z.string().nullable(),
           nextAttemptAt: IsoTimeSchema.describe('When a pending or failed row is tried (again).'),
+          readBack: z
+            .object({
+              samAccountName: z.string().nullable().describe('The login the AD holds.'),
+              dn: z.string().nullable(),
+              homeDirectory: z.string().nullable(),
+              enabled: z.boolean().nullable().describe('From userAccountControl.'),
+              seenAt: IsoTimeSchema.nullable().describe('When a read-back last found it.'),
+              missingRuns: z
+                .number()
+                .int()
+                .describe('Successful read-backs in a row that did not find it (0: found).'),
+              missingSince: IsoTimeSchema.nullable(),
+            })
+            .nullable()
+            .describe(
+              'KoXo targets: what the site’s Active Directory holds for the account, as the ' +
+                'last read-back found it (values of the last sighting kept while missing).',
+            ),
         }),
       )
       .describe(

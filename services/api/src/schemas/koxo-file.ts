@@ -1,4 +1,6 @@
+import { ReadBackReportSchema } from '@aaf-sync/koxo';
 import { z } from 'zod';
+import { UaiSchema } from './common.js';
 import { TargetNameSchema } from './target.js';
 
 export const KoxoFileSchema = z
@@ -43,4 +45,18 @@ export const KoxoSnapshotParamsSchema = z.object({
   name: TargetNameSchema,
   uai: z.string().regex(/^[0-9]{7}[A-Z]$/, 'a UAI'),
   version: z.coerce.number().int().min(1),
+});
+
+/** The read-back report: declared once in packages/koxo (zod), named here for the OpenAPI document. */
+export const KoxoReadBackReportSchema = ReadBackReportSchema.meta({
+  id: 'KoxoReadBackReport',
+  description:
+    'What the KoXo site’s Active Directory holds for the target’s accounts, per establishment ' +
+    '(packages/koxo README, "Read-back").',
+});
+
+export const KoxoReadBackQuerySchema = z.object({
+  uai: UaiSchema.optional().describe(
+    'One establishment of the target (default: all the key may read).',
+  ),
 });

@@ -14,8 +14,8 @@ const options = z
   .record(z.string(), z.unknown())
   .describe(
     'Settings of the kind (checked against it: TARGETS_ERR_INVALID). noop: {note?}; scribe: ' +
-      '{url, baseDn, bindDn}; koxo: {exportDir, adUrl, baseDn, bindDn, shrinkThreshold?, includeRelatives?, ' +
-      'primaryGroups?}; ad: {url, baseDn, ' +
+      '{url, baseDn, bindDn}; koxo: {exportDir, shrinkThreshold?, includeRelatives?, ' +
+      'primaryGroups?, readBack? {url, baseDn, bindDn, everyMinutes?, missingAfterSyncs?, …}}; ad: {url, baseDn, ' +
       'bindDn, usersOu?}; webhook: {url}.',
   );
 const secrets = z

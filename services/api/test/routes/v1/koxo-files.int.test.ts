@@ -42,9 +42,6 @@ async function setUp(t: TeardownHost, ctx: TestApp) {
       uais: [A, B],
       options: {
         exportDir: dir,
-        adUrl: 'ldaps://127.0.0.1:636',
-        baseDn: 'DC=aaf,DC=test',
-        bindDn: 'CN=reader,CN=Users,DC=aaf,DC=test',
       },
       secrets: { bindPassword: 'Reader-pass-1' },
     },

@@ -37,6 +37,7 @@ import {
 import { principalOf } from '../../../types.js';
 import credentials from './credentials.js';
 import { koxoFiles } from './koxo-files.js';
+import { koxoReadBack } from './koxo-readback.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
 
@@ -294,6 +295,7 @@ const targets: FastifyPluginAsyncZod = async (app) => {
   );
 
   await app.register(koxoFiles(box));
+  await app.register(koxoReadBack);
 
   app.delete(
     '/:name',

@@ -32,7 +32,7 @@ const ADMIN = { auth: { anyOf: ['admin'] } } as const;
  * A non-admin key must be limited to establishments; a key sharing none with the target gets
  * 404 (the target's existence is not revealed).
  */
-async function koxoTargetFor(
+export async function koxoTargetFor(
   app: Parameters<FastifyPluginAsyncZod>[0],
   principal: Principal,
   name: string,
