@@ -1,3 +1,10 @@
+import {
+  ACCESS_BLOCK_SOURCES,
+  CAMPAIGN_APPROVALS,
+  CAMPAIGN_ITEM_STATUSES,
+  CAMPAIGN_KIND_VALUES,
+  CAMPAIGN_STATES,
+} from './tables/account-lifecycle.table.js';
 import { EVENT_OPS } from './tables/change-event.table.js';
 import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import {
@@ -63,4 +70,10 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'webhook_delivery.status': WEBHOOK_DELIVERY_STATUSES,
   'koxo_snapshot.status': KOXO_SNAPSHOT_STATUSES,
   'posix_counter.kind': POSIX_KINDS,
+  'access_block.profile': PROFILES,
+  'access_block.source': ACCESS_BLOCK_SOURCES,
+  'campaign.kind': CAMPAIGN_KIND_VALUES,
+  'campaign.approval': CAMPAIGN_APPROVALS,
+  'campaign.state': CAMPAIGN_STATES,
+  'campaign_item.status': CAMPAIGN_ITEM_STATUSES,
 };
