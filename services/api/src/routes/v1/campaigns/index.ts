@@ -50,7 +50,7 @@ function campaignView(c: CampaignSummary) {
  */
 const campaigns: FastifyPluginAsyncZod = async (app) => {
   app.get(
-    '/',
+    '',
     {
       config: READ,
       schema: {
