@@ -72,6 +72,19 @@ t.test(
     });
     t.equal(cleared.statusCode, 204);
     t.match(await access('A-P1'), { blocked: true });
+
+    // A new calendar version ending the blocking earlier applies at once too.
+    const doc = example() as { rentreeBlocking: { rules: { end: string }[] } };
+    doc.rentreeBlocking.rules[0]!.end = '2025-08-26T00:00';
+    const saved = await ctx.inject({
+      method: 'PUT',
+      url: '/v1/calendar',
+      headers: { authorization: `Bearer ${await ctx.key(['admin'])}` },
+      payload: { document: doc },
+    });
+    t.equal(saved.statusCode, 200, saved.body);
+    t.match(await access('A-P1'), { blocked: false });
+    t.match(await access('B-P1'), { blocked: false });
   },
 );
 
