@@ -31,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       target_id bigint not null references target (id) on delete cascade,
       subject text not null,
       person_id bigint references person (id),
-      class_group_id bigint references class_group (id),
+      class_group_id bigint references class_group (id) on delete cascade,
       uai text,
       label text not null,
       target_key text,
