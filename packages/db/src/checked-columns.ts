@@ -1,3 +1,10 @@
+import {
+  ACCESS_BLOCK_SOURCES,
+  CAMPAIGN_APPROVALS,
+  CAMPAIGN_ITEM_STATUSES,
+  CAMPAIGN_KIND_VALUES,
+  CAMPAIGN_STATES,
+} from './tables/account-lifecycle.table.js';
 import { EVENT_OPS } from './tables/change-event.table.js';
 import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import {
@@ -68,4 +75,10 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'posix_counter.kind': POSIX_KINDS,
   'managed_group.lifetime': GROUP_LIFETIMES,
   'managed_group.source': GROUP_SOURCES,
+  'access_block.profile': PROFILES,
+  'access_block.source': ACCESS_BLOCK_SOURCES,
+  'campaign.kind': CAMPAIGN_KIND_VALUES,
+  'campaign.approval': CAMPAIGN_APPROVALS,
+  'campaign.state': CAMPAIGN_STATES,
+  'campaign_item.status': CAMPAIGN_ITEM_STATUSES,
 };

@@ -1,3 +1,9 @@
+import type {
+  AccessBlockTable,
+  CampaignApprovalTable,
+  CampaignItemTable,
+  CampaignTable,
+} from './tables/account-lifecycle.table.js';
 import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
 import type {
   CalendarBlockingOverrideTable,
@@ -80,6 +86,10 @@ export interface Database {
   snapshot_report: SnapshotReportTable;
   calendar_version: CalendarVersionTable;
   calendar_blocking_override: CalendarBlockingOverrideTable;
+  access_block: AccessBlockTable;
+  campaign: CampaignTable;
+  campaign_item: CampaignItemTable;
+  campaign_approval: CampaignApprovalTable;
   koxo_snapshot: KoxoSnapshotTable;
   koxo_file: KoxoFileTable;
   koxo_account: KoxoAccountTable;

@@ -10,6 +10,7 @@ export {
   migrationNames,
   type MigrationReport,
 } from './migrate.js';
+export * from './tables/account-lifecycle.table.js';
 export * from './tables/api.table.js';
 export * from './tables/calendar.table.js';
 export * from './tables/change-event.table.js';

@@ -133,6 +133,8 @@ export interface AccountRow {
       missingSince: string | null;
     } | null;
   }[];
+  /** The rentrée blocking holding the account now (migration 0022), null when none. */
+  access_block: { since: string; until: string; why: string } | null;
 }
 
 export interface IdentifierView {
@@ -216,6 +218,16 @@ export interface AccountView {
    * version vs desired, when last applied, the last error and the next attempt.
    */
   readonly provisioning: AccountRow['provisioning'];
+  /**
+   * Whether the calendar blocks the account now (rentrée blocking): until when and why (the
+   * message shown to the user). Targets disable a blocked account and re-enable it at the end.
+   */
+  readonly access: {
+    readonly blocked: boolean;
+    readonly since: string | null;
+    readonly until: string | null;
+    readonly why: string | null;
+  };
 }
 
 /**
@@ -298,5 +310,13 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
           }
         : null,
     })),
+    access: row.access_block
+      ? {
+          blocked: true,
+          since: isoTime(row.access_block.since),
+          until: isoTime(row.access_block.until),
+          why: row.access_block.why,
+        }
+      : { blocked: false, since: null, until: null, why: null },
   };
 }

@@ -168,7 +168,11 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
           ) order by t.name), '[]')
         from provisioning r join target t on t.id = r.target_id
         where r.person_id = p.id and ${targetInScope(scope)}
-      ) as provisioning
+      ) as provisioning,
+      (select jsonb_build_object('since', b.since, 'until', b.until, 'why', b.why)
+        from person_access_block(p.jointure, p.profile) b
+        where p.state = 'active' and p.has_account
+      ) as access_block
     from person p
     where ${where} and ${personInScope(scope, sql.ref('p.jointure'))}
   `;

@@ -40,7 +40,9 @@ function birthDates(iso: string | null): { sdet?: string; scribe?: string } {
  * `uid=<scribe login>,ou=local,ou=<branch>,ou=utilisateurs,ou=<UAI>,<baseDn>` in the first of
  * its establishments the target serves, with the attributes of its profile, and its managed
  * groups under `@groups`. Null when it has no `scribe` login, no establishment here, or — a
- * relative — no child here it is legally responsible for (then its entry is disabled).
+ * relative — no child here it is legally responsible for (then its entry is disabled). While the
+ * rentrée blocking holds the account, the entry carries the profile's disabled marker and keeps
+ * its groups.
  */
 export function desiredEntry(
   account: Account,
@@ -106,6 +108,9 @@ export function desiredEntry(
       .replaceAll('{uid}', uid)
       .replaceAll('{initial}', uid.slice(0, 1));
   }
+  // The rentrée blocking: the account stays as it is (groups, class spaces ready for the year)
+  // with logins disabled until the calendar (or the principal) reopens it.
+  if (account.access.blocked) a[profile.disabled.attribute] = profile.disabled.value;
   a[GROUPS_KEY] = sorted(groups.map(groupRef));
   a[UAI_KEY] = uai;
   return { key: dit.user(uai, kind, uid), attributes: a };

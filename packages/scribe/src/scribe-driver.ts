@@ -41,6 +41,8 @@ export interface ScribeStats {
   renames: number;
   groupWrites: number;
   passwords: number;
+  /** Entries deleted by a deletion campaign (`purge`). */
+  deletes: number;
 }
 
 export const newScribeStats = (): ScribeStats => ({
@@ -49,6 +51,7 @@ export const newScribeStats = (): ScribeStats => ({
   renames: 0,
   groupWrites: 0,
   passwords: 0,
+  deletes: 0,
 });
 
 export interface ScribeDriverDeps {
@@ -82,8 +85,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => 
 /**
  * The `scribe` kind: keeps each school's branch of a Scribe OpenLDAP in step with the directory
  * (packages/scribe/README.md). `desired` is pure; `apply` reads each entry and writes only what
- * differs among the attributes the profile owns, moves memberships, disables instead of deleting,
- * and answers one result per account (an entry the server refuses is a failed result; a server
+ * differs among the attributes the profile owns, moves memberships, disables instead of deleting
+ * (deletes only an entry a deletion campaign marked: `purge`), and answers one result per account (an entry the server refuses is a failed result; a server
  * that cannot be reached makes the whole batch throw, its rows staying pending).
  */
 export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
@@ -242,6 +245,20 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       return true;
     }
 
+    /** A deletion campaign's decision: out of every managed group, then the entry deleted. */
+    async function remove(session: LdapSession, dn: string): Promise<void> {
+      const current = await session.read(dn, ['uid']);
+      if (current === null) return;
+      const uid = current.attributes.uid?.[0];
+      if (uid !== undefined) stats.groupWrites += await syncGroups(groupContext(session), uid, []);
+      try {
+        await session.delete(dn);
+        stats.deletes += 1;
+      } catch (err) {
+        if (!refused(err, NO_SUCH_OBJECT)) throw err;
+      }
+    }
+
     async function setPasswords(written: WrittenAccount[], results: Map<number, ApplyResult>) {
       if (!passwords || written.length === 0) return;
       const clear = await passwords.passwordsFor(target, written);
@@ -296,6 +313,10 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
               );
               written.push({ personId: item.personId, key: entry.key, created });
               results.set(item.personId, { personId: item.personId, ok: true, key: entry.key });
+            } else if (item.purge === true && item.previousKey !== null) {
+              const dn = item.previousKey;
+              await getPool().run((s) => remove(s, dn));
+              results.set(item.personId, { personId: item.personId, ok: true, key: null });
             } else {
               const dn = item.previousKey;
               const held = dn !== null && (await getPool().run((s) => disable(s, dn)));

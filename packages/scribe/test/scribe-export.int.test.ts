@@ -42,5 +42,12 @@ t.test('export-ldif: the LDIF loaded as is is exactly what the driver would writ
 
   // The worker then finds every entry as it wants it: no write at all.
   t.same(await w.sync(), { applied: 6, failed: 0, excluded: 0 });
-  t.same(w.stats, { adds: 0, modifies: 0, renames: 0, groupWrites: 0, passwords: 0 });
+  t.same(w.stats, {
+    adds: 0,
+    modifies: 0,
+    renames: 0,
+    groupWrites: 0,
+    passwords: 0,
+    deletes: 0,
+  });
 });

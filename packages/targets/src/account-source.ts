@@ -19,6 +19,8 @@ interface AccountRow {
   memberships: ClassRef[] | null;
   teaching: ClassRef[] | null;
   children: AccountChild[] | null;
+  blocked_until: Date | null;
+  blocked_why: string | null;
 }
 
 /** Legal responsibility codes that give a relative an account (as migration 0007). */
@@ -27,7 +29,8 @@ const LEGAL = sql`(rl.legal is null or rl.legal in (1, 2))`;
 /**
  * The accounts of these persons as the directory holds them now (one statement): the person,
  * its establishments and primary logins, classes and groups (member of, or taught while they
- * have pupils), and for a relative the active pupils it is legally responsible for. A person
+ * have pupils), for a relative the active pupils it is legally responsible for, and whether the
+ * rentrée blocking holds it now (SQL function `person_access_block`, migration 0022). A person
  * without a primary identifier is not an account and is left out, like a missing person.
  */
 export async function loadAccounts(
@@ -65,8 +68,10 @@ export async function loadAccounts(
         where rl.relative_jointure = p.jointure and pu.state = 'active' and pu.has_account
           and ${LEGAL}
           and exists (select 1 from identifier i where i.person_id = pu.id and i.status = 'primary')
-      ) as children
+      ) as children,
+      b.until as blocked_until, b.why as blocked_why
     from person p
+    left join lateral person_access_block(p.jointure, p.profile) b on true
     where p.id = any(${sql.val([...personIds])}::bigint[]) and p.has_account
   `.execute(db);
   const accounts = new Map<number, Account>();
@@ -95,6 +100,11 @@ export async function loadAccounts(
           a.code.localeCompare(b.code),
       ),
       children: r.children ?? [],
+      access: {
+        blocked: r.blocked_until !== null,
+        until: r.blocked_until === null ? null : new Date(r.blocked_until),
+        why: r.blocked_why,
+      },
     });
   }
   return accounts;

@@ -33,6 +33,18 @@ export interface Account {
   readonly teaching: readonly ClassRef[];
   /** Active pupils with an account this person is legally responsible for (relatives). */
   readonly children: readonly AccountChild[];
+  /**
+   * The rentrée blocking holds the account now (calendar-driven, migration 0022): targets keep
+   * the account but disable logins until `until` (null when not blocked).
+   */
+  readonly access: AccountAccess;
+}
+
+/** Whether the calendar blocks the account now, until when and why (the message). */
+export interface AccountAccess {
+  readonly blocked: boolean;
+  readonly until: Date | null;
+  readonly why: string | null;
 }
 
 /** A class (`class`) or group (`group`, AAF "groupe") of an establishment, by its code. */
@@ -65,6 +77,11 @@ export interface ApplyItem {
   /** Whether the target holds an entry for the account (last successful apply). */
   readonly present: boolean;
   readonly entry: DesiredEntry | null;
+  /**
+   * With `entry` null: a deletion campaign deleted the account on this target, so the driver
+   * deletes what it holds (instead of disabling it). Never set otherwise.
+   */
+  readonly purge?: boolean;
 }
 
 export type ApplyResult =

@@ -20,6 +20,7 @@ interface DueRow {
   desired_version: number;
   target_key: string | null;
   present: boolean;
+  purge: boolean;
   attempts: number;
 }
 
@@ -31,7 +32,9 @@ const MAX_RETRY_SECONDS = 3600;
  * row is marked in the same transaction that locked it (`for update skip locked`, so two
  * workers never take the same row and the dispatcher waits for the batch). An account out of
  * the target's establishments, departed or without identifiers is desired absent; if the target
- * holds nothing for it, the row is `excluded` without calling the driver. A failed account gets
+ * holds nothing for it, the row is `excluded` without calling the driver. A row a deletion
+ * campaign marked (`purge`) reaches the driver with `purge: true` while it stays out of the
+ * target (the driver deletes instead of disabling); provisioned again, the mark is cleared. A failed account gets
  * its own backoff; if the driver throws (target unavailable) the transaction rolls back and every
  * row stays as it was.
  */
@@ -45,7 +48,7 @@ export async function reconcileBatch(
   const started = performance.now();
   const result = await db.transaction().execute(async (trx) => {
     const due = await sql<DueRow>`
-      select person_id, desired_version, target_key, present, attempts from provisioning
+      select person_id, desired_version, target_key, present, purge, attempts from provisioning
       where target_id = ${target.id} and status in ('pending', 'failed') and next_attempt_at <= now()
       order by next_attempt_at, person_id
       limit ${options.batchSize}
@@ -62,16 +65,21 @@ export async function reconcileBatch(
         account !== undefined &&
         account.state === 'active' &&
         account.uais.some((u) => target.uais.includes(u));
+      const entry = inScope ? driver.desired(account) : null;
       return {
         personId: Number(r.person_id),
         jointure: account?.jointure ?? null,
         desiredVersion: r.desired_version,
         previousKey: r.target_key,
         present: r.present,
-        entry: inScope ? driver.desired(account) : null,
+        entry,
+        // A campaign's deletion, while the account stays out of the target.
+        ...(entry === null && r.purge ? { purge: true } : {}),
       };
     });
-    const work = items.filter((i) => i.entry !== null || i.present);
+    // A deletion reaches the driver while the target still holds an entry (even disabled).
+    const purging = (i: ApplyItem) => i.purge === true && i.previousKey !== null;
+    const work = items.filter((i) => i.entry !== null || i.present || purging(i));
     const results = new Map<number, ApplyResult>();
     for (const r of work.length > 0 ? await driver.apply(work) : []) results.set(r.personId, r);
     const attempts = new Map(due.rows.map((r) => [Number(r.person_id), r.attempts]));
@@ -79,7 +87,7 @@ export async function reconcileBatch(
     let excluded = 0;
     let failed = 0;
     const updates = items.map((i) => {
-      const nothingToDo = i.entry === null && !i.present;
+      const nothingToDo = i.entry === null && !i.present && !purging(i);
       const r: ApplyResult =
         results.get(i.personId) ??
         (nothingToDo
@@ -96,6 +104,8 @@ export async function reconcileBatch(
           pr: i.entry !== null,
           e: null,
           d: 0,
+          // Provisioned again: a former campaign deletion no longer applies.
+          pu: i.entry === null && i.purge === true,
         };
       }
       failed += 1;
@@ -108,6 +118,7 @@ export async function reconcileBatch(
         pr: i.present,
         e: r.error.slice(0, 1000),
         d: Math.min(MAX_RETRY_SECONDS, retryBase * 2 ** n),
+        pu: i.purge === true,
       };
     });
     await sql`
@@ -119,10 +130,11 @@ export async function reconcileBatch(
         last_error = x.e,
         target_key = x.k,
         present = x.pr,
+        purge = x.pu,
         applied_at = case when x.s = 'failed' then r.applied_at else now() end,
         updated_at = now()
       from json_to_recordset(${JSON.stringify(updates)}::json)
-        as x(p bigint, v int, s text, k text, pr boolean, e text, d float8)
+        as x(p bigint, v int, s text, k text, pr boolean, e text, d float8, pu boolean)
       where r.target_id = ${target.id} and r.person_id = x.p
     `.execute(trx);
     return { taken: items.length, applied, excluded, failed };

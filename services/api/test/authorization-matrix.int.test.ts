@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { previewCampaign } from '@aaf-sync/account-lifecycle';
 import { saveCalendar } from '@aaf-sync/calendar-store';
 import { createManagedGroup, runYearTransition } from '@aaf-sync/groups';
 import t from 'tap';
@@ -66,6 +67,8 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       ).id;
     managed[uai] = { id: await make(`${marker} club`), del: await make(`${marker} old club`) };
   }
+  /** A departed-staff campaign (approval by the establishments), previewed below. */
+  let campaign = 0;
   const cases = (uai: string, jointure: string, person: string): Case[] => [
     { method: 'GET', url: '/v1/changes?limit=1000', path: '/v1/changes', scopes: ['changes:read'] },
     {
@@ -444,6 +447,29 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
       ok: [204],
     },
+    // Deletion campaigns: lists name persons (accounts:read, scoped to its UAIs); an
+    // establishment's approval takes its admin key (409: nothing of it to approve here).
+    { method: 'GET', url: '/v1/campaigns', path: '/v1/campaigns', scopes: ['accounts:read'] },
+    {
+      method: 'GET',
+      url: `/v1/campaigns/${campaign}`,
+      path: '/v1/campaigns/{id}',
+      scopes: ['accounts:read'],
+    },
+    {
+      method: 'GET',
+      url: `/v1/campaigns/${campaign}/preview?uai=${uai}`,
+      path: '/v1/campaigns/{id}/preview',
+      scopes: ['accounts:read'],
+    },
+    {
+      method: 'POST',
+      url: `/v1/campaigns/${campaign}/approve`,
+      path: '/v1/campaigns/{id}/approve',
+      scopes: [],
+      payload: { uai },
+      ok: [200, 409],
+    },
   ];
   await saveCalendar(ctx.db, { document: calendarExample, actor: 'test' });
   await ctx.db
@@ -483,6 +509,18 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     });
     t.equal(hook.statusCode, 201);
   }
+  campaign = (
+    await previewCampaign(ctx.db, {
+      schoolYear: '2025-2026',
+      name: 'noop-departed-staff',
+      kind: 'departed-staff',
+      targetKind: 'noop',
+      targetName: null,
+      approval: 'establishment',
+      previewAt: new Date('2025-10-01T00:00:00Z'),
+      runAt: new Date('2025-11-03T19:00:00Z'),
+    })
+  ).campaign.id;
   const aCases = cases(A.uai, A.jointure, 'A-P1');
   const bCases = cases(B.uai, B.jointure, 'B-P1');
 

@@ -15,6 +15,8 @@ import * as m0013 from './0013-calendar.js';
 import * as m0014 from './0014-koxo-files.js';
 import * as m0015 from './0015-ine-identity.js';
 import * as m0018 from './0018-koxo-readback.js';
+import * as m0022 from './0022-access-blocking.js';
+import * as m0023 from './0023-campaigns.js';
 import * as m0024 from './0024-managed-groups.js';
 import * as m0025 from './0025-year-transition.js';
 
@@ -39,6 +41,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-koxo-files': m0014,
   '0015-ine-identity': m0015,
   '0018-koxo-readback': m0018,
+  '0022-access-blocking': m0022,
+  '0023-campaigns': m0023,
   '0024-managed-groups': m0024,
   '0025-year-transition': m0025,
 };

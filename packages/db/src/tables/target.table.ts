@@ -54,6 +54,11 @@ export interface ProvisioningTable {
   last_error: string | null;
   target_key: string | null;
   present: Generated<boolean>;
+  /**
+   * Set by a deletion campaign (migration 0023): the target should delete what it holds for the
+   * account, not merely disable it. Cleared when the account is provisioned again.
+   */
+  purge: Generated<boolean>;
   updated_at: Generated<Date>;
   /** When the row was last applied or excluded (migration 0008). */
   applied_at: Timestamp | null;

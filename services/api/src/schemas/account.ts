@@ -209,6 +209,18 @@ export const AccountSchema = z
         'The account on each target that has provisioning state for it; a scoped key sees ' +
           'the targets serving one of its establishments.',
       ),
+    access: z
+      .object({
+        blocked: z.boolean(),
+        since: IsoTimeSchema.nullable(),
+        until: IsoTimeSchema.nullable().describe('When the blocking ends (the account reopens).'),
+        why: z.string().nullable().describe('The message shown to the blocked user.'),
+      })
+      .describe(
+        'The rentrée access blocking (calendar): blocked / until / why. A blocked account is ' +
+          'kept but disabled on the targets, and re-enabled when the blocking ends or the ' +
+          'principal lifts it.',
+      ),
     serverReports: z
       .array(
         z.object({

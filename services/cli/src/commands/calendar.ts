@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { syncAccessBlocks } from '@aaf-sync/account-lifecycle';
 import {
   CalendarErrors,
   isValidLocalWhen,
@@ -34,7 +35,8 @@ const USAGE = [
   'or the document of --file), without doing anything. set: validate a document and store it',
   'as the next version (audited). A <when> is YYYY-MM-DD[THH:MM] in the calendar time zone, or',
   'an ISO 8601 instant with offset. The example: packages/calendar/examples/2025-2026.json.',
-  'Nothing acts on the calendar yet (no scheduler in this version): these commands only tell.',
+  'show and simulate only tell; set also applies the rentrée blocking of the new version at once',
+  '(packages/account-lifecycle). The scheduler runs the other transitions.',
 ].join('\n');
 
 type Values = Record<string, string | boolean | undefined>;
@@ -152,6 +154,8 @@ async function set(ctx: CommandContext, db: Kysely<Database>, v: Values): Promis
       ctx.stdout.write(`calendar unchanged (version ${saved.version})\n`);
       return 0;
     }
+    // The rentrée blocking follows the new document at once (accounts blocked or reopened).
+    await syncAccessBlocks(db, { at: new Date(), actor: operator() });
     ctx.stdout.write(
       `calendar version ${saved.version} stored: ${saved.changes.length} change(s)\n`,
     );

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { calendarCommand } from './calendar.js';
+import { campaignCommand } from './campaign.js';
 import { credentialsCommand } from './credentials.js';
 import { dispatchCommand } from './dispatch.js';
 import { exportLdifCommand } from './export-ldif.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   keysCommand,
   targetsCommand,
   calendarCommand,
+  campaignCommand,
   dispatchCommand,
   reconcileCommand,
   koxoCommand,

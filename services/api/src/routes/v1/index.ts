@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import accounts from './accounts/index.js';
 import calendar from './calendar/index.js';
+import campaigns from './campaigns/index.js';
 import changes from './changes/index.js';
 import classGroups from './classes/index.js';
 import establishmentBlocking from './establishments/blocking.js';
@@ -33,6 +34,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(webhooks, { prefix: '/webhooks' });
   await app.register(snapshots, { prefix: '/snapshots' });
   await app.register(calendar, { prefix: '/calendar' });
+  await app.register(campaigns, { prefix: '/campaigns' });
 };
 
 export default v1;

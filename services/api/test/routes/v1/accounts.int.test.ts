@@ -42,8 +42,14 @@ t.test('account status and history', async (t) => {
       'details',
       'lastChange',
       'provisioning',
+      'access',
       'serverReports',
     ]);
+    t.same(
+      account.access,
+      { blocked: false, since: null, until: null, why: null },
+      'no rentrée blocking stored: not blocked',
+    );
     t.match(account, {
       jointure: 'A-P1',
       identity: {

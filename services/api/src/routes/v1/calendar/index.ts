@@ -1,3 +1,4 @@
+import { syncAccessBlocks } from '@aaf-sync/account-lifecycle';
 import { CalendarErrors, type Transition } from '@aaf-sync/calendar';
 import {
   deliveryReport,
@@ -120,6 +121,10 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
           expectedVersion,
           comment,
         });
+        // The rentrée blocking follows the new document at once (accounts blocked or reopened).
+        if (saved.stored) {
+          await syncAccessBlocks(app.db, { at: app.clock.now(), actor: actorOf(principal) });
+        }
         request.auditDetails = {
           version: saved.version,
           stored: saved.stored,

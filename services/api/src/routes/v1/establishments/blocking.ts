@@ -5,6 +5,7 @@ import {
   setBlockingOverride,
   type EstablishmentBlocking,
 } from '@aaf-sync/calendar-store';
+import { syncAccessBlocks } from '@aaf-sync/account-lifecycle';
 import { findStructureByUai } from '@aaf-sync/directory';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -78,7 +79,9 @@ const blocking: FastifyPluginAsyncZod = async (app) => {
         description:
           'Replaces the establishment override. An earlier `end` lifts the blocking early (`now` ' +
           'at once), a later one extends it; `start` moves its start; `message` replaces the ' +
-          'académie message. Outside the limits of the calendar: 422 with the broken limit ' +
+          'académie message. The change applies at once to the accounts of the establishment ' +
+          '(`person.updated` events with `accessBlocked`; targets disable or re-enable them). ' +
+          'Outside the limits of the calendar: 422 with the broken limit ' +
           '(CALENDAR_ERR_BLOCKING_END_TOO_EARLY, …_TOO_LATE, …_START_OUTSIDE_LIMITS, ' +
           'CALENDAR_ERR_MESSAGE_LOCKED, …_TOO_LONG); nothing is stored.',
         params: UaiParamsSchema,
@@ -108,6 +111,8 @@ const blocking: FastifyPluginAsyncZod = async (app) => {
         message: override.message,
       };
       await setBlockingOverride(app.db, uai, override, actorOf(principal));
+      // At once for this establishment: an early end reopens its accounts now (events, targets).
+      await syncAccessBlocks(app.db, { at: now, uais: [uai], actor: actorOf(principal) });
       return blockingView(await establishmentBlocking(app.db, uai, now));
     },
   );
@@ -128,8 +133,14 @@ const blocking: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await establishment(principalOf(request), request.params.uai);
+      const principal = principalOf(request);
+      await establishment(principal, request.params.uai);
       await clearBlockingOverride(app.db, request.params.uai);
+      await syncAccessBlocks(app.db, {
+        at: app.clock.now(),
+        uais: [request.params.uai],
+        actor: actorOf(principal),
+      });
       return reply.code(204).send(null);
     },
   );
