@@ -164,7 +164,11 @@ t.test('hostile inputs: clean exit, one JSON report, nothing applied, no temp le
           t.notMatch(report.error?.message ?? '', caseDir, 'no server folder in the message');
       } else {
         t.equal(report.imports.length, 1);
-        t.match(report.imports[0]!.error, { code: 'INGEST_ERR_FILES_FAILED' }, 'the import failed its file');
+        t.match(
+          report.imports[0]!.error,
+          { code: 'INGEST_ERR_FILES_FAILED' },
+          'the import failed its file',
+        );
         t.equal(report.imports[0]!.files[0]!.error?.code, c.code);
       }
       for (const table of ['person', 'structure', 'change_event', 'membership'])
