@@ -2,11 +2,12 @@ import type { TargetKind } from '@aaf-sync/db';
 
 /**
  * Target kinds that take passwords from us, with the identifier namespace whose primary value is
- * the login there. Only Scribe for now (KoXo and AD drivers do not exist yet); a reset or a sheet
- * concerns targets of these kinds only.
+ * the login there: Scribe (`uid`) and Active Directory written directly (`sAMAccountName`, the
+ * `koxo` namespace, packages/ad). A reset or a sheet concerns targets of these kinds only.
  */
 export const PASSWORD_TARGETS: Readonly<Partial<Record<TargetKind, { namespace: string }>>> = {
   scribe: { namespace: 'scribe' },
+  ad: { namespace: 'koxo' },
 };
 
 export function takesPasswords(kind: TargetKind): boolean {

@@ -1,3 +1,4 @@
+import { adDriver } from '@aaf-sync/ad';
 import { driverPasswords } from '@aaf-sync/credentials';
 import { koxoDriver } from '@aaf-sync/koxo';
 import { scribeDriver } from '@aaf-sync/scribe';
@@ -13,7 +14,8 @@ export interface ShippedDriverOptions {
  * process, the CLI, the API's test and reconcile routes); kinds missing here keep their rows
  * pending (TARGETS_ERR_NO_DRIVER). Each driver lives in its own package; this one only
  * assembles them, so `packages/targets` depends on none of them. The Scribe driver takes its
- * initial passwords from packages/credentials (stored sealed until the sheet is retrieved).
+ * initial passwords from packages/credentials (stored sealed until the sheet is retrieved), and so
+ * does the Active Directory driver (`unicodePwd`, over LDAPS only).
  */
 export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegistry {
   const length = options.passwordLength;
@@ -23,6 +25,9 @@ export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegist
       passwords: (context) => driverPasswords(context, length !== undefined ? { length } : {}),
     }),
     koxo: koxoDriver(),
+    ad: adDriver({
+      passwords: (context) => driverPasswords(context, length !== undefined ? { length } : {}),
+    }),
   };
 }
 

@@ -39,6 +39,14 @@ export interface LdapSession {
   modifyDn(dn: string, newDn: string): Promise<void>;
   /** Sets `userPassword` to the salted SHA-1 (`{SSHA}`) of `password`: the clear value never leaves. */
   setPassword(dn: string, password: string): Promise<void>;
+  /**
+   * Active Directory: replaces `unicodePwd` with the quoted password in UTF-16LE (an
+   * administrator's reset). Only on an encrypted connection (`ldaps://` or StartTLS); on a clear
+   * one it rejects with `LDAP_ERR_CLEAR_PASSWORD` and sends nothing.
+   */
+  setUnicodePwd(dn: string, password: string): Promise<void>;
+  /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
+  readonly encrypted: boolean;
   /** Binds again on this connection as `dn` (checks a password; the pool rebinds its own). */
   bind(dn: string, password: string): Promise<void>;
   close(): Promise<void>;

@@ -17,6 +17,11 @@ const TRANSIENT_RESULT_CODES = new Set([3, 51, 52]);
 const INVALID_CREDENTIALS = 49;
 const NO_SUCH_OBJECT = 32;
 
+/** The `unicodePwd` value Active Directory expects: the password in double quotes, UTF-16LE. */
+export function unicodePwd(password: string): Buffer {
+  return Buffer.from(`"${password}"`, 'utf16le');
+}
+
 function reasonOf(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
@@ -87,7 +92,9 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
     throw err;
   }
 
+  const encrypted = url.startsWith('ldaps:') || options.startTls;
   const session: LdapSession = {
+    encrypted,
     search: (base: string, o: LdapSearchOptions = {}) =>
       run('search', base, async () => {
         const pageSize = o.pageSize ?? 500;
@@ -136,6 +143,17 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
       session.modify(dn, [
         { operation: 'replace', attribute: 'userPassword', values: [sshaHash(password)] },
       ]),
+    setUnicodePwd: async (dn, password) => {
+      if (!encrypted) throw LdapErrors.CLEAR_PASSWORD({ dn, url });
+      await run('modify', dn, () =>
+        client.modify(dn, [
+          new Change({
+            operation: 'replace',
+            modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(password)] }),
+          }),
+        ]),
+      );
+    },
     bind: (dn, password) => run('bind', dn, () => client.bind(dn, password)),
     close: () => client.unbind().catch(() => undefined),
   };
