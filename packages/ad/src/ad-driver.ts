@@ -29,7 +29,7 @@ import { AdErrors } from './errors.js';
 import { isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
 import { adLayout, domainOf, normDn } from './layout.js';
 import type { AdPasswordPort, WrittenAccount } from './passwords.js';
-import { resolveAdProfile } from './profile.js';
+import { AD_LOGIN_NAMESPACE, resolveAdProfile } from './profile.js';
 import { CREATED_DISABLED, isDisabled, uacOf, withEnabled } from './uac.js';
 
 /** Writes made by a driver (tests and the benchmark: a reconcile in sync makes none). */
@@ -324,7 +324,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
               const login = String(entry.attributes.sAMAccountName ?? '');
               if (login === '') {
                 const jointure = item.jointure ?? String(item.personId);
-                const namespace = profile.loginNamespace;
+                const namespace = AD_LOGIN_NAMESPACE;
                 fail(results, item.personId, AdErrors.NO_LOGIN({ jointure, namespace }).message);
                 return;
               }

@@ -1,6 +1,6 @@
 import type { Account, DesiredEntry } from '@aaf-sync/targets';
 import { domainOf, render, type AdLayout } from './layout.js';
-import type { AdProfile } from './profile.js';
+import { AD_LOGIN_NAMESPACE, type AdProfile } from './profile.js';
 
 // Desired-entry keys that are not LDAP attributes (`apply` turns them into other writes).
 
@@ -39,7 +39,7 @@ export function desiredEntry(
   const uai = account.uais.find((u) => targetUais.includes(u));
   if (uai === undefined) return null;
   if (kind === 'relative' && account.children.length === 0) return null;
-  const login = account.logins[profile.loginNamespace] ?? '';
+  const login = account.logins[AD_LOGIN_NAMESPACE] ?? '';
   const cn = layout.userCn(login, account.givenName, account.sn);
   const suffix = profile.upnSuffix ?? domainOf(baseDn).name;
   const a: Record<string, string | string[]> = {

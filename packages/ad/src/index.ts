@@ -12,6 +12,7 @@ export { AdErrors } from './errors.js';
 export { adLayout, domainOf, normDn, type AdLayout } from './layout.js';
 export type { AdPasswordPort, WrittenAccount } from './passwords.js';
 export {
+  AD_LOGIN_NAMESPACE,
   DEFAULT_AD_PROFILE,
   GLOBAL_SECURITY_GROUP,
   resolveAdProfile,

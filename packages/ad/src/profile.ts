@@ -2,6 +2,14 @@ import type { AdProfile, AdProfileOverrides } from '@aaf-sync/targets';
 
 export type { AdProfile, AdProfileOverrides };
 
+/**
+ * The identifier namespace whose primary value is the `sAMAccountName`: `koxo` (packages/
+ * identifiers: `pnom`, at most 20 characters, AD's forbidden characters excluded), the same
+ * login a KoXo site would get, so a domain can move between direct writing and KoXo. The
+ * credentials (sheets, resets) use the same namespace for kind `ad`.
+ */
+export const AD_LOGIN_NAMESPACE = 'koxo';
+
 /** `groupType` of a global security group (ADS_GROUP_TYPE_GLOBAL_GROUP | SECURITY_ENABLED). */
 export const GLOBAL_SECURITY_GROUP = -2147483646;
 
@@ -10,7 +18,6 @@ export const GLOBAL_SECURITY_GROUP = -2147483646;
  * for the Vienne KoXo sites (unconfirmed): a site sets its own.
  */
 export const DEFAULT_AD_PROFILE: AdProfile = {
-  loginNamespace: 'koxo',
   profiles: ['pupil', 'teacher', 'staff'],
   establishmentOu: '{uai}',
   profileOus: { pupil: 'Eleves', teacher: 'Profs', staff: 'Personnels', relative: 'Parents' },

@@ -17,8 +17,6 @@ const perProfile = <T extends z.ZodType>(v: T) =>
  * take `{uai}`, `{login}`, `{givenName}`, `{sn}`, `{code}` where the README says so.
  */
 export const AdProfile = z.strictObject({
-  /** Identifier namespace whose primary value is the `sAMAccountName` (at most 20 characters). */
-  loginNamespace: z.string().min(1).max(40),
   /** Profiles that get an account (others are never created; a held one is disabled). */
   profiles: z.array(z.enum(['pupil', 'teacher', 'staff', 'relative'])).max(4),
   /** `OU=<establishmentOu>,<baseDn>` per establishment (`{uai}`). */
