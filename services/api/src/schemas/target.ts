@@ -15,8 +15,8 @@ const options = z
   .describe(
     'Settings of the kind (checked against it: TARGETS_ERR_INVALID). noop: {note?}; scribe: ' +
       '{url, baseDn, bindDn}; koxo: {exportDir, adUrl, baseDn, bindDn, shrinkThreshold?, includeRelatives?, ' +
-      'primaryGroups?}; ad: {url, baseDn, ' +
-      'bindDn, usersOu?}; webhook: {url}.',
+      'primaryGroups?}; ad: {url (ldaps://), baseDn, ' +
+      'bindDn, startTls?, tlsInsecure?, tlsCa?, timeoutMs?, poolSize?, profile?}; webhook: {url}.',
   );
 const secrets = z
   .record(z.string(), z.unknown())
