@@ -19,12 +19,7 @@ import type {
   TargetDriver,
 } from '@aaf-sync/targets';
 import { adOptions, encryptedChannel } from './ad-options.js';
-import {
-  desiredEntry,
-  ENABLED_KEY,
-  GROUPS_KEY,
-  UAI_KEY,
-} from './desired-entry.js';
+import { desiredEntry, ENABLED_KEY, GROUPS_KEY, UAI_KEY } from './desired-entry.js';
 import { AdErrors } from './errors.js';
 import { isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
 import { adLayout, domainOf, normDn } from './layout.js';
@@ -173,8 +168,15 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       const uai = String(entry.attributes[UAI_KEY]);
       const login = String(entry.attributes.sAMAccountName);
       await ensureOus(session, uai);
-      let current = await session.read(entry.key, readAttributes);
-      if (current === null && item.previousKey !== null && normDn(item.previousKey) !== normDn(entry.key)) {
+      // Never provisioned: added straight away (an entry already there, e.g. added before a
+      // crash, answers "already exists" and is then read and compared).
+      const fresh = !item.present && item.previousKey === null;
+      let current = fresh ? null : await session.read(entry.key, readAttributes);
+      if (
+        current === null &&
+        item.previousKey !== null &&
+        normDn(item.previousKey) !== normDn(entry.key)
+      ) {
         // The DN depends on the names (CN), the establishment and the profile: moved.
         if ((await session.read(item.previousKey, ['1.1'])) !== null) {
           await session.modifyDn(item.previousKey, entry.key);
@@ -183,7 +185,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         }
       }
       let created = false;
-      let uac: number;
+      let uac = CREATED_DISABLED;
       let memberOf: string[] = [];
       if (current === null) {
         const attributes = {
@@ -192,17 +194,25 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         };
         try {
           await session.add(entry.key, attributes);
+          created = true;
         } catch (err) {
-          if (!refused(err, NO_SUCH_OBJECT)) throw err;
-          // An OU removed by hand since we made it: made again.
-          readyOus.delete(uai);
-          await ensureOus(session, uai);
-          await session.add(entry.key, attributes);
+          if (refused(err, ALREADY_EXISTS) && fresh) {
+            current = await session.read(entry.key, readAttributes);
+            if (current === null) throw err; // its sAMAccountName is taken elsewhere
+          } else {
+            if (!refused(err, NO_SUCH_OBJECT)) throw err;
+            // An OU removed by hand since we made it: made again.
+            readyOus.delete(uai);
+            await ensureOus(session, uai);
+            await session.add(entry.key, attributes);
+            created = true;
+          }
         }
+      }
+      if (created) {
         stats.adds += 1;
-        created = true;
         uac = CREATED_DISABLED;
-      } else {
+      } else if (current !== null) {
         const changes = entryChanges(current.attributes, entry.attributes, profile.policy);
         if (changes.length > 0) {
           await session.modify(entry.key, changes);
@@ -211,13 +221,14 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         uac = uacOf(current.attributes.useraccountcontrol);
         memberOf = [...(current.attributes.memberof ?? [])];
       }
-      stats.groupWrites += await syncGroups(
+      const groupWrites = await syncGroups(
         groupContext(session),
         uai,
         entry.key,
         memberOf,
         list(entry.attributes[GROUPS_KEY]),
       );
+      stats.groupWrites += groupWrites;
       const enable = entry.attributes[ENABLED_KEY] === 'true';
       return { personId: item.personId, key: entry.key, created, login, uac, enable };
     }
@@ -229,17 +240,22 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       const uac = uacOf(current.attributes.useraccountcontrol);
       if (!isDisabled(uac)) {
         await session.modify(dn, [
-          { operation: 'replace', attribute: 'userAccountControl', values: [String(withEnabled(uac, false))] },
+          {
+            operation: 'replace',
+            attribute: 'userAccountControl',
+            values: [String(withEnabled(uac, false))],
+          },
         ]);
         stats.disables += 1;
       }
-      stats.groupWrites += await syncGroups(
+      const groupWrites = await syncGroups(
         groupContext(session),
         '',
         dn,
         current.attributes.memberof ?? [],
         [],
       );
+      stats.groupWrites += groupWrites;
       return true;
     }
 
@@ -263,11 +279,22 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       const done: number[] = [];
       await eachLimited(written, poolSize, async (w) => {
         const password = clearPasswords.get(w.personId);
+        const switchUac = w.enable !== !isDisabled(w.uac);
+        const uacChange = {
+          operation: 'replace',
+          attribute: 'userAccountControl',
+          values: [String(withEnabled(w.uac, w.enable))],
+        } as const;
         if (password !== undefined) {
           try {
-            await getPool().run((s) => s.setUnicodePwd(w.key, password));
+            // The password and the enabling in one modify: both or neither.
+            await getPool().run((s) =>
+              s.setUnicodePwd(w.key, password, switchUac ? [uacChange] : []),
+            );
             stats.passwords += 1;
+            if (switchUac) stats[w.enable ? 'enables' : 'disables'] += 1;
             done.push(w.personId);
+            return;
           } catch (err) {
             if (!refused(err, CONSTRAINT_VIOLATION, UNWILLING_TO_PERFORM)) throw err;
             // The domain's policy: a new compliant password for the account's retry.
@@ -287,17 +314,9 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
             return;
           }
         }
-        if (w.enable !== !isDisabled(w.uac)) {
+        if (switchUac) {
           try {
-            await getPool().run((s) =>
-              s.modify(w.key, [
-                {
-                  operation: 'replace',
-                  attribute: 'userAccountControl',
-                  values: [String(withEnabled(w.uac, w.enable))],
-                },
-              ]),
-            );
+            await getPool().run((s) => s.modify(w.key, [uacChange]));
             if (w.enable) stats.enables += 1;
             else stats.disables += 1;
           } catch (err) {
@@ -338,7 +357,11 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
             } else {
               const dn = item.previousKey;
               const held = dn !== null && (await getPool().run((s) => disable(s, dn)));
-              results.set(item.personId, { personId: item.personId, ok: true, key: held ? dn : null });
+              results.set(item.personId, {
+                personId: item.personId,
+                ok: true,
+                key: held ? dn : null,
+              });
             }
           } catch (err) {
             if (!LdapErrors.REJECTED.is(err)) throw err;
@@ -377,7 +400,9 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
           for (const e of entries) {
             // Disabled entries are what the domain should hold for those who left: not listed.
             if (isDisabled(uacOf(e.attributes.useraccountcontrol))) continue;
-            const groups = (e.attributes.memberof ?? []).filter((g) => isManaged(managedSuffixes, g));
+            const groups = (e.attributes.memberof ?? []).filter((g) =>
+              isManaged(managedSuffixes, g),
+            );
             held.push({ key: e.dn, uai, attributes: { ...e.attributes, [GROUPS_KEY]: groups } });
           }
         }
@@ -386,7 +411,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
 
       inSync(held, desired) {
         const attrs: Record<string, readonly string[]> = {};
-        for (const [k, v] of Object.entries(held.attributes ?? {})) attrs[k.toLowerCase()] = list(v);
+        for (const [k, v] of Object.entries(held.attributes ?? {}))
+          attrs[k.toLowerCase()] = list(v);
         const groups = (v: readonly string[]) => v.map(normDn).sort().join('\n');
         const enabled = !isDisabled(uacOf(attrs.useraccountcontrol));
         return (
@@ -404,4 +430,3 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
     };
   };
 }
-

@@ -90,7 +90,8 @@ async function seedSchool(w: AdWorld) {
   return ids;
 }
 
-const sortedDns = (v: readonly string[] | undefined) => [...(v ?? [])].map((d) => d.toLowerCase()).sort();
+const sortedDns = (v: readonly string[] | undefined) =>
+  [...(v ?? [])].map((d) => d.toLowerCase()).sort();
 
 t.test(
   'creation: OUs, users, groups by DN, home and quota, a password set over LDAPS that binds; zero writes when in sync',
@@ -119,7 +120,10 @@ t.test(
     );
     const tomDn = w.userDn(UAI_A, 'Eleves', `Tom Petit (${w.login('tpetit')})`);
     const paulDn = w.userDn(UAI_A, 'Profs', `Paul Prof (${w.login('pprof')})`);
-    t.match(await w.read(paulDn), { mail: ['paul.prof@ac-test.fr'], maxstorage: [String(6144 * 1024 * 1024)] });
+    t.match(await w.read(paulDn), {
+      mail: ['paul.prof@ac-test.fr'],
+      maxstorage: [String(6144 * 1024 * 1024)],
+    });
     t.ok(await w.read(w.userDn(UAI_A, 'Personnels', `Alice Admin (${w.login('aadmin')})`)));
     t.ok(await w.read(w.userDn(UAI_B, 'Eleves', `Zoé Martin (${w.login('zmartin')})`)));
     const sixA = await w.read(w.groupDn(UAI_A, '6a'));
@@ -184,7 +188,11 @@ t.test('rename, class move, hand edits; departure disables, restoration enables'
     sortedDns([w.userDn(UAI_A, 'Eleves', `Léa Martin (${w.login('lmartin')})`)]),
     'left 6A',
   );
-  t.same(sortedDns((await w.read(w.groupDn(UAI_A, '6b')))?.member), sortedDns([movedDn]), 'joined 6B (created)');
+  t.same(
+    sortedDns((await w.read(w.groupDn(UAI_A, '6b')))?.member),
+    sortedDns([movedDn]),
+    'joined 6B (created)',
+  );
   t.match((await w.rows()).get('E2'), { status: 'applied', target_key: movedDn });
 
   // By hand in the domain: one of ours changed, one not ours added, a kept one changed, a group
@@ -208,7 +216,11 @@ t.test('rename, class move, hand edits; departure disables, restoration enables'
     { sn: ['Grand'], description: ['note of the domain admin'], homedirectory: ['\\\\other\\tom'] },
     'ours restored, theirs kept, a kept attribute left as the admin set it',
   );
-  t.same(sortedDns((await w.read(local))?.member), sortedDns([movedDn]), 'a group not ours is left');
+  t.same(
+    sortedDns((await w.read(local))?.member),
+    sortedDns([movedDn]),
+    'a group not ours is left',
+  );
 
   // Departure: disabled (514), out of our groups, never deleted.
   const leaDn = w.userDn(UAI_A, 'Eleves', `Léa Martin (${w.login('lmartin')})`);
@@ -235,7 +247,11 @@ t.test('rename, class move, hand edits; departure disables, restoration enables'
   await replayAll(w);
   t.same((await w.sync()).failed, 0);
   t.match(await w.read(leaDn), { useraccountcontrol: ['512'] }, 'enabled again');
-  t.same(sortedDns((await w.read(w.groupDn(UAI_A, '6a')))?.member), sortedDns([leaDn]), 'back in 6A');
+  t.same(
+    sortedDns((await w.read(w.groupDn(UAI_A, '6a')))?.member),
+    sortedDns([leaDn]),
+    'back in 6A',
+  );
   t.same(sortedDns((await w.read(w.groupDn(UAI_A, 'latin')))?.member), sortedDns([leaDn]));
 });
 
@@ -251,36 +267,42 @@ t.test('a relative (profile with relatives) losing its last legal link is disabl
   t.match(await w.read(anneDn), { useraccountcontrol: ['514'] }, 'disabled, not deleted');
 });
 
-t.test('a login over 20 characters fails its account clearly; the others are applied', async (t) => {
-  const w = await adWorld(t);
-  await w.person({
-    jointure: 'E1',
-    login: 'lmartin',
-    category: 'pupil',
-    givenName: 'Léa',
-    sn: 'Martin',
-    structures: ['S-A'],
-  });
-  // 16 + the 5-character tag = 21.
-  await w.person({
-    jointure: 'E2',
-    login: 'jdelafontainemar',
-    category: 'pupil',
-    givenName: 'Jean',
-    sn: 'de la Fontaine-Martin',
-    structures: ['S-A'],
-  });
-  await provisionAll(w);
-  t.same(await w.sync(), { applied: 1, failed: 1, excluded: 0 });
-  const long = w.login('jdelafontainemar');
-  t.equal(long.length, 21);
-  const row = (await w.rows()).get('E2');
-  t.equal(row?.status, 'failed');
-  t.equal(
-    row?.last_error,
-    `login ${long} has 21 characters: sAMAccountName takes at most 20`,
-    'AD_ERR_LOGIN_TOO_LONG',
-  );
-  const found = await w.admin.search(w.ad.baseDn, { filter: '(employeeNumber=E2)', attributes: ['1.1'] });
-  t.equal(found.length, 0, 'nothing written for it');
-});
+t.test(
+  'a login over 20 characters fails its account clearly; the others are applied',
+  async (t) => {
+    const w = await adWorld(t);
+    await w.person({
+      jointure: 'E1',
+      login: 'lmartin',
+      category: 'pupil',
+      givenName: 'Léa',
+      sn: 'Martin',
+      structures: ['S-A'],
+    });
+    // 16 + the 5-character tag = 21.
+    await w.person({
+      jointure: 'E2',
+      login: 'jdelafontainemar',
+      category: 'pupil',
+      givenName: 'Jean',
+      sn: 'de la Fontaine-Martin',
+      structures: ['S-A'],
+    });
+    await provisionAll(w);
+    t.same(await w.sync(), { applied: 1, failed: 1, excluded: 0 });
+    const long = w.login('jdelafontainemar');
+    t.equal(long.length, 21);
+    const row = (await w.rows()).get('E2');
+    t.equal(row?.status, 'failed');
+    t.equal(
+      row?.last_error,
+      `login ${long} has 21 characters: sAMAccountName takes at most 20`,
+      'AD_ERR_LOGIN_TOO_LONG',
+    );
+    const found = await w.admin.search(w.ad.baseDn, {
+      filter: '(employeeNumber=E2)',
+      attributes: ['1.1'],
+    });
+    t.equal(found.length, 0, 'nothing written for it');
+  },
+);

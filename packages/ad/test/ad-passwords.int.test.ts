@@ -73,52 +73,58 @@ t.test(
   },
 );
 
-t.test('a clear ldap:// URL: no bind and no password are sent, the rows stay pending', async (t) => {
-  const w = await adWorld(t);
-  await pupil(w, 'E1', 'lmartin', 'Léa', 'Martin');
-  await provisionAll(w);
-  const clear = w.driverWith({ url: 'ldap://127.0.0.1:389' });
-  const err = await reconcileBatch(w.db, w.target, clear, { batchSize: 50 }).catch(
-    (e: unknown) => e,
-  );
-  t.ok(AdErrors.CLEAR_CHANNEL.is(err), 'AD_ERR_CLEAR_CHANNEL');
-  t.match((await w.rows()).get('E1'), { status: 'pending', target_key: null });
-  const tested = await clear.test();
-  t.equal(tested.ok, false);
-  t.match(tested.detail, /clear connection \(ldap:\/\/127\.0\.0\.1:389\)/);
-  const held = await w.admin.search(w.ad.baseDn, { scope: 'one', attributes: ['1.1'] });
-  t.equal(held.length, 0, 'nothing written in the OU');
-});
+t.test(
+  'a clear ldap:// URL: no bind and no password are sent, the rows stay pending',
+  async (t) => {
+    const w = await adWorld(t);
+    await pupil(w, 'E1', 'lmartin', 'Léa', 'Martin');
+    await provisionAll(w);
+    const clear = w.driverWith({ url: 'ldap://127.0.0.1:389' });
+    const err = await reconcileBatch(w.db, w.target, clear, { batchSize: 50 }).catch(
+      (e: unknown) => e,
+    );
+    t.ok(AdErrors.CLEAR_CHANNEL.is(err), 'AD_ERR_CLEAR_CHANNEL');
+    t.match((await w.rows()).get('E1'), { status: 'pending', target_key: null });
+    const tested = await clear.test();
+    t.equal(tested.ok, false);
+    t.match(tested.detail, /clear connection \(ldap:\/\/127\.0\.0\.1:389\)/);
+    const held = await w.admin.search(w.ad.baseDn, { scope: 'one', attributes: ['1.1'] });
+    t.equal(held.length, 0, 'nothing written in the OU');
+  },
+);
 
-t.test('the domain down (a closed port), then up: rows stay pending, then applied once', async (t) => {
-  const w = await adWorld(t);
-  await pupil(w, 'E1', 'lmartin', 'Léa', 'Martin');
-  await pupil(w, 'E2', 'tpetit', 'Tom', 'Petit');
-  await provisionAll(w);
-  const sleeps: number[] = [];
-  const down = w.driverWith(
-    { url: `ldaps://127.0.0.1:${await freePort()}` },
-    { pool: { sleep: async (ms) => void sleeps.push(ms) } },
-  );
-  await t.rejects(
-    reconcileBatch(w.db, w.target, down, { batchSize: 50 }),
-    { code: 'LDAP_ERR_UNAVAILABLE' },
-    'the whole target is unavailable',
-  );
-  t.ok(sleeps.length >= 3, 'retried with backoff before giving up');
-  const rows = await w.rows();
-  t.match(rows.get('E1'), { status: 'pending', target_key: null });
-  t.match(rows.get('E2'), { status: 'pending', target_key: null });
+t.test(
+  'the domain down (a closed port), then up: rows stay pending, then applied once',
+  async (t) => {
+    const w = await adWorld(t);
+    await pupil(w, 'E1', 'lmartin', 'Léa', 'Martin');
+    await pupil(w, 'E2', 'tpetit', 'Tom', 'Petit');
+    await provisionAll(w);
+    const sleeps: number[] = [];
+    const down = w.driverWith(
+      { url: `ldaps://127.0.0.1:${await freePort()}` },
+      { pool: { sleep: async (ms) => void sleeps.push(ms) } },
+    );
+    await t.rejects(
+      reconcileBatch(w.db, w.target, down, { batchSize: 50 }),
+      { code: 'LDAP_ERR_UNAVAILABLE' },
+      'the whole target is unavailable',
+    );
+    t.ok(sleeps.length >= 3, 'retried with backoff before giving up');
+    const rows = await w.rows();
+    t.match(rows.get('E1'), { status: 'pending', target_key: null });
+    t.match(rows.get('E2'), { status: 'pending', target_key: null });
 
-  // Up again (the target's real URL): everything applied once.
-  t.same(await w.sync(), { applied: 2, failed: 0, excluded: 0 });
-  for (const j of ['E1', 'E2']) {
-    const found = await w.admin.search(w.ad.baseDn, {
-      filter: `(employeeNumber=${j})`,
-      attributes: ['userAccountControl'],
-    });
-    t.equal(found.length, 1, `${j}: one entry`);
-    t.same(found[0]?.attributes.useraccountcontrol, ['512'], `${j}: enabled`);
-  }
-  t.equal(w.stats.passwords, 2, 'one password each');
-});
+    // Up again (the target's real URL): everything applied once.
+    t.same(await w.sync(), { applied: 2, failed: 0, excluded: 0 });
+    for (const j of ['E1', 'E2']) {
+      const found = await w.admin.search(w.ad.baseDn, {
+        filter: `(employeeNumber=${j})`,
+        attributes: ['userAccountControl'],
+      });
+      t.equal(found.length, 1, `${j}: one entry`);
+      t.same(found[0]?.attributes.useraccountcontrol, ['512'], `${j}: enabled`);
+    }
+    t.equal(w.stats.passwords, 2, 'one password each');
+  },
+);

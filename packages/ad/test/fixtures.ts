@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { driverPasswords } from '@aaf-sync/credentials';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
-import {
-  connectLdapts,
-  parseConnectionOptions,
-  type LdapSession,
-} from '@aaf-sync/ldap';
+import { connectLdapts, parseConnectionOptions, type LdapSession } from '@aaf-sync/ldap';
 import {
   createSecretBox,
   createTarget,

@@ -86,7 +86,9 @@ export function driverPasswords(
     async reissue(target, personId, minLength) {
       const namespace = PASSWORD_TARGETS[target.kind]?.namespace;
       const login =
-        namespace === undefined ? undefined : (await loginsOf(db, namespace, [personId])).get(personId);
+        namespace === undefined
+          ? undefined
+          : (await loginsOf(db, namespace, [personId])).get(personId);
       if (login === undefined) return 0;
       const length = Math.min(256, Math.max(options.length ?? MIN_PASSWORD_LENGTH, minLength));
       await issueCredential(db, box, {

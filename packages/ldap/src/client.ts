@@ -41,10 +41,11 @@ export interface LdapSession {
   setPassword(dn: string, password: string): Promise<void>;
   /**
    * Active Directory: replaces `unicodePwd` with the quoted password in UTF-16LE (an
-   * administrator's reset). Only on an encrypted connection (`ldaps://` or StartTLS); on a clear
-   * one it rejects with `LDAP_ERR_CLEAR_PASSWORD` and sends nothing.
+   * administrator's reset), then applies `also` in the same modify (e.g. enabling the account:
+   * both or neither). Only on an encrypted connection (`ldaps://` or StartTLS); on a clear one it
+   * rejects with `LDAP_ERR_CLEAR_PASSWORD` and sends nothing.
    */
-  setUnicodePwd(dn: string, password: string): Promise<void>;
+  setUnicodePwd(dn: string, password: string, also?: readonly LdapChange[]): Promise<void>;
   /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
   readonly encrypted: boolean;
   /** Binds again on this connection as `dn` (checks a password; the pool rebinds its own). */

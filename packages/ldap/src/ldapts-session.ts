@@ -45,6 +45,13 @@ function translate(err: unknown, url: string, operation: string, dn: string): Ap
   return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
 }
 
+function toChange(c: LdapChange): Change {
+  return new Change({
+    operation: c.operation,
+    modification: new Attribute({ type: c.attribute, values: [...c.values] }),
+  });
+}
+
 function toStrings(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
@@ -125,25 +132,14 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
         ),
       ),
     modify: (dn, changes: readonly LdapChange[]) =>
-      run('modify', dn, () =>
-        client.modify(
-          dn,
-          changes.map(
-            (c) =>
-              new Change({
-                operation: c.operation,
-                modification: new Attribute({ type: c.attribute, values: [...c.values] }),
-              }),
-          ),
-        ),
-      ),
+      run('modify', dn, () => client.modify(dn, changes.map(toChange))),
     delete: (dn) => run('delete', dn, () => client.del(dn)),
     modifyDn: (dn, newDn) => run('modifyDN', dn, () => client.modifyDN(dn, newDn)),
     setPassword: (dn, password) =>
       session.modify(dn, [
         { operation: 'replace', attribute: 'userPassword', values: [sshaHash(password)] },
       ]),
-    setUnicodePwd: async (dn, password) => {
+    setUnicodePwd: async (dn, password, also = []) => {
       if (!encrypted) throw LdapErrors.CLEAR_PASSWORD({ dn, url });
       await run('modify', dn, () =>
         client.modify(dn, [
@@ -151,6 +147,7 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
             operation: 'replace',
             modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(password)] }),
           }),
+          ...also.map(toChange),
         ]),
       );
     },
