@@ -21,7 +21,7 @@ import type {
 import { adOptions, encryptedChannel } from './ad-options.js';
 import { desiredEntry, ENABLED_KEY, GROUPS_KEY, UAI_KEY } from './desired-entry.js';
 import { AdErrors } from './errors.js';
-import { isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
+import { addMembers, isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
 import { adLayout, domainOf, normDn } from './layout.js';
 import type { AdPasswordPort, WrittenAccount } from './passwords.js';
 import { AD_LOGIN_NAMESPACE, resolveAdProfile } from './profile.js';
@@ -81,6 +81,12 @@ interface Written extends WrittenAccount {
   /** `userAccountControl` as held after the write (created: 514). */
   readonly uac: number;
   readonly enable: boolean;
+  /** Created with its password (and enabled) in the add itself. */
+  readonly passwordSet: boolean;
+  /** Created without the password the domain's policy refused in the add (its reason). */
+  readonly passwordRefused: string | null;
+  /** Groups to join, for an account created by this batch (joined once per group, batched). */
+  readonly newGroups: readonly string[];
 }
 
 /**
@@ -164,7 +170,12 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
     });
 
     /** Applies one desired entry (all but the password and the enabling). */
-    async function write(session: LdapSession, item: ApplyItem, entry: DesiredEntry) {
+    async function write(
+      session: LdapSession,
+      item: ApplyItem,
+      entry: DesiredEntry,
+      initialPassword: string | undefined,
+    ): Promise<Written> {
       const uai = String(entry.attributes[UAI_KEY]);
       const login = String(entry.attributes.sAMAccountName);
       await ensureOus(session, uai);
@@ -184,16 +195,37 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
           current = await session.read(entry.key, readAttributes);
         }
       }
+      const enable = entry.attributes[ENABLED_KEY] === 'true';
       let created = false;
       let uac = CREATED_DISABLED;
       let memberOf: string[] = [];
+      let passwordSet = false;
+      let passwordRefused: string | null = null;
       if (current === null) {
         const attributes = {
           ...entryForAdd(entry.attributes),
           userAccountControl: [String(CREATED_DISABLED)],
         };
         try {
-          await session.add(entry.key, attributes);
+          if (initialPassword !== undefined) {
+            // The password and the enabling in the add itself (one write).
+            const withPassword = {
+              ...attributes,
+              userAccountControl: [String(withEnabled(CREATED_DISABLED, enable))],
+            };
+            try {
+              await session.add(entry.key, withPassword, { unicodePwd: initialPassword });
+              passwordSet = true;
+              uac = withEnabled(CREATED_DISABLED, enable);
+            } catch (err) {
+              if (!refused(err, CONSTRAINT_VIOLATION, UNWILLING_TO_PERFORM)) throw err;
+              // Added without it: if that works, the domain's policy refused the password.
+              await session.add(entry.key, attributes);
+              passwordRefused = LdapErrors.REJECTED.is(err) ? String(err.details.reason) : '';
+            }
+          } else {
+            await session.add(entry.key, attributes);
+          }
           created = true;
         } catch (err) {
           if (refused(err, ALREADY_EXISTS) && fresh) {
@@ -211,7 +243,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       }
       if (created) {
         stats.adds += 1;
-        uac = CREATED_DISABLED;
+        if (passwordSet) stats.passwords += 1;
+        if (passwordSet && enable) stats.enables += 1;
       } else if (current !== null) {
         const changes = entryChanges(current.attributes, entry.attributes, profile.policy);
         if (changes.length > 0) {
@@ -221,16 +254,59 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         uac = uacOf(current.attributes.useraccountcontrol);
         memberOf = [...(current.attributes.memberof ?? [])];
       }
-      const groupWrites = await syncGroups(
-        groupContext(session),
-        uai,
-        entry.key,
-        memberOf,
-        list(entry.attributes[GROUPS_KEY]),
-      );
-      stats.groupWrites += groupWrites;
-      const enable = entry.attributes[ENABLED_KEY] === 'true';
-      return { personId: item.personId, key: entry.key, created, login, uac, enable };
+      const wanted = list(entry.attributes[GROUPS_KEY]);
+      // A new account joins its groups with the batch's other new members (one write a group).
+      const newGroups = created && fresh ? wanted : [];
+      if (newGroups.length === 0) {
+        const groupWrites = await syncGroups(
+          groupContext(session),
+          uai,
+          entry.key,
+          memberOf,
+          wanted,
+        );
+        stats.groupWrites += groupWrites;
+      }
+      return {
+        personId: item.personId,
+        key: entry.key,
+        created,
+        login,
+        uac,
+        enable,
+        passwordSet,
+        passwordRefused,
+        newGroups,
+      };
+    }
+
+    /** The new accounts of a batch join their groups: one modify per group. */
+    async function joinNewGroups(written: Written[], results: Map<number, ApplyResult>) {
+      const byGroup = new Map<string, { uai: string; members: Written[] }>();
+      for (const w of written) {
+        for (const g of w.newGroups) {
+          const at = byGroup.get(g) ?? { uai: '', members: [] };
+          at.members.push(w);
+          byGroup.set(g, at);
+        }
+      }
+      const uaiOf = (g: string) =>
+        target.uais.find((u) => normDn(g).endsWith(`,${normDn(layout.groups(u))}`)) ?? '';
+      await eachLimited([...byGroup], poolSize, async ([g, { members }]) => {
+        const r = await getPool().run((s) =>
+          addMembers(
+            groupContext(s),
+            uaiOf(g),
+            g,
+            members.map((m) => m.key),
+          ),
+        );
+        stats.groupWrites += r.writes;
+        for (const m of members) {
+          const err = r.refusedFor.get(m.key);
+          if (err instanceof Error) fail(results, m.personId, err.message);
+        }
+      });
     }
 
     /** Out of scope, departed, without a legal child any more: disabled, out of our groups. */
@@ -270,13 +346,33 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
     const fail = (results: Map<number, ApplyResult>, personId: number, error: string) =>
       results.set(personId, { personId, ok: false, error });
 
+    /** A password the domain's policy refused: the account fails, a compliant one is issued. */
+    async function refusedPassword(w: Written, reason: string, results: Map<number, ApplyResult>) {
+      stats.passwordRefusals += 1;
+      const length = passwords?.reissue
+        ? await passwords.reissue(target, w.personId, await domainMinLength())
+        : 0;
+      fail(
+        results,
+        w.personId,
+        AdErrors.PASSWORD_REFUSED({ login: w.login, reason, length }).message,
+      );
+    }
+
     /** Passwords for what was written, then enabling those whose password is in place. */
-    async function setPasswordsAndEnable(written: Written[], results: Map<number, ApplyResult>) {
+    async function setPasswordsAndEnable(all: Written[], results: Map<number, ApplyResult>) {
+      const done = all.filter((w) => w.passwordSet).map((w) => w.personId);
+      for (const w of all) {
+        if (w.passwordRefused !== null) await refusedPassword(w, w.passwordRefused, results);
+      }
+      const written = all.filter(
+        (w) =>
+          !w.passwordSet && w.passwordRefused === null && results.get(w.personId)?.ok !== false,
+      );
       const clearPasswords =
         passwords && written.length > 0
           ? await passwords.passwordsFor(target, written)
           : new Map<number, string>();
-      const done: number[] = [];
       await eachLimited(written, poolSize, async (w) => {
         const password = clearPasswords.get(w.personId);
         const switchUac = w.enable !== !isDisabled(w.uac);
@@ -298,19 +394,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
           } catch (err) {
             if (!refused(err, CONSTRAINT_VIOLATION, UNWILLING_TO_PERFORM)) throw err;
             // The domain's policy: a new compliant password for the account's retry.
-            stats.passwordRefusals += 1;
-            const length = passwords?.reissue
-              ? await passwords.reissue(target, w.personId, await domainMinLength())
-              : 0;
-            fail(
-              results,
-              w.personId,
-              AdErrors.PASSWORD_REFUSED({
-                login: w.login,
-                reason: LdapErrors.REJECTED.is(err) ? String(err.details.reason) : String(err),
-                length,
-              }).message,
-            );
+            const reason = LdapErrors.REJECTED.is(err) ? String(err.details.reason) : String(err);
+            await refusedPassword(w, reason, results);
             return;
           }
         }
@@ -336,6 +421,23 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       async apply(batch) {
         const results = new Map<number, ApplyResult>();
         const written: Written[] = [];
+        // Initial passwords of the accounts never provisioned, asked first: they go in the add.
+        const loginOf = (i: ApplyItem) => String(i.entry?.attributes.sAMAccountName ?? '');
+        const fresh = batch.filter(
+          (i) =>
+            i.entry !== null &&
+            !i.present &&
+            i.previousKey === null &&
+            loginOf(i) !== '' &&
+            loginOf(i).length <= SAM_MAX,
+        );
+        const early =
+          passwords && fresh.length > 0 && !clear
+            ? await passwords.passwordsFor(
+                target,
+                fresh.map((i) => ({ personId: i.personId, key: i.entry!.key, created: true })),
+              )
+            : new Map<number, string>();
         await eachLimited(batch, poolSize, async (item) => {
           try {
             if (item.entry !== null) {
@@ -352,7 +454,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
                 fail(results, item.personId, AdErrors.LOGIN_TOO_LONG({ login, length }).message);
                 return;
               }
-              written.push(await getPool().run((s) => write(s, item, entry)));
+              const password = early.get(item.personId);
+              written.push(await getPool().run((s) => write(s, item, entry, password)));
               results.set(item.personId, { personId: item.personId, ok: true, key: entry.key });
             } else {
               const dn = item.previousKey;
@@ -368,6 +471,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
             fail(results, item.personId, err.message);
           }
         });
+        await joinNewGroups(written, results);
         await setPasswordsAndEnable(written, results);
         return batch.map((i) => results.get(i.personId)!);
       },

@@ -29,15 +29,15 @@ export const isManaged = (managedSuffixes: readonly string[], dn: string) => {
 const rdnValue = (dn: string) =>
   (dn.split(/(?<!\\),/)[0] ?? '').replace(/^[^=]*=/, '').replace(/\\(.)/g, '$1');
 
-/** Creates a group of ours with `member` as first member; resolves to whether it was created. */
-async function createGroup(c: GroupContext, uai: string, dn: string, member: string) {
+/** Creates a group of ours with its first members; resolves to whether it was created. */
+async function createGroup(c: GroupContext, uai: string, dn: string, members: readonly string[]) {
   const cn = rdnValue(dn);
   const entry = {
     objectClass: ['top', 'group'],
     cn: [cn],
     sAMAccountName: [c.layout.groupSam(uai, cn)],
     groupType: [String(c.profile.groupType)],
-    member: [member],
+    member: [...members],
   };
   try {
     await c.session.add(dn, entry);
@@ -83,7 +83,7 @@ export async function syncGroups(
     } catch (err) {
       if (refused(err, VALUE_EXISTS, ALREADY_EXISTS)) continue;
       if (!refused(err, NO_SUCH_OBJECT)) throw err;
-      if (await createGroup(c, uai, g, userDn)) writes += 1;
+      if (await createGroup(c, uai, g, [userDn])) writes += 1;
       else {
         // Created meanwhile by another account of the batch.
         await c.session.modify(g, [{ operation: 'add', attribute: 'member', values: [userDn] }]);
@@ -92,4 +92,40 @@ export async function syncGroups(
     }
   }
   return writes;
+}
+
+/**
+ * Adds new accounts (in no group of ours yet) to one group in one modify, or creates the group
+ * with them. When the group holds one of them already (a retry), each is added alone. Resolves
+ * to the writes made and the accounts whose add the domain refused (DN → error).
+ */
+export async function addMembers(
+  c: GroupContext,
+  uai: string,
+  groupDn: string,
+  userDns: readonly string[],
+): Promise<{ writes: number; refusedFor: Map<string, unknown> }> {
+  const refusedFor = new Map<string, unknown>();
+  const add = (values: readonly string[]) =>
+    c.session.modify(groupDn, [{ operation: 'add', attribute: 'member', values }]);
+  try {
+    await add(userDns);
+    return { writes: 1, refusedFor };
+  } catch (err) {
+    if (refused(err, NO_SUCH_OBJECT)) {
+      if (await createGroup(c, uai, groupDn, userDns)) return { writes: 1, refusedFor };
+    } else if (!LdapErrors.REJECTED.is(err)) throw err;
+  }
+  let writes = 0;
+  for (const dn of userDns) {
+    try {
+      await add([dn]);
+      writes += 1;
+    } catch (err) {
+      if (refused(err, VALUE_EXISTS, ALREADY_EXISTS)) continue;
+      if (!LdapErrors.REJECTED.is(err)) throw err;
+      refusedFor.set(dn, err);
+    }
+  }
+  return { writes, refusedFor };
 }

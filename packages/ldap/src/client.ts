@@ -32,7 +32,16 @@ export interface LdapSession {
   search(base: string, options?: LdapSearchOptions): Promise<LdapEntry[]>;
   /** The entry at `dn`, or null when there is none (no such object). */
   read(dn: string, attributes?: readonly string[]): Promise<LdapEntry | null>;
-  add(dn: string, attributes: Readonly<Record<string, readonly string[]>>): Promise<void>;
+  /**
+   * Adds an entry. `secret.unicodePwd` (Active Directory) adds the password to the same add,
+   * encoded as `setUnicodePwd` does and under the same rule: on a clear session the add is refused
+   * with `LDAP_ERR_CLEAR_PASSWORD` and nothing is sent.
+   */
+  add(
+    dn: string,
+    attributes: Readonly<Record<string, readonly string[]>>,
+    secret?: { readonly unicodePwd: string },
+  ): Promise<void>;
   modify(dn: string, changes: readonly LdapChange[]): Promise<void>;
   delete(dn: string): Promise<void>;
   /** Moves or renames an entry to the full DN `newDn`. */

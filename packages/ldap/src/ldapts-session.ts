@@ -122,15 +122,19 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
         throw err;
       }
     },
-    add: (dn, attributes) =>
-      run('add', dn, () =>
-        client.add(
-          dn,
-          Object.entries(attributes).map(
+    add: async (dn, attributes, secret) => {
+      if (secret && !encrypted) throw LdapErrors.CLEAR_PASSWORD({ dn, url });
+      await run('add', dn, () =>
+        client.add(dn, [
+          ...Object.entries(attributes).map(
             ([type, values]) => new Attribute({ type, values: [...values] }),
           ),
-        ),
-      ),
+          ...(secret
+            ? [new Attribute({ type: 'unicodePwd', values: [unicodePwd(secret.unicodePwd)] })]
+            : []),
+        ]),
+      );
+    },
     modify: (dn, changes: readonly LdapChange[]) =>
       run('modify', dn, () => client.modify(dn, changes.map(toChange))),
     delete: (dn) => run('delete', dn, () => client.del(dn)),
