@@ -169,7 +169,10 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       },
     });
 
-    /** Applies one desired entry (all but the password and the enabling). */
+    /**
+     * Applies one desired entry: moved, added (with `initialPassword` and enabled, when given) or
+     * modified; an existing account's groups synced (a new one joins them with the batch).
+     */
     async function write(
       session: LdapSession,
       item: ApplyItem,
