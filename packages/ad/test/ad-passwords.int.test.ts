@@ -128,3 +128,38 @@ t.test(
     t.equal(w.stats.passwords, 2, 'one password each');
   },
 );
+
+t.test(
+  'an entry added before a crash (the batch rolled back) is adopted: no duplicate, its password set',
+  async (t) => {
+    const w = await adWorld(t);
+    await pupil(w, 'E1', 'lmartin', 'Léa', 'Martin');
+    await provisionAll(w);
+    const login = w.login('lmartin');
+    const dn = w.userDn('0750001A', 'Eleves', `Léa Martin (${login})`);
+    // What a crashed attempt leaves: the OUs and the user, disabled, with no password.
+    const est = `OU=0750001A,${w.ad.baseDn}`;
+    await w.admin.add(est, { objectClass: ['organizationalUnit'], ou: ['0750001A'] });
+    await w.admin.add(`OU=Eleves,${est}`, { objectClass: ['organizationalUnit'], ou: ['Eleves'] });
+    await w.admin.add(dn, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+      sAMAccountName: [login],
+      sn: ['Martin'],
+      userAccountControl: ['514'],
+    });
+    t.same(await w.sync(), { applied: 1, failed: 0, excluded: 0 });
+    const found = await w.admin.search(w.ad.baseDn, {
+      filter: `(sAMAccountName=${login})`,
+      attributes: ['userAccountControl', 'employeeNumber', 'givenName'],
+    });
+    t.equal(found.length, 1, 'one entry');
+    t.same(found[0]?.attributes.employeenumber, ['E1'], 'completed with our attributes');
+    t.same(found[0]?.attributes.useraccountcontrol, ['512'], 'enabled');
+    const password = await w.db
+      .selectFrom('credential')
+      .select(['state'])
+      .where('login', '=', login)
+      .executeTakeFirstOrThrow();
+    t.equal(password.state, 'set', 'its initial password set');
+  },
+);
