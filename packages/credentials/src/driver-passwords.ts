@@ -1,6 +1,12 @@
 import { sql, type Executor } from '@aaf-sync/db';
 import type { DriverContext, DriverTarget } from '@aaf-sync/targets';
-import { initialPasswords, markPasswordsSet, pendingPasswords } from './credential-store.js';
+import {
+  initialPasswords,
+  issueCredential,
+  markPasswordsSet,
+  pendingPasswords,
+} from './credential-store.js';
+import { MIN_PASSWORD_LENGTH } from './password-generator.js';
 import { PASSWORD_TARGETS } from './password-targets.js';
 
 /** An account a driver wrote in a batch (the Scribe driver's `WrittenAccount`). */
@@ -24,6 +30,12 @@ export interface DriverPasswords {
     accounts: readonly WrittenAccount[],
   ): Promise<ReadonlyMap<number, string>>;
   applied(target: DriverTarget, personIds: readonly number[]): Promise<void>;
+  /**
+   * The target refused the account's password (its password policy): a new one of at least
+   * `minLength` characters (and of the configured length) replaces it, pending, for the
+   * account's retry. Resolves to its length (0 when the account has no login to issue for).
+   */
+  reissue(target: DriverTarget, personId: number, minLength: number): Promise<number>;
 }
 
 async function loginsOf(
@@ -70,6 +82,24 @@ export function driverPasswords(
     },
     async applied(target, personIds) {
       await markPasswordsSet(db, target.id, personIds);
+    },
+    async reissue(target, personId, minLength) {
+      const namespace = PASSWORD_TARGETS[target.kind]?.namespace;
+      const login =
+        namespace === undefined
+          ? undefined
+          : (await loginsOf(db, namespace, [personId])).get(personId);
+      if (login === undefined) return 0;
+      const length = Math.min(256, Math.max(options.length ?? MIN_PASSWORD_LENGTH, minLength));
+      await issueCredential(db, box, {
+        targetId: target.id,
+        personId,
+        login,
+        reason: 'initial',
+        actor: `targets:${target.name}`,
+        length,
+      });
+      return length;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { adDriver } from '@aaf-sync/ad';
 import { driverPasswords, filePasswords } from '@aaf-sync/credentials';
 import { koxoDriver } from '@aaf-sync/koxo';
 import { scribeDriver } from '@aaf-sync/scribe';
@@ -12,9 +13,10 @@ export interface ShippedDriverOptions {
  * The drivers this version ships, for every process that talks to targets (the targets
  * process, the CLI, the API's test and reconcile routes); kinds missing here keep their rows
  * pending (TARGETS_ERR_NO_DRIVER). Each driver lives in its own package; this one only
- * assembles them, so `packages/targets` depends on none of them. The Scribe and KoXo drivers
- * take their initial passwords from packages/credentials (stored sealed until the sheet is
- * retrieved; KoXo's go in the file that creates the account).
+ * assembles them, so `packages/targets` depends on none of them. The Scribe, KoXo and Active
+ * Directory drivers take their initial passwords from packages/credentials (stored sealed until
+ * the sheet is retrieved; KoXo's go in the file that creates the account, AD's `unicodePwd` over
+ * LDAPS only).
  */
 export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegistry {
   const length = options.passwordLength;
@@ -25,6 +27,9 @@ export function shippedDrivers(options: ShippedDriverOptions = {}): DriverRegist
     }),
     koxo: koxoDriver({
       initialPasswords: (context) => filePasswords(context, length !== undefined ? { length } : {}),
+    }),
+    ad: adDriver({
+      passwords: (context) => driverPasswords(context, length !== undefined ? { length } : {}),
     }),
   };
 }

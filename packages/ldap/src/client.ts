@@ -32,13 +32,31 @@ export interface LdapSession {
   search(base: string, options?: LdapSearchOptions): Promise<LdapEntry[]>;
   /** The entry at `dn`, or null when there is none (no such object). */
   read(dn: string, attributes?: readonly string[]): Promise<LdapEntry | null>;
-  add(dn: string, attributes: Readonly<Record<string, readonly string[]>>): Promise<void>;
+  /**
+   * Adds an entry. `secret.unicodePwd` (Active Directory) adds the password to the same add,
+   * encoded as `setUnicodePwd` does and under the same rule: on a clear session the add is refused
+   * with `LDAP_ERR_CLEAR_PASSWORD` and nothing is sent.
+   */
+  add(
+    dn: string,
+    attributes: Readonly<Record<string, readonly string[]>>,
+    secret?: { readonly unicodePwd: string },
+  ): Promise<void>;
   modify(dn: string, changes: readonly LdapChange[]): Promise<void>;
   delete(dn: string): Promise<void>;
   /** Moves or renames an entry to the full DN `newDn`. */
   modifyDn(dn: string, newDn: string): Promise<void>;
   /** Sets `userPassword` to the salted SHA-1 (`{SSHA}`) of `password`: the clear value never leaves. */
   setPassword(dn: string, password: string): Promise<void>;
+  /**
+   * Active Directory: replaces `unicodePwd` with the quoted password in UTF-16LE (an
+   * administrator's reset), then applies `also` in the same modify (e.g. enabling the account:
+   * both or neither). Only on an encrypted connection (`ldaps://` or StartTLS); on a clear one it
+   * rejects with `LDAP_ERR_CLEAR_PASSWORD` and sends nothing.
+   */
+  setUnicodePwd(dn: string, password: string, also?: readonly LdapChange[]): Promise<void>;
+  /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
+  readonly encrypted: boolean;
   /** Binds again on this connection as `dn` (checks a password; the pool rebinds its own). */
   bind(dn: string, password: string): Promise<void>;
   close(): Promise<void>;

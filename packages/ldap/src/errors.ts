@@ -24,6 +24,13 @@ export const LdapErrors = defineErrors('LDAP', {
       'Wrong bind DN or password, or the account may not bind. Fix the target’s bindDn / ' +
       'bindPassword; retrying does not help.',
   },
+  CLEAR_PASSWORD: {
+    status: 400,
+    message: 'refused to send the password of {dn} over the clear connection to {url}',
+    description:
+      'A password (Active Directory `unicodePwd`) is only sent over an encrypted connection ' +
+      '(`ldaps://`, or `ldap://` with StartTLS). Nothing was sent. Use an `ldaps://` URL.',
+  },
   REJECTED: {
     status: 422,
     message: 'LDAP {operation} of {dn} refused: {reason} (result {resultCode})',

@@ -10,7 +10,7 @@ export {
 } from './client.js';
 export { escapeDnValue, escapeFilterValue, sameDn } from './dn.js';
 export { LdapErrors } from './errors.js';
-export { connectLdapts } from './ldapts-session.js';
+export { connectLdapts, unicodePwd } from './ldapts-session.js';
 export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
 export { sshaHash, sshaVerify } from './ssha.js';
 export { ldifEntry } from './ldif.js';

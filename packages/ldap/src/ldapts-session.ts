@@ -17,6 +17,11 @@ const TRANSIENT_RESULT_CODES = new Set([3, 51, 52]);
 const INVALID_CREDENTIALS = 49;
 const NO_SUCH_OBJECT = 32;
 
+/** The `unicodePwd` value Active Directory expects: the password in double quotes, UTF-16LE. */
+export function unicodePwd(password: string): Buffer {
+  return Buffer.from(`"${password}"`, 'utf16le');
+}
+
 function reasonOf(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
@@ -38,6 +43,13 @@ function translate(err: unknown, url: string, operation: string, dn: string): Ap
   }
   // Connection refused/reset, TLS failure, timeouts, a closed socket: the server is not usable.
   return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
+}
+
+function toChange(c: LdapChange): Change {
+  return new Change({
+    operation: c.operation,
+    modification: new Attribute({ type: c.attribute, values: [...c.values] }),
+  });
 }
 
 function toStrings(value: unknown): string[] {
@@ -87,7 +99,9 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
     throw err;
   }
 
+  const encrypted = url.startsWith('ldaps:') || options.startTls;
   const session: LdapSession = {
+    encrypted,
     search: (base: string, o: LdapSearchOptions = {}) =>
       run('search', base, async () => {
         const pageSize = o.pageSize ?? 500;
@@ -108,34 +122,39 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
         throw err;
       }
     },
-    add: (dn, attributes) =>
-      run('add', dn, () =>
-        client.add(
-          dn,
-          Object.entries(attributes).map(
+    add: async (dn, attributes, secret) => {
+      if (secret && !encrypted) throw LdapErrors.CLEAR_PASSWORD({ dn, url });
+      await run('add', dn, () =>
+        client.add(dn, [
+          ...Object.entries(attributes).map(
             ([type, values]) => new Attribute({ type, values: [...values] }),
           ),
-        ),
-      ),
+          ...(secret
+            ? [new Attribute({ type: 'unicodePwd', values: [unicodePwd(secret.unicodePwd)] })]
+            : []),
+        ]),
+      );
+    },
     modify: (dn, changes: readonly LdapChange[]) =>
-      run('modify', dn, () =>
-        client.modify(
-          dn,
-          changes.map(
-            (c) =>
-              new Change({
-                operation: c.operation,
-                modification: new Attribute({ type: c.attribute, values: [...c.values] }),
-              }),
-          ),
-        ),
-      ),
+      run('modify', dn, () => client.modify(dn, changes.map(toChange))),
     delete: (dn) => run('delete', dn, () => client.del(dn)),
     modifyDn: (dn, newDn) => run('modifyDN', dn, () => client.modifyDN(dn, newDn)),
     setPassword: (dn, password) =>
       session.modify(dn, [
         { operation: 'replace', attribute: 'userPassword', values: [sshaHash(password)] },
       ]),
+    setUnicodePwd: async (dn, password, also = []) => {
+      if (!encrypted) throw LdapErrors.CLEAR_PASSWORD({ dn, url });
+      await run('modify', dn, () =>
+        client.modify(dn, [
+          new Change({
+            operation: 'replace',
+            modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(password)] }),
+          }),
+          ...also.map(toChange),
+        ]),
+      );
+    },
     bind: (dn, password) => run('bind', dn, () => client.bind(dn, password)),
     close: () => client.unbind().catch(() => undefined),
   };

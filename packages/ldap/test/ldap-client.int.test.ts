@@ -165,3 +165,20 @@ t.test('options are validated', async (t) => {
   t.equal(o.startTls, false);
   t.equal(o.tls.rejectUnauthorized, true);
 });
+
+t.test('unicodePwd is never sent over a clear connection', async (t) => {
+  const ldap = await testLdap(t);
+  const session = await connectLdapts(
+    parseConnectionOptions({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword }),
+  );
+  t.teardown(() => session.close());
+  t.equal(session.encrypted, false, 'ldap:// without StartTLS is clear');
+  const dn = `uid=clear,${ldap.baseDn}`;
+  await session.add(dn, { objectClass: ['inetOrgPerson'], uid: ['clear'], cn: ['C'], sn: ['C'] });
+  const err = await session.setUnicodePwd(dn, 'Never-Sent-42').catch((e: unknown) => e);
+  t.ok(LdapErrors.CLEAR_PASSWORD.is(err), 'LDAP_ERR_CLEAR_PASSWORD');
+  t.notMatch(String((err as Error).message), /Never-Sent/, 'the password is not in the message');
+  // slapd has no unicodePwd attribute: had the modify been sent, it would have been refused (17).
+  const read = await session.read(dn, ['userPassword']);
+  t.same(read?.attributes, {}, 'nothing written');
+});

@@ -78,3 +78,4 @@ export {
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';
 export { AttributePolicy, ScribeProfile, ScribeProfileOverrides } from './scribe-profile-schema.js';
+export { AdProfile, AdProfileOverrides } from './ad-profile-schema.js';

@@ -1,13 +1,14 @@
 import { UaiSchema } from '@aaf-sync/aaf';
 import { TARGET_KINDS, type TargetKind } from '@aaf-sync/db';
 import { z } from 'zod';
+import { AdProfileOverrides } from './ad-profile-schema.js';
 import { ScribeProfileOverrides } from './scribe-profile-schema.js';
 
 /**
  * Every kind of target, declared once: its options (stored in clear) and its secrets (stored
  * encrypted, never returned). Drivers live in their own packages (registry: packages/drivers):
- * `noop`, `scribe` and `koxo` have one; `webhook` targets are served by packages/webhooks' outbox;
- * `ad` is validated and stored until its driver lands.
+ * `noop`, `scribe`, `koxo` and `ad` have one; `webhook` targets are served by packages/webhooks'
+ * outbox.
  */
 const ldapUrl = z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'expected ldap://host[:port]');
 const dn = z.string().min(3).max(512);
@@ -95,9 +96,24 @@ export const KIND_SCHEMAS = {
     /** `bindPassword`: the read-back's bind (required once `readBack` is set). */
     secrets: z.strictObject({ bindPassword: password.optional() }),
   },
-  /** An Active Directory written directly. */
+  /**
+   * An Active Directory written directly (packages/ad): establishments are OUs under `baseDn`.
+   * Passwords go only over `ldaps://` (or StartTLS); `profile` overrides the AD profile.
+   */
   ad: {
-    options: z.strictObject({ url: ldapUrl, baseDn: dn, bindDn: dn, usersOu: dn.optional() }),
+    options: z.strictObject({
+      url: ldapUrl,
+      baseDn: dn,
+      bindDn: dn,
+      startTls: z.boolean().optional(),
+      /** Accept the server's certificate without verifying it (test domains only). */
+      tlsInsecure: z.boolean().optional(),
+      /** PEM of the CA that signed the domain controller's certificate. */
+      tlsCa: z.string().min(1).max(20_000).optional(),
+      timeoutMs: z.number().int().min(100).max(600_000).optional(),
+      poolSize: z.number().int().min(1).max(32).optional(),
+      profile: AdProfileOverrides.optional(),
+    }),
     secrets: z.strictObject({ bindPassword: password }),
   },
   /**

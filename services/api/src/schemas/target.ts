@@ -16,7 +16,7 @@ const options = z
     'Settings of the kind (checked against it: TARGETS_ERR_INVALID). noop: {note?}; scribe: ' +
       '{url, baseDn, bindDn}; koxo: {exportDir, shrinkThreshold?, includeRelatives?, ' +
       'primaryGroups?, readBack? {url, baseDn, bindDn, everyMinutes?, missingAfterSyncs?, …}}; ad: {url, baseDn, ' +
-      'bindDn, usersOu?}; webhook: {url}.',
+      'bindDn, startTls?, tlsInsecure?, tlsCa?, timeoutMs?, poolSize?, profile?}; webhook: {url}.',
   );
 const secrets = z
   .record(z.string(), z.unknown())
