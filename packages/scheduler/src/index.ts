@@ -1,0 +1,7 @@
+export type {
+  EffectContext,
+  EffectOutcome,
+  EffectRegistry,
+  NoticeInput,
+  TransitionEffect,
+} from './effects.js';
