@@ -4,6 +4,11 @@ import type {
   CalendarVersionTable,
 } from './tables/calendar.table.js';
 import type { ChangeEventTable } from './tables/change-event.table.js';
+import type {
+  CalendarTransitionTable,
+  NoticeReadTable,
+  NoticeTable,
+} from './tables/scheduler.table.js';
 import type { CredentialTable } from './tables/credential.table.js';
 import type {
   ClassGroupTable,
@@ -80,4 +85,7 @@ export interface Database {
   koxo_snapshot: KoxoSnapshotTable;
   koxo_file: KoxoFileTable;
   koxo_account: KoxoAccountTable;
+  calendar_transition: CalendarTransitionTable;
+  notice: NoticeTable;
+  notice_read: NoticeReadTable;
 }

@@ -20,6 +20,7 @@ export * from './tables/import.table.js';
 export * from './tables/target.table.js';
 export * from './tables/webhook.table.js';
 export * from './tables/koxo.table.js';
+export * from './tables/scheduler.table.js';
 export {
   sql,
   type Expression,

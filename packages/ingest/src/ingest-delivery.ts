@@ -54,6 +54,12 @@ export interface DeliveryOptions {
   readonly onPhase?: (importId: number, phase: ImportPhase) => void;
   /** Reuse this run, created `queued` by the API, instead of creating one. */
   readonly runId?: number;
+  /**
+   * The calendar suspends the directory feed (the summer): the delivery is read, planned and
+   * reported like any other, and nothing of it is applied (status `suspended`). At resumption
+   * the scheduler submits the initialisation complete received meanwhile again.
+   */
+  readonly suspended?: boolean;
 }
 
 /** Refuses, before anything is read or recorded, what a scoped submitter may not import. */
@@ -332,11 +338,13 @@ async function planAndApplyWith(
   const active = await activeCounts(deps.db, state.stats.structures());
   const held = decideHolds(state.stats, active, deps.settings);
   for (const structure of state.uaiConflicts.keys()) held.add(structure);
-  await writeEstablishmentPlans(deps.db, importId, state, active, held, options.dryRun);
+  // A suspended import's plans are reported like a dry run's: nothing of them can be approved.
+  const notApplied = options.dryRun || options.suspended === true;
+  await writeEstablishmentPlans(deps.db, importId, state, active, held, notApplied);
   const size = deps.settings.batchSize;
   const isHeld = (i: { unit: string | null }) => i.unit !== null && held.has(i.unit);
   // Plans that outlive the import: the whole plan of a dry run, the held establishments'.
-  if (options.dryRun || held.size > 0) {
+  if (options.dryRun || (held.size > 0 && !options.suspended)) {
     await persistPlanItems(
       deps.db,
       importId,
@@ -358,6 +366,9 @@ async function planAndApplyWith(
     await setRunStatus(deps.db, importId, 'failed', { error: fileError, finished: true });
   } else if (options.dryRun) {
     await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
+  } else if (options.suspended) {
+    await setRunStatus(deps.db, importId, 'suspended', { error: fileError, finished: true });
+    log.info({ items: plans.size }, 'directory feed suspended by the calendar: planned, not applied');
   } else {
     await setRunStatus(deps.db, importId, 'applying');
     options.onPhase?.(importId, 'applying');

@@ -9,7 +9,7 @@ export type EventOp = (typeof EVENT_OPS)[number];
  * Entity types of the event log. Keys: person and structure → jointure; subject and mef → code;
  * class and group → `<structureJointure>$<code>`; membership →
  * `<class|group>:<structureJointure>$<code>|<personJointure>`; other links join their parts with
- * `|`; identifier → `<namespace>:<value>` (see services/api/README.md, the feed format).
+ * `|`; identifier → `<namespace>:<value>`; notice → its id (see services/api/README.md, the feed format).
  */
 export const EVENT_ENTITIES = [
   'structure',
@@ -25,6 +25,7 @@ export const EVENT_ENTITIES = [
   'person_function',
   'direction',
   'identifier',
+  'notice',
 ] as const;
 export type EventEntity = (typeof EVENT_ENTITIES)[number];
 
