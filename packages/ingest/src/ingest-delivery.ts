@@ -368,7 +368,10 @@ async function planAndApplyWith(
     await setRunStatus(deps.db, importId, 'dry_run', { error: fileError, finished: true });
   } else if (options.suspended) {
     await setRunStatus(deps.db, importId, 'suspended', { error: fileError, finished: true });
-    log.info({ items: plans.size }, 'directory feed suspended by the calendar: planned, not applied');
+    log.info(
+      { items: plans.size },
+      'directory feed suspended by the calendar: planned, not applied',
+    );
   } else {
     await setRunStatus(deps.db, importId, 'applying');
     options.onPhase?.(importId, 'applying');
