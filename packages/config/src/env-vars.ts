@@ -366,6 +366,24 @@ export const ENV_VARS = {
     description:
       'After a secret rotation, the previous secret also signs deliveries for this long.',
   },
+  SCHEDULER_TICK_SECONDS: {
+    schema: int(5, 3600),
+    default: '60',
+    description:
+      'The scheduler runs the due calendar transitions at each delayed job and at least this often (repeatable tick), and checks its jobs against PostgreSQL at the same pace (rebuilt after a Redis flush; a new calendar version re-plans them).',
+  },
+  SCHEDULER_RETRY_BASE_SECONDS: {
+    schema: int(1, 86400),
+    default: '60',
+    description:
+      'A failing calendar transition is retried after this delay, doubled at each attempt up to one hour.',
+  },
+  SCHEDULER_DELIVERY_ALERT_DAYS: {
+    schema: int(1, 365),
+    default: '7',
+    description:
+      'A missing AAF file is alerted (notice `delivery.missing`) when its deadline passed less than this many days ago; older deadlines (a calendar stored late, a long outage) are recorded without alert.',
+  },
 } as const satisfies Record<string, EnvVar>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -1,0 +1,2 @@
+export { effectsFor } from './effects.js';
+export { runSchedulerProcess } from './run-scheduler.js';
