@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { saveCalendar } from '@aaf-sync/calendar-store';
+import { recordNotice } from '@aaf-sync/scheduler';
 import t from 'tap';
 import { SCOPES, type ApiScope } from '@aaf-sync/api-keys';
 import {
@@ -47,6 +48,22 @@ function payloadOf(text: string): string {
 t.test('authorization matrix: every route × every scope × a foreign establishment', async (t) => {
   const ctx = await build(t);
   const school = await seedSchool(ctx.db);
+  // One notice per establishment, naming it (its marker), for the notices inbox.
+  const noticeIds = new Map<string, number>();
+  for (const [uai, name] of [
+    [A.uai, 'Alpha'],
+    [B.uai, 'Zorglub'],
+  ] as const) {
+    const n = await recordNotice(ctx.db, {
+      kind: 'groups.warning',
+      uais: [uai],
+      managers: [1],
+      title: `Groups of ${name} will be deleted`,
+      body: `${name}: extend them before 15 July.`,
+      dedupeKey: `matrix/${uai}`,
+    });
+    noticeIds.set(uai, n.id);
+  }
   const cases = (uai: string, jointure: string, person: string): Case[] => [
     { method: 'GET', url: '/v1/changes?limit=1000', path: '/v1/changes', scopes: ['changes:read'] },
     {
@@ -361,6 +378,25 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       path: '/v1/establishments/{uai}/blocking',
       scopes: [],
       ok: [204],
+    },
+    // Notices: an inbox; a scoped key reads (and marks read) the notices of its establishments.
+    {
+      method: 'GET',
+      url: '/v1/notices?limit=100',
+      path: '/v1/notices',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'GET',
+      url: '/v1/notices?manager=1',
+      path: '/v1/notices',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'POST',
+      url: `/v1/notices/${noticeIds.get(uai)}/read`,
+      path: '/v1/notices/{id}/read',
+      scopes: ['directory:read', 'changes:read'],
     },
   ];
   await saveCalendar(ctx.db, { document: calendarExample, actor: 'test' });

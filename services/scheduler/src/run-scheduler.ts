@@ -13,8 +13,15 @@ import { effectsFor } from './effects.js';
  * delayed job at the next transition. Stops the worker (the running transition commits or rolls
  * back), then Redis and the pool, each bounded by JOBS_SHUTDOWN_TIMEOUT_SECONDS.
  */
-export async function runSchedulerProcess(config: Config, clock: Clock = systemClock): Promise<void> {
-  const log = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'scheduler' });
+export async function runSchedulerProcess(
+  config: Config,
+  clock: Clock = systemClock,
+): Promise<void> {
+  const log = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty,
+    name: 'scheduler',
+  });
   const handle = createDb({
     url: config.database.url,
     poolMax: config.database.poolMax,

@@ -8,6 +8,7 @@ import establishmentFeed from './establishments/feed.js';
 import establishments from './establishments/index.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
+import notices from './notices/index.js';
 import persons from './persons/index.js';
 import snapshots from './snapshots/index.js';
 import targets from './targets/index.js';
@@ -29,6 +30,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(webhooks, { prefix: '/webhooks' });
   await app.register(snapshots, { prefix: '/snapshots' });
   await app.register(calendar, { prefix: '/calendar' });
+  await app.register(notices, { prefix: '/notices' });
 };
 
 export default v1;

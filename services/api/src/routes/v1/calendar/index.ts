@@ -173,7 +173,7 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
           '(directory, target kinds, named targets), the initialisation complete, the rentrée ' +
           'blocking (with establishment overrides), campaigns, group notices, retention and the ' +
           'deadlines of the expected AAF files. An establishment-scoped key sees what concerns ' +
-          'its establishments. Informational: the scheduler that acts on it is not shipped yet.',
+          'its establishments. The scheduler process runs each transition when due.',
         querystring: UpcomingQuerySchema,
         response: { 200: UpcomingSchema, ...problemResponses(404) },
       },
@@ -209,7 +209,8 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
         description:
           'Deltas and completes expected per the delivery cadence (public holidays and the summer ' +
           'suspension honoured), each marked received (an import run exists for its kind and ' +
-          'date, whatever its outcome) or missing (not received and past its deadline).',
+          'date, whatever its outcome) or missing (not received and past its deadline). The ' +
+          'scheduler also alerts a missing file with a `delivery.missing` notice (GET /v1/notices).',
         querystring: DeliveriesQuerySchema,
         response: { 200: DeliveriesSchema, ...problemResponses(404) },
       },
