@@ -99,5 +99,11 @@ t.test(
       .where('action', '=', 'notices.read')
       .execute();
     t.ok(audit.length >= 1, 'marking read is audited');
+    const metrics = await ctx.inject({ url: '/metrics' });
+    t.match(
+      metrics.body,
+      /aaf_calendar_deliveries_missing_total 1/,
+      'the missing file is a metric',
+    );
   },
 );
