@@ -328,7 +328,7 @@ export const ENV_VARS = {
     }),
     default: '07-15',
     description:
-      'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (a calendar job will run it).',
+      'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (the scheduler also runs it at the calendar date `retention.credentialExports.deleteOn`).',
   },
   WEBHOOK_ALLOW_PRIVATE_TARGETS: {
     schema: bool,

@@ -29,7 +29,7 @@ t.test('calendar run-due --now runs what is due once; transitions lists the log'
   const log = await cli(['calendar', 'transitions'], url);
   t.match(
     log.stdout,
-    /^done  \t2025-07-03T22:00:00\.000Z\t2025-2026\/feed\.suspend\/kind:noop\tattempts 1\tsuspended: noop-1$/m,
+    /^done {2}\t2025-07-03T22:00:00\.000Z\t2025-2026\/feed\.suspend\/kind:noop\tattempts 1\tsuspended: noop-1$/m,
   );
   const bad = await cli(['calendar', 'run-due', '--now', 'tomorrow'], url);
   t.equal(bad.code, 2);
