@@ -4,7 +4,6 @@ import { Writable } from 'node:stream';
 import { saveCalendar } from '@aaf-sync/calendar-store';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
-import type { NoticeInput } from '../src/index.js';
 
 export const SAMPLES = resolve(import.meta.dirname, '../../../test/fixtures/aaf-samples/2d');
 const EXAMPLE = resolve(import.meta.dirname, '../../calendar/examples/2025-2026.json');
@@ -48,12 +47,6 @@ export function sampleDelivery(
     writeFileSync(join(dir, name.replace(/_\d{8}_/, `_${o.date}_`)), text);
   }
   return dir;
-}
-
-/** A `notify` that keeps the notices (what helpers 6 and 7 use before the merge). */
-export function recordingNotify() {
-  const notices: NoticeInput[] = [];
-  return { notices, notify: async (n: NoticeInput) => void notices.push(n) };
 }
 
 /** Paris local time → instant (summer time, UTC+2). */
