@@ -98,16 +98,13 @@ export async function markFailed(
     .execute();
 }
 
-/** Rows of the log, newest due first (the CLI and tests). */
+/** Rows of the log, newest due first (`failingOnly`: not done); the CLI, the API, tests. */
 export async function listTransitionRows(
   db: Executor,
   limit = 100,
+  failingOnly = false,
 ): Promise<CalendarTransitionRow[]> {
-  return db
-    .selectFrom('calendar_transition')
-    .selectAll()
-    .orderBy('due_at', 'desc')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  let q = db.selectFrom('calendar_transition').selectAll();
+  if (failingOnly) q = q.where('done_at', 'is', null);
+  return q.orderBy('due_at', 'desc').orderBy('id').limit(limit).execute();
 }

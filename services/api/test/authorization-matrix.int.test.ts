@@ -343,6 +343,12 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     { method: 'GET', url: '/v1/calendar/versions', path: '/v1/calendar/versions', scopes: [] },
     {
       method: 'GET',
+      url: '/v1/calendar/transitions?failing=true',
+      path: '/v1/calendar/transitions',
+      scopes: [],
+    },
+    {
+      method: 'GET',
       url: '/v1/calendar/upcoming?days=30',
       path: '/v1/calendar/upcoming',
       scopes: ['directory:read', 'changes:read'],

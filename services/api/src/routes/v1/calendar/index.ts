@@ -7,6 +7,7 @@ import {
   saveCalendar,
   upcomingTransitions,
 } from '@aaf-sync/calendar-store';
+import { listTransitionRows } from '@aaf-sync/scheduler';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -19,6 +20,8 @@ import {
   CalendarVersionsSchema,
   DeliveriesQuerySchema,
   DeliveriesSchema,
+  TransitionLogQuerySchema,
+  TransitionLogSchema,
   UpcomingQuerySchema,
   UpcomingSchema,
 } from '../../../schemas/calendar.js';
@@ -155,6 +158,41 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
           ...v,
           changedAt: v.changedAt.toISOString(),
           changes: [...v.changes],
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/transitions',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['calendar'],
+        operationId: 'calendarTransitionLog',
+        summary: 'What the scheduler ran: the transition log, newest due first',
+        description:
+          'One item per transition the scheduler ran (`doneAt`, `outcome`) or tried (`attempts`, ' +
+          '`lastError`, `nextAttemptAt`: retried with backoff). `failing=true`: only those.',
+        querystring: TransitionLogQuerySchema,
+        response: { 200: TransitionLogSchema },
+      },
+    },
+    async (request) => {
+      const rows = await listTransitionRows(app.db, request.query.limit, request.query.failing);
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          type: r.type as Transition['type'],
+          dueAt: r.due_at.toISOString(),
+          calendarVersion: r.calendar_version,
+          startedAt: iso(r.started_at),
+          doneAt: iso(r.done_at),
+          outcome: r.outcome,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          nextAttemptAt: iso(r.next_attempt_at),
         })),
       };
     },
