@@ -26,6 +26,7 @@ t.test('each Dockerfile builds on Node 24 with the pinned pnpm and runs as non-r
     'api.Dockerfile',
     'cli.Dockerfile',
     'ingester.Dockerfile',
+    'scheduler.Dockerfile',
     'targets.Dockerfile',
   ]);
   for (const f of files) {

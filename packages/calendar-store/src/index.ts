@@ -25,3 +25,4 @@ export {
   type DeliveryStatus,
   type EstablishmentFeed,
 } from './feed-report.js';
+export { directoryFeedSuspended } from './directory-feed.js';

@@ -328,7 +328,7 @@ export const ENV_VARS = {
     }),
     default: '07-15',
     description:
-      'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (a calendar job will run it).',
+      'Month and day (MM-DD) of the school-year end: `pnpm aaf-sync purge-credentials` purges every clear password issued before the last such date (the scheduler also runs it at the calendar date `retention.credentialExports.deleteOn`).',
   },
   WEBHOOK_ALLOW_PRIVATE_TARGETS: {
     schema: bool,
@@ -365,6 +365,24 @@ export const ENV_VARS = {
     default: '24',
     description:
       'After a secret rotation, the previous secret also signs deliveries for this long.',
+  },
+  SCHEDULER_TICK_SECONDS: {
+    schema: int(5, 3600),
+    default: '60',
+    description:
+      'The scheduler runs the due calendar transitions at each delayed job and at least this often (repeatable tick), and checks its jobs against PostgreSQL at the same pace (rebuilt after a Redis flush; a new calendar version re-plans them).',
+  },
+  SCHEDULER_RETRY_BASE_SECONDS: {
+    schema: int(1, 86400),
+    default: '60',
+    description:
+      'A failing calendar transition is retried after this delay, doubled at each attempt up to one hour.',
+  },
+  SCHEDULER_DELIVERY_ALERT_DAYS: {
+    schema: int(1, 365),
+    default: '7',
+    description:
+      'A missing AAF file is alerted (notice `delivery.missing`) when its deadline passed less than this many days ago; older deadlines (a calendar stored late, a long outage) are recorded without alert.',
   },
 } as const satisfies Record<string, EnvVar>;
 

@@ -62,6 +62,11 @@ function buildConfig(v: Parsed) {
       batchSize: v.TARGETS_BATCH_SIZE,
       metricsMaxTargets: v.TARGETS_METRICS_MAX_TARGETS,
     },
+    scheduler: {
+      tickMs: v.SCHEDULER_TICK_SECONDS * 1000,
+      retryBaseMs: v.SCHEDULER_RETRY_BASE_SECONDS * 1000,
+      deliveryAlertMs: v.SCHEDULER_DELIVERY_ALERT_DAYS * 86_400_000,
+    },
     credentials: {
       passwordLength: v.CREDENTIALS_PASSWORD_LENGTH,
       purgeOnRetrieval: v.CREDENTIALS_PURGE_ON_RETRIEVAL,

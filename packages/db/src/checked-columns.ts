@@ -5,7 +5,7 @@ import {
   CAMPAIGN_KIND_VALUES,
   CAMPAIGN_STATES,
 } from './tables/account-lifecycle.table.js';
-import { EVENT_OPS } from './tables/change-event.table.js';
+import { EVENT_ENTITIES, EVENT_OPS } from './tables/change-event.table.js';
 import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
 import {
   CLASS_GROUP_KINDS,
@@ -62,6 +62,7 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'class_group.state': CLASS_GROUP_STATES,
   'teaching_link.kind': CLASS_GROUP_KINDS,
   'change_event.op': EVENT_OPS,
+  'change_event.entity_type': EVENT_ENTITIES,
   'identifier.status': IDENTIFIER_STATUSES,
   'target.kind': TARGET_KINDS,
   'target.state': TARGET_STATES,

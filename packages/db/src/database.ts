@@ -10,6 +10,11 @@ import type {
   CalendarVersionTable,
 } from './tables/calendar.table.js';
 import type { ChangeEventTable } from './tables/change-event.table.js';
+import type {
+  CalendarTransitionTable,
+  NoticeReadTable,
+  NoticeTable,
+} from './tables/scheduler.table.js';
 import type { CredentialTable } from './tables/credential.table.js';
 import type {
   ClassGroupTable,
@@ -99,4 +104,7 @@ export interface Database {
   year_transition: YearTransitionTable;
   koxo_readback_run: KoxoReadBackRunTable;
   koxo_readback: KoxoReadBackTable;
+  calendar_transition: CalendarTransitionTable;
+  notice: NoticeTable;
+  notice_read: NoticeReadTable;
 }

@@ -24,6 +24,7 @@ export * from './tables/koxo.table.js';
 export * from './tables/managed-group.table.js';
 export * from './tables/year-transition.table.js';
 export * from './tables/koxo-readback.table.js';
+export * from './tables/scheduler.table.js';
 export {
   sql,
   type Expression,

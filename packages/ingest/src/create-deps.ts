@@ -1,3 +1,4 @@
+import { directoryFeedSuspended } from '@aaf-sync/calendar-store';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
 import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
@@ -7,7 +8,8 @@ import type { IngestDeps } from './deps.js';
 /**
  * The engine's dependencies from the service configuration (CLI, ingester, API): settings, and
  * identifier allocation in every configured namespace for each new person. The allocation writes
- * no event of its own: the `person.created` event carries the identifiers.
+ * no event of its own: the `person.created` event carries the identifiers. The stored calendar
+ * says whether the directory feed is suspended (the summer).
  */
 export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logger): IngestDeps {
   const rules = namespaceRules(config.identifiers);
@@ -24,5 +26,6 @@ export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logg
     },
     allocateIdentifiers: (trx, persons) =>
       allocateIdentifiers(trx, persons, rules, { events: false }),
+    feedSuspended: () => directoryFeedSuspended(db, new Date()),
   };
 }

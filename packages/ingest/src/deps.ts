@@ -15,6 +15,12 @@ export interface IngestDeps {
   readonly settings: IngestSettings;
   /** Identifier allocation (packages/identifiers); absent = no identifiers allocated. */
   readonly allocateIdentifiers?: AllocateIdentifiers;
+  /**
+   * True while the calendar suspends the directory feed (packages/calendar-store
+   * `directoryFeedSuspended`): deliveries are then planned and reported, not applied (status
+   * `suspended`). Absent: never suspended.
+   */
+  readonly feedSuspended?: () => Promise<boolean>;
 }
 
 /** The reader options carrying the configured limits (absent: the reader's defaults). */

@@ -61,6 +61,12 @@ export interface DeliveryOptions {
   readonly onPhase?: (importId: number, phase: ImportPhase) => void;
   /** Reuse this run, created `queued` by the API, instead of creating one. */
   readonly runId?: number;
+  /**
+   * The calendar suspends the directory feed (the summer): the delivery is read, planned and
+   * reported like any other, and nothing of it is applied (status `suspended`). At resumption
+   * the scheduler submits the initialisation complete received meanwhile again.
+   */
+  readonly suspended?: boolean;
 }
 
 /** Refuses, before anything is read or recorded, what a scoped submitter may not import. */
@@ -329,11 +335,13 @@ async function planAndApplyWith(
   const active = await activeCounts(deps.db, state.stats.structures());
   const held = decideHolds(state.stats, active, deps.settings);
   for (const structure of state.uaiConflicts.keys()) held.add(structure);
-  await writeEstablishmentPlans(deps.db, importId, state, active, held, options.dryRun);
+  // A suspended import's plans are reported like a dry run's: nothing of them can be approved.
+  const notApplied = options.dryRun || options.suspended === true;
+  await writeEstablishmentPlans(deps.db, importId, state, active, held, notApplied);
   const size = deps.settings.batchSize;
   const isHeld = (i: { unit: string | null }) => i.unit !== null && held.has(i.unit);
   // Plans that outlive the import: the whole plan of a dry run, the held establishments'.
-  if (options.dryRun || held.size > 0) {
+  if (options.dryRun || (held.size > 0 && !options.suspended)) {
     await persistPlanItems(
       deps.db,
       importId,
@@ -346,14 +354,22 @@ async function planAndApplyWith(
       ? runError(IngestErrors.FILES_FAILED({ count: failedFiles.length }), { files: failedFiles })
       : null;
   // The plans as they will stand once applied (a dry run never holds: its establishments say
-  // overThreshold instead); nothing of a delivery whose every file failed could be planned.
+  // overThreshold instead); nothing of a delivery whose every file failed could be planned; while
+  // the calendar suspends the directory feed, a delivery is planned and reported, not applied.
   const status = runStatusOf({
     plans: state.stats.structures().map((s) => (held.has(s) ? 'held' : 'applied')),
     dryRun: options.dryRun,
+    suspended: options.suspended === true,
     everyFileFailed: outcomes.length > 0 && outcomes.every((o) => !o.ok),
   });
-  if (status === 'failed' || status === 'dry_run') {
+  if (status === 'failed' || status === 'dry_run' || status === 'suspended') {
     await setRunStatus(deps.db, importId, status, { error: fileError, finished: true });
+    if (status === 'suspended') {
+      log.info(
+        { items: plans.size },
+        'directory feed suspended by the calendar: planned, not applied',
+      );
+    }
   } else {
     await setRunStatus(deps.db, importId, 'applying');
     options.onPhase?.(importId, 'applying');

@@ -19,6 +19,11 @@ export interface IngestOptions extends Partial<DeliveryOptions> {
    * creating one, and only these deliveries are imported (a run already done is not redone).
    */
   readonly queuedRuns?: ReadonlyMap<string, number>;
+  /**
+   * Plan and report, apply nothing (status `suspended`). Default: what `deps.feedSuspended` says
+   * when the import starts (the calendar's directory suspension); dry runs are never suspended.
+   */
+  readonly suspended?: boolean;
 }
 
 export interface IngestResult {
@@ -56,6 +61,10 @@ export async function ingestPaths(
     const interrupted = await recoverInterruptedRuns(deps.db);
     if (interrupted.length > 0)
       deps.log.warn({ interrupted }, 'imports interrupted earlier were marked failed');
+    const suspended =
+      !(options.dryRun ?? false) &&
+      (options.suspended ?? (deps.feedSuspended ? await deps.feedSuspended() : false));
+    if (suspended) deps.log.info('the calendar suspends the directory feed: planned, not applied');
     const imports: ImportReport[] = [];
     for (const delivery of deliveries) {
       if (delivery.files.length === 0) continue;
@@ -71,6 +80,7 @@ export async function ingestPaths(
           ...(options.onRecords ? { onRecords: options.onRecords } : {}),
           ...(options.onPhase ? { onPhase: options.onPhase } : {}),
           ...(runId !== undefined ? { runId } : {}),
+          ...(suspended ? { suspended: true } : {}),
         }),
       );
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { previewCampaign } from '@aaf-sync/account-lifecycle';
 import { saveCalendar } from '@aaf-sync/calendar-store';
 import { createManagedGroup, runYearTransition } from '@aaf-sync/groups';
+import { recordNotice } from '@aaf-sync/scheduler';
 import t from 'tap';
 import { SCOPES, type ApiScope } from '@aaf-sync/api-keys';
 import {
@@ -69,6 +70,22 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
   }
   /** A departed-staff campaign (approval by the establishments), previewed below. */
   let campaign = 0;
+  // One notice per establishment, naming it (its marker), for the notices inbox.
+  const noticeIds = new Map<string, number>();
+  for (const [uai, name] of [
+    [A.uai, 'Alpha'],
+    [B.uai, 'Zorglub'],
+  ] as const) {
+    const n = await recordNotice(ctx.db, {
+      kind: 'groups.warning',
+      uais: [uai],
+      managers: [1],
+      title: `Groups of ${name} will be deleted`,
+      body: `${name}: extend them before 15 July.`,
+      dedupeKey: `matrix/${uai}`,
+    });
+    noticeIds.set(uai, n.id);
+  }
   const cases = (uai: string, jointure: string, person: string): Case[] => [
     { method: 'GET', url: '/v1/changes?limit=1000', path: '/v1/changes', scopes: ['changes:read'] },
     {
@@ -355,6 +372,12 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
     { method: 'GET', url: '/v1/calendar/versions', path: '/v1/calendar/versions', scopes: [] },
     {
       method: 'GET',
+      url: '/v1/calendar/transitions?failing=true',
+      path: '/v1/calendar/transitions',
+      scopes: [],
+    },
+    {
+      method: 'GET',
       url: '/v1/calendar/upcoming?days=30',
       path: '/v1/calendar/upcoming',
       scopes: ['directory:read', 'changes:read'],
@@ -469,6 +492,25 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: [],
       payload: { uai },
       ok: [200, 409],
+    },
+    // Notices: an inbox; a scoped key reads (and marks read) the notices of its establishments.
+    {
+      method: 'GET',
+      url: '/v1/notices?limit=100',
+      path: '/v1/notices',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'GET',
+      url: '/v1/notices?manager=1',
+      path: '/v1/notices',
+      scopes: ['directory:read', 'changes:read'],
+    },
+    {
+      method: 'POST',
+      url: `/v1/notices/${noticeIds.get(uai)}/read`,
+      path: '/v1/notices/{id}/read',
+      scopes: ['directory:read', 'changes:read'],
     },
   ];
   await saveCalendar(ctx.db, { document: calendarExample, actor: 'test' });

@@ -15,6 +15,8 @@ import * as m0013 from './0013-calendar.js';
 import * as m0014 from './0014-koxo-files.js';
 import * as m0015 from './0015-ine-identity.js';
 import * as m0018 from './0018-koxo-readback.js';
+import * as m0020 from './0020-calendar-transitions.js';
+import * as m0021 from './0021-notices.js';
 import * as m0022 from './0022-access-blocking.js';
 import * as m0023 from './0023-campaigns.js';
 import * as m0024 from './0024-managed-groups.js';
@@ -41,6 +43,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-koxo-files': m0014,
   '0015-ine-identity': m0015,
   '0018-koxo-readback': m0018,
+  '0020-calendar-transitions': m0020,
+  '0021-notices': m0021,
   '0022-access-blocking': m0022,
   '0023-campaigns': m0023,
   '0024-managed-groups': m0024,

@@ -9,7 +9,8 @@ export type EventOp = (typeof EVENT_OPS)[number];
  * Entity types of the event log. Keys: person and structure → jointure; subject and mef → code;
  * class and group → `<structureJointure>$<code>`; membership →
  * `<class|group>:<structureJointure>$<code>|<personJointure>`; other links join their parts with
- * `|`; identifier → `<namespace>:<value>`; managed_group → its id (see services/api/README.md, the feed format).
+ * `|`; identifier → `<namespace>:<value>`; managed_group, notice → its id (see
+ * services/api/README.md, the feed format).
  */
 export const EVENT_ENTITIES = [
   'structure',
@@ -26,6 +27,7 @@ export const EVENT_ENTITIES = [
   'direction',
   'identifier',
   'managed_group',
+  'notice',
 ] as const;
 export type EventEntity = (typeof EVENT_ENTITIES)[number];
 

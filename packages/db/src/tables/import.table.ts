@@ -25,6 +25,8 @@ export const IMPORT_STATUSES = [
   'refused',
   'failed',
   'discarded',
+  /** Planned and reported while the calendar suspends the directory feed; not applied. */
+  'suspended',
 ] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 

@@ -6,6 +6,8 @@ export interface RunFacts {
   readonly plans: readonly PlanStatus[];
   /** A dry run: planned and reported, nothing applied. */
   readonly dryRun?: boolean;
+  /** The calendar suspends the directory feed: planned and reported, nothing applied. */
+  readonly suspended?: boolean;
   /** Every file of the delivery failed to read: nothing could be planned. */
   readonly everyFileFailed?: boolean;
 }
@@ -18,6 +20,7 @@ export interface RunFacts {
 export function runStatusOf(facts: RunFacts): ImportStatus {
   if (facts.everyFileFailed) return 'failed';
   if (facts.dryRun) return 'dry_run';
+  if (facts.suspended) return 'suspended';
   const held = facts.plans.some((s) => s === 'held');
   const applied = facts.plans.some((s) => s === 'applied' || s === 'approved');
   if (held) return applied ? 'partially_held' : 'held';

@@ -225,3 +225,31 @@ export const DeliveriesSchema = z
     ),
   })
   .meta({ id: 'CalendarDeliveries' });
+
+export const TransitionLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  failing: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('`true`: only the transitions that failed and wait for their retry.'),
+});
+
+export const TransitionLogSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string().describe('The transition id, `<schoolYear>/<type>/<subject>`.'),
+        type: z.enum(TRANSITION_TYPES),
+        dueAt: IsoTimeSchema,
+        calendarVersion: z.number().int().nullable(),
+        startedAt: IsoTimeSchema.nullable(),
+        doneAt: IsoTimeSchema.nullable().describe('Null: failed, retried at `nextAttemptAt`.'),
+        outcome: z.record(z.string(), z.unknown()).nullable(),
+        attempts: z.number().int(),
+        lastError: z.record(z.string(), z.unknown()).nullable(),
+        nextAttemptAt: IsoTimeSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'CalendarTransitionLog' });

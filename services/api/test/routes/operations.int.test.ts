@@ -38,6 +38,8 @@ t.test('health, readiness, metrics and docs need no key', async (t) => {
   t.match(metrics.body, /aaf_change_feed_head_seq 0/);
   t.match(metrics.body, /aaf_import_plans_held 0/);
   t.match(metrics.body, /aaf_target_consumers_lagging 0/);
+  t.match(metrics.body, /aaf_calendar_deliveries_missing_total 0/);
+  t.match(metrics.body, /aaf_calendar_transitions_failing 0/);
   t.match(metrics.body, /# TYPE aaf_target_provisioning_rows gauge/);
   t.match(metrics.body, /process_cpu_seconds_total/);
 

@@ -17,6 +17,8 @@ import {
   upcomingTransitions,
 } from '@aaf-sync/calendar-store';
 import { createDb, insertAudit, type Database, type Kysely } from '@aaf-sync/db';
+import { listTransitionRows, runDue } from '@aaf-sync/scheduler';
+import { effectsFor } from '@aaf-sync/scheduler-service';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
@@ -28,6 +30,8 @@ const USAGE = [
   'aaf-sync calendar simulate --from <when> --to <when> [--file <document.json>] [--no-deliveries] [--json]',
   'aaf-sync calendar set --file <document.json> [--comment <text>] [--expected-version <n>]',
   'aaf-sync calendar versions [--json]',
+  'aaf-sync calendar run-due [--now <when>] [--json]',
+  'aaf-sync calendar transitions [--json]',
   '',
   'show: what the stored calendar will do in the next days (from --at, default now; --uai: only',
   'what concerns that establishment).',
@@ -37,6 +41,9 @@ const USAGE = [
   'an ISO 8601 instant with offset. The example: packages/calendar/examples/2025-2026.json.',
   'show and simulate only tell; set also applies the rentrée blocking of the new version at once',
   '(packages/account-lifecycle). The scheduler runs the other transitions.',
+  'run-due: run now the transitions due at --now (default now) that are not done yet, once and',
+  'in order (what the scheduler process, `aaf-sync schedule`, does at each tick); transitions:',
+  'the log of what ran (attempts, errors).',
 ].join('\n');
 
 type Values = Record<string, string | boolean | undefined>;
@@ -192,7 +199,63 @@ async function versions(ctx: CommandContext, db: Kysely<Database>, v: Values): P
   return 0;
 }
 
-const ACTIONS = { show, simulate, set, versions } as const;
+async function runDueNow(ctx: CommandContext, db: Kysely<Database>, v: Values): Promise<number> {
+  const { document } = await requireCalendar(db);
+  const now = when(v.now as string | undefined, '--now', document.timeZone) ?? new Date();
+  const result = await runDue(
+    {
+      db,
+      clock: { now: () => now },
+      log: ctx.log,
+      effects: effectsFor(ctx.config),
+      retryBaseMs: ctx.config.scheduler.retryBaseMs,
+    },
+    now,
+  );
+  if (v.json) {
+    ctx.stdout.write(`${JSON.stringify({ now, ...result })}\n`);
+  } else {
+    ctx.stdout.write(`calendar v${result.calendarVersion} at ${now.toISOString()}\n`);
+    for (const r of result.ran) ctx.stdout.write(`  done     ${r.id}: ${r.summary}\n`);
+    for (const f of result.failed)
+      ctx.stdout.write(
+        `  FAILED   ${f.id}: ${f.error} (attempt ${f.attempts}, next ${f.nextAttemptAt.toISOString()})\n`,
+      );
+    for (const id of result.waiting) ctx.stdout.write(`  waiting  ${id} (retry later)\n`);
+    for (const id of result.unhandled) ctx.stdout.write(`  no effect ${id}\n`);
+    if (!result.ran.length && !result.failed.length) ctx.stdout.write('  nothing to run\n');
+  }
+  return result.failed.length ? 1 : 0;
+}
+
+async function transitions(ctx: CommandContext, db: Kysely<Database>, v: Values): Promise<number> {
+  const rows = await listTransitionRows(db, 500);
+  ctx.stdout.write(
+    v.json
+      ? `${JSON.stringify(rows)}\n`
+      : rows
+          .map(
+            (r) =>
+              `${r.done_at ? 'done  ' : 'FAILED'}\t${r.due_at.toISOString()}\t${r.id}\t` +
+              `attempts ${r.attempts}` +
+              (r.done_at
+                ? `\t${String((r.outcome as { summary?: unknown } | null)?.summary ?? '')}`
+                : `\t${String((r.last_error as { message?: unknown } | null)?.message ?? '')}`) +
+              '\n',
+          )
+          .join('') || '(no transition ran yet)\n',
+  );
+  return 0;
+}
+
+const ACTIONS = {
+  show,
+  simulate,
+  set,
+  versions,
+  'run-due': runDueNow,
+  transitions,
+} as const;
 
 async function run(ctx: CommandContext): Promise<number> {
   const { positionals, values } = parseOptions(
@@ -202,6 +265,7 @@ async function run(ctx: CommandContext): Promise<number> {
       options: {
         days: { type: 'string' },
         at: { type: 'string' },
+        now: { type: 'string' },
         uai: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -232,7 +296,7 @@ async function run(ctx: CommandContext): Promise<number> {
 
 export const calendarCommand: Command = {
   name: 'calendar',
-  summary: 'show, simulate and set the school-year calendar (what happens when)',
+  summary: 'show, simulate, set and run the school-year calendar (what happens when)',
   usage: USAGE,
   run,
 };

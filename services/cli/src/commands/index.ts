@@ -14,6 +14,7 @@ import { passwordResetCommand } from './password-reset.js';
 import { purgeCredentialsCommand } from './purge-credentials.js';
 import { purgeEventsCommand } from './purge-events.js';
 import { reconcileCommand } from './reconcile.js';
+import { scheduleCommand } from './schedule.js';
 import { serveCommand } from './serve.js';
 import { targetsCommand } from './targets.js';
 import { watchCommand } from './watch.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   calendarCommand,
   campaignCommand,
   dispatchCommand,
+  scheduleCommand,
   reconcileCommand,
   koxoCommand,
   exportLdifCommand,

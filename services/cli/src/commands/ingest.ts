@@ -14,7 +14,7 @@ import { parseOptions } from '../parse-options.js';
 import { progressLine, quietLevel } from '../progress.js';
 import { renderReport } from '../render-report.js';
 
-const USAGE = `aaf-sync ingest <file|dir|archive>... [--dry-run] [--json] [--approve-held <uai>] [--discard-held <uai>] [--import <id>]
+const USAGE = `aaf-sync ingest <file|dir|archive>... [--dry-run] [--json] [--ignore-calendar] [--approve-held <uai>] [--discard-held <uai>] [--import <id>]
 
 Imports AAF deliveries: XML files, folders of them, or .tgz/.zip archives. Each delivery is
 planned per establishment, then applied (unless --dry-run). An establishment whose plan would
@@ -28,6 +28,8 @@ depart more than IMPORT_HOLD_THRESHOLD_PERCENT of its persons is held for approv
                          when files are given, else the latest held one (or --import <id>)
   --discard-held <uai>   discard it instead
   --import <id>          the import whose held plan to approve or discard
+  --ignore-calendar      apply even while the calendar suspends the directory feed (the summer:
+                         deliveries are otherwise planned and reported only, status suspended)
 
 Exit codes: 0 applied (rejects are in the report), 1 a file or an import failed or was refused,
 2 usage error, 3 an establishment is held and waits for approval.`;
@@ -81,6 +83,7 @@ export const ingestCommand: Command = {
           'approve-held': { type: 'string' },
           'discard-held': { type: 'string' },
           import: { type: 'string' },
+          'ignore-calendar': { type: 'boolean', default: false },
         },
       },
       USAGE,
@@ -106,6 +109,7 @@ export const ingestCommand: Command = {
           dryRun: values['dry-run'],
           source: 'cli',
           actor: 'cli',
+          ...(values['ignore-calendar'] ? { suspended: false } : {}),
           ...(progress ? { onProgress: progress.add } : {}),
         });
         progress?.done();

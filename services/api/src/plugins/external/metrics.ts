@@ -34,16 +34,25 @@ export default fp(
       registers: [registry],
     });
     const state = async () => {
-      const { rows } = await sql<{ head: number; watermark: number; held: number; keys: number }>`
+      const { rows } = await sql<{
+        head: number;
+        watermark: number;
+        held: number;
+        keys: number;
+        missing: number;
+        failing: number;
+      }>`
         select coalesce((select max(seq) from change_event), 0) as head,
           coalesce((select max(through_seq) from change_event_purge), 0) as watermark,
           (select count(*)::int from import_plan where status = 'held') as held,
-          (select count(*)::int from api_key where revoked_at is null) as keys
+          (select count(*)::int from api_key where revoked_at is null) as keys,
+          (select count(*)::int from notice where kind = 'delivery.missing') as missing,
+          (select count(*)::int from calendar_transition where done_at is null) as failing
       `.execute(app.db);
       return rows[0]!;
     };
     let pending: ReturnType<typeof state> | null = null;
-    // One query per scrape for the four gauges.
+    // One query per scrape for these gauges.
     const read = () => (pending ??= state().finally(() => setImmediate(() => (pending = null))));
     const gauge = (
       name: string,
@@ -66,6 +75,16 @@ export default fp(
     );
     gauge('aaf_import_plans_held', 'Establishment plans waiting for approval.', (s) => s.held);
     gauge('aaf_api_keys_active', 'API keys not revoked.', (s) => s.keys);
+    gauge(
+      'aaf_calendar_deliveries_missing_total',
+      'Expected AAF files alerted missing by the scheduler (notices delivery.missing).',
+      (s) => s.missing,
+    );
+    gauge(
+      'aaf_calendar_transitions_failing',
+      'Calendar transitions that failed and wait for their retry.',
+      (s) => s.failing,
+    );
     const consumers = () =>
       consumerStatuses(app.db, { retentionDays: app.config.api.changesRetentionDays });
     new Gauge({

@@ -30,6 +30,11 @@ export const TAGS = [
     description:
       'The school-year calendar: document and versions (admin), what happens next, rentrée blocking per establishment.',
   },
+  {
+    name: 'notices',
+    description:
+      'Notices of the calendar (missing files, group warnings and summaries, campaign previews): an inbox per establishment and manager.',
+  },
   { name: 'operations', description: 'Health and metrics (no authentication).' },
 ];
 

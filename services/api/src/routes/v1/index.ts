@@ -11,6 +11,7 @@ import establishmentYearTransition from './establishments/year-transition.js';
 import identifiers from './identifiers/index.js';
 import imports from './imports/index.js';
 import managedGroups from './managed-groups/index.js';
+import notices from './notices/index.js';
 import persons from './persons/index.js';
 import snapshots from './snapshots/index.js';
 import targets from './targets/index.js';
@@ -35,6 +36,7 @@ const v1: FastifyPluginAsync = async (app) => {
   await app.register(snapshots, { prefix: '/snapshots' });
   await app.register(calendar, { prefix: '/calendar' });
   await app.register(campaigns, { prefix: '/campaigns' });
+  await app.register(notices, { prefix: '/notices' });
 };
 
 export default v1;

@@ -8,6 +8,7 @@ import {
   saveCalendar,
   upcomingTransitions,
 } from '@aaf-sync/calendar-store';
+import { listTransitionRows } from '@aaf-sync/scheduler';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -20,6 +21,8 @@ import {
   CalendarVersionsSchema,
   DeliveriesQuerySchema,
   DeliveriesSchema,
+  TransitionLogQuerySchema,
+  TransitionLogSchema,
   UpcomingQuerySchema,
   UpcomingSchema,
 } from '../../../schemas/calendar.js';
@@ -166,6 +169,41 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
+    '/transitions',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['calendar'],
+        operationId: 'calendarTransitionLog',
+        summary: 'What the scheduler ran: the transition log, newest due first',
+        description:
+          'One item per transition the scheduler ran (`doneAt`, `outcome`) or tried (`attempts`, ' +
+          '`lastError`, `nextAttemptAt`: retried with backoff). `failing=true`: only those.',
+        querystring: TransitionLogQuerySchema,
+        response: { 200: TransitionLogSchema },
+      },
+    },
+    async (request) => {
+      const rows = await listTransitionRows(app.db, request.query.limit, request.query.failing);
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          type: r.type as Transition['type'],
+          dueAt: r.due_at.toISOString(),
+          calendarVersion: r.calendar_version,
+          startedAt: iso(r.started_at),
+          doneAt: iso(r.done_at),
+          outcome: r.outcome,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          nextAttemptAt: iso(r.next_attempt_at),
+        })),
+      };
+    },
+  );
+
+  app.get(
     '/upcoming',
     {
       config: { auth: { anyOf: ['directory:read', 'changes:read'] } },
@@ -178,7 +216,7 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
           '(directory, target kinds, named targets), the initialisation complete, the rentrée ' +
           'blocking (with establishment overrides), campaigns, group notices, retention and the ' +
           'deadlines of the expected AAF files. An establishment-scoped key sees what concerns ' +
-          'its establishments. Informational: the scheduler that acts on it is not shipped yet.',
+          'its establishments. The scheduler process runs each transition when due.',
         querystring: UpcomingQuerySchema,
         response: { 200: UpcomingSchema, ...problemResponses(404) },
       },
@@ -214,7 +252,8 @@ const calendar: FastifyPluginAsyncZod = async (app) => {
         description:
           'Deltas and completes expected per the delivery cadence (public holidays and the summer ' +
           'suspension honoured), each marked received (an import run exists for its kind and ' +
-          'date, whatever its outcome) or missing (not received and past its deadline).',
+          'date, whatever its outcome) or missing (not received and past its deadline). The ' +
+          'scheduler also alerts a missing file with a `delivery.missing` notice (GET /v1/notices).',
         querystring: DeliveriesQuerySchema,
         response: { 200: DeliveriesSchema, ...problemResponses(404) },
       },
