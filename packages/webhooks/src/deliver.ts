@@ -3,7 +3,10 @@ import type { Logger } from '@aaf-sync/logger';
 import { openSecrets, type SecretBox } from '@aaf-sync/targets';
 import type { Backoff } from './backoff.js';
 import { postJson, type HttpSafety, type PostResult } from './http-client.js';
+import type { Limiter } from './limiter.js';
 import { sign } from './signature.js';
+
+const unlimited: Limiter = (fn) => fn();
 
 export interface DeliverOptions {
   readonly db: Kysely<Database>;
@@ -15,6 +18,11 @@ export interface DeliverOptions {
   readonly concurrency: number;
   /** A subscription failing without a single success for this long is disabled. */
   readonly disableAfterMs: number;
+  /**
+   * How long claimed rows are held before another claim may take them again (a process that
+   * died mid-send); default the total timeout + 30 s. Longer when batches queue for HTTP.
+   */
+  readonly leaseMs?: number;
   /** The clock (milliseconds); tests move it instead of sleeping. */
   readonly now: () => number;
 }
@@ -49,7 +57,7 @@ async function claim(
   limit: number,
 ): Promise<(WebhookDelivery & { target_version: number })[]> {
   const now = new Date(o.now());
-  const lease = new Date(o.now() + o.safety.totalTimeoutMs + 30_000);
+  const lease = new Date(o.now() + (o.leaseMs ?? o.safety.totalTimeoutMs + 30_000));
   const rows = await sql<WebhookDelivery & { target_version: number }>`
     with sub as (
       select id, version from target
@@ -203,7 +211,8 @@ export async function loadSender(o: DeliverOptions, targetId: number): Promise<S
 
 /**
  * Sends one batch of at most `limit` (default `concurrency`) due deliveries of a subscription
- * (in parallel, over the origin's keep-alive connections, signed with its current secrets and
+ * (in parallel — at most as many at once as `http` lets through, shared by the lanes of a
+ * job —, over the origin's keep-alive connections, signed with its current secrets and
  * the previous one inside the rotation window) and records the outcome. `sender` saves a read
  * of the subscription (it is reloaded when its version moved). Undefined when the subscription
  * is not an active webhook; `taken` 0 when nothing is due. The secrets are never logged.
@@ -213,6 +222,7 @@ export async function deliverBatch(
   targetId: number,
   sender?: Sender,
   limit = o.concurrency,
+  http: Limiter = unlimited,
 ): Promise<(DeliverBatch & { sender: Sender }) | undefined> {
   let current = sender ?? (await loadSender(o, targetId));
   if (!current) return undefined;
@@ -227,10 +237,12 @@ export async function deliverBatch(
   const secrets = signingSecrets(current.secrets, o.now());
   const sent = await Promise.all(
     rows.map(async (row) => {
-      const at = new Date(o.now());
-      const headers = sign(secrets, `msg_${row.id}`, Math.floor(at.getTime() / 1000), row.body);
-      const result = await postJson(url, { ...headers }, row.body, o.safety);
-      return { row, result, at };
+      return http(async () => {
+        const at = new Date(o.now());
+        const headers = sign(secrets, `msg_${row.id}`, Math.floor(at.getTime() / 1000), row.body);
+        const result = await postJson(url, { ...headers }, row.body, o.safety);
+        return { row, result, at };
+      });
     }),
   );
   const batch = await record(o, current, sent);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { createBackoff, type Backoff } from './backoff.js';
 import { deliverBatch, loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
+import { createLimiter } from './limiter.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { purgeDelivered } from './outbox-purge.js';
 import { WebhooksQueue } from './webhook-queue.js';
@@ -25,7 +26,7 @@ export interface WebhooksRuntimeOptions {
   readonly log: Logger;
   readonly box: SecretBox;
   readonly safety: HttpSafety;
-  /** Deliveries in flight per subscription (default 32), split over `lanes`. */
+  /** HTTP deliveries in flight per subscription (default 32); also the size of a claim. */
   readonly concurrency?: number;
   /** Batches of one subscription claimed, sent and recorded at once (default 4). */
   readonly lanes?: number;
@@ -75,13 +76,16 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     safety: o.safety,
     backoff: o.backoff ?? createBackoff(),
     concurrency: o.concurrency ?? 32,
+    // A batch may wait for the other lanes' HTTP before its own: each lane's worst case.
+    leaseMs: o.safety.totalTimeoutMs * Math.max(1, o.lanes ?? 4) + 30_000,
     disableAfterMs: o.disableAfterMs,
     now,
   };
   const budget = o.jobBudgetMs ?? 20_000;
-  // Deliveries in flight per subscription: `concurrency`, in `lanes` batches sent at once.
+  // Each lane claims batches of `concurrency` rows; HTTP requests in flight per subscription
+  // stay at most `concurrency` (a limiter shared by a job's lanes): while some rows are sent,
+  // other lanes claim and record, so the database round trips are hidden behind HTTP.
   const lanes = Math.max(1, o.lanes ?? 4);
-  const batchSize = Math.max(1, Math.ceil(deliver.concurrency / lanes));
   let worker: Worker | undefined;
   let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -181,6 +185,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
   async function deliverTarget(targetId: number, jobId: string, jobLog: Logger): Promise<unknown> {
     const started = Date.now();
     const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
+    const http = createLimiter(deliver.concurrency);
     let sender = await loadSender(deliver, targetId);
     if (!sender) return { skipped: 'not an active subscription' };
     let stop: 'disabled' | 'budget' | 'failed' | undefined;
@@ -196,7 +201,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
         inFlight++;
         let r;
         try {
-          r = await deliverBatch(deliver, targetId, sender, batchSize);
+          r = await deliverBatch(deliver, targetId, sender, deliver.concurrency, http);
         } catch (err) {
           stop = 'failed'; // the other lanes stop too; BullMQ retries the job
           throw err;
