@@ -51,11 +51,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * The fields an event carries, as the log writes them (services/api/README.md, the feed):
- * updated → `{ fields: { name: [before, after] } }`, created → `{ after: { name: value } }`.
+ * updated (and restored) → `{ fields: { name: [before, after] } }`, created → `{ after: { … } }`.
  * Events written flat (`{ name: [before, after] }`) are read as they are.
  */
 function fieldsOf(e: LogEvent): Record<string, unknown> {
-  if (e.op === 'updated' && isRecord(e.changes.fields)) return e.changes.fields;
+  if (isRecord(e.changes.fields)) return e.changes.fields; // updated, restored
   if (e.op === 'created' && isRecord(e.changes.after)) return e.changes.after;
   return e.changes;
 }
@@ -88,7 +88,9 @@ function newValues(e: LogEvent, fields: Record<string, unknown>): Record<string,
   for (const [field, value] of Object.entries(fields)) {
     if (NEVER.has(field)) continue;
     out[field] =
-      e.op === 'updated' && Array.isArray(value) && value.length === 2 ? value[1] : value;
+      (e.op === 'updated' || e.op === 'restored') && Array.isArray(value) && value.length === 2
+        ? value[1]
+        : value;
   }
   return out;
 }

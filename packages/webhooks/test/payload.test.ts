@@ -84,6 +84,15 @@ t.test('the log’s shapes: updated `{ fields }`, created `{ after }`', async (t
     ['0750001A'],
     false,
   );
+  const restored = project(
+    event({ op: 'restored', changes: { fields: { state: ['departed', 'active'] } } }),
+    ['0750001A'],
+    true,
+  );
+  t.match(restored, {
+    type: 'account.restored',
+    payload: { data: { personal: { state: 'active' } } },
+  });
   t.match(created, {
     type: 'account.created',
     payload: { data: { changed: ['sn', 'givenName', 'hasAccount'] } },
