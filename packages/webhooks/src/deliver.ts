@@ -1,4 +1,11 @@
-import { insertAudit, sql, type Database, type Kysely, type WebhookDelivery } from '@aaf-sync/db';
+import {
+  insertAudit,
+  sql,
+  type Database,
+  type Executor,
+  type Kysely,
+  type WebhookDelivery,
+} from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
 import { openSecrets, type SecretBox } from '@aaf-sync/targets';
 import type { Backoff } from './backoff.js';
@@ -117,7 +124,8 @@ async function record(
   const now = new Date(o.now());
   const anyOk = delivered > 0;
   // Data-modifying CTEs run exactly once, in the statement's single snapshot: one round trip.
-  const health = await sql<{ failing_since: Date | null }>`
+  const write = async (ex: Executor) => {
+    const health = await sql<{ failing_since: Date | null }>`
     with u as (
       select * from json_to_recordset(${JSON.stringify(updates)}::json)
         as u(id bigint, attempts int, status text, next timestamptz, code int, error text,
@@ -142,44 +150,56 @@ async function record(
       last_success_at = case when ${anyOk} then ${now} else h.last_success_at end,
       last_failure_at = case when ${failed + dead > 0} then ${now} else h.last_failure_at end
     returning failing_since
-  `.execute(o.db);
-  const since = health.rows[0]?.failing_since;
-  let disabled = false;
-  if (!anyOk && since && o.now() - new Date(since).getTime() >= o.disableAfterMs)
-    disabled = await disable(o, target, since, now);
-  return { taken: sent.length, delivered, failed, dead, disabled };
+  `.execute(ex);
+    return health.rows[0]?.failing_since;
+  };
+  const batch = { taken: sent.length, delivered, failed, dead };
+  if (anyOk) {
+    await write(o.db);
+    return { ...batch, disabled: false };
+  }
+  // Nothing got through: the subscription may have failed for too long. The rows move and the
+  // suspension commit together, so no other claim retries them in between.
+  const outcome = await o.db.transaction().execute(async (trx) => {
+    const since = await write(trx);
+    if (!since || o.now() - new Date(since).getTime() < o.disableAfterMs) return null;
+    return disableIn(trx, target, since, now);
+  });
+  if (outcome?.reason)
+    o.log.warn({ target: target.name, reason: outcome.reason }, 'webhook subscription disabled');
+  return { ...batch, disabled: outcome !== null };
 }
 
-/** Suspends a subscription failing since `since`, with the admin notice (once). */
-async function disable(
-  o: DeliverOptions,
+/**
+ * Suspends a subscription failing since `since`, with the admin notice (once: `reason` only
+ * when this call suspended it).
+ */
+async function disableIn(
+  trx: Executor,
   target: { id: number; name: string },
   since: Date,
   now: Date,
-): Promise<boolean> {
+): Promise<{ reason: string | null }> {
   const reason = `failing since ${new Date(since).toISOString()} without a success`;
-  return o.db.transaction().execute(async (trx) => {
-    const suspended = await trx
-      .updateTable('target')
-      .set((eb) => ({ state: 'suspended', version: eb('version', '+', 1), updated_at: now }))
-      .where('id', '=', target.id)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
-    if (Number(suspended.numUpdatedRows) === 0) return true; // another batch did it
-    await trx
-      .updateTable('webhook_health')
-      .set({ disabled_at: now, disabled_reason: reason })
-      .where('target_id', '=', target.id)
-      .execute();
-    // The admin notice: an audit row (GET /v1/webhooks/{name} shows disabledAt and why).
-    await insertAudit(trx, {
-      actor: 'webhooks:auto-disable',
-      action: 'webhooks.disabled',
-      details: { target: target.name, reason },
-    });
-    o.log.warn({ target: target.name, reason }, 'webhook subscription disabled');
-    return true;
+  const suspended = await trx
+    .updateTable('target')
+    .set((eb) => ({ state: 'suspended', version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', target.id)
+    .where('state', '=', 'active')
+    .executeTakeFirst();
+  if (Number(suspended.numUpdatedRows) === 0) return { reason: null }; // another batch did it
+  await trx
+    .updateTable('webhook_health')
+    .set({ disabled_at: now, disabled_reason: reason })
+    .where('target_id', '=', target.id)
+    .execute();
+  // The admin notice: an audit row (GET /v1/webhooks/{name} shows disabledAt and why).
+  await insertAudit(trx, {
+    actor: 'webhooks:auto-disable',
+    action: 'webhooks.disabled',
+    details: { target: target.name, reason },
   });
+  return { reason };
 }
 
 /** What signs and where to: a subscription as its deliveries need it (secrets opened). */
