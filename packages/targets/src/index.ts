@@ -7,6 +7,7 @@ export {
   TargetName,
   TargetPatch,
   Uais,
+  WEBHOOK_EVENT_TYPE_PATTERN,
   type TargetKindName,
 } from './kinds.js';
 export { createSecretBox, secretKeyId, type SealedSecrets, type SecretBox } from './secret-box.js';

@@ -19,6 +19,11 @@ const webhookSecret = z
   .max(256)
   .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'expected whsec_ followed by base64 (24+ bytes)');
 /** A KoXo primary group name: it must match the site's group byte for byte (accents included). */
+/**
+ * A webhook event type or family: `account.created`, `account.*`, `notice.delivery.missing`
+ * (notice kinds have dots and hyphens). packages/webhooks checks the names against its list.
+ */
+export const WEBHOOK_EVENT_TYPE_PATTERN = /^[a-z]+\.(\*|[a-z][a-z-]*(\.[a-z][a-z-]*)*)$/;
 const groupName = z
   .string()
   .regex(/^[^;"\r\n/\\]{1,64}$/u, 'up to 64 characters, no ; " / \\ or line break');
@@ -119,7 +124,7 @@ export const KIND_SCHEMAS = {
   /**
    * A webhook subscription (packages/webhooks, Standard Webhooks signatures): event types
    * (`account.*`, `group.created`…; none = every type), personal data in payloads only when
-   * `includePersonalData`. During a secret rotation the previous secret also signs until
+   * `includePersonalData`; `academieWide` adds the notices of no establishment. During a secret rotation the previous secret also signs until
    * `previousUntil`.
    */
   webhook: {
@@ -127,11 +132,16 @@ export const KIND_SCHEMAS = {
       url: z.url({ protocol: /^https?$/ }),
       eventTypes: z
         .array(
-          z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/, 'an event type: `account.created`, `group.*`…'),
+          z
+            .string()
+            .max(100)
+            .regex(WEBHOOK_EVENT_TYPE_PATTERN, 'an event type: `account.created`, `group.*`…'),
         )
         .max(50)
         .optional(),
       includePersonalData: z.boolean().optional(),
+      /** Also the notices concerning no establishment (académie-wide `notice.*`). */
+      academieWide: z.boolean().optional(),
     }),
     secrets: z.strictObject({
       signingSecret: webhookSecret,

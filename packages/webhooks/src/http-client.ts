@@ -1,8 +1,11 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { WebhooksErrors } from './errors.js';
+import { guardedLookup, isReservedAddress } from './guarded-lookup.js';
+import { agentFor } from './keep-alive-agents.js';
+
+export { isReservedAddress };
 
 /** Bytes of a receiver's response body kept in the delivery log; the rest is never read. */
 export const EXCERPT_BYTES = 1024;
@@ -25,40 +28,6 @@ export interface PostResult {
   readonly excerpt: string | null;
   /** Why it failed without a status (timeout, refused address, connection error). */
   readonly error: string | null;
-}
-
-const reserved = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  reserved.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-] as const)
-  reserved.addSubnet(net, bits, 'ipv6');
-
-/** True for loopback, private, link-local, CGNAT, multicast and other non-public addresses. */
-export function isReservedAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1]) return reserved.check(mapped[1], 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return true;
-  return reserved.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
@@ -91,65 +60,65 @@ export function excerptOf(body: Buffer): string {
   return text;
 }
 
-/** A DNS lookup that refuses reserved addresses (checked after resolution, at connect time). */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as unknown as LookupAddress[];
-      const usable = allowPrivate ? list : list.filter((a) => !isReservedAddress(a.address));
-      if (usable.length === 0) {
-        const refused = Object.assign(new Error(`${hostname} resolves to a reserved address`), {
-          code: 'EREFUSEDADDRESS',
-        });
-        return callback(refused, '', 0);
-      }
-      if ((options as { all?: boolean }).all) return callback(null, usable as never);
-      const first = usable[0] as LookupAddress;
-      callback(null, first.address, first.family);
-    });
-  };
-}
-
 /**
- * POSTs `body` with `headers` to `url`: no redirect followed, no proxy, no keep-alive across
- * receivers, connect and total timeouts, at most EXCERPT_BYTES of the answer read. Never
- * throws: every outcome is a `PostResult`. Headers are not logged (they carry signatures).
+ * POSTs `body` with `headers` to `url` over a keep-alive connection of that origin's pool (each
+ * connection checked by the guarded lookup when it opens): no redirect followed, no proxy,
+ * connect and total timeouts, at most EXCERPT_BYTES of the answer read (a longer answer closes
+ * the connection). A pooled connection the receiver closed meanwhile (ECONNRESET before any
+ * answer) is retried once on a new one. Never throws: every outcome is a `PostResult`. Headers
+ * are not logged (they carry signatures).
  */
-export function postJson(
+export async function postJson(
   rawUrl: string,
   headers: Readonly<Record<string, string>>,
   body: string,
   safety: HttpSafety,
 ): Promise<PostResult> {
   const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  return new Promise<PostResult>((resolve) => {
+  let url: URL;
+  try {
+    url = assertDeliverableUrl(rawUrl, safety.allowPrivate);
+  } catch (err) {
+    return { ...failure((err as Error).message), latencyMs: 0 };
+  }
+  let r = await postOnce(url, headers, body, safety, safety.totalTimeoutMs);
+  if (r.staleSocket) {
+    const left = safety.totalTimeoutMs - (performance.now() - started);
+    if (left > 0) r = await postOnce(url, headers, body, safety, left);
+  }
+  return { ...r.result, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+function failure(error: string): Omit<PostResult, 'latencyMs'> {
+  return { ok: false, status: null, excerpt: null, error: error.slice(0, 300) };
+}
+
+/** One request; `staleSocket` when a reused connection was reset before any answer. */
+function postOnce(
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+  safety: HttpSafety,
+  totalMs: number,
+): Promise<{ result: Omit<PostResult, 'latencyMs'>; staleSocket: boolean }> {
+  return new Promise((resolve) => {
     let done = false;
     const live: { request?: http.ClientRequest } = {};
     const total = setTimeout(() => {
       fail(`timeout after ${safety.totalTimeoutMs} ms`);
       live.request?.destroy();
-    }, safety.totalTimeoutMs);
-    const finish = (r: Omit<PostResult, 'latencyMs'>) => {
+    }, totalMs);
+    const finish = (result: Omit<PostResult, 'latencyMs'>, staleSocket = false) => {
       if (done) return;
       done = true;
       clearTimeout(total);
-      resolve({ ...r, latencyMs: elapsed() });
+      resolve({ result, staleSocket });
     };
-    const fail = (error: string) =>
-      finish({ ok: false, status: null, excerpt: null, error: error.slice(0, 300) });
-    let url: URL;
-    try {
-      url = assertDeliverableUrl(rawUrl, safety.allowPrivate);
-    } catch (err) {
-      fail((err as Error).message);
-      return;
-    }
-    const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, {
+    const fail = (error: string, staleSocket = false) => finish(failure(error), staleSocket);
+    const tls = url.protocol === 'https:';
+    const request = (tls ? https : http).request(url, {
       method: 'POST',
-      agent: false,
+      agent: agentFor(url, safety.allowPrivate),
       lookup: guardedLookup(safety.allowPrivate),
       headers: {
         ...headers,
@@ -160,15 +129,19 @@ export function postJson(
     });
     live.request = request;
     request.on('socket', (socket) => {
+      // A pooled connection is already up: the connect timeout is for new ones only.
+      if (request.reusedSocket || !socket.connecting) return;
       const connect = setTimeout(() => {
         fail(`connect timeout after ${safety.connectTimeoutMs} ms`);
         request.destroy();
       }, safety.connectTimeoutMs);
       const connected = () => clearTimeout(connect);
-      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+      socket.once(tls ? 'secureConnect' : 'connect', connected);
       socket.once('close', connected);
     });
-    request.on('error', (err) => fail(err.message));
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      fail(err.message, request.reusedSocket && err.code === 'ECONNRESET'),
+    );
     request.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -176,13 +149,17 @@ export function postJson(
         const status = res.statusCode ?? 0;
         const excerpt = excerptOf(Buffer.concat(chunks));
         finish({ ok: status >= 200 && status < 300, status, excerpt, error: null });
-        res.destroy();
       };
       res.on('data', (c: Buffer) => {
         chunks.push(c);
         size += c.length;
-        if (size >= EXCERPT_BYTES) settle();
+        if (size > EXCERPT_BYTES) {
+          // Enough read: the rest is never read, and this connection is not reused.
+          settle();
+          res.destroy();
+        }
       });
+      // Read to the end (a short answer): the connection goes back to the pool.
       res.on('end', settle);
       res.on('error', settle);
     });

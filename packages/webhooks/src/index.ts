@@ -20,7 +20,13 @@ export {
   type HttpSafety,
   type PostResult,
 } from './http-client.js';
-export { EVENT_TYPES, wantsType, type EventType } from './event-types.js';
+export {
+  EVENT_TYPE_PATTERN,
+  EVENT_TYPES,
+  isKnownPattern,
+  wantsType,
+  type EventType,
+} from './event-types.js';
 export { project, type LogEvent, type WebhookPayload } from './payload.js';
 export { fillOutbox, replay, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 export { purgeDelivered } from './outbox-purge.js';

@@ -4,12 +4,16 @@ import { project, snapshotCue, type LogEvent, type Projected } from './payload.j
 import { WebhooksErrors } from './errors.js';
 
 /** Entity types of the log a subscription can be told about (see `project`). */
-const FOLLOWED = ['person', 'identifier', 'class', 'group', 'membership'];
+const FOLLOWED = ['person', 'identifier', 'class', 'group', 'membership', 'notice'];
 
 interface Subscription {
   readonly id: number;
   readonly uais: readonly string[];
-  readonly options: { eventTypes?: string[]; includePersonalData?: boolean };
+  readonly options: {
+    eventTypes?: string[];
+    includePersonalData?: boolean;
+    academieWide?: boolean;
+  };
 }
 
 export interface FillResult {
@@ -21,13 +25,17 @@ export interface FillResult {
   readonly deliveries: number;
 }
 
-/** Events in (from, upto] concerning `uais`, with the person behind each login event. */
+/**
+ * Events in (from, upto] concerning the subscription's establishments, with the person behind
+ * each login event; notices concerning no establishment only for an académie-wide subscription.
+ */
 async function readEvents(
   trx: Executor,
   from: number,
   upto: number,
-  uais: readonly string[],
+  sub: Subscription,
 ): Promise<LogEvent[]> {
+  const academie = sub.options.academieWide === true;
   const rows = await sql<{
     seq: string;
     occurred_at: Date;
@@ -48,7 +56,8 @@ async function readEvents(
     left join person p on p.id = i.person_id
     where e.seq > ${from} and e.seq <= ${upto}
       and e.entity_type = any(${sql.val(FOLLOWED)}::text[])
-      and e.uais && ${sql.val([...uais])}::text[]
+      and (e.uais && ${sql.val([...sub.uais])}::text[]
+        or (${academie} and e.entity_type = 'notice' and cardinality(e.uais) = 0))
     order by e.seq
   `.execute(trx);
   return rows.rows.map((r) => ({
@@ -72,8 +81,11 @@ function deliveriesOf(sub: Subscription, events: readonly LogEvent[], upto: numb
   for (const e of events) {
     const p = project(e, sub.uais, sub.options.includePersonalData === true);
     if (!p) continue;
-    for (const u of p.payload.data.establishments) touched.add(u);
-    last = e.occurredAt;
+    if (p.payload.data.entity !== 'notice') {
+      // A change of accounts, groups or memberships there: the snapshot to pull moved.
+      for (const u of p.payload.data.establishments) touched.add(u);
+      last = e.occurredAt;
+    }
     if (wantsType(sub.options.eventTypes, p.type)) out.push(p);
   }
   if (last && wantsType(sub.options.eventTypes, 'snapshot.published')) {
@@ -141,7 +153,7 @@ export async function fillOutbox(
     const upto = Number(window.rows[0]?.upto ?? 0);
     const events = Number(window.rows[0]?.n ?? 0);
     if (events === 0) return undefined;
-    const items = deliveriesOf(sub, await readEvents(trx, from, upto, sub.uais), upto);
+    const items = deliveriesOf(sub, await readEvents(trx, from, upto, sub), upto);
     const deliveries = await insertDeliveries(trx, targetId, items, false);
     await trx
       .updateTable('target_consumer')
@@ -176,7 +188,7 @@ export async function replay(
     const step = 5_000;
     for (let from = fromSeq - 1; from < upto; from += step) {
       const to = Math.min(upto, from + step);
-      const items = deliveriesOf(sub, await readEvents(trx, from, to, sub.uais), to);
+      const items = deliveriesOf(sub, await readEvents(trx, from, to, sub), to);
       deliveries += await insertDeliveries(trx, targetId, items, true);
     }
     await sql`select pg_notify(${WEBHOOK_CHANNEL}, ${String(targetId)})`.execute(trx);

@@ -1,4 +1,10 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { WebhooksErrors } from './errors.js';
 
 /**
@@ -38,9 +44,22 @@ export function isSecret(secret: string): boolean {
   }
 }
 
+/** HMAC keys of the secrets in use (a key object is costly to build for every message). */
+const keys = new Map<string, KeyObject>();
+
+function hmacKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(secretKey(secret));
+    if (keys.size >= 256) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** The base64 HMAC-SHA256 of `id.timestamp.body`. */
 export function signature(secret: string, id: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secretKey(secret))
+  return createHmac('sha256', hmacKey(secret))
     .update(`${id}.${timestamp}.${body}`)
     .digest('base64');
 }

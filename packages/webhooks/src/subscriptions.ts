@@ -17,17 +17,14 @@ import {
 } from '@aaf-sync/targets';
 import { z } from 'zod';
 import { WebhooksErrors } from './errors.js';
-import { EVENT_TYPES } from './event-types.js';
+import { isKnownPattern } from './event-types.js';
 import { assertDeliverableUrl } from './http-client.js';
 import { generateSecret } from './signature.js';
 
 const EventTypePattern = z
   .string()
-  .regex(/^[a-z]+\.(\*|[a-z]+)$/)
-  .refine(
-    (p) => EVENT_TYPES.some((t) => t === p || t.startsWith(p.slice(0, -1))),
-    'an event type (`account.created`) or a family (`account.*`)',
-  );
+  .max(100)
+  .refine(isKnownPattern, 'an event type (`account.created`) or a family (`account.*`)');
 
 /** A new subscription (the API body). The secret is generated, shown once in the answer. */
 export const SubscriptionInput = z.strictObject({
@@ -36,6 +33,8 @@ export const SubscriptionInput = z.strictObject({
   uais: Uais,
   eventTypes: z.array(EventTypePattern).max(50).optional(),
   includePersonalData: z.boolean().default(false),
+  /** Also receives the notices concerning no establishment (académie-wide `notice.*`). */
+  academieWide: z.boolean().default(false),
   active: z.boolean().default(true),
 });
 export type SubscriptionInput = z.input<typeof SubscriptionInput>;
@@ -45,6 +44,7 @@ export const SubscriptionPatch = z.strictObject({
   uais: Uais.optional(),
   eventTypes: z.array(EventTypePattern).max(50).nullable().optional(),
   includePersonalData: z.boolean().optional(),
+  academieWide: z.boolean().optional(),
   active: z.boolean().optional(),
 });
 export type SubscriptionPatch = z.input<typeof SubscriptionPatch>;
@@ -55,6 +55,7 @@ export interface SubscriptionView {
   readonly uais: string[];
   readonly eventTypes: string[] | null;
   readonly includePersonalData: boolean;
+  readonly academieWide: boolean;
   readonly active: boolean;
   readonly cursor: number | null;
   readonly pending: number;
@@ -132,6 +133,7 @@ async function viewOf(
       uais: [...t.uais],
       eventTypes: Array.isArray(t.options.eventTypes) ? (t.options.eventTypes as string[]) : null,
       includePersonalData: t.options.includePersonalData === true,
+      academieWide: t.options.academieWide === true,
       active: t.state === 'active',
       cursor: t.cursor,
       pending: s?.pending ?? 0,
@@ -204,6 +206,7 @@ export async function createSubscription(
         url: def.url,
         ...(def.eventTypes ? { eventTypes: def.eventTypes } : {}),
         includePersonalData: def.includePersonalData,
+        ...(def.academieWide ? { academieWide: true } : {}),
       },
       secrets: { signingSecret: secret },
     },
@@ -230,6 +233,8 @@ export async function updateSubscription(
   else if (patch.eventTypes) options.eventTypes = patch.eventTypes;
   if (patch.includePersonalData !== undefined)
     options.includePersonalData = patch.includePersonalData;
+  if (patch.academieWide === false) delete options.academieWide;
+  else if (patch.academieWide) options.academieWide = true;
   await updateTarget(
     c.db,
     c.box,

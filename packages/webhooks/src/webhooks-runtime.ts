@@ -5,14 +5,17 @@ import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
 import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
 import pg from 'pg';
 import { createBackoff, type Backoff } from './backoff.js';
-import { deliverBatch, nextDueAt, type DeliverOptions } from './deliver.js';
+import { deliverBatch, loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
+import { createLimiter } from './limiter.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { purgeDelivered } from './outbox-purge.js';
 import { WebhooksQueue } from './webhook-queue.js';
 
 /** Deliveries written by one dispatch pass past which `webhook_delivery` is analysed. */
 const ANALYZE_AFTER = 1_000;
+/** Events read by one outbox fill (one transaction). */
+const FILL_EVENTS = 5_000;
 
 export interface WebhooksRuntimeOptions {
   readonly db: Kysely<Database>;
@@ -23,8 +26,10 @@ export interface WebhooksRuntimeOptions {
   readonly log: Logger;
   readonly box: SecretBox;
   readonly safety: HttpSafety;
-  /** Deliveries in flight per subscription batch (default 32). */
+  /** HTTP deliveries in flight per subscription (default 32); also the size of a claim. */
   readonly concurrency?: number;
+  /** Batches of one subscription claimed, sent and recorded at once (default 4). */
+  readonly lanes?: number;
   readonly disableAfterMs: number;
   /** Fill outboxes and sweep due deliveries at least this often. */
   readonly pollMs: number;
@@ -71,10 +76,16 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     safety: o.safety,
     backoff: o.backoff ?? createBackoff(),
     concurrency: o.concurrency ?? 32,
+    // A batch may wait for the other lanes' HTTP before its own: each lane's worst case.
+    leaseMs: o.safety.totalTimeoutMs * Math.max(1, o.lanes ?? 4) + 30_000,
     disableAfterMs: o.disableAfterMs,
     now,
   };
   const budget = o.jobBudgetMs ?? 20_000;
+  // Each lane claims batches of `concurrency` rows; HTTP requests in flight per subscription
+  // stay at most `concurrency` (a limiter shared by a job's lanes): while some rows are sent,
+  // other lanes claim and record, so the database round trips are hidden behind HTTP.
+  const lanes = Math.max(1, o.lanes ?? 4);
   let worker: Worker | undefined;
   let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -106,11 +117,12 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     for (const { id } of subs) {
       let last: FillResult | undefined;
       for (;;) {
-        const r = await fillOutbox(db, Number(id));
+        const r = await fillOutbox(db, Number(id), FILL_EVENTS);
         if (!r) break;
         results.push(r);
         written += r.deliveries;
         if (r.deliveries > 0) last = r;
+        if (r.events < FILL_EVENTS) break; // at the head: no empty transaction to find it out
       }
       // Fresh statistics before the claims of a big fill (a first burst would otherwise be
       // planned on an empty table's estimates: quadratic); autovacuum takes over later.
@@ -162,30 +174,78 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     return due.length;
   }
 
-  async function deliverTarget(targetId: number, jobLog: Logger): Promise<unknown> {
+  /**
+   * Delivers a subscription's due rows until none is due or the job budget is spent: `lanes`
+   * loops, each claiming a batch, sending it and recording it, so that one lane's database round
+   * trips overlap another's HTTP. Claims lease rows and take only the oldest pending row of
+   * each entity, so lanes never reorder an entity. A lane finding nothing due waits for another
+   * lane's batch to be recorded (it may release the next row of an entity) before giving up.
+   * Then the next retry is scheduled as a delayed job (its own job id excluded).
+   */
+  async function deliverTarget(targetId: number, jobId: string, jobLog: Logger): Promise<unknown> {
     const started = Date.now();
     const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
-    for (;;) {
-      const r = await deliverBatch(deliver, targetId);
-      if (!r) return { skipped: 'not an active subscription' };
-      totals.taken += r.taken;
-      totals.delivered += r.delivered;
-      totals.failed += r.failed;
-      totals.dead += r.dead;
-      if (r.disabled) return { ...totals, disabled: true };
-      if (r.taken === 0) break;
-      if (Date.now() - started > budget || closed) {
-        await enqueue(targetId, `c${Date.now()}`);
-        return totals;
+    const http = createLimiter(deliver.concurrency);
+    let sender = await loadSender(deliver, targetId);
+    if (!sender) return { skipped: 'not an active subscription' };
+    let stop: 'disabled' | 'budget' | 'failed' | undefined;
+    let inFlight = 0;
+    let recorded: () => void = () => {};
+    let nextRecord = new Promise<void>((r) => (recorded = r));
+    const lane = async () => {
+      while (!stop) {
+        if (Date.now() - started > budget || closed) {
+          stop = 'budget';
+          break;
+        }
+        inFlight++;
+        let r;
+        try {
+          r = await deliverBatch(deliver, targetId, sender, deliver.concurrency, http);
+        } catch (err) {
+          stop = 'failed'; // the other lanes stop too; BullMQ retries the job
+          throw err;
+        } finally {
+          inFlight--;
+          const wake = recorded;
+          nextRecord = new Promise<void>((res) => (recorded = res));
+          wake();
+        }
+        if (!r) {
+          stop = 'disabled';
+          break;
+        }
+        sender = r.sender;
+        totals.taken += r.taken;
+        totals.delivered += r.delivered;
+        totals.failed += r.failed;
+        totals.dead += r.dead;
+        if (r.disabled) stop = 'disabled';
+        if (r.taken > 0) continue;
+        if (inFlight === 0) break;
+        await nextRecord;
       }
+    };
+    for (;;) {
+      const before = totals.taken;
+      await Promise.all(Array.from({ length: lanes }, lane));
+      if (stop) break;
+      const next = await nextDueAt(db, targetId);
+      if (!next) break;
+      const wait = next.getTime() - now();
+      // Became due meanwhile: delivered by this job (unless this pass took nothing: then a
+      // concurrent claim holds it, and a fresh job looks again shortly, without spinning).
+      if (wait <= 0 && totals.taken > before) continue;
+      // A retry's own job: never under the id of the job running now (adding it would be a
+      // no-op, and nothing would be left to wake the subscription but the sweep).
+      const tag = wait <= 0 ? `c${Date.now()}` : `at${next.getTime()}`;
+      const own = `deliver-${targetId}-${tag}` === jobId;
+      await enqueue(targetId, own ? `${tag}r` : tag, Math.max(wait, wait <= 0 ? 100 : 0));
+      break;
     }
-    const next = await nextDueAt(db, targetId);
-    if (next) {
-      const wait = Math.max(0, next.getTime() - now());
-      await enqueue(targetId, `at${next.getTime()}`, wait);
-    }
+    if (stop === 'budget') await enqueue(targetId, `c${Date.now()}`);
     if (totals.taken > 0) jobLog.info({ targetId, ...totals }, 'webhooks delivered');
-    return totals;
+    return stop === 'disabled' ? { ...totals, disabled: true } : totals;
   }
 
   let purgedAt = 0;
@@ -211,7 +271,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     async start() {
       worker = startWorker(
         WebhooksQueue,
-        (payload, _job, jobLog) => deliverTarget(payload.targetId, jobLog),
+        (payload, job, jobLog) => deliverTarget(payload.targetId, job.id ?? '', jobLog),
         { connection: o.connection, prefix: o.prefix, log, concurrency: o.workers ?? 4 },
       );
       if (o.listenUrl) {

@@ -133,14 +133,11 @@ t.test(
       { name: 'hook-a', url: receiver.url, uais: [UAI_A], eventTypes: ['account.*'] },
       'test',
     );
-    // The periodic sweep runs every second here, as TARGETS_POLL_SECONDS does in production: a
-    // retry's own delayed BullMQ job was seen not to fire in this scenario (under investigation),
-    // and the sweep from PostgreSQL is what guarantees that nothing waits forever.
-    const runtime = runtimeFor(db, url, redis, {
-      log,
-      schedule: Array(40).fill(0.1),
-      pollMs: 1_000,
-    });
+    // No periodic sweep (an hour): after the flush is rebuilt by hand, every retry is woken by
+    // its own delayed job. (Before, a retry behind later rows of its entity was scheduled at
+    // those rows' time, "now", found nothing due and re-added itself under its own id: a no-op
+    // that left only the sweep to wake the subscription.)
+    const runtime = runtimeFor(db, url, redis, { log, schedule: Array(40).fill(0.1) });
     t.teardown(() => runtime.close());
     await runtime.start();
 

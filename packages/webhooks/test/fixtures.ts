@@ -40,7 +40,15 @@ export async function personEvents(
         op,
         version: i + 2,
         uais,
-        changes: { sn: ['Before', 'After'], mail: [null, `${k.toLowerCase()}@example.org`] },
+        // As the directory writes them (services/api/README.md, the feed's `changes`).
+        changes:
+          op === 'updated'
+            ? {
+                fields: { sn: ['Before', 'After'], mail: [null, `${k.toLowerCase()}@example.org`] },
+              }
+            : op === 'created'
+              ? { after: { sn: 'After', mail: `${k.toLowerCase()}@example.org` } }
+              : {},
       })),
     ),
   );

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import {
   assertDeliverableUrl,
@@ -88,4 +90,37 @@ t.test('answers: 2xx ok, excerpt ≤ 1 KB, redirects not followed, timeouts', as
   t.ok(slow.latencyMs >= 140 && slow.latencyMs < 2_000, `gave up after ${slow.latencyMs} ms`);
   const down = await postJson('http://127.0.0.1:1/', {}, '{}', loopback);
   t.match(down, { ok: false, status: null, error: /ECONNREFUSED/ });
+});
+
+t.test('keep-alive: connections reused per origin, a closed one replaced', async (t) => {
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`;
+  for (let i = 0; i < 20; i++) t.match(await postJson(url, {}, '{}', loopback), { ok: true });
+  t.equal(connections, 1, 'twenty sequential deliveries over one connection');
+  const parallel = await Promise.all(
+    Array.from({ length: 8 }, () => postJson(url, {}, '{}', loopback)),
+  );
+  t.ok(parallel.every((r) => r.ok));
+  const after = connections;
+  t.ok(after <= 8, `at most one connection per delivery in flight (${after})`);
+  await Promise.all(Array.from({ length: 8 }, () => postJson(url, {}, '{}', loopback)));
+  t.equal(connections, after, 'the pooled connections are reused');
+  // The receiver drops its idle connections (its keep-alive timeout): the next delivery still
+  // succeeds, on a new connection.
+  server.closeIdleConnections();
+  t.match(await postJson(url, {}, '{}', loopback), { ok: true, status: 204 });
+  t.ok(connections > after, 'a new connection');
+  // The guard is per connection: a pool for public targets never reaches loopback by name.
+  const named = await postJson(url.replace('127.0.0.1', 'localhost.'), {}, '{}', {
+    ...loopback,
+    allowPrivate: false,
+  });
+  t.match(named, { ok: false, status: null });
 });

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '@aaf-sync/webhooks';
+import { EVENT_TYPE_PATTERN, EVENT_TYPES } from '@aaf-sync/webhooks';
 import { z } from 'zod';
 import { CursorSchema, IsoTimeSchema, limitSchema, UaiSchema } from './common.js';
 
@@ -7,13 +7,18 @@ const NameSchema = z
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
   .describe('Unique name (a target of kind `webhook`): lower-case letters, digits, . - _.');
 
+const ACADEMIE_WIDE =
+  'Also receive the notices concerning no establishment (académie-wide `notice.*`; default ' +
+  'false). Only a key without establishment restriction may set it.';
+
 export const WebhookParamsSchema = z.object({ name: NameSchema });
 
 const eventTypes = z
-  .array(z.string().regex(/^[a-z]+\.(\*|[a-z]+)$/))
+  .array(z.string().max(100).regex(EVENT_TYPE_PATTERN))
   .max(50)
   .describe(
-    `Event types (or families, \`account.*\`); none = all. Known: ${EVENT_TYPES.join(', ')}.`,
+    `Event types (or families, \`account.*\`); none = all. Known: ${EVENT_TYPES.join(', ')} ` +
+      '(`notice.<kind>`, e.g. `notice.delivery.missing`).',
   );
 
 export const WebhookCreateSchema = z
@@ -26,6 +31,7 @@ export const WebhookCreateSchema = z
       .boolean()
       .optional()
       .describe('Send the new values of changed fields (default false: names of fields only).'),
+    academieWide: z.boolean().optional().describe(ACADEMIE_WIDE),
     active: z.boolean().optional().describe('Default true.'),
   })
   .meta({ id: 'WebhookCreate' });
@@ -36,6 +42,7 @@ export const WebhookPatchSchema = z
     uais: z.array(UaiSchema).min(1).max(10_000).optional(),
     eventTypes: eventTypes.nullable().optional().describe('null: every type.'),
     includePersonalData: z.boolean().optional(),
+    academieWide: z.boolean().optional().describe(ACADEMIE_WIDE),
     active: z.boolean().optional().describe('false suspends; true resumes where it stopped.'),
   })
   .meta({ id: 'WebhookPatch' });
@@ -47,6 +54,7 @@ export const WebhookSchema = z
     uais: z.array(z.string()),
     eventTypes: z.array(z.string()).nullable(),
     includePersonalData: z.boolean(),
+    academieWide: z.boolean().describe(ACADEMIE_WIDE),
     active: z.boolean(),
     cursor: z.number().int().nullable().describe('Every event with seq ≤ cursor is in its outbox.'),
     pending: z.number().int().describe('Deliveries waiting (first try or a retry).'),

@@ -96,12 +96,37 @@ t.test(
       uais: [B.uai],
     });
     t.equal(refusedScope.statusCode, 403, 'a scoped key cannot subscribe another establishment');
+    const refusedWide = await call(adminA, 'POST', '/v1/webhooks', {
+      name: 'x',
+      url: rec.url,
+      uais: [A.uai],
+      eventTypes: ['notice.*'],
+      academieWide: true,
+    });
+    t.equal(refusedWide.statusCode, 403, 'académie-wide notices: not for a scoped key');
+    t.equal(
+      (await call(adminA, 'PATCH', '/v1/webhooks/scribe-a', { academieWide: true })).statusCode,
+      403,
+    );
     const bHook = await call(admin, 'POST', '/v1/webhooks', {
       name: 'hook-b',
       url: 'https://b.example.org/in',
       uais: [B.uai],
+      eventTypes: ['notice.delivery.missing', 'account.disabled'],
+      academieWide: true,
     });
-    t.equal(bHook.statusCode, 201);
+    t.equal(bHook.statusCode, 201, bHook.body);
+    t.match(bHook.json().subscription, {
+      academieWide: true,
+      eventTypes: ['notice.delivery.missing', 'account.disabled'],
+    });
+    const unknownType = await call(admin, 'POST', '/v1/webhooks', {
+      name: 'hook-x',
+      url: 'https://b.example.org/in',
+      uais: [B.uai],
+      eventTypes: ['account.c'],
+    });
+    t.equal(unknownType.statusCode, 400, 'an unknown type is refused');
     t.same(
       body<{ items: { name: string }[] }>(await call(adminA, 'GET', '/v1/webhooks')).items.map(
         (i) => i.name,

@@ -13,7 +13,8 @@ import {
 } from '@aaf-sync/webhooks';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, assertUaiInScope } from '../../../auth/principal.js';
+import { actorOf, assertUaiInScope, type Principal } from '../../../auth/principal.js';
+import { ApiErrors } from '../../../errors.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import {
   DeliveriesPageSchema,
@@ -31,6 +32,12 @@ import {
 import { principalOf } from '../../../types.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
+
+/** Académie-wide notices are not an establishment's: a restricted key cannot ask for them. */
+function assertAcademieWideAllowed(principal: Principal, academieWide: boolean | undefined) {
+  if (academieWide && principal.uais !== null)
+    throw ApiErrors.FORBIDDEN({ scopes: 'admin (for every establishment)' });
+}
 const TAGS = ['webhooks'];
 
 /**
@@ -79,6 +86,7 @@ const webhooks: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const principal = principalOf(request);
       for (const uai of request.body.uais) assertUaiInScope(principal, uai);
+      assertAcademieWideAllowed(principal, request.body.academieWide);
       request.auditDetails = { webhook: request.body.name, url: request.body.url };
       const created = await createSubscription(ctx, request.body, actorOf(principal));
       reply.code(201).header('location', `/v1/webhooks/${request.body.name}`);
@@ -117,6 +125,7 @@ const webhooks: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const principal = principalOf(request);
       for (const uai of request.body.uais ?? []) assertUaiInScope(principal, uai);
+      assertAcademieWideAllowed(principal, request.body.academieWide);
       request.auditDetails = { fields: Object.keys(request.body) };
       return updateSubscription(
         ctx,
