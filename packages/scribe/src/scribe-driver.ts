@@ -20,10 +20,12 @@ import type {
 } from '@aaf-sync/targets';
 import {
   desiredEntry,
+  GROUP_DETAILS_KEY,
   GROUPS_KEY,
   groupRef,
   parseGroupRef,
   UAI_KEY,
+  type GroupDetails,
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
@@ -31,7 +33,7 @@ import { entryChanges, entryForAdd } from './entry-diff.js';
 import { ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
 import { allocatePosixIds } from './posix-ids.js';
-import { resolveProfile } from './profile.js';
+import { ownedAttributes, policyFor, resolveProfile } from './profile.js';
 import { scribeOptions } from './scribe-options.js';
 
 /** Writes made by a driver (for tests and the benchmark: a reconcile in sync makes none). */
@@ -92,7 +94,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     const profile = resolveProfile(options.profile);
     const dit = scribeDit(options.baseDn, profile);
     const stats = deps.stats ?? newScribeStats();
-    const readAttributes = [...new Set(['uid', 'objectClass', ...Object.keys(profile.policy)])];
+    const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
     const disabledKey = profile.disabled.attribute.toLowerCase();
     const poolSize = options.poolSize ?? 4;
     let pool: LdapPool | undefined;
@@ -199,7 +201,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         stats.adds += 1;
         created = true;
       } else {
-        const changes = entryChanges(current.attributes, attributes, profile.policy);
+        const changes = entryChanges(current.attributes, attributes, policyFor(profile, kind));
         if (changes.length > 0) {
           await session.modify(entry.key, changes);
           stats.modifies += 1;
@@ -213,8 +215,16 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         String(entry.attributes.uid),
         groups,
         fresh,
+        groupDetails(entry),
       );
       return created;
+    }
+
+    function groupDetails(entry: DesiredEntry): Map<string, GroupDetails> {
+      const parsed = list(entry.attributes[GROUP_DETAILS_KEY]).map(
+        (v) => JSON.parse(v) as GroupDetails,
+      );
+      return new Map(parsed.map((d) => [d.ref, d]));
     }
 
     function kindOf(entry: DesiredEntry): Profile {
@@ -373,7 +383,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         const ignore = new Set(['uidnumber', 'gidnumber']);
         const groups = (v: readonly string[]) => [...v].sort().join('\n');
         return (
-          entryChanges(attrs, desired.attributes, profile.policy, ignore).length === 0 &&
+          entryChanges(attrs, desired.attributes, policyFor(profile, kindOf(desired)), ignore)
+            .length === 0 &&
           groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY]))
         );
       },

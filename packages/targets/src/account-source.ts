@@ -1,5 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import type { Account, AccountChild, ClassRef } from './driver.js';
+import type { Account, AccountChild, AccountMef, AccountSubject, ClassRef } from './driver.js';
 
 interface AccountRow {
   id: number;
@@ -19,6 +19,10 @@ interface AccountRow {
   memberships: ClassRef[] | null;
   teaching: ClassRef[] | null;
   children: AccountChild[] | null;
+  mef: AccountMef | null;
+  school_id: string | null;
+  subjects: AccountSubject[] | null;
+  head_of: ClassRef[] | null;
 }
 
 /** Legal responsibility codes that give a relative an account (as migration 0007). */
@@ -65,7 +69,26 @@ export async function loadAccounts(
         where rl.relative_jointure = p.jointure and pu.state = 'active' and pu.has_account
           and ${LEGAL}
           and exists (select 1 from identifier i where i.person_id = pu.id and i.status = 'primary')
-      ) as children
+      ) as children,
+      (select json_build_object('code', x.code,
+          'label', coalesce(nullif(mf.label, ''), nullif(x.label, ''), x.code))
+        from (select p.details->'schooling'->>'mef' as code,
+          p.details->'schooling'->>'mefLabel' as label) x
+        left join mef mf on mf.code = x.code
+        where x.code is not null and x.code <> '') as mef,
+      nullif(p.details->'schooling'->>'attachmentId', '') as school_id,
+      (select json_agg(distinct jsonb_build_object('uai', s.uai, 'code', tl.subject_code,
+          'label', coalesce(nullif(su.label, ''), tl.subject_code)))
+        from teaching_link tl join structure s on s.jointure = tl.structure_jointure
+        join class_group cg on cg.structure_jointure = tl.structure_jointure
+          and cg.kind = tl.kind and cg.code = tl.code and cg.state = 'active'
+        left join subject su on su.code = tl.subject_code
+        where tl.person_jointure = p.jointure and tl.subject_code <> ''
+          and s.uai is not null) as subjects,
+      (select json_agg(json_build_object('uai', s.uai, 'kind', 'class', 'code', ht.class_code)
+          order by s.uai, ht.class_code)
+        from head_teacher ht join structure s on s.jointure = ht.structure_jointure
+        where ht.person_jointure = p.jointure and s.uai is not null) as head_of
     from person p
     where p.id = any(${sql.val([...personIds])}::bigint[]) and p.has_account
   `.execute(db);
@@ -95,6 +118,12 @@ export async function loadAccounts(
           a.code.localeCompare(b.code),
       ),
       children: r.children ?? [],
+      mef: r.mef,
+      schoolId: r.school_id,
+      subjects: (r.subjects ?? []).sort(
+        (a, b) => a.uai.localeCompare(b.uai) || a.code.localeCompare(b.code),
+      ),
+      headOf: r.head_of ?? [],
     });
   }
   return accounts;

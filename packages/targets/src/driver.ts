@@ -33,6 +33,31 @@ export interface Account {
   readonly teaching: readonly ClassRef[];
   /** Active pupils with an account this person is legally responsible for (relatives). */
   readonly children: readonly AccountChild[];
+  /**
+   * The pupil's MEF (AAF `ENTEleveMEF`): its code and label (the `mef` nomenclature's label, else
+   * the record's `ENTEleveLibelleMEF`, else the code); null when the record names none.
+   */
+  readonly mef: AccountMef | null;
+  /** The pupil's id in its school's SIECLE (AAF `ENTEleveStructRattachId`), or null. */
+  readonly schoolId: string | null;
+  /**
+   * Subjects the person teaches (teachers: `teaching_link` subject codes, only in classes and groups
+   * that still have pupils), with their establishment's UAI and the nomenclature's label.
+   */
+  readonly subjects: readonly AccountSubject[];
+  /** Classes whose head teacher (professeur principal) the person is. */
+  readonly headOf: readonly ClassRef[];
+}
+
+export interface AccountMef {
+  readonly code: string;
+  readonly label: string;
+}
+
+export interface AccountSubject {
+  readonly uai: string;
+  readonly code: string;
+  readonly label: string;
 }
 
 /** A class (`class`) or group (`group`, AAF "groupe") of an establishment, by its code. */

@@ -27,6 +27,8 @@ export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.j
 export type {
   Account,
   AccountChild,
+  AccountMef,
+  AccountSubject,
   ClassRef,
   ApplyItem,
   ApplyResult,
@@ -76,4 +78,10 @@ export {
   type TargetsRuntime,
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';
-export { AttributePolicy, ScribeProfile, ScribeProfileOverrides } from './scribe-profile-schema.js';
+export {
+  AttributePolicy,
+  AttributeSource,
+  AttributeSourceName,
+  ScribeProfile,
+  ScribeProfileOverrides,
+} from './scribe-profile-schema.js';
