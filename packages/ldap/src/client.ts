@@ -29,6 +29,8 @@ export interface LdapSearchOptions {
  * `LDAP_ERR_UNAVAILABLE` (network, timeout, busy/unavailable server: the connection is spent).
  */
 export interface LdapSession {
+  /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
+  readonly encrypted: boolean;
   search(base: string, options?: LdapSearchOptions): Promise<LdapEntry[]>;
   /** The entry at `dn`, or null when there is none (no such object). */
   read(dn: string, attributes?: readonly string[]): Promise<LdapEntry | null>;

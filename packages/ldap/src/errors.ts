@@ -24,6 +24,14 @@ export const LdapErrors = defineErrors('LDAP', {
       'Wrong bind DN or password, or the account may not bind. Fix the target’s bindDn / ' +
       'bindPassword; retrying does not help.',
   },
+  TLS_REFUSED: {
+    status: 502,
+    message: 'LDAP server {url}: its TLS certificate was not accepted: {reason}',
+    description:
+      'The certificate of an `ldaps://` or StartTLS server is not signed by a trusted CA (give the ' +
+      'CA in `tls.ca`), has expired, or does not name the host. Not retried: fix the CA or the ' +
+      'URL (`tls.rejectUnauthorized: false` only for a test server).',
+  },
   REJECTED: {
     status: 422,
     message: 'LDAP {operation} of {dn} refused: {reason} (result {resultCode})',

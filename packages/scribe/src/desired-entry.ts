@@ -42,7 +42,6 @@ export const groupCn = (code: string) => code.trim().toLowerCase();
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 const list = (v: string | undefined) => (v === undefined ? [] : [v]);
 
-
 /** A label or code as a group `cn`: lower case, ASCII letters and digits, `-` between words. */
 export function slugCn(value: string): string {
   return value
@@ -180,7 +179,9 @@ export function desiredEntry(
     subjectsTaught: sorted(subjects.map((s) => `${school}$${s.label}`)),
   };
   for (const [name, source] of Object.entries(profile.extraAttributes[kind])) {
-    const v = source.startsWith('=') ? [source.slice(1)] : (values[source as AttributeSourceName] ?? []);
+    const v = source.startsWith('=')
+      ? [source.slice(1)]
+      : (values[source as AttributeSourceName] ?? []);
     if (v.length > 0) a[name] = v.length === 1 ? v[0]! : v;
   }
   a[GROUPS_KEY] = sorted(groups.map(groupRef));

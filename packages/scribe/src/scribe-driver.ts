@@ -34,6 +34,7 @@ import { ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
 import { allocatePosixIds } from './posix-ids.js';
 import { ownedAttributes, policyFor, resolveProfile } from './profile.js';
+import { ScribeErrors } from './errors.js';
 import { scribeOptions } from './scribe-options.js';
 
 /** Writes made by a driver (for tests and the benchmark: a reconcile in sync makes none). */
@@ -105,6 +106,14 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           bindDn: options.bindDn,
           bindPassword: options.bindPassword,
           startTls: options.startTls ?? false,
+          ...(options.tls
+            ? {
+                tls: {
+                  ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+                  rejectUnauthorized: options.tls.rejectUnauthorized ?? true,
+                },
+              }
+            : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         }),
         { size: poolSize, ...deps.pool },
@@ -255,6 +264,15 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     async function setPasswords(written: WrittenAccount[], results: Map<number, ApplyResult>) {
       if (!passwords || written.length === 0) return;
       const clear = await passwords.passwordsFor(target, written);
+      if (clear.size === 0) return;
+      if (profile.passwordsOverTlsOnly && !(await getPool().run(async (s) => s.encrypted))) {
+        // Entries are written; their passwords stay due until the connection is encrypted.
+        const err = ScribeErrors.PASSWORD_NEEDS_TLS({ name: target.name, url: options.url });
+        for (const w of written.filter((x) => clear.has(x.personId))) {
+          results.set(w.personId, { personId: w.personId, ok: false, error: err.message });
+        }
+        return;
+      }
       const done: number[] = [];
       await eachLimited(
         written.filter((w) => clear.has(w.personId)),
