@@ -129,3 +129,44 @@ export async function syncGroups(
   }
   return writes;
 }
+
+/**
+ * Adds new members (accounts just created: in no group yet) to one group in one modify; the
+ * group is created with them (and its team) when missing. A value already there (a replay)
+ * falls back to one modify per member. Resolves to the number of writes.
+ */
+export async function addMembers(
+  ctx: GroupContext,
+  g: GroupRef,
+  uids: readonly string[],
+  details?: GroupDetails,
+): Promise<number> {
+  const dn = ctx.dit.group(g.uai, g.cn);
+  const add = (values: readonly string[]) =>
+    ctx.session.modify(dn, [{ operation: 'add', attribute: 'memberUid', values }]);
+  const oneByOne = async () => {
+    let writes = 0;
+    for (const uid of uids) {
+      try {
+        await add([uid]);
+        writes += 1;
+      } catch (err) {
+        if (!refused(err, TYPE_OR_VALUE_EXISTS)) throw err;
+      }
+    }
+    return writes;
+  };
+  try {
+    await add(uids);
+    return 1;
+  } catch (err) {
+    if (refused(err, TYPE_OR_VALUE_EXISTS)) return oneByOne();
+    if (!refused(err, NO_SUCH_OBJECT)) throw err;
+  }
+  if (!(await ensureGroup(ctx, g, uids, details))) return oneByOne();
+  const { class: classType, group: optionType, team } = ctx.profile.groupTypes;
+  if (g.type === classType || g.type === optionType) {
+    await ensureGroup(ctx, { uai: g.uai, type: team, cn: `${ctx.profile.teamPrefix}${g.cn}` });
+  }
+  return 1;
+}
