@@ -109,18 +109,30 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
     throw err;
   }
 
+  // slapd keeps one paged-results state per connection: paged searches of runs sharing this
+  // connection (pool `perSession`) go one after the other; other operations are not held up.
+  let pagedTurn: Promise<unknown> = Promise.resolve();
   const session: LdapSession = {
     encrypted: url.startsWith('ldaps:') || options.startTls,
     search: (base: string, o: LdapSearchOptions = {}) =>
       run('search', base, async () => {
         const pageSize = o.pageSize ?? 500;
-        const { searchEntries } = await client.search(base, {
-          scope: o.scope ?? 'sub',
-          filter: o.filter ?? '(objectClass=*)',
-          ...(o.attributes ? { attributes: [...o.attributes] } : {}),
-          ...(pageSize > 0 ? { paged: { pageSize } } : {}),
-        });
-        return searchEntries.map((e) => toEntry(e as Record<string, unknown>));
+        const search = () =>
+          client.search(base, {
+            scope: o.scope ?? 'sub',
+            filter: o.filter ?? '(objectClass=*)',
+            ...(o.attributes ? { attributes: [...o.attributes] } : {}),
+            ...(pageSize > 0 ? { paged: { pageSize } } : {}),
+          });
+        let result: Awaited<ReturnType<typeof search>>;
+        if (pageSize > 0) {
+          const turn = pagedTurn.then(search, search);
+          pagedTurn = turn.catch(() => undefined);
+          result = await turn;
+        } else {
+          result = await search();
+        }
+        return result.searchEntries.map((e) => toEntry(e as Record<string, unknown>));
       }),
     read: async (dn, attributes) => {
       try {

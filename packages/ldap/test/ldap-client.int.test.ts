@@ -205,5 +205,17 @@ t.test(
     t.equal(most, 6, 'size × perSession runs at once');
     const found = await pool.run((s) => s.search(ldap.baseDn, { filter: '(cn=p*)' }));
     t.same(found.map((e) => e.dn).sort(), [...added].sort(), 'every add applied once');
+    // slapd keeps one paged-results state per connection: paged searches sharing one still each
+    // get every page.
+    const pages = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        pool.run((s) => s.search(ldap.baseDn, { filter: '(cn=p*)', pageSize: 5 })),
+      ),
+    );
+    t.same(
+      pages.map((p) => p.length),
+      Array(8).fill(12),
+      'concurrent paged searches on shared connections are complete',
+    );
   },
 );
