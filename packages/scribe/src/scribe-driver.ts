@@ -153,6 +153,27 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       return n;
     };
 
+    /** Numbers of groups (and their teams) a batch may create: one allocation for them all. */
+    async function preallocateGids(groups: readonly GroupRef[]): Promise<void> {
+      const { class: classType, group: optionType } = profile.groupTypes;
+      const owners = groups.flatMap((g) => [
+        `${g.uai}$${g.cn}`,
+        ...(g.type === classType || g.type === optionType
+          ? [`${g.uai}$${profile.teamPrefix}${g.cn}`]
+          : []),
+      ]);
+      const missing = owners.filter((o) => !gids.has(o));
+      if (missing.length === 0) return;
+      const numbers = await allocatePosixIds(
+        context.db,
+        target.id,
+        'group',
+        missing,
+        profile.gidNumberStart,
+      );
+      for (const [owner, n] of numbers) if (!gids.has(owner)) gids.set(owner, Promise.resolve(n));
+    }
+
     async function ensureOus(session: LdapSession, uai: string): Promise<void> {
       if (readyOus.has(uai)) return;
       for (const { dn, ou } of dit.schoolOus(uai)) {
@@ -380,6 +401,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           }
         });
         // The new accounts' memberships: one write per group (created with them when missing).
+        await preallocateGids([...joins.values()].map((j) => j.group));
         await eachLimited([...joins.values()], concurrency, async (join) => {
           try {
             stats.groupWrites += await getPool().run((s) =>
