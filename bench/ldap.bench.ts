@@ -86,6 +86,8 @@ async function main(): Promise<void> {
       select c.id, p.jointure from person p join class_group c
         on c.structure_jointure = p.primary_structure
         and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
+    // Planner statistics for the freshly loaded tables (a live database has them).
+    await sql`analyze`.execute(db);
     const { rows: uaiRows } = await sql<{
       uai: string;
     }>`select uai from structure order by uai`.execute(db);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '@aaf-sync/config';
 import { Client } from 'ldapts';
 import type { TeardownHost } from './teardown.js';
 
@@ -45,7 +46,7 @@ async function freePort(): Promise<number> {
  */
 export async function ownSlapd(t: TeardownHost, o: { tls?: boolean } = {}): Promise<OwnSlapd> {
   const dir = mkdtempSync(join(tmpdir(), 'aaf-slapd-'));
-  const bindPassword = process.env.LDAP_BIND_PASSWORD ?? 'aaf-sync-dev-only';
+  const { bindPassword } = loadConfig().ldap;
   const port = await freePort();
   const tlsPort = o.tls ? await freePort() : null;
   const url = `ldap://127.0.0.1:${port}`;
