@@ -181,6 +181,10 @@ async function main(): Promise<void> {
         teaching: [],
         children: [],
         access: { blocked: false, until: null, why: null },
+        mef: null,
+        schoolId: null,
+        subjects: [],
+        headOf: [],
       })!;
       const est = `OU=${p.uai},${ous[1]}`;
       if (!made.has(est)) {

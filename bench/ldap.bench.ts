@@ -1,4 +1,4 @@
-// pnpm bench:ldap [--accounts 50000] [--schools 50] [--batch 500] [--keep]
+// pnpm bench:ldap [--accounts 50000] [--schools 50] [--batch 500] [--pool 4] [--keep]
 //
 // The Scribe driver against the slapd of scripts/services (LDAP_URL), in one process and its own
 // database:
@@ -9,11 +9,13 @@
 //               another académie branch of the same server: entries/s, and the worker's ratio
 //   reconcile   a full reconcile with nothing changed (inventory + comparison): writes (target 0)
 //               and its duration next to a search of the subtree (target: under 2 searches)
-// and prints one JSON document. The LDAP subtrees are removed at the end unless --keep.
+// and prints one JSON document (with the load averages: the numbers move with the machine's load).
+// The LDAP subtrees are removed at the end unless --keep. --pool: connections of the target
+// (each carries up to 4 operations in flight).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@aaf-sync/config';
@@ -25,6 +27,7 @@ import {
   createTarget,
   driverFor,
   findTarget,
+  loadAccounts,
   reconcileBatch,
   reconcileTarget,
 } from '@aaf-sync/targets';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '50000' },
     schools: { type: 'string', default: '50' },
     batch: { type: 'string', default: '500' },
+    pool: { type: 'string', default: '4' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -43,8 +47,10 @@ async function main(): Promise<void> {
   const accounts = Number(values.accounts);
   const schools = Number(values.schools);
   const batchSize = Number(values.batch);
+  const poolSize = Number(values.pool);
   const config = loadConfig();
   const ldap = config.ldap;
+  const loadBefore = loadavg().map((l) => round(l));
   // --keep keeps the LDAP subtrees; the database is always dropped.
   const database = await benchDatabase('ldap', { keep: false });
   const handle = createDb({ url: database.url, poolMax: 6, applicationName: 'aaf-sync-bench' });
@@ -80,6 +86,8 @@ async function main(): Promise<void> {
       select c.id, p.jointure from person p join class_group c
         on c.structure_jointure = p.primary_structure
         and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
+    // Planner statistics for the freshly loaded tables (a live database has them).
+    await sql`analyze`.execute(db);
     const { rows: uaiRows } = await sql<{
       uai: string;
     }>`select uai from structure order by uai`.execute(db);
@@ -103,7 +111,7 @@ async function main(): Promise<void> {
           kind: 'scribe',
           name: `bench-${i}`,
           uais,
-          options: { url: ldap.url, baseDn: b, bindDn: ldap.bindDn, poolSize: 4 },
+          options: { url: ldap.url, baseDn: b, bindDn: ldap.bindDn, poolSize },
           secrets: { bindPassword: ldap.bindPassword },
         },
         'bench',
@@ -117,12 +125,26 @@ async function main(): Promise<void> {
       { db },
     );
 
+    // Time spent inside the driver's apply (the rest of the worker's time is the database).
+    let applyNs = 0n;
+    const timedDriver = {
+      ...driver,
+      apply: async (batch: Parameters<typeof driver.apply>[0]) => {
+        const t0 = process.hrtime.bigint();
+        try {
+          return await driver.apply(batch);
+        } finally {
+          applyNs += process.hrtime.bigint() - t0;
+        }
+      },
+    };
+
     // 1. Through the worker.
     let started = process.hrtime.bigint();
     let applied = 0;
     let failed = 0;
     for (;;) {
-      const r = await reconcileBatch(db, target, driver, { batchSize });
+      const r = await reconcileBatch(db, target, timedDriver, { batchSize });
       applied += r.applied;
       failed += r.failed;
       if (r.taken === 0) break;
@@ -162,6 +184,17 @@ async function main(): Promise<void> {
     started = process.hrtime.bigint();
     const found = await session.search(branches[0]!, { attributes: ['*'] });
     const searchSeconds = seconds(started);
+    // Where a reconcile's time goes: the driver's inventory, then the directory's accounts.
+    started = process.hrtime.bigint();
+    await driver.inventory?.(uais);
+    const inventorySeconds = seconds(started);
+    const { rows: personRows } = await sql<{ id: number }>`select id from person`.execute(db);
+    started = process.hrtime.bigint();
+    await loadAccounts(
+      db,
+      personRows.map((r) => Number(r.id)),
+    );
+    const loadAccountsSeconds = seconds(started);
     const writes =
       stats.adds +
       stats.modifies +
@@ -175,11 +208,15 @@ async function main(): Promise<void> {
         {
           accounts,
           schools,
+          poolSize,
+          // The machine's 1/5/15-minute load averages at the start and at the end of the run.
+          loadAverage: { before: loadBefore, after: loadavg().map((l) => round(l)) },
           worker: {
             seconds: round(workerSeconds),
             accountsApplied: accountAdds,
             failed,
             addsPerSecond: round(stats.adds / workerSeconds),
+            driverApplySeconds: round(Number(applyNs) / 1e9),
             accountsPerSecond: round(accountAdds / workerSeconds),
             ldapAdds: stats.adds,
             groupWrites: stats.groupWrites,
@@ -190,6 +227,7 @@ async function main(): Promise<void> {
             entriesPerSecond: round(entries / ldapaddSeconds),
           },
           workerVsLdapadd: round(stats.adds / workerSeconds / (entries / ldapaddSeconds), 3),
+          targets: { workerVsLdapadd: '>= 0.70', reconcileWrites: 0, ratioToSearch: '< 2' },
           reconcile: {
             seconds: round(reconcileSeconds),
             inSync: report.totals.inSync,
@@ -199,6 +237,8 @@ async function main(): Promise<void> {
             subtreeSearchSeconds: round(searchSeconds),
             entriesSearched: found.length,
             ratioToSearch: round(reconcileSeconds / searchSeconds, 2),
+            inventorySeconds: round(inventorySeconds),
+            loadAccountsSeconds: round(loadAccountsSeconds),
           },
         },
         null,

@@ -7,13 +7,17 @@
 : "${LDAP_BASE_DN:=o=gouv,c=fr}"
 : "${LDAP_BIND_DN:=cn=admin,o=gouv,c=fr}"
 : "${LDAP_BIND_PASSWORD:=aaf-sync-dev-only}"
+: "${LDAPS_URL:=ldaps://127.0.0.1:1636}"
 : "${AD_URL:=ldaps://127.0.0.1:636}"
 : "${AD_REALM:=AAF.TEST}"
-export DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD AD_URL AD_REALM
-
 SERVICES_DIR="$AAF_ROOT/.cache/services"
 STATE_DIR="$SERVICES_DIR/state"
 mkdir -p "$STATE_DIR"
+# The test CA and slapd's certificate (generated once; kept when the slapd data are rebuilt).
+LDAP_TLS_DIR="$SERVICES_DIR/slapd-tls"
+: "${LDAP_TLS_CA_FILE:=$LDAP_TLS_DIR/ca.pem}"
+export DATABASE_URL REDIS_URL LDAP_URL LDAPS_URL LDAP_TLS_CA_FILE LDAP_BASE_DN LDAP_BIND_DN \
+  LDAP_BIND_PASSWORD AD_URL AD_REALM
 
 # --- URL parsing -------------------------------------------------------------------------------
 url_host() { local u="${1#*://}"; u="${u#*@}"; u="${u%%/*}"; u="${u%%\?*}"; echo "${u%:*}"; }
@@ -267,20 +271,72 @@ o: $val" ;; ou) oc=organizationalUnit ;; esac
   printf 'dn: %s\nobjectClass: %s\n%s: %s\n' "$LDAP_BASE_DN" "$oc" "$attr" "$val" > "$dir/base.ldif"
 }
 
+# --- TLS: LDAPS on LDAPS_URL and StartTLS on LDAP_URL, with a test CA of our own ----------------
+# Kept out of ldap_write_config (and so out of the stamp): adding TLS to a running project-owned
+# slapd restarts it with its data, it does not rebuild them.
+ldaps_reachable() {
+  LDAPTLS_CACERT="$LDAP_TLS_CA_FILE" ldapsearch -x -LLL -o nettimeout=2 -H "$LDAPS_URL" \
+    -D "$LDAP_BIND_DN" -w "$LDAP_BIND_PASSWORD" -b "$LDAP_BASE_DN" -s base dn >/dev/null 2>&1
+}
+
+ldap_tls_files() { # ldap_tls_files <dir>: a CA and a server certificate for 127.0.0.1, once
+  local dir="$1"
+  [ -s "$dir/server.pem" ] && [ -s "$dir/server.key" ] && [ -s "$dir/ca.pem" ] && return 0
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
+  mkdir -p "$dir"
+  (
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=aaf-sync test CA" \
+      -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+    printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=CA:FALSE' \
+      'extendedKeyUsage=serverAuth' > "$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$dir/server.ext" -out "$dir/server.pem" >/dev/null 2>&1
+  )
+  chmod 644 "$dir/ca.pem" "$dir/server.pem"
+}
+
+ldap_has_tls() { grep -q '^olcTLSCertificateFile:' "$1/slapd.d/cn=config.ldif" 2>/dev/null; }
+
+ldap_apply_tls() { # ldap_apply_tls <slapd dir> <tls dir>: TLS settings into its cn=config (offline)
+  local dir="$1" tls="$2"
+  ldap_tls_files "$tls"
+  cat > "$dir/tls.ldif" <<LDIF
+dn: cn=config
+changetype: modify
+replace: olcTLSCACertificateFile
+olcTLSCACertificateFile: $tls/ca.pem
+-
+replace: olcTLSCertificateFile
+olcTLSCertificateFile: $tls/server.pem
+-
+replace: olcTLSCertificateKeyFile
+olcTLSCertificateKeyFile: $tls/server.key
+LDIF
+  slapmodify -n0 -F "$dir/slapd.d" -l "$dir/tls.ldif" >/dev/null 2>&1
+}
+
 ldap_up() {
   PATH="$PATH:/usr/sbin"
   if ! command -v slapd >/dev/null 2>&1 || ! command -v ldapsearch >/dev/null 2>&1; then
     apt_install slapd ldap-utils
   fi
-  local host port dir
+  local host port dir shost sport
   if ldap_reachable; then
     if ! started_by_us slapd; then
       aaf_log "LDAP answers at $LDAP_URL: using it"
       return 0
     fi
     dir="$(cat "$STATE_DIR/slapd.started")"
-    [ "$(cat "$dir/config.stamp" 2>/dev/null)" = "$(ldap_config_stamp)" ] && return 0
-    aaf_log "the slapd schema or configuration changed: rebuilding the project-owned slapd"
+    if [ "$(cat "$dir/config.stamp" 2>/dev/null)" = "$(ldap_config_stamp)" ]; then
+      ldaps_reachable && return 0
+      # Same schema, no LDAPS yet (a slapd started before TLS was added): restarted with its data.
+      aaf_log "adding LDAPS ($LDAPS_URL) and StartTLS: restarting the project-owned slapd (data kept)"
+    else
+      aaf_log "the slapd schema or configuration changed: rebuilding the project-owned slapd"
+    fi
     ldap_down
   fi
   host="$(url_host "$LDAP_URL")"; port="$(url_port "$LDAP_URL" 389)"
@@ -295,10 +351,13 @@ ldap_up() {
     slapadd -n1 -F "$dir/slapd.d" -l "$dir/base.ldif" >/dev/null
     ldap_config_stamp > "$dir/config.stamp"
   fi
-  aaf_log "starting slapd on $host:$port"
-  slapd -F "$dir/slapd.d" -h "ldap://$host:$port/"
+  ldap_has_tls "$dir" && [ -s "$LDAP_TLS_CA_FILE" ] || ldap_apply_tls "$dir" "$LDAP_TLS_DIR"
+  shost="$(url_host "$LDAPS_URL")"; sport="$(url_port "$LDAPS_URL" 636)"
+  aaf_log "starting slapd on $host:$port (StartTLS) and ldaps://$shost:$sport"
+  slapd -F "$dir/slapd.d" -h "ldap://$host:$port/ ldaps://$shost:$sport/"
   mark_started slapd "$dir"
   wait_for 10 ldap_reachable || { echo "slapd did not start (config in $dir)" >&2; return 1; }
+  wait_for 10 ldaps_reachable || { echo "slapd does not answer on $LDAPS_URL" >&2; return 1; }
 }
 
 ldap_down() { stop_owned_daemon slapd slapd; }
@@ -308,6 +367,11 @@ ldap_status() {
   local who="machine"; started_by_us slapd && who="project"
   if command -v ldapsearch >/dev/null 2>&1 && ldap_reachable; then
     echo "slapd     up    $LDAP_URL base=$LDAP_BASE_DN ($who)"
+    if ldaps_reachable; then
+      echo "slapd     up    $LDAPS_URL (CA $LDAP_TLS_CA_FILE)"
+    else
+      echo "slapd     no    $LDAPS_URL (an \`up\` adds it to a project-owned slapd)"
+    fi
   else
     echo "slapd     down  $LDAP_URL"
   fi
@@ -430,7 +494,8 @@ ad_status() {
 # --- settings -----------------------------------------------------------------------------------
 print_exports() {
   local v
-  for v in DATABASE_URL REDIS_URL LDAP_URL LDAP_BASE_DN LDAP_BIND_DN LDAP_BIND_PASSWORD; do
+  for v in DATABASE_URL REDIS_URL LDAP_URL LDAPS_URL LDAP_TLS_CA_FILE LDAP_BASE_DN LDAP_BIND_DN \
+    LDAP_BIND_PASSWORD; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
   ad_defaults; ad_load_password
@@ -446,7 +511,9 @@ print_settings() {
   echo "Local services are up. Settings (also in .cache/services/env):"
   echo "  DATABASE_URL=$DATABASE_URL"
   echo "  REDIS_URL=$REDIS_URL"
-  echo "  LDAP_URL=$LDAP_URL"
+  echo "  LDAP_URL=$LDAP_URL (StartTLS)"
+  echo "  LDAPS_URL=$LDAPS_URL"
+  echo "  LDAP_TLS_CA_FILE=$LDAP_TLS_CA_FILE"
   echo "  LDAP_BASE_DN=$LDAP_BASE_DN"
   echo "  LDAP_BIND_DN=$LDAP_BIND_DN"
   echo "  LDAP_BIND_PASSWORD=(dev default; set LDAP_BIND_PASSWORD to change)"

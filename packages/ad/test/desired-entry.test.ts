@@ -32,6 +32,10 @@ const account = (over: Partial<Account> = {}): Account => ({
   teaching: [],
   children: [],
   access: { blocked: false, until: null, why: null },
+  mef: null,
+  schoolId: null,
+  subjects: [],
+  headOf: [],
   ...over,
 });
 

@@ -78,6 +78,19 @@ export const ENV_VARS = {
     default: 'ldap://127.0.0.1:3389',
     description: 'OpenLDAP (Scribe target) URL; the local slapd of scripts/services by default.',
   },
+  LDAPS_URL: {
+    schema: url('ldaps:'),
+    default: 'ldaps://127.0.0.1:1636',
+    description:
+      'LDAPS address of the same OpenLDAP (the local slapd of scripts/services listens there too, ' +
+      'and accepts StartTLS on LDAP_URL), for TLS tests and development.',
+  },
+  LDAP_TLS_CA_FILE: {
+    schema: z.string().min(1).optional(),
+    description:
+      'PEM file of the CA that signed the OpenLDAP certificate (scripts/services writes ' +
+      '.cache/services/slapd-tls/ca.pem and exports its path).',
+  },
   LDAP_BASE_DN: { schema: z.string().min(1), default: 'o=gouv,c=fr', description: 'LDAP suffix.' },
   LDAP_BIND_DN: {
     schema: z.string().min(1),

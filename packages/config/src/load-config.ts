@@ -12,6 +12,8 @@ function buildConfig(v: Parsed) {
     jobs: { shutdownTimeoutMs: v.JOBS_SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     ldap: {
       url: v.LDAP_URL,
+      ldapsUrl: v.LDAPS_URL,
+      tlsCaFile: v.LDAP_TLS_CA_FILE ?? null,
       baseDn: v.LDAP_BASE_DN,
       bindDn: v.LDAP_BIND_DN,
       bindPassword: v.LDAP_BIND_PASSWORD,

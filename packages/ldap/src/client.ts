@@ -29,6 +29,8 @@ export interface LdapSearchOptions {
  * `LDAP_ERR_UNAVAILABLE` (network, timeout, busy/unavailable server: the connection is spent).
  */
 export interface LdapSession {
+  /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
+  readonly encrypted: boolean;
   search(base: string, options?: LdapSearchOptions): Promise<LdapEntry[]>;
   /** The entry at `dn`, or null when there is none (no such object). */
   read(dn: string, attributes?: readonly string[]): Promise<LdapEntry | null>;
@@ -55,8 +57,6 @@ export interface LdapSession {
    * rejects with `LDAP_ERR_CLEAR_PASSWORD` and sends nothing.
    */
   setUnicodePwd(dn: string, password: string, also?: readonly LdapChange[]): Promise<void>;
-  /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
-  readonly encrypted: boolean;
   /** Binds again on this connection as `dn` (checks a password; the pool rebinds its own). */
   bind(dn: string, password: string): Promise<void>;
   close(): Promise<void>;

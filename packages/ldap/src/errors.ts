@@ -31,6 +31,14 @@ export const LdapErrors = defineErrors('LDAP', {
       'A password (Active Directory `unicodePwd`) is only sent over an encrypted connection ' +
       '(`ldaps://`, or `ldap://` with StartTLS). Nothing was sent. Use an `ldaps://` URL.',
   },
+  TLS_REFUSED: {
+    status: 502,
+    message: 'LDAP server {url}: its TLS certificate was not accepted: {reason}',
+    description:
+      'The certificate of an `ldaps://` or StartTLS server is not signed by a trusted CA (give the ' +
+      'CA in `tls.ca`), has expired, or does not name the host. Not retried: fix the CA or the ' +
+      'URL (`tls.rejectUnauthorized: false` only for a test server).',
+  },
   REJECTED: {
     status: 422,
     message: 'LDAP {operation} of {dn} refused: {reason} (result {resultCode})',

@@ -27,6 +27,25 @@ function reasonOf(err: unknown): string {
   return String(err);
 }
 
+/** Node's codes for a server certificate it does not accept (a configuration matter, not an outage). */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function certificateRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CERTIFICATE_CODES.has(code);
+}
+
 /** Maps what ldapts threw to our catalogue (permanent per operation, or unavailable). */
 function translate(err: unknown, url: string, operation: string, dn: string): AppError {
   if (err instanceof ResultCodeError) {
@@ -40,6 +59,9 @@ function translate(err: unknown, url: string, operation: string, dn: string): Ap
       { operation, dn, reason: reasonOf(err), resultCode: err.code },
       { cause: err },
     );
+  }
+  if (certificateRefused(err)) {
+    return LdapErrors.TLS_REFUSED({ url, reason: reasonOf(err) }, { cause: err });
   }
   // Connection refused/reset, TLS failure, timeouts, a closed socket: the server is not usable.
   return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
@@ -100,18 +122,30 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
   }
 
   const encrypted = url.startsWith('ldaps:') || options.startTls;
+  // slapd keeps one paged-results state per connection: paged searches of runs sharing this
+  // connection (pool `perSession`) go one after the other; other operations are not held up.
+  let pagedTurn: Promise<unknown> = Promise.resolve();
   const session: LdapSession = {
     encrypted,
     search: (base: string, o: LdapSearchOptions = {}) =>
       run('search', base, async () => {
         const pageSize = o.pageSize ?? 500;
-        const { searchEntries } = await client.search(base, {
-          scope: o.scope ?? 'sub',
-          filter: o.filter ?? '(objectClass=*)',
-          ...(o.attributes ? { attributes: [...o.attributes] } : {}),
-          ...(pageSize > 0 ? { paged: { pageSize } } : {}),
-        });
-        return searchEntries.map((e) => toEntry(e as Record<string, unknown>));
+        const search = () =>
+          client.search(base, {
+            scope: o.scope ?? 'sub',
+            filter: o.filter ?? '(objectClass=*)',
+            ...(o.attributes ? { attributes: [...o.attributes] } : {}),
+            ...(pageSize > 0 ? { paged: { pageSize } } : {}),
+          });
+        let result: Awaited<ReturnType<typeof search>>;
+        if (pageSize > 0) {
+          const turn = pagedTurn.then(search, search);
+          pagedTurn = turn.catch(() => undefined);
+          result = await turn;
+        } else {
+          result = await search();
+        }
+        return result.searchEntries.map((e) => toEntry(e as Record<string, unknown>));
       }),
     read: async (dn, attributes) => {
       try {

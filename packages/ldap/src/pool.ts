@@ -5,6 +5,12 @@ import { connectLdapts } from './ldapts-session.js';
 export interface LdapPoolSettings {
   /** Connections open at most (default 4). */
   readonly size?: number;
+  /**
+   * Runs sharing one connection at once (default 1: a run has its connection to itself). LDAP
+   * answers by message id, so several operations can be in flight on one connection; a run on a
+   * shared connection must not `bind` (that would change the identity of the others).
+   */
+  readonly perSession?: number;
   /** Retries of an operation after a transient failure (default 3), with doubling delays. */
   readonly retries?: number;
   /** First retry delay (default 200 ms; then ×2 each time). */
@@ -16,11 +22,12 @@ export interface LdapPoolSettings {
 }
 
 /**
- * Bound connections to one server. `run(fn)` lends a session to `fn`; when the server is
- * unavailable (`LDAP_ERR_UNAVAILABLE`: refused, reset, timeout, busy), the session is dropped and
- * `fn` runs again on a fresh one after a backoff, up to `retries` times, then the error is
- * surfaced. Other errors (an operation refused for good, a bad bind) come back at once and the
- * session goes back to the pool. `fn` must be safe to run again (read, then write what differs).
+ * Bound connections to one server. `run(fn)` lends a session to `fn` (to `perSession` runs at
+ * once); when the server is unavailable (`LDAP_ERR_UNAVAILABLE`: refused, reset, timeout, busy),
+ * the session is dropped and `fn` runs again on a fresh one after a backoff, up to `retries`
+ * times, then the error is surfaced. Other errors (an operation refused for good, a bad bind, a
+ * refused certificate) come back at once and the session goes back to the pool. `fn` must be
+ * safe to run again (read, then write what differs).
  */
 export interface LdapPool {
   readonly url: string;
@@ -30,47 +37,75 @@ export interface LdapPool {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+interface Slot {
+  readonly session: LdapSession;
+  busy: number;
+  dropped: boolean;
+}
+
 export function createLdapPool(
   options: LdapConnectionOptions,
   settings: LdapPoolSettings = {},
 ): LdapPool {
   const size = settings.size ?? 4;
+  const perSession = Math.max(1, settings.perSession ?? 1);
   const retries = settings.retries ?? 3;
   const base = settings.retryBaseMs ?? 200;
   const sleep = settings.sleep ?? realSleep;
   const connect = settings.connect ?? connectLdapts;
-  const idle: LdapSession[] = [];
-  const waiting: ((s: LdapSession | null) => void)[] = [];
-  let open = 0;
+  const slots: Slot[] = [];
+  const waiting: (() => void)[] = [];
+  let opening = 0;
   let closed = false;
 
-  async function acquire(): Promise<LdapSession> {
-    const ready = idle.pop();
-    if (ready) return ready;
-    if (open < size) {
-      open += 1;
-      try {
-        return await connect(options);
-      } catch (err) {
-        open -= 1;
-        throw err;
+  const wake = () => waiting.shift()?.();
+
+  async function acquire(): Promise<Slot> {
+    for (;;) {
+      let best: Slot | undefined;
+      for (const s of slots) if (s.busy < perSession && (!best || s.busy < best.busy)) best = s;
+      // A new connection before sharing one that is already busy.
+      if (best && (best.busy === 0 || slots.length + opening >= size)) {
+        best.busy += 1;
+        return best;
       }
+      if (slots.length + opening < size) {
+        opening += 1;
+        let session: LdapSession;
+        try {
+          session = await connect(options);
+        } catch (err) {
+          opening -= 1;
+          wake();
+          throw err;
+        }
+        opening -= 1;
+        const slot: Slot = { session, busy: 1, dropped: false };
+        slots.push(slot);
+        // Runs that waited for this connection may share it.
+        for (let i = 1; i < perSession; i += 1) wake();
+        return slot;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      if (closed) throw LdapErrors.UNAVAILABLE({ url: options.url, reason: 'pool closed' });
     }
-    const s = await new Promise<LdapSession | null>((resolve) => waiting.push(resolve));
-    return s ?? acquire();
   }
 
-  function release(s: LdapSession): void {
-    const next = waiting.shift();
-    if (next) next(s);
-    else idle.push(s);
+  function release(slot: Slot): void {
+    slot.busy -= 1;
+    wake();
   }
 
-  async function discard(s: LdapSession): Promise<void> {
-    open -= 1;
-    await s.close();
+  async function discard(slot: Slot): Promise<void> {
+    slot.busy -= 1;
+    if (!slot.dropped) {
+      slot.dropped = true;
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+      await slot.session.close();
+    }
     // A waiter may now open a connection of its own.
-    waiting.shift()?.(null);
+    wake();
   }
 
   return {
@@ -78,18 +113,18 @@ export function createLdapPool(
     async run<T>(fn: (session: LdapSession) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt += 1) {
         if (closed) throw LdapErrors.UNAVAILABLE({ url: options.url, reason: 'pool closed' });
-        let session: LdapSession | undefined;
+        let slot: Slot | undefined;
         try {
-          session = await acquire();
-          const result = await fn(session);
-          release(session);
+          slot = await acquire();
+          const result = await fn(slot.session);
+          release(slot);
           return result;
         } catch (err) {
           if (!LdapErrors.UNAVAILABLE.is(err)) {
-            if (session) release(session);
+            if (slot) release(slot);
             throw err;
           }
-          if (session) await discard(session);
+          if (slot) await discard(slot);
           if (attempt >= retries) throw err;
           await sleep(base * 2 ** attempt);
         }
@@ -97,10 +132,9 @@ export function createLdapPool(
     },
     async close() {
       closed = true;
-      for (const w of waiting.splice(0)) w(null);
-      const sessions = idle.splice(0);
-      open -= sessions.length;
-      await Promise.all(sessions.map((s) => s.close()));
+      for (const w of waiting.splice(0)) w();
+      const all = slots.splice(0);
+      await Promise.all(all.map((s) => ((s.dropped = true), s.session.close())));
     },
   };
 }

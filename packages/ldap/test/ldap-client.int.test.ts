@@ -182,3 +182,57 @@ t.test('unicodePwd is never sent over a clear connection', async (t) => {
   const read = await session.read(dn, ['userPassword']);
   t.same(read?.attributes, {}, 'nothing written');
 });
+
+t.test(
+  'perSession: several runs share one connection, operations in flight together',
+  async (t) => {
+    const ldap = await testLdap(t);
+    let connections = 0;
+    const pool = createLdapPool(
+      parseConnectionOptions({
+        url: ldap.url,
+        bindDn: ldap.bindDn,
+        bindPassword: ldap.bindPassword,
+      }),
+      {
+        size: 2,
+        perSession: 3,
+        connect: async (o) => {
+          connections += 1;
+          return connectLdapts(o);
+        },
+      },
+    );
+    t.teardown(() => pool.close());
+    let inFlight = 0;
+    let most = 0;
+    const added = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        pool.run(async (s) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          const dn = `cn=p${i},${ldap.baseDn}`;
+          await s.add(dn, { objectClass: ['organizationalRole'], cn: [`p${i}`] });
+          inFlight -= 1;
+          return dn;
+        }),
+      ),
+    );
+    t.equal(connections, 2, 'no more connections than the size');
+    t.equal(most, 6, 'size × perSession runs at once');
+    const found = await pool.run((s) => s.search(ldap.baseDn, { filter: '(cn=p*)' }));
+    t.same(found.map((e) => e.dn).sort(), [...added].sort(), 'every add applied once');
+    // slapd keeps one paged-results state per connection: paged searches sharing one still each
+    // get every page.
+    const pages = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        pool.run((s) => s.search(ldap.baseDn, { filter: '(cn=p*)', pageSize: 5 })),
+      ),
+    );
+    t.same(
+      pages.map((p) => p.length),
+      Array(8).fill(12),
+      'concurrent paged searches on shared connections are complete',
+    );
+  },
+);

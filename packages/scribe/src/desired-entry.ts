@@ -1,4 +1,4 @@
-import type { Account, DesiredEntry } from '@aaf-sync/targets';
+import type { Account, AttributeSourceName, DesiredEntry } from '@aaf-sync/targets';
 import type { Dit } from './dit.js';
 import type { ScribeProfile } from './profile.js';
 
@@ -10,6 +10,19 @@ export const GROUPS_KEY = '@groups';
 
 /** Desired-entry key holding the school (UAI) the entry is filed under (not an LDAP attribute). */
 export const UAI_KEY = '@uai';
+
+/**
+ * Desired-entry key holding what a group is created with besides its type and `cn` (JSON
+ * `GroupDetails` per group: its description, a class's `niveau`). Used when a group is created,
+ * never compared.
+ */
+export const GROUP_DETAILS_KEY = '@groupDetails';
+
+export interface GroupDetails {
+  readonly ref: string;
+  readonly description?: string;
+  readonly niveau?: string;
+}
 
 export interface GroupRef {
   readonly uai: string;
@@ -27,6 +40,26 @@ export function parseGroupRef(value: string): GroupRef {
 export const groupCn = (code: string) => code.trim().toLowerCase();
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+const list = (v: string | undefined) => (v === undefined ? [] : [v]);
+
+/** A label or code as a group `cn`: lower case, ASCII letters and digits, `-` between words. */
+export function slugCn(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The `cn` of a Niveau or Matiere group (profile `levelGroups` / `subjectGroups`). */
+export function namedGroupCn(
+  naming: { readonly from: 'label' | 'code'; readonly prefix: string },
+  item: { readonly code: string; readonly label: string },
+): string {
+  const base = slugCn(naming.from === 'label' ? item.label : item.code) || slugCn(item.code);
+  return `${naming.prefix}${base}`;
+}
 
 /** `YYYY-MM-DD` → `dd/mm/yyyy` (SDET) and `yyyymmdd` (Scribe `dateNaissance`). */
 function birthDates(iso: string | null): { sdet?: string; scribe?: string } {
@@ -73,6 +106,12 @@ export function desiredEntry(
   if (born.sdet) a.ENTPersonDateNaissance = born.sdet;
   if (born.scribe) a.dateNaissance = born.scribe;
   const groups: GroupRef[] = [];
+  const details: GroupDetails[] = [];
+  const level =
+    kind === 'pupil' && account.mef ? namedGroupCn(profile.levelGroups, account.mef) : undefined;
+  const subjects = account.subjects
+    .filter((s) => s.uai === uai)
+    .map((s) => ({ ...s, cn: namedGroupCn(profile.subjectGroups, s) }));
   if (kind === 'pupil') {
     if (account.ine) a.Ine = account.ine;
     const here = account.memberships.filter((m) => m.uai === uai);
@@ -83,8 +122,17 @@ export function desiredEntry(
       a.ENTEleveClasses = classes.map((c) => `${school}$${c}`);
     }
     if (options.length > 0) a.ENTEleveGroupes = options.map((c) => `${school}$${c}`);
-    for (const cn of classes) groups.push({ uai, type: profile.groupTypes.class, cn });
+    for (const cn of classes) {
+      const ref = { uai, type: profile.groupTypes.class, cn };
+      groups.push(ref);
+      if (level) details.push({ ref: groupRef(ref), niveau: level });
+    }
     for (const cn of options) groups.push({ uai, type: profile.groupTypes.group, cn });
+    if (level && account.mef) {
+      const ref = { uai, type: profile.groupTypes.level, cn: level };
+      groups.push(ref);
+      details.push({ ref: groupRef(ref), description: account.mef.label });
+    }
   } else if (kind === 'teacher') {
     const here = account.teaching.filter((t) => t.uai === uai);
     const classes = sorted(here.filter((t) => t.kind === 'class').map((t) => groupCn(t.code)));
@@ -93,6 +141,12 @@ export function desiredEntry(
     if (options.length > 0) a.ENTAuxEnsGroupes = options.map((c) => `${school}$${c}`);
     for (const cn of [...classes, ...options]) {
       groups.push({ uai, type: profile.groupTypes.team, cn: `${profile.teamPrefix}${cn}` });
+    }
+    for (const s of subjects) {
+      const ref = { uai, type: profile.groupTypes.subject, cn: s.cn };
+      if (groups.some((g) => g.cn === ref.cn)) continue;
+      groups.push(ref);
+      details.push({ ref: groupRef(ref), description: s.label });
     }
   } else if (kind === 'relative') {
     const children = account.children.flatMap((c) => {
@@ -108,10 +162,35 @@ export function desiredEntry(
       .replaceAll('{uid}', uid)
       .replaceAll('{initial}', uid.slice(0, 1));
   }
+  const values: Record<AttributeSourceName, string[]> = {
+    jointure: [account.jointure],
+    schoolId: kind === 'pupil' && account.schoolId ? [account.schoolId] : [],
+    civilityCode: account.civility ? list(profile.civilityCodes[account.civility.trim()]) : [],
+    mefCode: kind === 'pupil' && account.mef ? [account.mef.code] : [],
+    mefLabel: kind === 'pupil' && account.mef ? [account.mef.label] : [],
+    levelGroup: level ? [level] : [],
+    typeadmin:
+      kind !== 'teacher'
+        ? []
+        : [
+            account.headOf.some((h) => h.uai === uai)
+              ? profile.typeadmin.headTeacher
+              : profile.typeadmin.teacher,
+          ],
+    headOfClasses: sorted(account.headOf.filter((h) => h.uai === uai).map((h) => groupCn(h.code))),
+    subjectsTaught: sorted(subjects.map((s) => `${school}$${s.label}`)),
+  };
+  for (const [name, source] of Object.entries(profile.extraAttributes[kind])) {
+    const v = source.startsWith('=')
+      ? [source.slice(1)]
+      : (values[source as AttributeSourceName] ?? []);
+    if (v.length > 0) a[name] = v.length === 1 ? v[0]! : v;
+  }
   // The rentrée blocking: the account stays as it is (groups, class spaces ready for the year)
   // with logins disabled until the calendar (or the principal) reopens it.
   if (account.access.blocked) a[profile.disabled.attribute] = profile.disabled.value;
   a[GROUPS_KEY] = sorted(groups.map(groupRef));
+  a[GROUP_DETAILS_KEY] = details.map((d) => JSON.stringify(d)).sort();
   a[UAI_KEY] = uai;
   return { key: dit.user(uai, kind, uid), attributes: a };
 }

@@ -18,8 +18,11 @@ export function ldapAttributes(desired: Attrs): Map<string, { name: string; valu
   return out;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().join('\0') === [...b].sort().join('\0');
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 1) return a[0] === b[0];
+  return [...a].sort().join('\0') === [...b].sort().join('\0');
+}
 
 /**
  * The minimal modify turning `held` (lower-cased names) into `desired`, for the attributes of

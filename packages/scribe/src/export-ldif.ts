@@ -1,7 +1,15 @@
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { ldifEntry } from '@aaf-sync/ldap';
 import { loadAccounts, type DriverTarget } from '@aaf-sync/targets';
-import { desiredEntry, GROUPS_KEY, parseGroupRef, UAI_KEY } from './desired-entry.js';
+import {
+  desiredEntry,
+  GROUP_DETAILS_KEY,
+  GROUPS_KEY,
+  parseGroupRef,
+  UAI_KEY,
+  type GroupDetails,
+} from './desired-entry.js';
+import { groupEntry } from './group-sync.js';
 import { scribeDit } from './dit.js';
 import { entryForAdd } from './entry-diff.js';
 import { allocatePosixIds } from './posix-ids.js';
@@ -36,7 +44,14 @@ export async function exportScribeLdif(
     }
   }
   // Groups: members gathered while the accounts are written.
-  const groups = new Map<string, { uai: string; type: string; cn: string; members: Set<string> }>();
+  interface Group {
+    uai: string;
+    type: string;
+    cn: string;
+    members: Set<string>;
+    details?: GroupDetails;
+  }
+  const groups = new Map<string, Group>();
   const group = (uai: string, type: string, cn: string) => {
     const key = `${uai}$${cn}`;
     let g = groups.get(key);
@@ -76,9 +91,18 @@ export async function exportScribeLdif(
         attributes.uidNumber = [String(number)];
         attributes.gidNumber = [`@gid:${uai}$${base.cn}`];
       }
+      const details = new Map(
+        [entry.attributes[GROUP_DETAILS_KEY] ?? []]
+          .flat()
+          .map((v) => JSON.parse(v) as GroupDetails)
+          .map((d) => [d.ref, d]),
+      );
       for (const v of [entry.attributes[GROUPS_KEY] ?? []].flat()) {
         const ref = parseGroupRef(v);
-        group(ref.uai, ref.type, ref.cn).members.add(uid);
+        const g = group(ref.uai, ref.type, ref.cn);
+        g.members.add(uid);
+        // The first member's details, as the driver creates a group with its first member's.
+        g.details ??= details.get(v);
         if (ref.type === profile.groupTypes.class || ref.type === profile.groupTypes.group) {
           group(ref.uai, profile.groupTypes.team, `${profile.teamPrefix}${ref.cn}`);
         }
@@ -111,11 +135,7 @@ export async function exportScribeLdif(
   );
   for (const [key, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     await emit(dit.group(g.uai, g.cn), {
-      objectClass: [...profile.groupObjectClasses],
-      cn: [g.cn],
-      gidNumber: [String(gids.get(key))],
-      type: [g.type],
-      description: [`${g.type} ${g.cn}`],
+      ...groupEntry(profile, g, gids.get(key)!, g.details),
       ...(g.members.size > 0 ? { memberUid: [...g.members].sort() } : {}),
     });
   }

@@ -20,18 +20,21 @@ import type {
 } from '@aaf-sync/targets';
 import {
   desiredEntry,
+  GROUP_DETAILS_KEY,
   GROUPS_KEY,
   groupRef,
   parseGroupRef,
   UAI_KEY,
+  type GroupDetails,
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
-import { ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
+import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
 import { allocatePosixIds } from './posix-ids.js';
-import { resolveProfile } from './profile.js';
+import { ownedAttributes, policyFor, resolveProfile } from './profile.js';
+import { ScribeErrors } from './errors.js';
 import { scribeOptions } from './scribe-options.js';
 
 /** Writes made by a driver (for tests and the benchmark: a reconcile in sync makes none). */
@@ -72,6 +75,15 @@ const refused = (err: unknown, code: number) =>
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 const PROFILES = new Set<string>(['pupil', 'teacher', 'staff', 'relative']);
+/** Allocated numbers: the pure comparison of the full reconcile cannot know them. */
+const NUMBERS: ReadonlySet<string> = new Set(['uidnumber', 'gidnumber']);
+
+/** New members of one group gathered over a batch (written with one modify). */
+interface GroupJoin {
+  readonly group: GroupRef;
+  readonly members: { uid: string; personId: number }[];
+  readonly details: GroupDetails | undefined;
+}
 
 /** Runs `fn` over `items` with at most `limit` at a time; rejects with the first error. */
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
@@ -95,9 +107,15 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     const profile = resolveProfile(options.profile);
     const dit = scribeDit(options.baseDn, profile);
     const stats = deps.stats ?? newScribeStats();
-    const readAttributes = [...new Set(['uid', 'objectClass', ...Object.keys(profile.policy)])];
+    const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
     const disabledKey = profile.disabled.attribute.toLowerCase();
+    const policies = Object.fromEntries(
+      [...PROFILES].map((k) => [k, policyFor(profile, k as Profile)]),
+    ) as Record<Profile, ReturnType<typeof policyFor>>;
     const poolSize = options.poolSize ?? 4;
+    // Accounts in flight at once: several per connection (LDAP answers by message id).
+    const perSession = deps.pool?.perSession ?? 4;
+    const concurrency = poolSize * perSession;
     let pool: LdapPool | undefined;
     const getPool = () =>
       (pool ??= createLdapPool(
@@ -106,9 +124,17 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           bindDn: options.bindDn,
           bindPassword: options.bindPassword,
           startTls: options.startTls ?? false,
+          ...(options.tls
+            ? {
+                tls: {
+                  ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+                  rejectUnauthorized: options.tls.rejectUnauthorized ?? true,
+                },
+              }
+            : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         }),
-        { size: poolSize, ...deps.pool },
+        { size: poolSize, ...deps.pool, perSession },
       ));
     const passwords =
       typeof deps.passwords === 'function' ? deps.passwords(context) : deps.passwords;
@@ -129,6 +155,27 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       }
       return n;
     };
+
+    /** Numbers of groups (and their teams) a batch may create: one allocation for them all. */
+    async function preallocateGids(groups: readonly GroupRef[]): Promise<void> {
+      const { class: classType, group: optionType } = profile.groupTypes;
+      const owners = groups.flatMap((g) => [
+        `${g.uai}$${g.cn}`,
+        ...(g.type === classType || g.type === optionType
+          ? [`${g.uai}$${profile.teamPrefix}${g.cn}`]
+          : []),
+      ]);
+      const missing = owners.filter((o) => !gids.has(o));
+      if (missing.length === 0) return;
+      const numbers = await allocatePosixIds(
+        context.db,
+        target.id,
+        'group',
+        missing,
+        profile.gidNumberStart,
+      );
+      for (const [owner, n] of numbers) if (!gids.has(owner)) gids.set(owner, Promise.resolve(n));
+    }
 
     async function ensureOus(session: LdapSession, uai: string): Promise<void> {
       if (readyOus.has(uai)) return;
@@ -164,12 +211,18 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       return number;
     }
 
-    /** Applies one desired entry; resolves to whether it was created. */
+    /**
+     * Applies one desired entry; resolves to whether it was created. An account never provisioned
+     * (no previous key, not present) is added without a read first (an entry found there after
+     * all — a replay after an outage — is read and compared as usual); its memberships go to
+     * `joins`, written once per group for the whole batch.
+     */
     async function write(
       session: LdapSession,
       item: ApplyItem,
       entry: DesiredEntry,
       uidNumber: number | undefined,
+      joins: Map<string, GroupJoin>,
     ): Promise<boolean> {
       const uai = String(entry.attributes[UAI_KEY]);
       const kind = kindOf(entry);
@@ -178,6 +231,26 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       if (uidNumber !== undefined) {
         attributes.uidNumber = String(uidNumber);
         attributes.gidNumber = String(await ensurePrimaryGroup(session, uai, kind));
+      }
+      const uid = String(entry.attributes.uid);
+      const groups = list(entry.attributes[GROUPS_KEY]).map(parseGroupRef);
+      if (item.previousKey === null && !item.present) {
+        try {
+          await session.add(entry.key, entryForAdd(attributes));
+          stats.adds += 1;
+          const details = groupDetails(entry);
+          for (const g of groups) {
+            const ref = groupRef(g);
+            let join = joins.get(ref);
+            if (!join)
+              joins.set(ref, (join = { group: g, members: [], details: details.get(ref) }));
+            join.members.push({ uid, personId: item.personId });
+          }
+          return true;
+        } catch (err) {
+          if (!refused(err, ALREADY_EXISTS) && !refused(err, NO_SUCH_OBJECT)) throw err;
+          // Already there (a replay), or its OU removed by hand: the general path below.
+        }
       }
       let current = await session.read(entry.key, readAttributes);
       if (current === null && item.previousKey !== null && item.previousKey !== entry.key) {
@@ -202,22 +275,29 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         stats.adds += 1;
         created = true;
       } else {
-        const changes = entryChanges(current.attributes, attributes, profile.policy);
+        const changes = entryChanges(current.attributes, attributes, policies[kind]);
         if (changes.length > 0) {
           await session.modify(entry.key, changes);
           stats.modifies += 1;
         }
       }
-      const groups = list(entry.attributes[GROUPS_KEY]).map(parseGroupRef);
       // A new account never provisioned before (no previous key) is in no group yet.
       const fresh = created && item.previousKey === null && !item.present;
       stats.groupWrites += await syncGroups(
         groupContext(session),
-        String(entry.attributes.uid),
+        uid,
         groups,
         fresh,
+        groupDetails(entry),
       );
       return created;
+    }
+
+    function groupDetails(entry: DesiredEntry): Map<string, GroupDetails> {
+      const parsed = list(entry.attributes[GROUP_DETAILS_KEY]).map(
+        (v) => JSON.parse(v) as GroupDetails,
+      );
+      return new Map(parsed.map((d) => [d.ref, d]));
     }
 
     function kindOf(entry: DesiredEntry): Profile {
@@ -262,10 +342,19 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     async function setPasswords(written: WrittenAccount[], results: Map<number, ApplyResult>) {
       if (!passwords || written.length === 0) return;
       const clear = await passwords.passwordsFor(target, written);
+      if (clear.size === 0) return;
+      if (profile.passwordsOverTlsOnly && !(await getPool().run(async (s) => s.encrypted))) {
+        // Entries are written; their passwords stay due until the connection is encrypted.
+        const err = ScribeErrors.PASSWORD_NEEDS_TLS({ name: target.name, url: options.url });
+        for (const w of written.filter((x) => clear.has(x.personId))) {
+          results.set(w.personId, { personId: w.personId, ok: false, error: err.message });
+        }
+        return;
+      }
       const done: number[] = [];
       await eachLimited(
         written.filter((w) => clear.has(w.personId)),
-        poolSize,
+        concurrency,
         async (w) => {
           try {
             await getPool().run((s) => s.setPassword(w.key, clear.get(w.personId)!));
@@ -304,12 +393,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         );
         const results = new Map<number, ApplyResult>();
         const written: WrittenAccount[] = [];
-        await eachLimited(batch, poolSize, async (item) => {
+        const joins = new Map<string, GroupJoin>();
+        await eachLimited(batch, concurrency, async (item) => {
           try {
             if (item.entry !== null) {
               const entry = item.entry;
               const created = await getPool().run((s) =>
-                write(s, item, entry, uidNumbers.get(String(item.personId))),
+                write(s, item, entry, uidNumbers.get(String(item.personId)), joins),
               );
               written.push({ personId: item.personId, key: entry.key, created });
               results.set(item.personId, { personId: item.personId, ok: true, key: entry.key });
@@ -331,7 +421,29 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
             results.set(item.personId, { personId: item.personId, ok: false, error: err.message });
           }
         });
-        await setPasswords(written, results);
+        // The new accounts' memberships: one write per group (created with them when missing).
+        await preallocateGids([...joins.values()].map((j) => j.group));
+        await eachLimited([...joins.values()], concurrency, async (join) => {
+          try {
+            stats.groupWrites += await getPool().run((s) =>
+              addMembers(
+                groupContext(s),
+                join.group,
+                join.members.map((m) => m.uid),
+                join.details,
+              ),
+            );
+          } catch (err) {
+            if (!LdapErrors.REJECTED.is(err)) throw err;
+            for (const m of join.members) {
+              results.set(m.personId, { personId: m.personId, ok: false, error: err.message });
+            }
+          }
+        });
+        await setPasswords(
+          written.filter((w) => results.get(w.personId)?.ok !== false),
+          results,
+        );
         return batch.map((i) => results.get(i.personId)!);
       },
 
@@ -348,19 +460,19 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       async inventory(uais) {
         const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));
-        const held: HeldEntry[] = [];
-        for (const uai of uais) {
-          const search = (base: string, filter: string, attributes: string[]) =>
-            getPool()
-              .run((s) => s.search(base, { filter, attributes }))
-              .catch((err: unknown): LdapEntry[] => {
-                if (refused(err, NO_SUCH_OBJECT)) return [];
-                throw err;
-              });
-          const groups = await search(dit.groups(uai), '(objectClass=posixGroup)', [
-            'cn',
-            'type',
-            'memberUid',
+        const search = (base: string, filter: string, attributes: string[]) =>
+          getPool()
+            .run((s) => s.search(base, { filter, attributes }))
+            .catch((err: unknown): LdapEntry[] => {
+              if (refused(err, NO_SUCH_OBJECT)) return [];
+              throw err;
+            });
+        // One paged search of the groups and one of the users per school, schools side by side.
+        const perSchool = new Map<string, HeldEntry[]>();
+        await eachLimited(uais, poolSize, async (uai) => {
+          const [groups, users] = await Promise.all([
+            search(dit.groups(uai), '(objectClass=posixGroup)', ['cn', 'type', 'memberUid']),
+            search(dit.users(uai), '(uid=*)', readAttributes),
           ]);
           const memberOf = new Map<string, string[]>();
           for (const g of groups) {
@@ -373,7 +485,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
               memberOf.set(uid, refs);
             }
           }
-          for (const e of await search(dit.users(uai), '(uid=*)', readAttributes)) {
+          const held: HeldEntry[] = [];
+          for (const e of users) {
             // Disabled entries are what the target should hold for those who left: not listed.
             if (e.attributes[disabledKey]?.[0] === profile.disabled.value) continue;
             const uid = e.attributes.uid?.[0] ?? '';
@@ -383,19 +496,18 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
               attributes: { ...e.attributes, [GROUPS_KEY]: (memberOf.get(uid) ?? []).sort() },
             });
           }
-        }
-        return held;
+          perSchool.set(uai, held);
+        });
+        return uais.flatMap((uai) => perSchool.get(uai) ?? []);
       },
 
       inSync(held, desired) {
-        const attrs: Record<string, readonly string[]> = {};
-        for (const [k, v] of Object.entries(held.attributes ?? {}))
-          attrs[k.toLowerCase()] = list(v);
-        const ignore = new Set(['uidnumber', 'gidnumber']);
+        // The inventory's names are lower-cased already, its values lists.
+        const attrs = (held.attributes ?? {}) as Record<string, readonly string[]>;
         const groups = (v: readonly string[]) => [...v].sort().join('\n');
         return (
-          entryChanges(attrs, desired.attributes, profile.policy, ignore).length === 0 &&
-          groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY]))
+          entryChanges(attrs, desired.attributes, policies[kindOf(desired)], NUMBERS).length ===
+            0 && groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY]))
         );
       },
 

@@ -1,8 +1,3 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { connectLdapts, parseConnectionOptions, type LdapSession } from '@aaf-sync/ldap';
 import {
@@ -21,6 +16,7 @@ import {
   seedRelativeLink,
   seedTeachingLink,
   seedPerson,
+  ownSlapd,
   seedStructure,
   testDb,
   testLdap,
@@ -38,7 +34,6 @@ import {
 export const UAI_A = '0750001A';
 export const UAI_B = '0750002B';
 export const box = createSecretBox(Buffer.alloc(32, 9).toString('base64'));
-const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** A password port that hands out one password per account until told it was set. */
 export function recordingPasswords() {
@@ -85,7 +80,14 @@ export interface ScribeWorld {
  */
 export async function scribeWorld(
   t: TeardownHost,
-  o: { url?: string; deps?: ScribeDriverDeps; adminOf?: LdapSession; baseDn?: string } = {},
+  o: {
+    url?: string;
+    deps?: ScribeDriverDeps;
+    adminOf?: LdapSession;
+    baseDn?: string;
+    /** More target options (tls, startTls, profile…). */
+    options?: Record<string, unknown>;
+  } = {},
 ): Promise<ScribeWorld> {
   const { db } = await testDb(t);
   const ldap = await testLdap(t);
@@ -110,7 +112,7 @@ export async function scribeWorld(
       kind: 'scribe',
       name: 'scribe-test',
       uais: [UAI_A, UAI_B],
-      options: { url, baseDn: base, bindDn: ldap.bindDn },
+      options: { url, baseDn: base, bindDn: ldap.bindDn, ...o.options },
       secrets: { bindPassword: ldap.bindPassword },
     },
     'test',
@@ -171,85 +173,8 @@ export async function replayAll(db: Kysely<Database>, targetId: number): Promise
     next_attempt_at = now() where target_id = ${targetId}`.execute(db);
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/**
- * A second slapd of our own (same config writer and schema as scripts/services), on a free port,
- * that the test stops and starts; its data survive a restart.
- */
-export async function ownSlapd(t: TeardownHost) {
-  const dir = mkdtempSync(join(tmpdir(), 'aaf-slapd-'));
-  const port = await freePort();
-  const url = `ldap://127.0.0.1:${port}`;
-  execFileSync(
-    'bash',
-    [
-      '-c',
-      `set -e; source scripts/lib/toolchain.sh; source scripts/lib/services-lib.sh; ` +
-        `mkdir -p "$1/slapd.d" "$1/data"; ldap_write_config "$1"; ` +
-        `PATH="$PATH:/usr/sbin"; slapadd -n0 -F "$1/slapd.d" -l "$1/config.ldif" >/dev/null; ` +
-        `slapadd -n1 -F "$1/slapd.d" -l "$1/base.ldif" >/dev/null`,
-      'own-slapd',
-      dir,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  let child: ChildProcess | undefined;
-  const slapd = ['/usr/sbin/slapd', 'slapd'].find((p) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${p}`], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })!;
-  const reachable = async () => {
-    try {
-      const s = await connectLdapts(
-        parseConnectionOptions({
-          url,
-          bindDn: 'cn=admin,o=gouv,c=fr',
-          bindPassword: process.env.LDAP_BIND_PASSWORD ?? 'aaf-sync-dev-only',
-          connectTimeoutMs: 500,
-        }),
-      );
-      await s.close();
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const start = async () => {
-    // -d 0: stays in the foreground (a child this test can stop).
-    child = spawn(slapd, ['-d', '0', '-F', join(dir, 'slapd.d'), '-h', `${url}/`], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100 && !(await reachable()); i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((r) => {
-      c.once('exit', () => r());
-      c.kill('SIGTERM');
-    });
-  };
-  t.teardown(async () => {
-    await stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await start();
-  return { url, start, stop };
-}
+/** A second slapd of our own (packages/testing `ownSlapd`): stopped and started by the test. */
+export { ownSlapd };
 
 /** A school: two pupils in 6A (one also in LATIN), one pupil in S-B, a teacher, staff, relatives. */
 export async function seedSchool(w: ScribeWorld) {

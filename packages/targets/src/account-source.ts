@@ -1,5 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import type { Account, AccountChild, ClassRef } from './driver.js';
+import type { Account, AccountChild, AccountMef, AccountSubject, ClassRef } from './driver.js';
 
 interface AccountRow {
   id: number;
@@ -21,6 +21,10 @@ interface AccountRow {
   children: AccountChild[] | null;
   blocked_until: Date | null;
   blocked_why: string | null;
+  mef: AccountMef | null;
+  school_id: string | null;
+  subjects: AccountSubject[] | null;
+  head_of: ClassRef[] | null;
 }
 
 /** Legal responsibility codes that give a relative an account (as migration 0007). */
@@ -69,6 +73,25 @@ export async function loadAccounts(
           and ${LEGAL}
           and exists (select 1 from identifier i where i.person_id = pu.id and i.status = 'primary')
       ) as children,
+      (select json_build_object('code', x.code,
+          'label', coalesce(nullif(mf.label, ''), nullif(x.label, ''), x.code))
+        from (select p.details->'schooling'->>'mef' as code,
+          p.details->'schooling'->>'mefLabel' as label) x
+        left join mef mf on mf.code = x.code
+        where x.code is not null and x.code <> '') as mef,
+      nullif(p.details->'schooling'->>'attachmentId', '') as school_id,
+      (select json_agg(distinct jsonb_build_object('uai', s.uai, 'code', tl.subject_code,
+          'label', coalesce(nullif(su.label, ''), tl.subject_code)))
+        from teaching_link tl join structure s on s.jointure = tl.structure_jointure
+        join class_group cg on cg.structure_jointure = tl.structure_jointure
+          and cg.kind = tl.kind and cg.code = tl.code and cg.state = 'active'
+        left join subject su on su.code = tl.subject_code
+        where tl.person_jointure = p.jointure and tl.subject_code <> ''
+          and s.uai is not null) as subjects,
+      (select json_agg(json_build_object('uai', s.uai, 'kind', 'class', 'code', ht.class_code)
+          order by s.uai, ht.class_code)
+        from head_teacher ht join structure s on s.jointure = ht.structure_jointure
+        where ht.person_jointure = p.jointure and s.uai is not null) as head_of,
       b.until as blocked_until, b.why as blocked_why
     from person p
     left join lateral person_access_block(p.jointure, p.profile) b on true
@@ -105,6 +128,12 @@ export async function loadAccounts(
         until: r.blocked_until === null ? null : new Date(r.blocked_until),
         why: r.blocked_why,
       },
+      mef: r.mef,
+      schoolId: r.school_id,
+      subjects: (r.subjects ?? []).sort(
+        (a, b) => a.uai.localeCompare(b.uai) || a.code.localeCompare(b.code),
+      ),
+      headOf: r.head_of ?? [],
     });
   }
   return accounts;

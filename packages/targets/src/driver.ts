@@ -34,6 +34,20 @@ export interface Account {
   /** Active pupils with an account this person is legally responsible for (relatives). */
   readonly children: readonly AccountChild[];
   /**
+   * The pupil's MEF (AAF `ENTEleveMEF`): its code and label (the `mef` nomenclature's label, else
+   * the record's `ENTEleveLibelleMEF`, else the code); null when the record names none.
+   */
+  readonly mef: AccountMef | null;
+  /** The pupil's id in its school's SIECLE (AAF `ENTEleveStructRattachId`), or null. */
+  readonly schoolId: string | null;
+  /**
+   * Subjects the person teaches (teachers: `teaching_link` subject codes, only in classes and groups
+   * that still have pupils), with their establishment's UAI and the nomenclature's label.
+   */
+  readonly subjects: readonly AccountSubject[];
+  /** Classes whose head teacher (professeur principal) the person is. */
+  readonly headOf: readonly ClassRef[];
+  /**
    * The rentrée blocking holds the account now (calendar-driven, migration 0022): targets keep
    * the account but disable logins until `until` (null when not blocked).
    */
@@ -45,6 +59,17 @@ export interface AccountAccess {
   readonly blocked: boolean;
   readonly until: Date | null;
   readonly why: string | null;
+}
+
+export interface AccountMef {
+  readonly code: string;
+  readonly label: string;
+}
+
+export interface AccountSubject {
+  readonly uai: string;
+  readonly code: string;
+  readonly label: string;
 }
 
 /** A class (`class`) or group (`group`, AAF "groupe") of an establishment, by its code. */

@@ -28,6 +28,8 @@ export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.j
 export type {
   Account,
   AccountChild,
+  AccountMef,
+  AccountSubject,
   ClassRef,
   ApplyItem,
   ApplyResult,
@@ -78,5 +80,11 @@ export {
   type TargetsRuntime,
   type TargetsRuntimeOptions,
 } from './targets-runtime.js';
-export { AttributePolicy, ScribeProfile, ScribeProfileOverrides } from './scribe-profile-schema.js';
+export {
+  AttributePolicy,
+  AttributeSource,
+  AttributeSourceName,
+  ScribeProfile,
+  ScribeProfileOverrides,
+} from './scribe-profile-schema.js';
 export { AdProfile, AdProfileOverrides } from './ad-profile-schema.js';

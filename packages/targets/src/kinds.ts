@@ -45,6 +45,13 @@ export const KIND_SCHEMAS = {
       baseDn: dn,
       bindDn: dn,
       startTls: z.boolean().optional(),
+      /** TLS of `ldaps://` and StartTLS: the CA (PEM) that signed the server's certificate. */
+      tls: z
+        .strictObject({
+          ca: z.string().min(1).max(65_536).optional(),
+          rejectUnauthorized: z.boolean().optional(),
+        })
+        .optional(),
       timeoutMs: z.number().int().min(100).max(600_000).optional(),
       poolSize: z.number().int().min(1).max(32).optional(),
       profile: ScribeProfileOverrides.optional(),

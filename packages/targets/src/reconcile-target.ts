@@ -104,8 +104,10 @@ export async function reconcileTarget(
     throw TargetsErrors.NOT_SERVED({ name: target.name, uai });
   }
   const scope = uai === undefined ? [...target.uais] : [uai];
-  const held = driver.inventory ? await driver.inventory(scope) : null;
-  const compare = (trx: Executor) => compareTarget(trx, target, driver, scope, uai, held);
+  // The target is listed while the directory's side is read (two servers working at once).
+  const inventory = driver.inventory ? driver.inventory(scope) : Promise.resolve(null);
+  inventory.catch(() => undefined);
+  const compare = (trx: Executor) => compareTarget(trx, target, driver, scope, uai, inventory);
   if (options.dryRun) return { ...(await compare(db)).report, dryRun: true, marked: 0 };
   return db.transaction().execute(async (trx) => {
     const { report, marks } = await compare(trx);
@@ -120,15 +122,19 @@ async function compareTarget(
   driver: TargetDriver,
   scope: readonly string[],
   uai: string | undefined,
-  held: readonly HeldEntry[] | null,
+  inventory: Promise<readonly HeldEntry[] | null>,
 ): Promise<{ report: Omit<ReconcileReport, 'dryRun' | 'marked'>; marks: Mark[] }> {
-  const heldByKey = new Map((held ?? []).map((h) => [h.key, h]));
   const { rows: persons } = await sql<{ id: number }>`
     select distinct ps_p.id from person ps_p
     join person_structure ps on ps.person_jointure = ps_p.jointure
     join structure s on s.jointure = ps.structure_jointure
     where s.uai = any(${sql.val(scope)}::text[])
   `.execute(db);
+  const personIds = persons.map((p) => Number(p.id));
+  const loading = loadAccounts(db, personIds);
+  loading.catch(() => undefined);
+  const held = await inventory;
+  const heldByKey = new Map((held ?? []).map((h) => [h.key, h]));
   const { rows } = await sql<RowState>`
     select person_id, status, target_key, present from provisioning
     where target_id = ${target.id}
@@ -137,10 +143,15 @@ async function compareTarget(
         or target_key = any(${sql.val([...heldByKey.keys()])}::text[]))
   `.execute(db);
   const rowOf = new Map(rows.map((r) => [Number(r.person_id), r]));
-  const ids = [...new Set([...persons.map((p) => Number(p.id)), ...rowOf.keys()])].sort(
-    (a, b) => a - b,
-  );
-  const accounts = await loadAccounts(db, ids);
+  const ids = [...new Set([...personIds, ...rowOf.keys()])].sort((a, b) => a - b);
+  // Accounts of the establishments (read meanwhile), then those only a row still names.
+  const accounts = await loading;
+  const known = new Set(personIds);
+  for (const [id, a] of await loadAccounts(
+    db,
+    ids.filter((id) => !known.has(id)),
+  ))
+    accounts.set(id, a);
 
   const counts = new Map<string | null, ReconcileCounts>(scope.map((u) => [u, zero()]));
   const countOf = (u: string | null) => {

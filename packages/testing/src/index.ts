@@ -14,3 +14,4 @@ export {
   type SeedPerson,
 } from './directory-seed.js';
 export { ownRedis, type OwnRedis } from './own-redis.js';
+export { ownSlapd, type OwnSlapd } from './own-slapd.js';
