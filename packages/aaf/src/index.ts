@@ -2,7 +2,8 @@ export * from './model.js';
 export { AafErrors } from './errors.js';
 export { aafLimits, DEFAULT_AAF_LIMITS, type AafLimits } from './limits.js';
 export { parseAafFileName, isAafXmlName } from './file-name.js';
-export { readAafFile, type ReadAafFileOptions } from './read-aaf-file.js';
+export { readAafFile, readAafFileSkipping, type ReadAafFileOptions } from './read-aaf-file.js';
+export type { SkipFilter } from './request-skipper.js';
 export {
   normalizeRecord,
   detectLevel,
