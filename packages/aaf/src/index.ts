@@ -10,7 +10,11 @@ export {
   type NormalizeOptions,
 } from './normalize/normalize-record.js';
 export { COMPOSITE_ARITY, splitFields } from './normalize/composite.js';
-export { knownAttributes, unknownAttributes } from './attribute-dictionary.js';
+export {
+  knownAttributes,
+  unknownAttributeNames,
+  unknownAttributes,
+} from './attribute-dictionary.js';
 export { recordHash } from './record-hash.js';
 export { HTML_ENTITIES } from './html-entities.js';
 export {

@@ -14,6 +14,7 @@ import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-calendar.js';
 import * as m0014 from './0014-koxo-files.js';
 import * as m0015 from './0015-ine-identity.js';
+import * as m0026 from './0026-person-raw-hash.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-calendar': m0013,
   '0014-koxo-files': m0014,
   '0015-ine-identity': m0015,
+  '0026-person-raw-hash': m0026,
 };
