@@ -136,6 +136,8 @@ async function importPhase(dir: string, dbUrl: string) {
   const { createLogger } = await import('@aaf-sync/logger');
   const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' });
   const phases: Record<string, { started: bigint; seconds: number; sql: Families }> = {};
+  /** The slowest statements (the first 160 characters of their text). */
+  const slowest: [number, string][] = [];
   let current = 'setup';
   phases[current] = { started: now(), seconds: 0, sql: {} };
   const onQuery = (text: string, ms: number) => {
@@ -144,6 +146,10 @@ async function importPhase(dir: string, dbUrl: string) {
     const f = (sql[family] ??= { seconds: 0, statements: 0 });
     f.seconds += ms / 1000;
     f.statements++;
+    if (slowest.length < 5 || ms > slowest[slowest.length - 1]![0]) {
+      slowest.push([ms, `${current}: ${text.replace(/\s+/g, ' ').trim().slice(0, 160)}`]);
+      slowest.sort((a, b) => b[0] - a[0]).splice(5);
+    }
   };
   const handle = createDb({ url: dbUrl, poolMax: 4, onQuery });
   const log = createLogger({ level: 'warn', fd: 2 });
@@ -181,11 +187,21 @@ async function importPhase(dir: string, dbUrl: string) {
     records: r.totals.records,
     bytes: r.files.reduce((n, f) => n + f.sizeBytes, 0),
     status: r.status,
-    breakdown,
+    breakdown: {
+      ...breakdown,
+      slowestStatements: slowest.map(([ms, text]) => [r3(ms / 1000), text]),
+    },
   };
 }
 
 async function runPhase(phase: string, dir: string, dbUrl: string): Promise<PhaseResult> {
+  // The packages are loaded before the clock starts (a running ingester has them loaded).
+  await Promise.all([
+    import('@aaf-sync/aaf'),
+    import('@aaf-sync/db'),
+    import('@aaf-sync/ingest'),
+    import('@aaf-sync/logger'),
+  ]);
   const started = now();
   const out =
     phase === 'raw'

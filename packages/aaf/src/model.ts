@@ -154,7 +154,7 @@ export interface UnchangedItem {
   readonly line: number;
   /** The names of its `<attributes>` (to count unknown attributes without parsing). */
   readonly attributeNames: readonly string[];
-  /** The request as written (for a reject the consumer may still decide on). */
+  /** The request as written (for a reject the consumer may still decide on; decoded when read). */
   readonly raw: string;
 }
 

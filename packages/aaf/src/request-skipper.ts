@@ -34,6 +34,24 @@ const CR = 0x0d;
 /** Ids read from bytes only when plain (what the parser would give back unchanged). */
 const PLAIN_ID = /^[A-Za-z0-9._:-]+$/;
 
+/** A skipped request; its text is decoded only if asked for (a reject after all). */
+class SkippedRequest implements UnchangedItem {
+  readonly type = 'unchanged';
+
+  constructor(
+    readonly id: string,
+    readonly rawHash: string,
+    readonly line: number,
+    readonly attributeNames: readonly string[],
+    private readonly bytes: Buffer,
+    private readonly decode: (bytes: Buffer) => string,
+  ) {}
+
+  get raw(): string {
+    return this.decode(this.bytes);
+  }
+}
+
 /** A stretch of the batch: what lies between requests, or one addRequest element. */
 interface Segment {
   readonly from: number;
@@ -90,7 +108,7 @@ function attributeNamesOf(bytes: Buffer): string[] | null {
   const names: string[] = [];
   const section = bytes.indexOf(ATTRIBUTES);
   if (section < 0) return names;
-  for (let i = bytes.indexOf(ATTR_NAME, section); i >= 0; ) {
+  for (let i = bytes.indexOf(ATTR_NAME, section); i >= 0;) {
     const from = i + ATTR_NAME.length;
     const to = bytes.indexOf(0x22, from);
     if (to < 0) return null;
@@ -125,6 +143,8 @@ export async function* feedSkipping(
     return { id, hash };
   };
   const utf8 = decoder.encoding === 'utf-8';
+  // (the single-byte decoders keep no state between writes)
+  const decode = (bytes: Buffer) => (utf8 ? bytes.toString('utf8') : decoder.write(bytes));
   let rest = first;
   let ended = alreadyEnded;
   for (;;) {
@@ -150,15 +170,14 @@ export async function* feedSkipping(
         const breaks = lineBreaksOf(bytes);
         const attributeNames = breaks === null ? null : attributeNamesOf(bytes);
         if (breaks !== null && attributeNames !== null) {
-          const raw = utf8 ? bytes.toString('utf8') : decoder.write(bytes);
-          const item: UnchangedItem = {
-            type: 'unchanged',
-            id: print.id,
-            rawHash: print.hash,
-            line: session.line,
+          const item = new SkippedRequest(
+            print.id,
+            print.hash,
+            session.line,
             attributeNames,
-            raw,
-          };
+            bytes,
+            decode,
+          );
           if (session.skip(item, breaks)) continue;
         }
       }

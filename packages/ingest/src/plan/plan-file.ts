@@ -19,7 +19,7 @@ import {
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
-import { loadPersonHeads } from './current-state.js';
+import { loadPersonHeads, type PersonHead } from './current-state.js';
 import { namedStructureInXml } from './named-structure.js';
 import { planPersonBatch, skippable, type BatchRecord } from './plan-persons.js';
 import { planReferenceBatch, type ReferenceEntity } from './plan-reference.js';
@@ -68,7 +68,11 @@ function countUnknown(file: FileScratch, names: readonly string[]): void {
  * bytes the person was last applied from, while it is unchanged in the directory and not already
  * met in the delivery. Skipped records then cost no parsing, normalising or diffing.
  */
-function skipFilter(state: DeliveryState, category: string): SkipFilter {
+function skipFilter(
+  state: DeliveryState,
+  category: string,
+  skipped: Map<string, PersonHead>,
+): SkipFilter {
   return async (prints) => {
     const heads = await loadPersonHeads(
       state.deps.db,
@@ -77,7 +81,10 @@ function skipFilter(state: DeliveryState, category: string): SkipFilter {
     const skip = new Set<string>();
     for (const { id, hash } of prints) {
       if (state.seen.has(id) || state.ineMerges.has(id)) continue;
-      if (skippable(state, heads.get(id), category, hash)) skip.add(id);
+      const head = heads.get(id);
+      if (!skippable(state, head, category, hash)) continue;
+      skip.add(id);
+      skipped.set(id, head!);
     }
     return skip;
   };
@@ -105,9 +112,11 @@ export async function planFile(
   // Person files skip the requests the directory holds byte for byte (not for a scoped
   // submitter, whose every record is checked against its establishments).
   const category = CATEGORY_OF[file.fileName.entity];
+  /** The persons of the requests skipped and not yet planned. */
+  const skipped = new Map<string, PersonHead>();
   const reader =
     category && !state.scope.scoped
-      ? readAafFileSkipping(input, options, skipFilter(state, category))
+      ? readAafFileSkipping(input, options, skipFilter(state, category, skipped))
       : readAafFile(input, options);
   const size = state.deps.settings.batchSize;
   let batch: BatchRecord[] = [];
@@ -164,8 +173,9 @@ export async function planFile(
         attributes: {},
         line: item.line,
         rawHash: item.rawHash,
-        skipped: { xml: item.raw },
+        skipped: { request: item, head: skipped.get(item.id)! },
       });
+      skipped.delete(item.id);
     } else {
       countUnknown(scratch, Object.keys(item.record.attributes));
       batch.push(item.record);

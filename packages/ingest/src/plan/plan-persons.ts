@@ -31,10 +31,13 @@ interface Pending {
  * A record of a batch: parsed, or an addRequest the reader skipped because its bytes are those
  * the person was last applied from (`attributes` empty, its text in `skipped.xml`).
  */
-export type BatchRecord = RawRecord & { readonly skipped?: { readonly xml: string } };
+export type BatchRecord = RawRecord & {
+  /** A request the reader skipped: its text (decoded when read) and the person it matched. */
+  readonly skipped?: { readonly request: { readonly raw: string }; readonly head: PersonHead };
+};
 
 /** The request as written, for a reject. */
-const xmlOf = (raw: BatchRecord) => raw.skipped?.xml ?? rawRecordXml(raw);
+const xmlOf = (raw: BatchRecord) => raw.skipped?.request.raw ?? rawRecordXml(raw);
 
 /** Persons whose stored fingerprint is refreshed: their record is unchanged, their bytes not. */
 interface Refresh {
@@ -226,7 +229,7 @@ function recordUnit(state: DeliveryState, file: FileScratch, raw: BatchRecord): 
   if (file.entity === 'PersRelEleve') return relativeUnit(state, file, raw.id) ?? null;
   const known = (j: string) => state.structures.has(j);
   return raw.skipped
-    ? namedStructureInXml(raw.skipped.xml, known)
+    ? namedStructureInXml(raw.skipped.request.raw, known)
     : namedStructure(raw.attributes, known);
 }
 
@@ -340,10 +343,12 @@ export async function planPersonBatch(
   file: FileScratch,
   records: readonly BatchRecord[],
 ): Promise<void> {
+  // (the reader's skip filter already looked up the persons of the requests it skipped)
   const heads = await loadPersonHeads(
     state.deps.db,
-    records.map((r) => r.id),
+    records.filter((r) => !r.skipped).map((r) => r.id),
   );
+  for (const r of records) if (r.skipped && !heads.has(r.id)) heads.set(r.id, r.skipped.head);
   // What existing persons hold now, for a scoped submitter (an academy-wide one skips the query).
   const held = state.scope.scoped
     ? await currentStructures(state.deps.db, [...heads.keys()])
