@@ -22,6 +22,7 @@ import {
   openSync,
   readdirSync,
   readSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -52,6 +53,10 @@ type Families = Record<string, { seconds: number; statements: number }>;
 
 interface PhaseResult {
   readonly seconds: number;
+  /** CPU seconds of the phase's Node process (user + system). */
+  readonly cpuSeconds: number;
+  /** CPU seconds of the PostgreSQL backends serving it (local server only, else null). */
+  readonly postgresCpuSeconds?: number | null;
   readonly records: number;
   readonly bytes: number;
   readonly peakRssMb: number;
@@ -130,6 +135,21 @@ async function parsePhase(dir: string) {
   return { records, bytes, breakdown: { normaliseSeconds: r3(normalise), hashSeconds: r3(hash) } };
 }
 
+/** User + system CPU seconds of processes (Linux /proc; null when one cannot be read). */
+function backendCpu(pids: ReadonlySet<number>): number | null {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return pids.size === 0 ? null : r3(ticks / 100);
+}
+
 async function importPhase(dir: string, dbUrl: string) {
   const { createDb } = await import('@aaf-sync/db');
   const { createIngestDeps, ingestPaths } = await import('@aaf-sync/ingest');
@@ -152,6 +172,16 @@ async function importPhase(dir: string, dbUrl: string) {
     }
   };
   const handle = createDb({ url: dbUrl, poolMax: 4, onQuery });
+  // The backends' process ids, to read their CPU time from /proc at the end (a local server).
+  const backends = new Set<number>();
+  // (kept open to the end: an idle backend closed by the pool would take its CPU time with it)
+  (handle.pool.options as { idleTimeoutMillis?: number }).idleTimeoutMillis = 0;
+  handle.pool.on('connect', (client) => {
+    client
+      .query<{ pid: number }>('select pg_backend_pid() as pid')
+      .then((r) => backends.add(r.rows[0]!.pid))
+      .catch(() => {});
+  });
   const log = createLogger({ level: 'warn', fd: 2 });
   const { imports } = await ingestPaths(createIngestDeps(config, handle.db, log), [dir], {
     source: 'bench',
@@ -162,6 +192,7 @@ async function importPhase(dir: string, dbUrl: string) {
     },
   });
   phases[current]!.seconds = since(phases[current]!.started);
+  const postgresCpuSeconds = backendCpu(backends);
   await handle.close();
   const r = imports[0]!;
   const breakdown = Object.fromEntries(
@@ -187,6 +218,7 @@ async function importPhase(dir: string, dbUrl: string) {
     records: r.totals.records,
     bytes: r.files.reduce((n, f) => n + f.sizeBytes, 0),
     status: r.status,
+    postgresCpuSeconds,
     breakdown: {
       ...breakdown,
       slowestStatements: slowest.map(([ms, text]) => [r3(ms / 1000), text]),
@@ -203,14 +235,17 @@ async function runPhase(phase: string, dir: string, dbUrl: string): Promise<Phas
     import('@aaf-sync/logger'),
   ]);
   const started = now();
+  const cpu = process.cpuUsage();
   const out =
     phase === 'raw'
       ? await rawPhase(dir)
       : phase === 'parse'
         ? await parsePhase(dir)
         : await importPhase(dir, dbUrl);
+  const used = process.cpuUsage(cpu);
   return {
     seconds: since(started),
+    cpuSeconds: r3((used.user + used.system) / 1e6),
     ...out,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
@@ -306,6 +341,10 @@ const rate = (r: PhaseResult, raw: PhaseResult) => ({
   recordsPerSec: Math.round(r.records / r.seconds),
   records: r.records,
   ratioToRaw: r3(raw.seconds / r.seconds),
+  cpuSeconds: r.cpuSeconds,
+  ...(r.postgresCpuSeconds !== undefined ? { postgresCpuSeconds: r.postgresCpuSeconds } : {}),
+  // The same ratio in CPU time (Node + PostgreSQL): what a loaded machine disturbs least.
+  cpuRatioToRaw: r3(raw.cpuSeconds / (r.cpuSeconds + (r.postgresCpuSeconds ?? 0))),
   peakRssMb: r.peakRssMb,
   ...(r.status ? { status: r.status } : {}),
   ...(r.breakdown ? { breakdown: r.breakdown } : {}),
@@ -325,22 +364,35 @@ async function main(): Promise<void> {
   const dbUrl = database.url;
   const load = [loadavg()[0]!];
   try {
-    const raw = child('raw', dir, dbUrl);
+    // The baseline runs three times (first, between the imports, last) and its median counts:
+    // other processes of a shared machine slow one run or another down.
+    const raws = [child('raw', dir, dbUrl)];
     const parse = child('parse', dir, dbUrl);
     const ingest = child('ingest', dir, dbUrl);
+    raws.push(child('raw', dir, dbUrl));
     const reingest = child('ingest', nextWeek(dir), dbUrl);
     const delta = child('ingest', deltaOf(dir, changes), dbUrl);
+    raws.push(child('raw', dir, dbUrl));
     load.push(loadavg()[0]!);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
+    const raw = {
+      ...raws[0]!,
+      seconds: median(raws.map((r) => r.seconds)),
+      cpuSeconds: median(raws.map((r) => r.cpuSeconds)),
+      peakRssMb: Math.max(...raws.map((r) => r.peakRssMb)),
+    };
     const raw2 = { ...raw, records: parse.records };
     const peak = Math.max(...[parse, ingest, reingest, delta].map((p) => p.peakRssMb));
     const ratio = (r: PhaseResult) => r3(raw.seconds / r.seconds);
+    const cpuRatio = (r: PhaseResult) =>
+      r3(raw.cpuSeconds / (r.cpuSeconds + (r.postgresCpuSeconds ?? 0)));
     const result = {
       benchmark: 'ingest',
       persons,
       bytes,
       loadAverage: load.map((l) => Math.round(l * 100) / 100),
       phases: {
-        raw: rate(raw2, raw),
+        raw: { ...rate(raw2, raw), runs: raws.map((r) => Math.round(r.seconds * 100) / 100) },
         parse: rate(parse, raw),
         ingest: rate(ingest, raw),
         reingest: rate(reingest, raw),
@@ -351,6 +403,12 @@ async function main(): Promise<void> {
         ingestVsRaw: ratio(ingest),
         reingestVsRaw: ratio(reingest),
         deltaSeconds: Math.round(delta.seconds * 100) / 100,
+      },
+      cpuRatios: {
+        parseVsRaw: cpuRatio(parse),
+        ingestVsRaw: cpuRatio(ingest),
+        reingestVsRaw: cpuRatio(reingest),
+        deltaCpuSeconds: r3(delta.cpuSeconds + (delta.postgresCpuSeconds ?? 0)),
       },
       targets: { ingestVsRaw: 0.25, reingestVsRaw: 0.6, deltaSeconds: 2, peakRssMb: 400 },
       met: {
