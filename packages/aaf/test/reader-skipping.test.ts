@@ -59,7 +59,11 @@ t.test('nothing skipped: the same items as readAafFile, add records fingerprinte
   const plain = await readAll(bytesStream(DOC));
   for (const size of [7, 64 * 1024]) {
     const { items, prints, summary } = await readSkipping(DOC, () => false, size);
-    t.same(strip(items), plain.items.map((i) => ({ ...i })), `chunks of ${size}`);
+    t.same(
+      strip(items),
+      plain.items.map((i) => ({ ...i })),
+      `chunks of ${size}`,
+    );
     t.same(summary, plain.summary);
     // the request inside the comment is neither a record nor fingerprinted
     t.same(
