@@ -109,7 +109,13 @@ export function unknownAttributes(
   return unknownAttributeNames(entity, Object.keys(attributes));
 }
 
-/** The same for a list of attribute names (a request the reader skipped). */
+/** Every name documented for an entity, at either level. */
+export function documentedAttributes(entity: AafEntity): ReadonlySet<string> {
+  const { '1d': d1, '2d': d2 } = TABLE[entity];
+  return new Set([...d1, ...d2]);
+}
+
+/** The same for a list of attribute names. */
 export function unknownAttributeNames(entity: AafEntity, names: readonly string[]): string[] {
   const { '1d': d1, '2d': d2 } = TABLE[entity];
   return names.filter((name) => !d1.has(name) && !d2.has(name));

@@ -152,8 +152,8 @@ export interface UnchangedItem {
   readonly rawHash: string;
   /** 1-based line of the request's start tag. */
   readonly line: number;
-  /** The names of its `<attributes>` (to count unknown attributes without parsing). */
-  readonly attributeNames: readonly string[];
+  /** The names of its `<attributes>` the format does not document for the file's entity. */
+  readonly unknownAttributes: readonly string[];
   /** The request as written (for a reject the consumer may still decide on; decoded when read). */
   readonly raw: string;
 }

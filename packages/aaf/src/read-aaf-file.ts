@@ -66,7 +66,7 @@ export function readAafFile(
  */
 export function readAafFileSkipping(
   input: Readable,
-  options: ReadAafFileOptions,
+  options: ReadAafFileOptions & { readonly entity: AafEntity },
   skip: SkipFilter,
 ): AsyncGenerator<ReaderItem | UnchangedItem, ReadSummary> {
   return readFile(input, options, skip);
@@ -106,8 +106,8 @@ async function* readFile(
     const { decoder, skip: bom } = decoderFor(fileName, head);
     const session = new ParseSession(fileName, options.entity, limits);
     const { items } = session.collector;
-    if (skip !== null) {
-      const context = { session, decoder, entity: options.entity ?? null, next, skip };
+    if (skip !== null && options.entity !== undefined) {
+      const context = { session, decoder, entity: options.entity, next, skip };
       for await (const batch of feedSkipping(context, head.subarray(bom), ended)) {
         for (const item of batch) yield item;
       }

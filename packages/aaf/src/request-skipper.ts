@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { documentedAttributes } from './attribute-dictionary.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import type { AafEntity, ReaderItem, RequestPrint, UnchangedItem } from './model.js';
 import type { ParseSession } from './parse-session.js';
@@ -13,7 +14,7 @@ export type SkipFilter = (prints: readonly RequestPrint[]) => Promise<ReadonlySe
 export interface SkippingContext {
   readonly session: ParseSession;
   readonly decoder: ByteDecoder;
-  readonly entity: AafEntity | null;
+  readonly entity: AafEntity;
   /** The next chunk of the file's bytes, null at the end. */
   readonly next: () => Promise<Buffer | null>;
   readonly skip: SkipFilter;
@@ -42,7 +43,7 @@ class SkippedRequest implements UnchangedItem {
     readonly id: string,
     readonly rawHash: string,
     readonly line: number,
-    readonly attributeNames: readonly string[],
+    readonly unknownAttributes: readonly string[],
     private readonly bytes: Buffer,
     private readonly decode: (bytes: Buffer) => string,
   ) {}
@@ -93,31 +94,75 @@ function segmentsOf(
   return { segments, rest: buf.subarray(Math.max(cut, pos)) };
 }
 
-/** The line breaks of a skipped request (given to the parser instead), or null if unusual. */
-function lineBreaksOf(bytes: Buffer): string | null {
-  let lf = 0;
-  for (let i = bytes.indexOf(LF); i >= 0; i = bytes.indexOf(LF, i + 1)) lf++;
-  let cr = 0;
-  for (let i = bytes.indexOf(CR); i >= 0; i = bytes.indexOf(CR, i + 1)) cr++;
-  if (cr === 0) return '\n'.repeat(lf);
-  return cr === lf ? '\r\n'.repeat(lf) : null;
+/** FNV-1a of some bytes (ASCII names). */
+function fnv(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
+  return h >>> 0;
 }
 
-/** The names of a request's `<attr name="…">` in its `<attributes>`, null if not plain. */
-function attributeNamesOf(bytes: Buffer): string[] | null {
-  const names: string[] = [];
-  const section = bytes.indexOf(ATTRIBUTES);
-  if (section < 0) return names;
-  for (let i = bytes.indexOf(ATTR_NAME, section); i >= 0;) {
-    const from = i + ATTR_NAME.length;
-    const to = bytes.indexOf(0x22, from);
-    if (to < 0) return null;
-    const name = bytes.toString('latin1', from, to);
-    if (name.includes('&')) return null;
-    names.push(name);
-    i = bytes.indexOf(ATTR_NAME, to);
+/** An entity's documented attribute names by the FNV-1a hash of their bytes. */
+function documentedByHash(entity: AafEntity): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const name of documentedAttributes(entity)) {
+    out.set(fnv(Buffer.from(name, 'latin1'), 0, name.length), name);
   }
-  return names;
+  return out;
+}
+
+/** What a skipped request gives the parser and the consumer instead of being parsed. */
+interface RequestScan {
+  /** Its line breaks, for the parser (later lines stay the file's). */
+  readonly lineBreaks: string;
+  /** Names of its `<attributes>` the format does not document. */
+  readonly unknown: string[];
+}
+
+/**
+ * One pass over a request's bytes (no string made for a documented attribute name): its line
+ * breaks and its undocumented attribute names. Null when unusual (lone CRs, a name with a
+ * reference or a non-ASCII byte): the request is then parsed.
+ */
+function scanRequest(bytes: Buffer, documented: ReadonlyMap<number, string>): RequestScan | null {
+  const n = bytes.length;
+  const section = bytes.indexOf(ATTRIBUTES);
+  const namesFrom = section < 0 ? n : section;
+  const unknown: string[] = [];
+  let lf = 0;
+  let cr = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === LF) lf++;
+    else if (b === CR) cr++;
+    else if (b === 0x3c && i > namesFrom && startsAt(bytes, i, ATTR_NAME)) {
+      const from = i + ATTR_NAME.length;
+      let to = from;
+      while (to < n && bytes[to] !== 0x22) {
+        if (bytes[to] === 0x26 || bytes[to]! >= 0x80) return null;
+        to++;
+      }
+      if (to >= n) return null;
+      const name = documented.get(fnv(bytes, from, to));
+      if (name === undefined || !sameName(bytes, from, to, name)) {
+        unknown.push(bytes.toString('latin1', from, to));
+      }
+      i = to;
+    }
+  }
+  if (cr !== 0 && cr !== lf) return null;
+  return { lineBreaks: (cr === 0 ? '\n' : '\r\n').repeat(lf), unknown };
+}
+
+function startsAt(bytes: Buffer, at: number, what: Buffer): boolean {
+  if (at + what.length > bytes.length) return false;
+  for (let k = 1; k < what.length; k++) if (bytes[at + k] !== what[k]) return false;
+  return true;
+}
+
+function sameName(bytes: Buffer, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (bytes[from + k] !== name.charCodeAt(k)) return false;
+  return true;
 }
 
 /**
@@ -132,7 +177,8 @@ export async function* feedSkipping(
 ): AsyncGenerator<(ReaderItem | UnchangedItem)[]> {
   const { session, decoder } = ctx;
   const { items } = session.collector;
-  const prefix = `${ctx.entity ?? ''}\u0000${decoder.encoding}\u0000`;
+  const prefix = `${ctx.entity}\u0000${decoder.encoding}\u0000`;
+  const documented = documentedByHash(ctx.entity);
   const printOf = (buf: Buffer, from: number, to: number): RequestPrint | null => {
     const open = buf.indexOf(ID_OPEN, from);
     const close = open < 0 ? -1 : buf.indexOf(ID_CLOSE, open);
@@ -167,18 +213,17 @@ export async function* feedSkipping(
       const bytes = buf.subarray(from, to);
       const between = print !== null && session.betweenRequests();
       if (between && known.has(print.id) && (!utf8 || isUtf8(bytes))) {
-        const breaks = lineBreaksOf(bytes);
-        const attributeNames = breaks === null ? null : attributeNamesOf(bytes);
-        if (breaks !== null && attributeNames !== null) {
+        const scan = scanRequest(bytes, documented);
+        if (scan !== null) {
           const item = new SkippedRequest(
             print.id,
             print.hash,
             session.line,
-            attributeNames,
+            scan.unknown,
             bytes,
             decode,
           );
-          if (session.skip(item, breaks)) continue;
+          if (session.skip(item, scan.lineBreaks)) continue;
         }
       }
       const before = items.length;

@@ -164,7 +164,9 @@ export async function planFile(
     }
     scratch.records++;
     if (item.type === 'unchanged') {
-      countUnknown(scratch, item.attributeNames);
+      for (const name of item.unknownAttributes) {
+        scratch.unknownAttributes.set(name, (scratch.unknownAttributes.get(name) ?? 0) + 1);
+      }
       batch.push({
         op: 'add',
         categoryAttribute: null,
