@@ -392,7 +392,11 @@ async function main(): Promise<void> {
       bytes,
       loadAverage: load.map((l) => Math.round(l * 100) / 100),
       phases: {
-        raw: { ...rate(raw2, raw), runs: raws.map((r) => Math.round(r.seconds * 100) / 100) },
+        raw: {
+          ...rate(raw2, raw),
+          runs: raws.map((r) => Math.round(r.seconds * 100) / 100),
+          cpuRuns: raws.map((r) => r.cpuSeconds),
+        },
         parse: rate(parse, raw),
         ingest: rate(ingest, raw),
         reingest: rate(reingest, raw),
