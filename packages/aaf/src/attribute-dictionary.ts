@@ -106,8 +106,19 @@ export function unknownAttributes(
   entity: AafEntity,
   attributes: Readonly<Record<string, unknown>>,
 ): string[] {
+  return unknownAttributeNames(entity, Object.keys(attributes));
+}
+
+/** Every name documented for an entity, at either level. */
+export function documentedAttributes(entity: AafEntity): ReadonlySet<string> {
   const { '1d': d1, '2d': d2 } = TABLE[entity];
-  return Object.keys(attributes).filter((name) => !d1.has(name) && !d2.has(name));
+  return new Set([...d1, ...d2]);
+}
+
+/** The same for a list of attribute names. */
+export function unknownAttributeNames(entity: AafEntity, names: readonly string[]): string[] {
+  const { '1d': d1, '2d': d2 } = TABLE[entity];
+  return names.filter((name) => !d1.has(name) && !d2.has(name));
 }
 
 /** Names that only 1D files use for an entity (level detection). */

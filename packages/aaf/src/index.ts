@@ -2,14 +2,19 @@ export * from './model.js';
 export { AafErrors } from './errors.js';
 export { aafLimits, DEFAULT_AAF_LIMITS, type AafLimits } from './limits.js';
 export { parseAafFileName, isAafXmlName } from './file-name.js';
-export { readAafFile, type ReadAafFileOptions } from './read-aaf-file.js';
+export { readAafFile, readAafFileSkipping, type ReadAafFileOptions } from './read-aaf-file.js';
+export type { SkipFilter } from './request-skipper.js';
 export {
   normalizeRecord,
   detectLevel,
   type NormalizeOptions,
 } from './normalize/normalize-record.js';
 export { COMPOSITE_ARITY, splitFields } from './normalize/composite.js';
-export { knownAttributes, unknownAttributes } from './attribute-dictionary.js';
+export {
+  knownAttributes,
+  unknownAttributeNames,
+  unknownAttributes,
+} from './attribute-dictionary.js';
 export { recordHash } from './record-hash.js';
 export { HTML_ENTITIES } from './html-entities.js';
 export {

@@ -54,6 +54,11 @@ export interface RawRecord {
   readonly attributes: Readonly<Record<string, readonly string[]>>;
   /** 1-based line of the request's start tag. */
   readonly line: number;
+  /**
+   * An addRequest read by `readAafFileSkipping` from its own bytes: their fingerprint (see
+   * RequestPrint). Stored with the record, it lets the next identical request be skipped.
+   */
+  readonly rawHash?: string;
 }
 
 /**
@@ -125,6 +130,33 @@ export type ReaderItem =
       readonly reject: Reject;
       readonly raw: string;
     };
+
+/**
+ * The fingerprint of one addRequest's bytes, before any parsing: SHA-1 (base64) of the file's
+ * entity, its encoding and the bytes from `<addRequest>` to `</addRequest>`. The same
+ * fingerprint means the same bytes, hence the same record once parsed.
+ */
+export interface RequestPrint {
+  /** `<identifier><id>`, read from the bytes (only for plain ids: no entity, no markup). */
+  readonly id: string;
+  readonly hash: string;
+}
+
+/**
+ * An addRequest `readAafFileSkipping` was told to skip: not parsed (its bytes are identical to
+ * a record the consumer already holds). Counted in the file's records like any other.
+ */
+export interface UnchangedItem {
+  readonly type: 'unchanged';
+  readonly id: string;
+  readonly rawHash: string;
+  /** 1-based line of the request's start tag. */
+  readonly line: number;
+  /** The names of its `<attributes>` the format does not document for the file's entity. */
+  readonly unknownAttributes: readonly string[];
+  /** The request as written (for a reject the consumer may still decide on; decoded when read). */
+  readonly raw: string;
+}
 
 /** What the reader learnt about a file once it has been read to the end. */
 export interface ReadSummary {

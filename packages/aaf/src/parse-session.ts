@@ -2,7 +2,7 @@ import { SaxesParser } from 'saxes';
 import { AafErrors } from './errors.js';
 import { HTML_ENTITIES } from './html-entities.js';
 import type { AafLimits } from './limits.js';
-import type { AafEntity } from './model.js';
+import type { AafEntity, UnchangedItem } from './model.js';
 import { RawWindow } from './raw-window.js';
 import { RequestCollector } from './request-collector.js';
 import { installHandlers } from './saxes-handlers.js';
@@ -15,6 +15,9 @@ const MAX_PROLOG = 1024 * 1024;
 const MAX_ENTITY = 64;
 const MAX_TEXT = 8 * 1024 * 1024;
 const MAX_NAME = 64 * 1024;
+
+/** saxes 6.0.0's state between markup (`S_TEXT` in saxes.js; the dependency is pinned). */
+const SAXES_S_TEXT = 13;
 
 /** The saxes 6.0.0 fields that accumulate unfinished tokens. */
 interface SaxesPending {
@@ -80,6 +83,31 @@ export class ParseSession {
       this.malformed(`no <${ROOT}> in the first ${MAX_PROLOG} characters`);
     }
     this.checkPending();
+  }
+
+  /** The parser's current line (1-based). */
+  get line(): number {
+    return this.parser.line;
+  }
+
+  /**
+   * Between two requests of the root, in plain text (no comment, CDATA or tag open): where an
+   * addRequest element can be skipped or hashed as a whole.
+   */
+  betweenRequests(): boolean {
+    const { state } = this.parser as unknown as { readonly state: number };
+    return this.collector.betweenRequests && state === SAXES_S_TEXT;
+  }
+
+  /**
+   * A request skipped without parsing: counted by the collector, and its line breaks given to
+   * the parser (line numbers of later requests stay those of the file). False when it must be
+   * parsed after all (its id already appeared in the file).
+   */
+  skip(item: UnchangedItem, lineBreaks: string): boolean {
+    if (!this.collector.skip(item)) return false;
+    this.feed(lineBreaks);
+    return true;
   }
 
   /**

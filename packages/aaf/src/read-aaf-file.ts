@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream';
 import { canonicalEncoding, createByteDecoder, type ByteDecoder } from './byte-decoder.js';
 import { AafErrors } from './errors.js';
 import { aafLimits, type AafLimits } from './limits.js';
-import type { AafEntity, ReaderItem, ReadSummary } from './model.js';
+import type { AafEntity, ReaderItem, ReadSummary, UnchangedItem } from './model.js';
 import { ParseSession } from './parse-session.js';
+import { feedSkipping, type SkipFilter } from './request-skipper.js';
 import { declarationComplete, sniffEncoding } from './xml-declaration.js';
 
 export interface ReadAafFileOptions {
@@ -46,10 +47,36 @@ function decoderFor(fileName: string, head: Buffer): { decoder: ByteDecoder; ski
  * for await (const item of reader) if (item.type === 'record') use(item.record);
  * // the generator's return value is the ReadSummary (use reader.next() to get it).
  */
-export async function* readAafFile(
+export function readAafFile(
   input: Readable,
   options: ReadAafFileOptions,
 ): AsyncGenerator<ReaderItem, ReadSummary> {
+  return readFile(input, options, null) as AsyncGenerator<ReaderItem, ReadSummary>;
+}
+
+/**
+ * `readAafFile` that fingerprints every addRequest from its bytes before parsing it (see
+ * RequestPrint) and asks `skip`, a batch at a time, which ones the consumer already holds:
+ * those are not parsed and come out as `unchanged` items (in file order, counted as records);
+ * the others are parsed as usual, their records carrying `rawHash`. Everything else (prolog,
+ * other requests, what lies between requests) goes through the parser, so the file's checks and
+ * errors are those of readAafFile. A request is skipped only between two requests at the root,
+ * and a fingerprint given only to a request that parsed alone, from there back to there, into
+ * one record: skipping identical bytes leaves the parser where parsing them would have.
+ */
+export function readAafFileSkipping(
+  input: Readable,
+  options: ReadAafFileOptions & { readonly entity: AafEntity },
+  skip: SkipFilter,
+): AsyncGenerator<ReaderItem | UnchangedItem, ReadSummary> {
+  return readFile(input, options, skip);
+}
+
+async function* readFile(
+  input: Readable,
+  options: ReadAafFileOptions,
+  skip: SkipFilter | null,
+): AsyncGenerator<ReaderItem | UnchangedItem, ReadSummary> {
   const { fileName } = options;
   const limits = aafLimits(options.limits);
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<unknown>;
@@ -76,15 +103,22 @@ export async function* readAafFile(
       head = head.length === 0 ? buf : Buffer.concat([head, buf]);
     }
     if (bytes === 0) throw AafErrors.EMPTY_FILE({ fileName });
-    const { decoder, skip } = decoderFor(fileName, head);
+    const { decoder, skip: bom } = decoderFor(fileName, head);
     const session = new ParseSession(fileName, options.entity, limits);
     const { items } = session.collector;
-    session.feed(decoder.write(head.subarray(skip)));
-    for (;;) {
-      for (const item of items.splice(0)) yield item;
-      const buf = ended ? null : await next();
-      if (buf === null) break;
-      session.feed(decoder.write(buf));
+    if (skip !== null && options.entity !== undefined) {
+      const context = { session, decoder, entity: options.entity, next, skip };
+      for await (const batch of feedSkipping(context, head.subarray(bom), ended)) {
+        for (const item of batch) yield item;
+      }
+    } else {
+      session.feed(decoder.write(head.subarray(bom)));
+      for (;;) {
+        for (const item of items.splice(0)) yield item;
+        const buf = ended ? null : await next();
+        if (buf === null) break;
+        session.feed(decoder.write(buf));
+      }
     }
     session.feed(decoder.end());
     session.finish();

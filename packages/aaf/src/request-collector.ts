@@ -3,7 +3,7 @@ import { unescapeLeftovers } from './html-entities.js';
 import { categoryProblem } from './categories.js';
 import { AafErrors } from './errors.js';
 import type { AafLimits } from './limits.js';
-import type { AafEntity, ReaderItem, RejectCode } from './model.js';
+import type { AafEntity, ReaderItem, RejectCode, UnchangedItem } from './model.js';
 import type { SaxesHandlers } from './saxes-handlers.js';
 import type { RawWindow } from './raw-window.js';
 import {
@@ -28,7 +28,7 @@ const SET_FROM = 32;
  * parsed, plus the ids already seen (for DUPLICATE_RECORD).
  */
 export class RequestCollector {
-  readonly items: ReaderItem[] = [];
+  readonly items: (ReaderItem | UnchangedItem)[] = [];
   records = 0;
   rejects = 0;
   formatVersion: string | null = null;
@@ -94,6 +94,26 @@ export class RequestCollector {
         if (match) this.formatVersion = match[1]!;
       },
     };
+  }
+
+  /** Inside the root, between two requests (no request, stray element or value open). */
+  get betweenRequests(): boolean {
+    return this.depth === 1 && this.draft === null && this.stray === null && !this.capturing;
+  }
+
+  /**
+   * Accounts for a request skipped without parsing (see readAafFileSkipping) as a record of the
+   * file: the request bound, the ids seen. False when its id already appeared in this file: it
+   * must then be parsed (and rejected as a duplicate).
+   */
+  skip(item: UnchangedItem): boolean {
+    const key = idKey(item.id);
+    if (this.seen.has(key)) return false;
+    this.countItem();
+    this.seen.add(key);
+    this.records++;
+    this.items.push(item);
+    return true;
   }
 
   /** Marks the current request as bad (first problem wins); parsing goes on. */

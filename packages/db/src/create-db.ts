@@ -18,6 +18,8 @@ export interface CreateDbOptions {
   readonly url: string;
   readonly poolMax?: number;
   readonly applicationName?: string;
+  /** Called after every statement with its SQL and duration (benchmarks: time per statement family). */
+  readonly onQuery?: (sql: string, milliseconds: number) => void;
 }
 
 /**
@@ -35,7 +37,11 @@ export function createDb(options: CreateDbOptions): DbHandle {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   pool.on('connect', namePreparedStatements);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { onQuery } = options;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery ? { log: (event) => onQuery(event.query.sql, event.queryDurationMillis) } : {}),
+  });
   return {
     db,
     pool,

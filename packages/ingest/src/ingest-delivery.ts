@@ -294,6 +294,7 @@ async function planAndApplyWith(
     warnings: [],
     uaiConflicts: new Map(),
     ineMerges: new Map(),
+    writesFingerprints: !options.dryRun,
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {

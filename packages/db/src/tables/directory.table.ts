@@ -68,6 +68,8 @@ export interface PersonTable extends Tracked {
   /** The raw AAF attributes as last received (audit; deltas are merged at this level). */
   attributes: Json<Record<string, string[]>>;
   record_hash: string;
+  /** Fingerprint of the addRequest bytes last applied (skips identical requests); null: unknown. */
+  raw_hash: Generated<string | null>;
   state: Generated<PersonState>;
   /** A relative holds an account only while legally responsible for an active pupil. */
   has_account: Generated<boolean>;

@@ -17,6 +17,8 @@ export interface PersonHead {
   readonly state: PersonState;
   readonly version: number;
   readonly recordHash: string;
+  /** Fingerprint of the addRequest bytes last applied (null: unknown; see RequestPrint). */
+  readonly rawHash: string | null;
   readonly primaryStructure: string | null;
   /** Structures its record names that the directory did not hold when it was applied. */
   readonly unknownStructures: readonly string[];
@@ -42,6 +44,7 @@ export async function loadPersonHeads(
       'state',
       'version',
       'record_hash',
+      'raw_hash',
       'primary_structure',
       'unknown_structures',
     ])
@@ -57,6 +60,7 @@ export async function loadPersonHeads(
         state: r.state,
         version: r.version,
         recordHash: r.record_hash,
+        rawHash: r.raw_hash,
         primaryStructure: r.primary_structure,
         unknownStructures: r.unknown_structures,
       },
@@ -168,6 +172,7 @@ export async function loadCurrentPersons(
       state: r.state,
       version: r.version,
       recordHash: r.record_hash,
+      rawHash: r.raw_hash,
       primaryStructure: r.primary_structure,
       unknownStructures: r.unknown_structures,
       attributes: r.attributes,

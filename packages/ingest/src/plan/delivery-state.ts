@@ -50,6 +50,11 @@ export interface DeliveryState {
   readonly uaiConflicts: Map<string, string>;
   /** Pupils found again by their INE in this delivery: old jointure → new jointure. */
   readonly ineMerges: Map<string, string>;
+  /**
+   * Whether planning may store the fingerprints of unchanged records whose bytes changed
+   * (`person.raw_hash`, not part of the directory): not in a dry run.
+   */
+  readonly writesFingerprints: boolean;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */

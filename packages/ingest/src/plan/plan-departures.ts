@@ -1,5 +1,5 @@
 import type { PersonCategory } from '@aaf-sync/aaf';
-import { sql } from '@aaf-sync/db';
+import { sql, type Executor } from '@aaf-sync/db';
 import type { DeliveryState } from './delivery-state.js';
 
 export interface Coverage {
@@ -31,35 +31,52 @@ export async function planDepartures(state: DeliveryState, coverage: Coverage): 
   const covered = [...coverage.structures];
   const categories = [...coverage.categories];
   if (covered.length === 0 || categories.length === 0) return;
-  // One server-side cursor read page by page: a single execution of the query, whatever the
-  // size of the directory (keyset pages each cost a pass over the rest of the table).
+  // One server-side cursor over the active persons' jointures only, read page by page (keyset
+  // pages each cost a pass over the rest of the table); the establishments of a person are
+  // looked up only for those absent from the delivery, a page at a time.
   await state.deps.db.transaction().execute(async (trx) => {
     await sql`
       declare departure_candidates no scroll cursor for
-      select p.id, p.jointure, p.category, p.version, p.primary_structure, p.has_account,
-        case when p.has_account then
-          array(select ps.structure_jointure from person_structure ps
-                where ps.person_jointure = p.jointure order by 1)
-        else
-          array(select distinct x.structure_jointure from relative_link rl
-                join person_structure x on x.person_jointure = rl.pupil_jointure
-                where rl.relative_jointure = p.jointure order by 1)
-        end as structures
-      from person p
+      select p.jointure from person p
       where p.state = 'active' and p.category = any(${categories}::text[])
-        and (exists (select 1 from person_structure x
-                     where x.person_jointure = p.jointure and x.structure_jointure = any(${covered}::text[]))
-          or (not p.has_account and exists (select 1 from relative_link rl
-                join person_structure x on x.person_jointure = rl.pupil_jointure
-                where rl.relative_jointure = p.jointure and x.structure_jointure = any(${covered}::text[]))))
       order by p.jointure`.execute(trx);
     for (;;) {
-      const { rows } =
-        await sql<Candidate>`fetch ${sql.raw(String(PAGE))} from departure_candidates`.execute(trx);
+      const { rows } = await sql<{
+        jointure: string;
+      }>`fetch ${sql.raw(String(PAGE))} from departure_candidates`.execute(trx);
       if (rows.length === 0) return;
-      await planPage(state, coverage, rows);
+      const absent = rows.map((r) => r.jointure).filter((j) => !state.seen.has(j));
+      if (absent.length > 0)
+        await planPage(state, coverage, await candidates(trx, absent, covered));
     }
   });
+}
+
+/** Those of the absent persons who belong to a covered establishment, with their establishments. */
+async function candidates(
+  db: Executor,
+  absent: readonly string[],
+  covered: readonly string[],
+): Promise<Candidate[]> {
+  const { rows } = await sql<Candidate>`
+    select p.id, p.jointure, p.category, p.version, p.primary_structure, p.has_account,
+      case when p.has_account then
+        array(select ps.structure_jointure from person_structure ps
+              where ps.person_jointure = p.jointure order by 1)
+      else
+        array(select distinct x.structure_jointure from relative_link rl
+              join person_structure x on x.person_jointure = rl.pupil_jointure
+              where rl.relative_jointure = p.jointure order by 1)
+      end as structures
+    from person p
+    where p.jointure = any(${[...absent]}::text[])
+      and (exists (select 1 from person_structure x
+                   where x.person_jointure = p.jointure and x.structure_jointure = any(${[...covered]}::text[]))
+        or (not p.has_account and exists (select 1 from relative_link rl
+              join person_structure x on x.person_jointure = rl.pupil_jointure
+              where rl.relative_jointure = p.jointure and x.structure_jointure = any(${[...covered]}::text[]))))
+    order by p.jointure`.execute(db);
+  return rows;
 }
 
 async function planPage(

@@ -1,10 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import {
   readAafFile,
-  unknownAttributes,
+  readAafFileSkipping,
+  unknownAttributeNames,
   type AafDeliveryFile,
-  type RawRecord,
   type ReadSummary,
+  type SkipFilter,
 } from '@aaf-sync/aaf';
 import { isAppError } from '@aaf-sync/errors';
 import { aafOptions } from '../deps.js';
@@ -18,8 +19,9 @@ import {
   type DeliveryState,
   type FileScratch,
 } from './delivery-state.js';
+import { loadPersonHeads, type PersonHead } from './current-state.js';
 import { namedStructureInXml } from './named-structure.js';
-import { planPersonBatch } from './plan-persons.js';
+import { planPersonBatch, skippable, type BatchRecord } from './plan-persons.js';
 import { planReferenceBatch, type ReferenceEntity } from './plan-reference.js';
 
 const REFERENCE_OF: Record<string, ReferenceEntity> = {
@@ -48,17 +50,44 @@ function counted(input: Readable, onBytes?: Progress): Readable {
 async function planBatch(
   state: DeliveryState,
   file: FileScratch,
-  batch: RawRecord[],
+  batch: BatchRecord[],
 ): Promise<void> {
   const reference = REFERENCE_OF[file.entity];
   if (reference) await planReferenceBatch(state, file, reference, batch);
   else if (CATEGORY_OF[file.entity]) await planPersonBatch(state, file, batch);
 }
 
-function countUnknown(file: FileScratch, record: RawRecord): void {
-  for (const name of unknownAttributes(file.entity, record.attributes)) {
+function countUnknown(file: FileScratch, names: readonly string[]): void {
+  for (const name of unknownAttributeNames(file.entity, names)) {
     file.unknownAttributes.set(name, (file.unknownAttributes.get(name) ?? 0) + 1);
   }
+}
+
+/**
+ * Which addRequests of a person file the reader may skip (see readAafFileSkipping): those whose
+ * bytes the person was last applied from, while it is unchanged in the directory and not already
+ * met in the delivery. Skipped records then cost no parsing, normalising or diffing.
+ */
+function skipFilter(
+  state: DeliveryState,
+  category: string,
+  skipped: Map<string, PersonHead>,
+): SkipFilter {
+  return async (prints) => {
+    const heads = await loadPersonHeads(
+      state.deps.db,
+      prints.map((p) => p.id),
+    );
+    const skip = new Set<string>();
+    for (const { id, hash } of prints) {
+      if (state.seen.has(id) || state.ineMerges.has(id)) continue;
+      const head = heads.get(id);
+      if (!skippable(state, head, category, hash)) continue;
+      skip.add(id);
+      skipped.set(id, head!);
+    }
+    return skip;
+  };
 }
 
 /**
@@ -75,18 +104,27 @@ export async function planFile(
 ): Promise<FileOutcome> {
   const scratch = newFileScratch(fileId, file.fileName.name, file.fileName.entity);
   const input = counted(await file.open(), onBytes);
-  const reader = readAafFile(input, {
+  const options = {
     fileName: file.fileName.name,
     entity: file.fileName.entity,
     ...aafOptions(state.deps),
-  });
+  };
+  // Person files skip the requests the directory holds byte for byte (not for a scoped
+  // submitter, whose every record is checked against its establishments).
+  const category = CATEGORY_OF[file.fileName.entity];
+  /** The persons of the requests skipped and not yet planned. */
+  const skipped = new Map<string, PersonHead>();
+  const reader =
+    category && !state.scope.scoped
+      ? readAafFileSkipping(input, options, skipFilter(state, category, skipped))
+      : readAafFile(input, options);
   const size = state.deps.settings.batchSize;
-  let batch: RawRecord[] = [];
+  let batch: BatchRecord[] = [];
   let summary: ReadSummary | undefined;
   let failure: unknown;
   // One batch is planned (database round trips) while the reader parses the next one.
   let inflight: Promise<void> | undefined;
-  const launch = async (records: RawRecord[]) => {
+  const launch = async (records: BatchRecord[]) => {
     if (inflight) await inflight;
     const next = planBatch(state, scratch, records);
     next.catch(() => {});
@@ -125,8 +163,25 @@ export async function planFile(
       continue;
     }
     scratch.records++;
-    countUnknown(scratch, item.record);
-    batch.push(item.record);
+    if (item.type === 'unchanged') {
+      for (const name of item.unknownAttributes) {
+        scratch.unknownAttributes.set(name, (scratch.unknownAttributes.get(name) ?? 0) + 1);
+      }
+      batch.push({
+        op: 'add',
+        categoryAttribute: null,
+        category: null,
+        id: item.id,
+        attributes: {},
+        line: item.line,
+        rawHash: item.rawHash,
+        skipped: { request: item, head: skipped.get(item.id)! },
+      });
+      skipped.delete(item.id);
+    } else {
+      countUnknown(scratch, Object.keys(item.record.attributes));
+      batch.push(item.record);
+    }
     if (batch.length >= size) {
       onRecords?.(batch.length);
       await launch(batch);

@@ -16,6 +16,12 @@ export interface PersonPayload {
   readonly columns: PersonColumns;
   readonly attributes: Readonly<Record<string, readonly string[]>>;
   readonly hash: string;
+  /**
+   * Fingerprint of the addRequest bytes the record was read from (see RequestPrint): stored
+   * with the row so that the next identical request is skipped. Null after a modify merge;
+   * absent from plans held before it existed.
+   */
+  readonly rawHash?: string | null;
   readonly diff: PersonDiff;
   /** Existing row id (update, restore). */
   readonly personId: number | null;

@@ -18,13 +18,48 @@ import { matchByIne } from './ine-identity.js';
 import { unknownStructureWarnings, withKnownStructures } from './known-structures.js';
 import { diffPerson, isEmptyDiff, membershipChanges } from './person-diff.js';
 import { columnsOf, linksOf } from './person-state.js';
-import { namedStructure } from './named-structure.js';
+import { namedStructure, namedStructureInXml } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
 
 interface Pending {
   readonly raw: RawRecord;
   readonly head: PersonHead | undefined;
+}
+
+/**
+ * A record of a batch: parsed, or an addRequest the reader skipped because its bytes are those
+ * the person was last applied from (`attributes` empty, its text in `skipped.xml`).
+ */
+export type BatchRecord = RawRecord & {
+  /** A request the reader skipped: its text (decoded when read) and the person it matched. */
+  readonly skipped?: { readonly request: { readonly raw: string }; readonly head: PersonHead };
+};
+
+/** The request as written, for a reject. */
+const xmlOf = (raw: BatchRecord) => raw.skipped?.request.raw ?? rawRecordXml(raw);
+
+/** Persons whose stored fingerprint is refreshed: their record is unchanged, their bytes not. */
+interface Refresh {
+  readonly jointure: string;
+  readonly rawHash: string;
+  readonly recordHash: string;
+}
+
+/**
+ * Stores the fingerprints of requests that parsed into the record the person already holds
+ * (after the migration that added them, or when a producer rewrites its files differently), so
+ * that the next identical request is skipped. Not part of the directory (no version, no event):
+ * each is written only where the person still holds that record, so it is valid whatever
+ * happens to this import.
+ */
+async function refreshFingerprints(state: DeliveryState, rows: readonly Refresh[]): Promise<void> {
+  if (rows.length === 0 || !state.writesFingerprints) return;
+  await sql`
+    update person p set raw_hash = u.raw_hash
+    from unnest(${rows.map((r) => r.jointure)}::text[], ${rows.map((r) => r.rawHash)}::text[],
+                ${rows.map((r) => r.recordHash)}::text[]) as u(jointure, raw_hash, record_hash)
+    where p.jointure = u.jointure and p.record_hash = u.record_hash`.execute(state.deps.db);
 }
 
 /** Establishments of relatives that no pupil of this delivery names: from the directory. */
@@ -54,13 +89,17 @@ function relativeUnit(
  * Rejects a record outside the submitter's establishments. It is attributed to the establishment
  * the record itself names (its attachment), never to one read from the directory.
  */
-function rejectOutOfScope(state: DeliveryState, file: FileScratch, raw: RawRecord): Promise<void> {
+function rejectOutOfScope(
+  state: DeliveryState,
+  file: FileScratch,
+  raw: BatchRecord,
+): Promise<void> {
   const sent = raw.attributes.ENTPersonStructRattach?.[0] ?? null;
   tally(file, 'rejected');
   return rejectIn(
     state,
     file,
-    { ...raw, xml: rawRecordXml(raw) },
+    { ...raw, xml: xmlOf(raw) },
     { code: 'OUT_OF_SCOPE', message: outOfScopeMessage(`person ${raw.id}`) },
     sent,
   );
@@ -84,12 +123,19 @@ function heldInScope(state: DeliveryState, raw: RawRecord, held: readonly string
 async function triage(
   state: DeliveryState,
   file: FileScratch,
-  records: readonly RawRecord[],
+  records: readonly BatchRecord[],
   heads: Map<string, PersonHead>,
   held: ReadonlyMap<string, readonly string[]>,
 ): Promise<Pending[]> {
   const category = CATEGORY_OF[file.entity]!;
   const pending: Pending[] = [];
+  const refresh: Refresh[] = [];
+  const unchanged = (head: PersonHead) => {
+    file.seen.set(head.jointure, { category });
+    tally(file, 'unchanged');
+    file.stats.add(head.primaryStructure, 'unchanged', 1, category);
+    if (head.primaryStructure) file.referencedStructures.add(head.primaryStructure);
+  };
   for (const raw of records) {
     const head = heads.get(raw.id);
     const reject = (
@@ -100,11 +146,20 @@ async function triage(
       return rejectIn(
         state,
         file,
-        { ...raw, xml: rawRecordXml(raw) },
+        { ...raw, xml: xmlOf(raw) },
         { code, message },
         recordUnit(state, file, raw) ?? head?.primaryStructure ?? null,
       );
     };
+    if (raw.skipped && !state.ineMerges.has(raw.id) && !state.seen.has(raw.id)) {
+      // The reader skipped it: its bytes are those the person was last applied from, checked
+      // against the directory when it was read (nothing writes persons while planning).
+      if (!skippable(state, head, category, raw.rawHash)) {
+        throw new Error(`skipped record ${raw.id} no longer matches the directory`);
+      }
+      unchanged(head!);
+      continue;
+    }
     if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
     } else if (state.ineMerges.has(raw.id)) {
@@ -133,24 +188,49 @@ async function triage(
       head.recordHash === recordHash(raw.attributes) &&
       !arrivedSince(state, head)
     ) {
-      file.seen.set(raw.id, { category });
-      tally(file, 'unchanged');
-      file.stats.add(head.primaryStructure, 'unchanged', 1, category);
-      if (head.primaryStructure) file.referencedStructures.add(head.primaryStructure);
+      unchanged(head);
+      if (raw.rawHash !== undefined && raw.rawHash !== head.rawHash) {
+        refresh.push({ jointure: raw.id, rawHash: raw.rawHash, recordHash: head.recordHash });
+      }
     } else {
       pending.push({ raw, head });
     }
   }
+  await refreshFingerprints(state, refresh);
   return pending;
+}
+
+/**
+ * Whether an addRequest whose bytes have the fingerprint `rawHash` may be skipped: the person
+ * holds the record those bytes were applied as, active, in the file's category, and no structure
+ * it was waiting for arrived since (its links must then be planned again).
+ */
+export function skippable(
+  state: DeliveryState,
+  head: PersonHead | undefined,
+  category: string,
+  rawHash: string | undefined,
+): boolean {
+  return (
+    head !== undefined &&
+    rawHash !== undefined &&
+    head.rawHash === rawHash &&
+    head.state === 'active' &&
+    head.category === category &&
+    !arrivedSince(state, head)
+  );
 }
 
 /**
  * The establishment a record names itself, for its rejects: a relative, that of the pupil naming
  * it in this delivery; others, the first known one among attachment, classes, functions…
  */
-function recordUnit(state: DeliveryState, file: FileScratch, raw: RawRecord): string | null {
+function recordUnit(state: DeliveryState, file: FileScratch, raw: BatchRecord): string | null {
   if (file.entity === 'PersRelEleve') return relativeUnit(state, file, raw.id) ?? null;
-  return namedStructure(raw.attributes, (j) => state.structures.has(j));
+  const known = (j: string) => state.structures.has(j);
+  return raw.skipped
+    ? namedStructureInXml(raw.skipped.request.raw, known)
+    : namedStructure(raw.attributes, known);
 }
 
 /** A structure the person's record named while unknown is in the directory now. */
@@ -184,7 +264,7 @@ async function planDelete(
 export async function planChange(
   state: DeliveryState,
   file: FileScratch,
-  raw: Pick<RawRecord, 'id'>,
+  raw: Pick<RawRecord, 'id' | 'rawHash'>,
   record: PersonRecord,
   attributes: Readonly<Record<string, readonly string[]>>,
   current: CurrentPerson | undefined,
@@ -243,6 +323,8 @@ export async function planChange(
       columns,
       attributes,
       hash,
+      // the bytes' fingerprint names these attributes only when they were read whole
+      rawHash: raw.rawHash ?? null,
       diff,
       personId: current?.id ?? null,
       unknownStructures: [...(extra.unknownStructures ?? [])],
@@ -259,12 +341,14 @@ export async function planChange(
 export async function planPersonBatch(
   state: DeliveryState,
   file: FileScratch,
-  records: readonly RawRecord[],
+  records: readonly BatchRecord[],
 ): Promise<void> {
+  // (the reader's skip filter already looked up the persons of the requests it skipped)
   const heads = await loadPersonHeads(
     state.deps.db,
-    records.map((r) => r.id),
+    records.filter((r) => !r.skipped).map((r) => r.id),
   );
+  for (const r of records) if (r.skipped && !heads.has(r.id)) heads.set(r.id, r.skipped.head);
   // What existing persons hold now, for a scoped submitter (an academy-wide one skips the query).
   const held = state.scope.scoped
     ? await currentStructures(state.deps.db, [...heads.keys()])

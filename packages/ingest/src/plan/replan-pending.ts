@@ -63,7 +63,8 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
       await planChange(
         state,
         file,
-        { id: now.jointure },
+        // same attributes: the stored fingerprint still names them
+        { id: now.jointure, rawHash: now.rawHash ?? undefined },
         known.record,
         now.attributes,
         now,

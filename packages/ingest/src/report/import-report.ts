@@ -39,25 +39,39 @@ async function staleLinks(
   return new Map(rows.map((r) => [r.structure_jointure, r.n]));
 }
 
-/** Relative accounts and contact-only relatives of each establishment, as the directory is now. */
+/**
+ * Relative accounts and contact-only relatives of each establishment, as the directory is now.
+ * Two grouped statements (a correlated count per establishment scanned the persons once per
+ * establishment: quadratic in an académie).
+ */
 async function relativeCounts(
   db: Kysely<Database>,
   structures: string[],
 ): Promise<Map<string, { accounts: number; contacts: number }>> {
   if (structures.length === 0) return new Map();
-  const { rows } = await sql<{ s: string; accounts: number; contacts: number }>`
-    select s.s,
-      (select count(*)::int from person_structure ps join person r on r.jointure = ps.person_jointure
-        where ps.structure_jointure = s.s and r.category = 'relative' and r.state = 'active'
-          and r.has_account) as accounts,
-      (select count(distinct rl.relative_jointure)::int from person_structure ps
-        join person pu on pu.jointure = ps.person_jointure and pu.category = 'pupil'
-          and pu.state = 'active'
-        join relative_link rl on rl.pupil_jointure = pu.jointure
-        join person r on r.jointure = rl.relative_jointure and not r.has_account
-        where ps.structure_jointure = s.s) as contacts
-    from unnest(${structures}::text[]) as s(s)`.execute(db);
-  return new Map(rows.map((r) => [r.s, { accounts: r.accounts, contacts: r.contacts }]));
+  const [accounts, contacts] = await Promise.all([
+    sql<{ s: string; n: number }>`
+      select ps.structure_jointure as s, count(*)::int as n
+      from person_structure ps join person r on r.jointure = ps.person_jointure
+      where ps.structure_jointure = any(${structures}::text[])
+        and r.category = 'relative' and r.state = 'active' and r.has_account
+      group by 1`.execute(db),
+    sql<{ s: string; n: number }>`
+      select ps.structure_jointure as s, count(distinct rl.relative_jointure)::int as n
+      from person r
+      join relative_link rl on rl.relative_jointure = r.jointure
+      join person pu on pu.jointure = rl.pupil_jointure and pu.category = 'pupil'
+        and pu.state = 'active'
+      join person_structure ps on ps.person_jointure = pu.jointure
+        and ps.structure_jointure = any(${structures}::text[])
+      where not r.has_account
+      group by 1`.execute(db),
+  ]);
+  const byStructure = (rows: readonly { s: string; n: number }[]) =>
+    new Map(rows.map((r) => [r.s, r.n]));
+  const a = byStructure(accounts.rows);
+  const c = byStructure(contacts.rows);
+  return new Map(structures.map((s) => [s, { accounts: a.get(s) ?? 0, contacts: c.get(s) ?? 0 }]));
 }
 
 async function establishments(
