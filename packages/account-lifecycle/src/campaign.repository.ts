@@ -2,6 +2,7 @@ import {
   sql,
   type CampaignApproval,
   type CampaignKindName,
+  type CampaignRow,
   type CampaignState,
   type Executor,
 } from '@aaf-sync/db';
@@ -24,21 +25,8 @@ export interface CampaignRecord {
   readonly finishedAt: Date | null;
 }
 
-interface CampaignDbRow {
-  id: number | string;
-  school_year: string;
-  name: string;
-  kind: CampaignKindName;
-  target_kind: string;
-  target_name: string | null;
-  approval: CampaignApproval;
-  preview_at: Date;
-  run_at: Date;
-  state: CampaignState;
-  previewed_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+/** A `campaign` row as the database returns it (the table type of packages/db). */
+type CampaignDbRow = CampaignRow;
 
 export function toCampaign(r: CampaignDbRow): CampaignRecord {
   return {

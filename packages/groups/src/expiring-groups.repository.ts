@@ -9,24 +9,29 @@ export interface ListedGroup {
   readonly manager: number | null;
 }
 
+interface GroupManagerRow {
+  id: number;
+  uai: string;
+  name: string;
+  members: number;
+  manager: number | null;
+}
+
+/** API groups with their member count, one row per active manager (none: `manager` null). */
+const GROUPS_WITH_ACTIVE_MANAGERS = sql`
+    select g.id, g.uai, g.name, m.person_id as manager,
+      (select count(*) from managed_group_member x where x.group_id = g.id)::int as members
+    from managed_group g
+      left join (managed_group_manager m join person p on p.id = m.person_id and p.state = 'active')
+        on m.group_id = g.id`;
+
 /**
  * Groups created through the API, limited to the school year, not deleted, whose year (or the
  * year they were extended to) ends with `endingYear` or earlier: one row per (group, active
  * manager); `manager` null when none is active (the establishment's admins are told instead).
  */
 export async function findExpiringGroups(db: Executor, endingYear: string): Promise<ListedGroup[]> {
-  const { rows } = await sql<{
-    id: number;
-    uai: string;
-    name: string;
-    members: number;
-    manager: number | null;
-  }>`
-    select g.id, g.uai, g.name, m.person_id as manager,
-      (select count(*) from managed_group_member x where x.group_id = g.id)::int as members
-    from managed_group g
-      left join (managed_group_manager m join person p on p.id = m.person_id and p.state = 'active')
-        on m.group_id = g.id
+  const { rows } = await sql<GroupManagerRow>`${GROUPS_WITH_ACTIVE_MANAGERS}
     where g.deleted_at is null and g.source = 'api' and g.lifetime = 'school-year'
       and coalesce(g.extended_until, g.school_year) <= ${endingYear}
     order by g.uai, g.name, g.id, m.person_id`.execute(db);
@@ -38,30 +43,13 @@ export async function findDeletedByCalendar(
   db: Executor,
   schoolYear: string,
 ): Promise<ListedGroup[]> {
-  const { rows } = await sql<{
-    id: number;
-    uai: string;
-    name: string;
-    members: number;
-    manager: number | null;
-  }>`
-    select g.id, g.uai, g.name, m.person_id as manager,
-      (select count(*) from managed_group_member x where x.group_id = g.id)::int as members
-    from managed_group g
-      left join (managed_group_manager m join person p on p.id = m.person_id and p.state = 'active')
-        on m.group_id = g.id
+  const { rows } = await sql<GroupManagerRow>`${GROUPS_WITH_ACTIVE_MANAGERS}
     where g.source = 'api' and g.deleted_by_transition like ${`${schoolYear}/groups.delete/%`}
     order by g.uai, g.name, g.id, m.person_id`.execute(db);
   return rows.map(toListed);
 }
 
-function toListed(r: {
-  id: number;
-  uai: string;
-  name: string;
-  members: number;
-  manager: number | null;
-}): ListedGroup {
+function toListed(r: GroupManagerRow): ListedGroup {
   return {
     id: Number(r.id),
     uai: r.uai,
