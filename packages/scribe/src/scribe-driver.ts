@@ -107,6 +107,12 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     const profile = resolveProfile(options.profile);
     const dit = scribeDit(options.baseDn, profile);
     const stats = deps.stats ?? newScribeStats();
+    // Added once the writes are done (`stats.groupWrites += await …` would read the counter
+    // before the await and lose the writes of accounts running concurrently).
+    const countGroupWrites = async (writes: Promise<number>): Promise<void> => {
+      const n = await writes;
+      stats.groupWrites += n;
+    };
     const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
     const disabledKey = profile.disabled.attribute.toLowerCase();
     const policies = Object.fromEntries(
@@ -283,12 +289,8 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       }
       // A new account never provisioned before (no previous key) is in no group yet.
       const fresh = created && item.previousKey === null && !item.present;
-      stats.groupWrites += await syncGroups(
-        groupContext(session),
-        uid,
-        groups,
-        fresh,
-        groupDetails(entry),
+      await countGroupWrites(
+        syncGroups(groupContext(session), uid, groups, fresh, groupDetails(entry)),
       );
       return created;
     }
@@ -321,7 +323,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         stats.modifies += 1;
       }
       const uid = current.attributes.uid?.[0];
-      if (uid !== undefined) stats.groupWrites += await syncGroups(groupContext(session), uid, []);
+      if (uid !== undefined) await countGroupWrites(syncGroups(groupContext(session), uid, []));
       return true;
     }
 
@@ -330,7 +332,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       const current = await session.read(dn, ['uid']);
       if (current === null) return;
       const uid = current.attributes.uid?.[0];
-      if (uid !== undefined) stats.groupWrites += await syncGroups(groupContext(session), uid, []);
+      if (uid !== undefined) await countGroupWrites(syncGroups(groupContext(session), uid, []));
       try {
         await session.delete(dn);
         stats.deletes += 1;
@@ -425,12 +427,14 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         await preallocateGids([...joins.values()].map((j) => j.group));
         await eachLimited([...joins.values()], concurrency, async (join) => {
           try {
-            stats.groupWrites += await getPool().run((s) =>
-              addMembers(
-                groupContext(s),
-                join.group,
-                join.members.map((m) => m.uid),
-                join.details,
+            await countGroupWrites(
+              getPool().run((s) =>
+                addMembers(
+                  groupContext(s),
+                  join.group,
+                  join.members.map((m) => m.uid),
+                  join.details,
+                ),
               ),
             );
           } catch (err) {
