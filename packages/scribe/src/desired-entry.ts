@@ -122,10 +122,18 @@ export function desiredEntry(
       a.ENTEleveClasses = classes.map((c) => `${school}$${c}`);
     }
     if (options.length > 0) a.ENTEleveGroupes = options.map((c) => `${school}$${c}`);
+    const classLevel = new Map(
+      here.flatMap((m) =>
+        m.kind === 'class' && m.classMef
+          ? [[groupCn(m.code), namedGroupCn(profile.levelGroups, m.classMef)] as const]
+          : [],
+      ),
+    );
     for (const cn of classes) {
       const ref = { uai, type: profile.groupTypes.class, cn };
       groups.push(ref);
-      if (level) details.push({ ref: groupRef(ref), niveau: level });
+      const niveau = classLevel.get(cn) ?? level;
+      if (niveau) details.push({ ref: groupRef(ref), niveau });
     }
     for (const cn of options) groups.push({ uai, type: profile.groupTypes.group, cn });
     if (level && account.mef) {

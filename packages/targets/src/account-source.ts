@@ -1,5 +1,12 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import type { Account, AccountChild, AccountMef, AccountSubject, ClassRef } from './driver.js';
+import type {
+  Account,
+  AccountChild,
+  AccountMef,
+  AccountSubject,
+  ClassRef,
+  MembershipRef,
+} from './driver.js';
 
 interface AccountRow {
   id: number;
@@ -16,7 +23,7 @@ interface AccountRow {
   birth_date: string | null;
   civility: string | null;
   ine: string | null;
-  memberships: ClassRef[] | null;
+  memberships: (ClassRef & { classGroupId: number })[] | null;
   teaching: ClassRef[] | null;
   children: AccountChild[] | null;
   blocked_until: Date | null;
@@ -51,8 +58,8 @@ export async function loadAccounts(
       (select jsonb_object_agg(i.namespace, i.value) from identifier i
         where i.person_id = p.id and i.status = 'primary') as logins,
       to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.civility, p.ine,
-      (select json_agg(json_build_object('uai', s.uai, 'kind', cg.kind, 'code', cg.code)
-          order by s.uai, cg.kind, cg.code)
+      (select json_agg(json_build_object('uai', s.uai, 'kind', cg.kind, 'code', cg.code,
+          'classGroupId', cg.id) order by s.uai, cg.kind, cg.code)
         from membership m join class_group cg on cg.id = m.class_group_id
         join structure s on s.jointure = cg.structure_jointure
         where m.person_jointure = p.jointure and s.uai is not null) as memberships,
@@ -97,6 +104,10 @@ export async function loadAccounts(
     left join lateral person_access_block(p.jointure, p.profile) b on true
     where p.id = any(${sql.val([...personIds])}::bigint[]) and p.has_account
   `.execute(db);
+  const levels = await classLevels(
+    db,
+    rows.flatMap((r) => (r.memberships ?? []).filter((m) => m.kind === 'class')),
+  );
   const accounts = new Map<number, Account>();
   for (const r of rows) {
     if (!r.logins) continue;
@@ -115,7 +126,10 @@ export async function loadAccounts(
       birthDate: r.birth_date,
       civility: r.civility,
       ine: r.ine,
-      memberships: r.memberships ?? [],
+      memberships: (r.memberships ?? []).map(({ classGroupId, ...m }): MembershipRef => {
+        const classMef = levels.get(classGroupId);
+        return classMef ? { ...m, classMef } : m;
+      }),
       teaching: (r.teaching ?? []).sort(
         (a, b) =>
           a.uai.localeCompare(b.uai) ||
@@ -137,4 +151,29 @@ export async function loadAccounts(
     });
   }
   return accounts;
+}
+
+/**
+ * The level of each class (one statement for the batch): the MEF most of its active pupils
+ * have, ties to the smallest code, labelled like a pupil's own MEF.
+ */
+async function classLevels(
+  db: Executor,
+  classes: readonly { classGroupId: number }[],
+): Promise<Map<number, AccountMef>> {
+  const ids = [...new Set(classes.map((c) => Number(c.classGroupId)))];
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ class_group_id: string; code: string; label: string }>`
+    select distinct on (x.class_group_id) x.class_group_id, x.code,
+      coalesce(nullif(mf.label, ''), nullif(x.label, ''), x.code) as label
+    from (select m.class_group_id, p.details->'schooling'->>'mef' as code,
+        min(p.details->'schooling'->>'mefLabel') as label, count(*) as pupils
+      from membership m join person p on p.jointure = m.person_jointure
+      where m.class_group_id = any(${sql.val(ids)}::bigint[]) and p.state = 'active'
+        and coalesce(p.details->'schooling'->>'mef', '') <> ''
+      group by 1, 2) x
+    left join mef mf on mf.code = x.code
+    order by x.class_group_id, x.pupils desc, x.code
+  `.execute(db);
+  return new Map(rows.map((r) => [Number(r.class_group_id), { code: r.code, label: r.label }]));
 }

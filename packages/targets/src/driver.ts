@@ -27,8 +27,11 @@ export interface Account {
   readonly birthDate: string | null;
   readonly civility: string | null;
   readonly ine: string | null;
-  /** Classes and groups the person belongs to (pupils), with their establishment's UAI. */
-  readonly memberships: readonly ClassRef[];
+  /**
+   * Classes and groups the person belongs to (pupils), with their establishment's UAI; a class
+   * carries its level (`classMef`: the MEF most of its active pupils have).
+   */
+  readonly memberships: readonly MembershipRef[];
   /** Classes and groups the person teaches (teachers), only those that still have pupils. */
   readonly teaching: readonly ClassRef[];
   /** Active pupils with an account this person is legally responsible for (relatives). */
@@ -77,6 +80,15 @@ export interface ClassRef {
   readonly uai: string;
   readonly kind: 'class' | 'group';
   readonly code: string;
+}
+
+/**
+ * A pupil's class or group. `classMef` (classes only) is the class's level: the MEF most of its
+ * active pupils have (ties to the smallest code), the same for every pupil of the class whatever
+ * their own MEF; absent when no pupil of the class names one.
+ */
+export interface MembershipRef extends ClassRef {
+  readonly classMef?: AccountMef;
 }
 
 /** A legal relative's child as targets need it: establishments and logins. */

@@ -31,6 +31,7 @@ export type {
   AccountMef,
   AccountSubject,
   ClassRef,
+  MembershipRef,
   ApplyItem,
   ApplyResult,
   DesiredEntry,

@@ -107,3 +107,52 @@ t.test(
     );
   },
 );
+
+t.test("a class's level is the MEF most of its active pupils have, for each of them", async (t) => {
+  const { db } = await testDb(t);
+  await seedSchools(db);
+  await sql`insert into mef (code, label, attributes, record_hash)
+    values ('10110001110', '5EME', '{}', 'h1')`.execute(db);
+  const fiveA = await seedClassGroup(db, { structure: 'S-A', kind: 'class', code: '5A' });
+  const pupil = async (jointure: string, mef: string | null, state = 'active') => {
+    const id = await seedPerson(db, {
+      jointure,
+      category: 'pupil',
+      givenName: jointure,
+      sn: 'Eleve',
+      structures: ['S-A'],
+      details: mef ? { schooling: { mef, mefLabel: 'LIBELLE' } } : {},
+    });
+    await seedIdentifier(db, { personId: id, namespace: 'pnom', value: jointure.toLowerCase() });
+    await sql`update person set state = ${state} where id = ${id}`.execute(db);
+    await seedMembership(db, fiveA, jointure);
+    return id;
+  };
+  // The minority pupil first: the level must not depend on who is loaded (or created) first.
+  const ids = [
+    await pupil('E0', '99999999999'),
+    await pupil('E1', '10110001110'),
+    await pupil('E2', '10110001110'),
+    await pupil('E3', null),
+    // Departed pupils of another MEF do not count.
+    await pupil('E4', '22222222222', 'departed'),
+    await pupil('E5', '22222222222', 'departed'),
+    await pupil('E6', '22222222222', 'departed'),
+  ];
+  for (const batch of [[ids[0]!], ids.slice(0, 4)]) {
+    const accounts = await loadAccounts(db, batch);
+    for (const id of batch) {
+      const a = accounts.get(id);
+      t.same(
+        a?.memberships.map((m) => m.classMef),
+        [{ code: '10110001110', label: '5EME' }],
+        `${a?.jointure}: the class's level, labelled from the nomenclature`,
+      );
+    }
+  }
+  t.equal(
+    (await loadAccounts(db, [ids[0]!])).get(ids[0]!)?.mef?.code,
+    '99999999999',
+    "the pupil's own MEF is unchanged",
+  );
+});
