@@ -108,8 +108,8 @@ t.test(
     const delta = await w.receive(sampleDelta(inbox('ENT_TEST_Delta_20250701'), '20250701'));
     t.equal(delta.status, 'applied');
     await w.scribeSync();
-    login['yanis'] = await w.login('9300103');
-    login['karim'] = await w.login('9310204');
+    login.yanis = await w.login('9300103');
+    login.karim = await w.login('9310204');
     users = await w.ldapUsers();
     t.equal(users.get(uid('lea'))?.disabled, true, 'a departure disables, never deletes');
     t.equal(users.get(uid('yanis'))?.disabled, false, 'the newcomer is on slapd');
@@ -220,11 +220,21 @@ t.test(
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     t.match(applied, { status: 'applied', file_date: '2025-08-16', source: 'calendar' });
+    const summerRun = await w.db
+      .selectFrom('import_run')
+      .select('status')
+      .where('id', '=', summerDelta.importId)
+      .executeTakeFirstOrThrow();
+    t.equal(summerRun.status, 'suspended', 'the summer delta is superseded by the complete');
+    t.same(
+      await w.db.selectFrom('person').select('id').where('sn', '=', 'BENALI-ROUX').execute(),
+      [],
+    );
     // The next job runs the year transition.
     await w.at('2025-08-20T08:01');
     t.match(await w.feed(A.uai), { directory: 'open', scribe: 'off', webhook: 'off' });
     t.match(await w.feed(B.uai), { directory: 'open' });
-    login['noe'] = await w.login('9300104');
+    login.noe = await w.login('9300104');
     t.notOk((await w.ldapUsers()).has(uid('noe')), 'Noé is not on slapd before Scribe resumes');
 
     const reportA = (await yearTransitionReport(w.db, A.uai))!;
@@ -371,6 +381,12 @@ t.test(
     const last = summary(await w.webhookSync());
     t.ok(last.includes('notice.campaign.preview 0990001N'));
     t.ok(last.includes('notice.campaign.report 0990001N'));
+
+    // Missing files were alerted académie-wide (not to an establishment's subscription).
+    const missing = await w.notices('delivery.missing');
+    t.ok(missing.length > 0);
+    t.ok(missing.every((n) => n.uais.length === 0));
+    t.notOk(last.some((e) => e.startsWith('notice.delivery.missing')));
 
     // ── The log: every transition once, done; running again changes nothing. ──
     const rows = await listTransitionRows(w.db, 1000);
