@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { buildApp } from '@aaf-sync/api';
+import { createApiKey, type ApiScope } from '@aaf-sync/api-keys';
 import { fakeClock, type FakeClock } from '@aaf-sync/calendar';
 import { directoryFeedSuspended, establishmentFeed, saveCalendar } from '@aaf-sync/calendar-store';
 import { loadConfig } from '@aaf-sync/config';
@@ -71,6 +73,7 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
     AAF_ARCHIVE_DIR: archiveDir,
     AAF_UPLOAD_DIR: uploadDir,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    API_KEY_CACHE_SECONDS: '0',
   });
   const box = createSecretBox(config.targets.secretsKey);
   const clock: FakeClock = fakeClock(start);
@@ -132,6 +135,11 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
       await recordNotice(db, notice);
     },
   };
+  // The REST API on the same database and clock (principals use it with their scoped keys).
+  const api = await buildApp({ config, db, log: silent, clock });
+  t.teardown(() => api.close());
+  await api.ready();
+  let keys = 0;
   let seen = 0;
 
   return {
@@ -146,6 +154,33 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
         .where('name', '=', name)
         .executeTakeFirstOrThrow();
       return row.state;
+    },
+
+    /** A new API key (an establishment's when `uais` are given): its token. */
+    async key(scopes: readonly ApiScope[], uais: readonly string[] | null): Promise<string> {
+      const { token } = await createApiKey(db, {
+        name: `key-${++keys}`,
+        scopes,
+        uais,
+        actor: 'test',
+      });
+      return token;
+    },
+
+    /** One API request with a key; resolves to the status and the JSON body. */
+    async request(
+      token: string,
+      method: 'GET' | 'PUT' | 'POST',
+      url: string,
+      body?: Record<string, unknown>,
+    ): Promise<{ status: number; body: Record<string, unknown> }> {
+      const res = await api.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(body ? { payload: body } : {}),
+      });
+      return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
     },
 
     /** What the ingester does with an inbox delivery: import it, then archive it. */

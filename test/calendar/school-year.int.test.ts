@@ -1,15 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  approveCampaign,
-  campaignItems,
-  campaignReport,
-  findCampaignByName,
-  syncAccessBlocks,
-} from '@aaf-sync/account-lifecycle';
+import { campaignItems, campaignReport, findCampaignByName } from '@aaf-sync/account-lifecycle';
 import { CalendarErrors } from '@aaf-sync/calendar';
-import { loadBlockingOverrides, setBlockingOverride } from '@aaf-sync/calendar-store';
+import { loadBlockingOverrides } from '@aaf-sync/calendar-store';
 import { createManagedGroup, extendManagedGroup, yearTransitionReport } from '@aaf-sync/groups';
 import { listTransitionRows } from '@aaf-sync/scheduler';
 import t from 'tap';
@@ -311,17 +305,37 @@ t.test(
       'preview: the departed pupils and the relative left without a child, still held on slapd',
     );
 
-    // ── 1 September: A's principal lifts the blocking early; B asks too much. ──
+    // ── 1 September: A's principal lifts the blocking early; B asks too much (the API). ──
+    const principalA = await w.key(['admin', 'accounts:read'], [A.uai]);
+    const principalB = await w.key(['admin', 'accounts:read'], [B.uai]);
     w.clock.set(paris('2025-09-01T08:00'));
-    await t.rejects(
-      setBlockingOverride(w.db, B.uai, { end: paris('2025-09-10T08:00') }, 'key:principal-b'),
-      { code: CalendarErrors.BLOCKING_END_TOO_LATE.code },
-      'an extension past the limits is refused',
+    const status = await w.request(principalA, 'GET', '/v1/accounts/jointure:9300102');
+    t.match(status.body.access, {
+      blocked: true,
+      until: paris('2025-09-02T07:00').toISOString(),
+      why: /indisponible/,
+    });
+    const tooLate = await w.request(principalB, 'PUT', `/v1/establishments/${B.uai}/blocking`, {
+      end: '2025-09-10T08:00',
+    });
+    t.equal(tooLate.status, 422);
+    t.equal(
+      tooLate.body.code,
+      CalendarErrors.BLOCKING_END_TOO_LATE.code,
+      'an extension past the limits is refused with its code',
     );
     t.notOk((await loadBlockingOverrides(w.db)).has(B.uai), 'nothing stored');
-    // What PUT /v1/establishments/{uai}/blocking does: store, then apply at once.
-    await setBlockingOverride(w.db, A.uai, { end: w.clock.now() }, 'key:principal-a');
-    await syncAccessBlocks(w.db, { at: w.clock.now(), uais: [A.uai], actor: 'key:principal-a' });
+    const notHers = await w.request(principalB, 'PUT', `/v1/establishments/${A.uai}/blocking`, {
+      end: '2025-09-01T08:00',
+    });
+    t.equal(notHers.status, 403, "a principal cannot touch another establishment's blocking");
+    const lifted = await w.request(principalA, 'PUT', `/v1/establishments/${A.uai}/blocking`, {
+      end: '2025-09-01T08:00',
+    });
+    t.equal(lifted.status, 200, 'the early end is within the limits: applied at once');
+    t.match((await w.request(principalA, 'GET', '/v1/accounts/jointure:9300102')).body.access, {
+      blocked: false,
+    });
     await w.scribeSync();
     users = await w.ldapUsers();
     for (const who of ['hugo', 'noe', 'mother'] as const)
@@ -380,8 +394,14 @@ t.test(
       counts: { planned: 1 },
     });
     w.clock.set(paris('2025-11-04T09:00'));
-    const approval = await approveCampaign(w.db, staff.id, A.uai, 'key:principal-a', w.clock.now());
-    t.match(approval, { created: true, items: 1, run: { deleted: 1 } });
+    const refused = await w.request(principalB, 'POST', `/v1/campaigns/${staff.id}/approve`, {
+      uai: A.uai,
+    });
+    t.equal(refused.status, 403, "B's principal cannot approve A's list");
+    const approval = await w.request(principalA, 'POST', `/v1/campaigns/${staff.id}/approve`, {
+      uai: A.uai,
+    });
+    t.match(approval, { status: 200, body: { created: true, items: 1, run: { deleted: 1 } } });
     await w.scribeSync();
     t.notOk((await w.ldapUsers()).has(uid('assistant')), 'deleted after the approval');
     t.match(await campaignReport(w.db, staff.id, null), { state: 'done' });
