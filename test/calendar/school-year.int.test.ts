@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { campaignItems, campaignReport, findCampaignByName } from '@aaf-sync/account-lifecycle';
-import { CalendarErrors } from '@aaf-sync/calendar';
+import { CalendarErrors, TRANSITION_TYPES } from '@aaf-sync/calendar';
 import { loadBlockingOverrides } from '@aaf-sync/calendar-store';
 import { createManagedGroup, extendManagedGroup, yearTransitionReport } from '@aaf-sync/groups';
 import { listTransitionRows } from '@aaf-sync/scheduler';
@@ -246,6 +246,11 @@ t.test(
       'A: the classes no pupil re-created are closed',
     );
     t.same(reportA.leftovers, [], 'A: every pupil moved on');
+    t.same(
+      reportA.teacherOnly.map((c) => `${c.kind} ${c.code}`),
+      ['class 5A', 'class 5B'],
+      "A: the teacher's stale links are reported, and kept nothing alive",
+    );
     const reportB = (await yearTransitionReport(w.db, B.uai))!;
     t.same(
       reportB.leftovers.map((l) => [l.code, l.pupils, l.stayed]),
@@ -418,6 +423,11 @@ t.test(
 
     // ── The log: every transition once, done; running again changes nothing. ──
     const rows = await listTransitionRows(w.db, 1000);
+    t.same(
+      [...new Set(rows.map((r) => r.type))].sort(),
+      [...TRANSITION_TYPES].sort(),
+      'every type of transition ran during the year',
+    );
     t.ok(rows.length > 0);
     t.ok(
       rows.every((r) => r.attempts === 1 && r.done_at !== null),
