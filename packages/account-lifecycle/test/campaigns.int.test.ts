@@ -92,6 +92,12 @@ t.test('departed pupils and their relatives: deleted on slapd on the run date on
   t.same(await campaignItems(w.db, campaign.id, ['0999999Z']), [], 'a scoped reader sees its own');
   await propagate(w);
   t.ok(await w.read(tom), 'nothing is deleted by the preview');
+  // A full reconcile meanwhile (a target resuming after the summer): the disabled entries
+  // keep their keys, so the run still finds them held.
+  await sql`update provisioning set status = 'pending', desired_version = desired_version + 1
+    where target_id = ${w.target.id}`.execute(w.db);
+  await w.sync();
+  t.ok((await w.rows()).get('E2')?.target_key, 'a replay keeps the key of a disabled entry');
 
   clock.set(PUPILS_RUN);
   const run = await transition(w.db, 'campaign.run', 'scribe-departed-pupils');

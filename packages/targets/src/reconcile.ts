@@ -91,7 +91,9 @@ export async function reconcileBatch(
       const r: ApplyResult =
         results.get(i.personId) ??
         (nothingToDo
-          ? { personId: i.personId, ok: true, key: null }
+          ? // Nothing to write; an entry the target still holds (disabled) keeps its key, so a
+            // replay or a full reconcile never forgets it (a deletion campaign needs it).
+            { personId: i.personId, ok: true, key: i.previousKey }
           : { personId: i.personId, ok: false, error: 'no result from the driver' });
       if (r.ok) {
         if (i.entry === null) excluded += 1;

@@ -119,6 +119,10 @@ export function project(e: LogEvent, uais: readonly string[], personal: boolean)
   let notice: WebhookPayload['data']['notice'] | null = null;
   switch (e.entityType) {
     case 'person':
+      // A person created without an account (a relative: its legal links are written after it
+      // in the same import; a contact never gets one) is no account yet: it is announced
+      // `account.created` when `hasAccount` turns true, with its identifiers.
+      if (e.op === 'created' && fields.hasAccount === false) return null;
       entity = 'account';
       type = accountType(e, fields);
       break;

@@ -112,6 +112,15 @@ t.test('account state changes: hasAccount and accessBlocked', async (t) => {
     typeOf({ fields: { hasAccount: [false, true], identifiers: [{}, { scribe: 'x.y' }] } }),
     'account.created',
   );
+  // Created without an account (a relative before its links, a contact): no account event.
+  t.equal(
+    project(
+      event({ op: 'created', changes: { after: { sn: 'Giraud', hasAccount: false } } }),
+      ['0750001A'],
+      false,
+    ),
+    null,
+  );
   // The calendar's rentrée blocking (actor calendar), flat or under `fields`.
   t.equal(typeOf({ accessBlocked: [false, true] }), 'account.disabled');
   t.equal(typeOf({ accessBlocked: [true, false] }), 'account.restored');
