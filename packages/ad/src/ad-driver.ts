@@ -537,13 +537,13 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
       },
 
       async purgeGroups(groups) {
-        const results: GroupPurgeResult[] = [];
+        const results = new Map<string, GroupPurgeResult>();
         await eachLimited(groups, poolSize, async (item) => {
           const r = await getPool().run((s) => purgeAdGroup(s, layout, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.push(r);
+          results.set(item.id, r);
         });
-        return results;
+        return groups.map((g) => results.get(g.id)!);
       },
 
       async close() {

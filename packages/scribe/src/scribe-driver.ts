@@ -522,13 +522,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       },
 
       async purgeGroups(groups) {
-        const results: GroupPurgeResult[] = [];
+        const results = new Map<string, GroupPurgeResult>();
         await eachLimited(groups, concurrency, async (item) => {
           const r = await getPool().run((s) => purgeGroup(s, dit, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.push(r);
+          results.set(item.id, r);
         });
-        return results;
+        return groups.map((g) => results.get(g.id)!);
       },
 
       async close() {
