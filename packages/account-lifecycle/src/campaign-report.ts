@@ -1,9 +1,4 @@
-import {
-  sql,
-  type CampaignItemStatus,
-  type Executor,
-  type GroupPurgeStatus,
-} from '@aaf-sync/db';
+import { sql, type CampaignItemStatus, type Executor, type GroupPurgeStatus } from '@aaf-sync/db';
 import {
   listCampaignRecords,
   requireCampaign,

@@ -137,9 +137,7 @@ t.test('the targets process works the purges of a target with no account due', a
   const { log } = captureLog('warn');
   await world(db, ['6A']);
   const deleting = withPurge((g) => ({ id: g.id, outcome: 'deleted', removed: [`cn=${g.code}`] }));
-  let runtime: TargetsRuntime | undefined;
-  t.teardown(() => runtime?.close());
-  runtime = createTargetsRuntime({
+  const runtime: TargetsRuntime = createTargetsRuntime({
     db,
     connection: redis.connect(),
     prefix: redis.prefix,
@@ -149,6 +147,7 @@ t.test('the targets process works the purges of a target with no account due', a
     batchSize: 10,
     pollMs: 3_600_000,
   });
+  t.teardown(() => runtime.close());
   await runtime.start();
   await until('the purge done', async () => (await purges(db))[0]?.status === 'deleted');
   t.same(deleting.asked, ['6A']);
