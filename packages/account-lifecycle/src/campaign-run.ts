@@ -25,10 +25,11 @@ export interface RunResult {
  * campaign still concerns gets its provisioning row marked `purge` and pending (the targets
  * worker then deletes what the target holds: the Scribe driver deletes the entry), an account
  * back in the directory or no longer held by the target is skipped with the reason, an empty
- * group still empty is recorded deleted. Items of a campaign that needs approval run only in the
- * establishments that approved it. Resumable: a crash leaves the undecided items planned, and a
- * second run decides only those (twice = no change). Identifiers are never touched: they stay
- * reserved to the person. The campaign is `done` when no item is left planned.
+ * group still empty is recorded deleted and queued for each target (`group_purge`: the targets
+ * process deletes it there through the driver's `purgeGroups`). Items of a campaign that needs
+ * approval run only in the establishments that approved it. Resumable: a crash leaves the
+ * undecided items planned, and a second run decides only those (twice = no change). Identifiers
+ * are never touched: they stay reserved to the person. The campaign is `done` when no item is left planned.
  */
 export async function runCampaign(
   db: Kysely<Database>,
@@ -92,6 +93,13 @@ export async function runCampaign(
         where c.campaign_id = ci.campaign_id and c.target_id = ci.target_id
           and c.subject = ci.subject
         returning c.status`.execute(trx);
+      // An empty group deleted: each target deletes it too (the targets process, group_purge).
+      await sql`
+        insert into group_purge (campaign_id, target_id, subject, uai, kind, code)
+        select ci.campaign_id, ci.target_id, ci.subject, ci.uai, cg.kind, cg.code
+        from ${batchItems} ci join class_group cg on cg.id = ci.class_group_id
+        where ci.status = 'deleted' and ci.uai is not null
+        on conflict do nothing`.execute(trx);
       for (const r of decided.rows) {
         if (r.status === 'deleted') deleted += 1;
         else skipped += 1;

@@ -32,5 +32,6 @@ export {
   type CampaignItemView,
   type CampaignSummary,
   type OnTarget,
+  type TargetPurgeView,
 } from './campaign-report.js';
 export { campaignEffects } from './campaign-effects.js';

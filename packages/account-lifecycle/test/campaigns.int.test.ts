@@ -1,5 +1,6 @@
 import { sql } from '@aaf-sync/db';
 import { seedIdentifier, seedPerson, seedRelativeLink } from '@aaf-sync/testing';
+import { purgeGroupsBatch } from '@aaf-sync/targets';
 import t from 'tap';
 import {
   approveCampaign,
@@ -281,29 +282,110 @@ t.test('a crashed run resumes: items already decided are skipped', async (t) => 
   }
 });
 
-t.test('empty groups: listed and recorded per target', async (t) => {
+t.test(
+  'empty groups: deleted on slapd by the targets loop, kept when members came back',
+  async (t) => {
+    const w = await scribeWorld(t);
+    await school(w);
+    const dn = (cn: string) => w.groupDn(UAI_A, cn);
+    t.ok(await w.read(dn('6a')), 'the class exists on the target');
+    t.ok(await w.read(dn('profs-6a')), 'with its teaching team');
+    t.ok(await w.read(dn('latin')), 'and the option group');
+    // Every pupil of 6A and LATIN leaves: the worker takes them out of the groups.
+    await depart(w, 'E1', [UAI_A]);
+    await depart(w, 'E2', [UAI_A]);
+    t.equal((await propagate(w)).failed, 0);
+    t.notOk((await w.read(dn('6a')))?.memberuid, '6a has no member left');
+    await sql`update class_group set state = 'empty' where code in ('6A', '6B', 'LATIN')`.execute(
+      w.db,
+    );
+    await storeExampleCalendar(w.db);
+    const { ctx, clock } = effectContext(w.db, PUPILS_PREVIEW);
+    const p = await campaignEffects['campaign.preview'](
+      ctx,
+      await transition(w.db, 'campaign.preview', 'scribe-empty-groups'),
+    );
+    t.match(p.counts, { items: 3 });
+    // A Scribe admin puts someone in LATIN meanwhile: the target still needs the group.
+    await w.admin.modify(dn('latin'), [
+      { operation: 'add', attribute: 'memberUid', values: ['a.admin'] },
+    ]);
+    clock.set(PUPILS_RUN);
+    const run = await transition(w.db, 'campaign.run', 'scribe-empty-groups');
+    t.match((await campaignEffects['campaign.run'](ctx, run)).counts, { deleted: 3 });
+    const c = (await findCampaignByName(w.db, '2025-2026', 'scribe-empty-groups'))!;
+    t.match(await campaignReport(w.db, c.id, null), {
+      counts: { deleted: 3, pendingOnTarget: 3, removedOnTarget: 0 },
+    });
+    t.ok(await w.read(dn('6a')), 'the scheduler only marks the work: nothing deleted yet');
+
+    // The targets process works the purges (after the accounts).
+    t.match(await purgeGroupsBatch(w.db, w.target, w.driver, { batchSize: 50 }), {
+      taken: 3,
+      deleted: 2,
+      skipped: 1,
+      failed: 0,
+    });
+    t.equal(await w.read(dn('6a')), null, 'the empty class is deleted');
+    t.equal(await w.read(dn('profs-6a')), null, 'with its teaching team');
+    t.ok(await w.read(dn('latin')), 'a group with members on the target is kept');
+    t.ok(await w.read(dn('profs-latin')), 'and its team');
+    t.equal(w.stats.groupDeletes, 2);
+    t.match(await campaignReport(w.db, c.id, null), {
+      counts: {
+        deleted: 3,
+        pendingOnTarget: 0,
+        removedOnTarget: 2,
+        keptOnTarget: 1,
+        failedOnTarget: 0,
+      },
+    });
+    const items = await campaignItems(w.db, c.id, null);
+    t.match(
+      items.map((i) => [
+        i.label,
+        i.status,
+        i.onTarget,
+        i.targetPurge?.status,
+        i.targetPurge?.reason,
+      ]),
+      [
+        ['class 6A', 'deleted', 'removed', 'deleted', null],
+        ['class 6B', 'deleted', 'removed', 'deleted', 'not on the target'],
+        ['group LATIN', 'deleted', 'recorded', 'skipped', '1 member(s) on the target again'],
+      ],
+    );
+
+    // Twice: nothing more is deleted, nothing queued again.
+    t.match((await campaignEffects['campaign.run'](ctx, run)).counts, { deleted: 0 });
+    t.match(await purgeGroupsBatch(w.db, w.target, w.driver, { batchSize: 50 }), { taken: 0 });
+    await sql`update group_purge set status = 'pending'`.execute(w.db);
+    t.match(await purgeGroupsBatch(w.db, w.target, w.driver, { batchSize: 50 }), {
+      deleted: 2,
+      skipped: 1,
+    });
+    t.equal(w.stats.groupDeletes, 2, 'a replay deletes nothing more on the target');
+  },
+);
+
+t.test('empty groups: a group with pupils again is skipped and not queued', async (t) => {
   const w = await scribeWorld(t);
   await school(w);
   await sql`update class_group set state = 'empty' where code = '6B'`.execute(w.db);
   await storeExampleCalendar(w.db);
   const { ctx, clock } = effectContext(w.db, PUPILS_PREVIEW);
-  const p = await campaignEffects['campaign.preview'](
+  await campaignEffects['campaign.preview'](
     ctx,
     await transition(w.db, 'campaign.preview', 'scribe-empty-groups'),
   );
-  t.match(p.counts, { items: 1 });
+  await sql`update class_group set state = 'active' where code = '6B'`.execute(w.db);
   clock.set(PUPILS_RUN);
-  t.match(
-    (
-      await campaignEffects['campaign.run'](
-        ctx,
-        await transition(w.db, 'campaign.run', 'scribe-empty-groups'),
-      )
-    ).counts,
-    { deleted: 1 },
-  );
+  const run = await transition(w.db, 'campaign.run', 'scribe-empty-groups');
+  t.match((await campaignEffects['campaign.run'](ctx, run)).counts, { deleted: 0, skipped: 1 });
   const c = (await findCampaignByName(w.db, '2025-2026', 'scribe-empty-groups'))!;
   t.match(await campaignItems(w.db, c.id, null), [
-    { label: 'class 6B', uai: UAI_A, status: 'deleted', onTarget: 'recorded' },
+    { label: 'class 6B', status: 'skipped', reason: 'has pupils again', targetPurge: null },
   ]);
+  const { rows } = await sql`select * from group_purge`.execute(w.db);
+  t.equal(rows.length, 0, 'nothing for the targets to delete');
 });

@@ -15,12 +15,14 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
+  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
 import { adOptions, encryptedChannel } from './ad-options.js';
 import { desiredEntry, ENABLED_KEY, GROUPS_KEY, UAI_KEY } from './desired-entry.js';
 import { AdErrors } from './errors.js';
+import { purgeAdGroup } from './group-purge.js';
 import { addMembers, isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
 import { adLayout, domainOf, normDn } from './layout.js';
 import type { AdPasswordPort, WrittenAccount } from './passwords.js';
@@ -37,6 +39,8 @@ export interface AdStats {
   passwordRefusals: number;
   enables: number;
   disables: number;
+  /** Group objects (and teams) deleted by an empty-groups campaign (`purgeGroups`). */
+  groupDeletes: number;
 }
 
 export const newAdStats = (): AdStats => ({
@@ -48,6 +52,7 @@ export const newAdStats = (): AdStats => ({
   passwordRefusals: 0,
   enables: 0,
   disables: 0,
+  groupDeletes: 0,
 });
 
 export interface AdDriverDeps {
@@ -94,7 +99,8 @@ interface Written extends WrittenAccount {
  * (packages/ad/README.md). `desired` is pure; `apply` reads each user, writes only what differs
  * among the attributes the profile owns, moves it when its DN changes, syncs its class and team
  * groups by DN, sets passwords over the encrypted connection only, and switches the
- * ACCOUNTDISABLE bit with the lifecycle (never deletes). One result per account; a domain that
+ * ACCOUNTDISABLE bit with the lifecycle (never deletes an account; deletes the group objects an
+ * empty-groups campaign deleted: `purgeGroups`). One result per account; a domain that
  * cannot be reached (or a clear URL) makes the whole batch throw, its rows staying pending.
  */
 export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
@@ -528,6 +534,16 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
           groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY])) &&
           enabled === (desired.attributes[ENABLED_KEY] === 'true')
         );
+      },
+
+      async purgeGroups(groups) {
+        const results = new Map<string, GroupPurgeResult>();
+        await eachLimited(groups, poolSize, async (item) => {
+          const r = await getPool().run((s) => purgeAdGroup(s, layout, profile, item));
+          if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
+          results.set(item.id, r);
+        });
+        return groups.map((g) => results.get(g.id)!);
       },
 
       async close() {

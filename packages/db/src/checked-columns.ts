@@ -4,6 +4,7 @@ import {
   CAMPAIGN_ITEM_STATUSES,
   CAMPAIGN_KIND_VALUES,
   CAMPAIGN_STATES,
+  GROUP_PURGE_STATUSES,
 } from './tables/account-lifecycle.table.js';
 import { EVENT_ENTITIES, EVENT_OPS } from './tables/change-event.table.js';
 import { CREDENTIAL_REASONS, CREDENTIAL_STATES } from './tables/credential.table.js';
@@ -82,4 +83,6 @@ export const CHECKED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'campaign.approval': CAMPAIGN_APPROVALS,
   'campaign.state': CAMPAIGN_STATES,
   'campaign_item.status': CAMPAIGN_ITEM_STATUSES,
+  'group_purge.kind': CLASS_GROUP_KINDS,
+  'group_purge.status': GROUP_PURGE_STATUSES,
 };

@@ -3,6 +3,7 @@ import type {
   CampaignApprovalTable,
   CampaignItemTable,
   CampaignTable,
+  GroupPurgeTable,
 } from './tables/account-lifecycle.table.js';
 import type { ApiKeyTable, AuditLogTable, ChangeEventPurgeTable } from './tables/api.table.js';
 import type {
@@ -95,6 +96,7 @@ export interface Database {
   campaign: CampaignTable;
   campaign_item: CampaignItemTable;
   campaign_approval: CampaignApprovalTable;
+  group_purge: GroupPurgeTable;
   koxo_snapshot: KoxoSnapshotTable;
   koxo_file: KoxoFileTable;
   koxo_account: KoxoAccountTable;

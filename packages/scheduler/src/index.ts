@@ -18,6 +18,8 @@ export {
   type SchedulerDeps,
 } from './run-due.js';
 export { joinedTransaction } from './joined-transaction.js';
+export { effectContext } from './effect-context.js';
+export { runTick, type TickResult, type TickTask, type TickTaskOutcome } from './run-tick.js';
 export { listTransitionRows, SCHEDULER_LOCK } from './transition-log.repository.js';
 export { resumeTargets, suspendTargets } from './feed-targets.js';
 export {

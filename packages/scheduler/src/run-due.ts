@@ -7,7 +7,8 @@ import {
 import { loadBlockingOverrides, loadCalendar } from '@aaf-sync/calendar-store';
 import type { Database, Kysely } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
-import type { EffectContext, EffectRegistry } from './effects.js';
+import { effectContext } from './effect-context.js';
+import type { EffectRegistry } from './effects.js';
 import { joinedTransaction } from './joined-transaction.js';
 import { recordNotice } from './notices.js';
 import {
@@ -108,14 +109,12 @@ export async function runDue(
           now,
         });
         if (row.done_at) return null; // another process ran it meanwhile
-        const ctx: EffectContext = {
+        // Notices go through the joined transaction: they commit with the transition.
+        const ctx = effectContext({
           db: joinedTransaction(trx),
           clock,
           log: log.child({ transition: t.id }),
-          notify: async (notice) => {
-            await recordNotice(trx, notice);
-          },
-        };
+        });
         const result = await effect(ctx, t);
         await markDone(trx, t.id, {
           now,

@@ -8,9 +8,8 @@ import {
   type Worker,
 } from '@aaf-sync/jobs';
 import { CalendarQueue, dueJobId, TICK_SCHEDULER_ID } from './calendar-queue.js';
-import type { EffectContext } from './effects.js';
-import { recordNotice } from './notices.js';
-import { nextWakeUp, runDue, type RunDueResult, type SchedulerDeps } from './run-due.js';
+import { nextWakeUp, type SchedulerDeps } from './run-due.js';
+import { runTick, type TickResult, type TickTask } from './run-tick.js';
 
 export interface SchedulerRuntimeOptions extends SchedulerDeps {
   readonly connection: ConnectionOptions;
@@ -18,12 +17,8 @@ export interface SchedulerRuntimeOptions extends SchedulerDeps {
   /** The repeatable backstop tick, and how often the jobs are checked against PostgreSQL (60 s). */
   readonly tickMs?: number;
   readonly shutdownTimeoutMs?: number;
-  /**
-   * Work that is not a dated transition but follows from what happened (the year transition of
-   * an establishment once its initialisation complete is applied): run after the due
-   * transitions at every job, each idempotent; a failure is logged and retried at the next one.
-   */
-  readonly tickTasks?: readonly ((ctx: EffectContext) => Promise<unknown>)[];
+  /** Run after the due transitions at every job (`runTick`); see TickTask. */
+  readonly tickTasks?: readonly TickTask[];
 }
 
 export interface SchedulerRuntime {
@@ -36,14 +31,14 @@ export interface SchedulerRuntime {
    * start, after every run, and every `tickMs` from a local timer (so a Redis flush is repaired).
    */
   plan(): Promise<{ next: { at: Date; id: string } | null; jobId: string | null }>;
-  /** Runs the due transitions now in this process (what the worker does for each job). */
-  runNow(): Promise<RunDueResult>;
+  /** Runs a tick now in this process (what the worker does for each job): `runTick`. */
+  runNow(): Promise<TickResult>;
   close(): Promise<boolean>;
 }
 
 /**
- * The scheduler on BullMQ (packages/jobs): one worker (concurrency 1) that runs `runDue` for
- * every job, a repeatable tick as backstop, and a delayed job at the next transition. A calendar
+ * The scheduler on BullMQ (packages/jobs): one worker (concurrency 1) that runs `runTick` (the
+ * due transitions, then the tick tasks) for every job, a repeatable tick as backstop, and a delayed job at the next transition. A calendar
  * change (a new version) is seen at the next tick and re-plans the delayed job.
  */
 export function createSchedulerRuntime(o: SchedulerRuntimeOptions): SchedulerRuntime {
@@ -89,23 +84,8 @@ export function createSchedulerRuntime(o: SchedulerRuntimeOptions): SchedulerRun
     return planning;
   }
 
-  async function runTickTasks(): Promise<void> {
-    const ctx: EffectContext = {
-      db: o.db,
-      clock: o.clock,
-      log: o.log,
-      notify: async (notice) => {
-        await recordNotice(o.db, notice);
-      },
-    };
-    for (const task of o.tickTasks ?? []) {
-      await task(ctx).catch((err: unknown) => o.log.error({ err }, 'scheduler tick task failed'));
-    }
-  }
-
-  async function runNow(): Promise<RunDueResult> {
-    const result = await runDue(o);
-    await runTickTasks();
+  async function runNow(): Promise<TickResult> {
+    const result = await runTick(o);
     if (result.ran.length || result.failed.length) {
       o.log.info(
         { ran: result.ran.length, failed: result.failed.length, waiting: result.waiting.length },

@@ -15,6 +15,7 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
+  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
@@ -30,6 +31,7 @@ import {
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
+import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
 import { allocatePosixIds } from './posix-ids.js';
@@ -46,6 +48,8 @@ export interface ScribeStats {
   passwords: number;
   /** Entries deleted by a deletion campaign (`purge`). */
   deletes: number;
+  /** Group entries (and teaching teams) deleted by an empty-groups campaign (`purgeGroups`). */
+  groupDeletes: number;
 }
 
 export const newScribeStats = (): ScribeStats => ({
@@ -55,6 +59,7 @@ export const newScribeStats = (): ScribeStats => ({
   groupWrites: 0,
   passwords: 0,
   deletes: 0,
+  groupDeletes: 0,
 });
 
 export interface ScribeDriverDeps {
@@ -98,7 +103,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => 
  * The `scribe` kind: keeps each school's branch of a Scribe OpenLDAP in step with the directory
  * (packages/scribe/README.md). `desired` is pure; `apply` reads each entry and writes only what
  * differs among the attributes the profile owns, moves memberships, disables instead of deleting
- * (deletes only an entry a deletion campaign marked: `purge`), and answers one result per account (an entry the server refuses is a failed result; a server
+ * (deletes only an entry a deletion campaign marked: `purge`, and the groups an empty-groups
+ * campaign deleted: `purgeGroups`), and answers one result per account (an entry the server refuses is a failed result; a server
  * that cannot be reached makes the whole batch throw, its rows staying pending).
  */
 export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
@@ -513,6 +519,16 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           entryChanges(attrs, desired.attributes, policies[kindOf(desired)], NUMBERS).length ===
             0 && groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY]))
         );
+      },
+
+      async purgeGroups(groups) {
+        const results = new Map<string, GroupPurgeResult>();
+        await eachLimited(groups, concurrency, async (item) => {
+          const r = await getPool().run((s) => purgeGroup(s, dit, profile, item));
+          if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
+          results.set(item.id, r);
+        });
+        return groups.map((g) => results.get(g.id)!);
       },
 
       async close() {

@@ -49,5 +49,6 @@ t.test('export-ldif: the LDIF loaded as is is exactly what the driver would writ
     groupWrites: 0,
     passwords: 0,
     deletes: 0,
+    groupDeletes: 0,
   });
 });

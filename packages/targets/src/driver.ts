@@ -145,13 +145,38 @@ export interface HeldEntry {
 }
 
 /**
+ * A class or group of an establishment that a deletion campaign (empty groups) deleted in the
+ * directory: the target deletes what it holds for it (`purgeGroups`). `id` identifies the item
+ * in the batch (the answer carries it back).
+ */
+export interface GroupPurgeItem {
+  readonly id: string;
+  readonly uai: string;
+  readonly kind: 'class' | 'group';
+  /** The directory's code of the class or group (as the AAF spells it). */
+  readonly code: string;
+}
+
+/**
+ * What became of one group on the target: `deleted` (what it held is gone: `removed` lists the
+ * keys deleted, empty when it held nothing), `kept` (the target still needs it: it has members
+ * again, or the entry there is not ours; `reason` says which) or `failed` (the target refused an
+ * operation: retried with backoff).
+ */
+export type GroupPurgeResult =
+  | { readonly id: string; readonly outcome: 'deleted'; readonly removed: readonly string[] }
+  | { readonly id: string; readonly outcome: 'kept'; readonly reason: string }
+  | { readonly id: string; readonly outcome: 'failed'; readonly error: string };
+
+/**
  * What a target kind implements. `desired` is pure (from the directory as it is now);
  * `apply` makes the minimal change for each item and answers one result per item (a failing
  * account is a failed result, not an exception); it throws only when the whole target is
  * unavailable (its rows then stay pending). `test` checks the connection and the credentials.
  * `inventory` (optional) lists what the target holds for these establishments, for the full
  * reconcile; without it, the reconcile compares with the provisioning state only; `inSync`
- * (optional) is the driver's own comparison of a held entry with a desired one.
+ * (optional) is the driver's own comparison of a held entry with a desired one; `purgeGroups`
+ * (optional) deletes the groups of an empty-groups campaign.
  */
 export interface TargetDriver {
   desired(account: Account): DesiredEntry | null;
@@ -164,6 +189,13 @@ export interface TargetDriver {
    * answers with the same comparison its `apply` uses.
    */
   inSync?(held: HeldEntry, desired: DesiredEntry): boolean;
+  /**
+   * Deletes the groups an empty-groups campaign deleted (optional: a kind whose targets hold no
+   * group entries leaves it out, and its purges are skipped). Idempotent: a group already gone is
+   * `deleted` with nothing removed; a group with members on the target is `kept`. One result
+   * per item; throws only when the whole target is unavailable (the purges stay pending).
+   */
+  purgeGroups?(groups: readonly GroupPurgeItem[]): Promise<GroupPurgeResult[]>;
   close?(): Promise<void>;
 }
 

@@ -24,6 +24,12 @@ export {
   type TargetScope,
 } from './target.repository.js';
 export { eventHead, fullReconcile } from './full-reconcile.js';
+export {
+  groupPurgesDue,
+  purgeGroupsBatch,
+  type GroupPurgeBatch,
+  type GroupPurgeOptions,
+} from './group-purge.js';
 export { dispatchAll, dispatchTarget, type DispatchResult } from './dispatcher.js';
 export type {
   Account,
@@ -39,6 +45,8 @@ export type {
   DriverFactory,
   DriverRegistry,
   DriverTarget,
+  GroupPurgeItem,
+  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from './driver.js';

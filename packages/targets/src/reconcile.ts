@@ -157,10 +157,14 @@ export async function reconcileBatch(
   return result;
 }
 
-/** When the target's next failed row is due again (undefined: nothing waits). */
+/**
+ * When the target's next failed row is due again (undefined: nothing waits); with
+ * `groupPurges`, its group purges waiting for a retry count too.
+ */
 export async function nextRetryAt(
   db: Kysely<Database>,
   targetId: number,
+  options: { groupPurges?: boolean } = {},
 ): Promise<Date | undefined> {
   const row = await db
     .selectFrom('provisioning')
@@ -168,5 +172,15 @@ export async function nextRetryAt(
     .where('target_id', '=', targetId)
     .where('status', 'in', ['pending', 'failed'])
     .executeTakeFirst();
-  return row?.at ? new Date(row.at) : undefined;
+  const rows = row?.at ? new Date(row.at) : undefined;
+  if (!options.groupPurges) return rows;
+  const g = await db
+    .selectFrom('group_purge')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('target_id', '=', targetId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  const groups = g?.at ? new Date(g.at) : undefined;
+  if (!rows || !groups) return rows ?? groups;
+  return rows < groups ? rows : groups;
 }

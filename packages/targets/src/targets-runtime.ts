@@ -18,6 +18,7 @@ import pg from 'pg';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
 import { driverFor } from './driver-for.js';
+import { groupPurgesDue, purgeGroupsBatch } from './group-purge.js';
 import { nextRetryAt, reconcileBatch } from './reconcile.js';
 import type { SecretBox } from './secret-box.js';
 import { TargetsQueue } from './target-queue.js';
@@ -144,13 +145,19 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       .where('r.status', 'in', ['pending', 'failed'])
       .groupBy('r.target_id')
       .execute();
-    const now = Date.now();
-    for (const { target_id, at } of due) {
-      const when = new Date(at).getTime();
-      if (when <= now) await enqueue(Number(target_id), `s${Math.floor(now / o.pollMs)}`);
-      else await enqueue(Number(target_id), `at${when}`, when - now);
+    // The empty-groups campaigns' deletions wait on the same targets (group_purge).
+    const first = new Map<number, number>();
+    for (const { target_id, at } of due) first.set(Number(target_id), new Date(at).getTime());
+    for (const g of await groupPurgesDue(db, withDriver)) {
+      const at = g.at.getTime();
+      first.set(g.targetId, Math.min(at, first.get(g.targetId) ?? at));
     }
-    return due.length;
+    const now = Date.now();
+    for (const [targetId, when] of first) {
+      if (when <= now) await enqueue(targetId, `s${Math.floor(now / o.pollMs)}`);
+      else await enqueue(targetId, `at${when}`, when - now);
+    }
+    return first.size;
   }
 
   async function reconcileTarget(targetId: number, jobLog: Logger): Promise<unknown> {
@@ -164,6 +171,8 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     const { target, driver } = driverFor(o.drivers, o.box, row, { db });
     const started = Date.now();
     const totals = { taken: 0, applied: 0, excluded: 0, failed: 0 };
+    const groups = { deleted: 0, skipped: 0, failed: 0 };
+    let more = false;
     try {
       for (;;) {
         const r = await reconcileBatch(db, target, driver, {
@@ -177,18 +186,36 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
         if (r.taken < o.batchSize) break;
         if (Date.now() - started > budget || closed) {
           await enqueue(targetId, `c${Date.now()}`);
+          more = true;
           break;
+        }
+      }
+      // Then the groups the empty-groups campaigns deleted: after the accounts, so the members
+      // who left are out of them first.
+      while (!more) {
+        const g = await purgeGroupsBatch(db, target, driver, {
+          batchSize: o.batchSize,
+          ...(o.retryBaseSeconds !== undefined ? { retryBaseSeconds: o.retryBaseSeconds } : {}),
+        });
+        groups.deleted += g.deleted;
+        groups.skipped += g.skipped;
+        groups.failed += g.failed;
+        if (g.taken < o.batchSize) break;
+        if (Date.now() - started > budget || closed) {
+          await enqueue(targetId, `c${Date.now()}`);
+          more = true;
         }
       }
     } finally {
       await driver.close?.();
     }
-    const retry = await nextRetryAt(db, targetId);
+    const retry = await nextRetryAt(db, targetId, { groupPurges: true });
     if (retry && retry.getTime() > Date.now()) {
       await enqueue(targetId, `at${retry.getTime()}`, retry.getTime() - Date.now());
     }
-    jobLog.info({ target: row.name, ...totals }, 'target reconciled');
-    return totals;
+    const purged = groups.deleted + groups.skipped + groups.failed > 0 ? { groups } : {};
+    jobLog.info({ target: row.name, ...totals, ...purged }, 'target reconciled');
+    return { ...totals, ...purged };
   }
 
   async function purge(jobLog: Logger): Promise<unknown> {

@@ -15,7 +15,11 @@ t.test('calendar run-due --now runs what is due once; transitions lists the log'
 
   const first = await cli(['calendar', 'run-due', '--now', '2025-07-04T03:00', '--json'], url);
   t.equal(first.code, 0, first.stderr);
-  const result = JSON.parse(first.stdout) as { ran: { id: string }[]; unhandled: string[] };
+  const result = JSON.parse(first.stdout) as {
+    ran: { id: string }[];
+    unhandled: string[];
+    tasks: { name: string; ok: boolean }[];
+  };
   t.ok(result.ran.some((r) => r.id === '2025-2026/feed.suspend/kind:noop'));
   t.ok(result.ran.some((r) => r.id === '2025-2026/feed.suspend/directory'));
   t.ok(
@@ -23,12 +27,18 @@ t.test('calendar run-due --now runs what is due once; transitions lists the log'
     'the effects of packages/groups run too',
   );
   t.same(result.unhandled, [], 'every transition type has an effect');
+  t.match(
+    result.tasks,
+    [{ name: 'yearTransitionTick', ok: true }],
+    'the tick tasks run too, as at each scheduler tick',
+  );
   const target = await db.selectFrom('target').select('state').executeTakeFirstOrThrow();
   t.equal(target.state, 'suspended');
 
   const again = await cli(['calendar', 'run-due', '--now', '2025-07-04T03:00'], url);
   t.equal(again.code, 0);
   t.match(again.stdout, /nothing to run/);
+  t.match(again.stdout, /tick {5}yearTransitionTick: year transition: 0 establishment\(s\)/);
 
   const log = await cli(['calendar', 'transitions'], url);
   t.match(

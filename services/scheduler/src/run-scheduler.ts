@@ -5,7 +5,7 @@ import { closeConnection } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
 import { createSchedulerRuntime } from '@aaf-sync/scheduler';
 import { Redis } from 'ioredis';
-import { effectsFor, TICK_TASKS } from './effects.js';
+import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
 
 /**
  * Runs the scheduler until SIGINT/SIGTERM: the calendar worker (the transitions missed while the

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Profile } from './directory.table.js';
+import type { ClassGroupKind, Profile } from './directory.table.js';
 import type { Timestamp } from './import.table.js';
 
 /** Where an access block's dates come from: the académie calendar or the establishment's override. */
@@ -77,7 +77,33 @@ export interface CampaignApprovalTable {
   items: number;
 }
 
+export const GROUP_PURGE_STATUSES = ['pending', 'deleted', 'skipped', 'failed'] as const;
+export type GroupPurgeStatus = (typeof GROUP_PURGE_STATUSES)[number];
+
+/**
+ * A group an empty-groups campaign deleted, to delete on one target (migration 0027): filled by
+ * the campaign run, worked by the targets process through its driver's `purgeGroups`.
+ */
+export interface GroupPurgeTable {
+  campaign_id: number;
+  target_id: number;
+  /** The campaign item's subject (`group:<class_group id>`). */
+  subject: string;
+  uai: string;
+  kind: ClassGroupKind;
+  code: string;
+  status: Generated<GroupPurgeStatus>;
+  /** Why it was kept (skipped) or how it ended (`not on the target`). */
+  reason: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  done_at: Timestamp | null;
+}
+
 export type AccessBlock = Selectable<AccessBlockTable>;
 export type CampaignRow = Selectable<CampaignTable>;
 export type CampaignItemRow = Selectable<CampaignItemTable>;
 export type CampaignApprovalRow = Selectable<CampaignApprovalTable>;
+export type GroupPurgeRow = Selectable<GroupPurgeTable>;

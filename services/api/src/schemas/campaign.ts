@@ -3,6 +3,7 @@ import {
   CAMPAIGN_ITEM_STATUSES,
   CAMPAIGN_KIND_VALUES,
   CAMPAIGN_STATES,
+  GROUP_PURGE_STATUSES,
 } from '@aaf-sync/db';
 import { z } from 'zod';
 import { IsoTimeSchema, UaiSchema } from './common.js';
@@ -19,6 +20,18 @@ const Counts = {
     .number()
     .int()
     .describe('Deleted items the target has not removed yet (its worker applies them).'),
+  removedOnTarget: z
+    .number()
+    .int()
+    .describe('Deleted items the target removed (accounts deleted, groups deleted or absent).'),
+  keptOnTarget: z
+    .number()
+    .int()
+    .describe('Deleted groups the target kept (members there again, not ours, no groups).'),
+  failedOnTarget: z
+    .number()
+    .int()
+    .describe('Deleted groups the target refused to delete too many times.'),
 };
 
 export const CampaignSchema = z
@@ -76,7 +89,20 @@ export const CampaignPreviewSchema = z
         onTarget: z
           .enum(['pending', 'removed', 'recorded'])
           .nullable()
-          .describe('For deleted items: removed by the target, pending, or recorded (groups).'),
+          .describe(
+            'For deleted items: removed by the target, pending, or recorded (a group the ' +
+              'target did not delete: see targetPurge).',
+          ),
+        targetPurge: z
+          .object({
+            status: z.enum(GROUP_PURGE_STATUSES),
+            reason: z.string().nullable().describe('Why it was kept, or `not on the target`.'),
+            attempts: z.number().int(),
+            lastError: z.string().nullable().describe('Last refusal or outage (retried).'),
+            doneAt: IsoTimeSchema.nullable(),
+          })
+          .nullable()
+          .describe("Groups: their deletion on the target (the targets process's)."),
       }),
     ),
   })

@@ -17,8 +17,8 @@ import {
   upcomingTransitions,
 } from '@aaf-sync/calendar-store';
 import { createDb, insertAudit, type Database, type Kysely } from '@aaf-sync/db';
-import { listTransitionRows, runDue } from '@aaf-sync/scheduler';
-import { effectsFor } from '@aaf-sync/scheduler-service';
+import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
+import { listTransitionRows, runTick } from '@aaf-sync/scheduler';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
@@ -42,8 +42,8 @@ const USAGE = [
   'show and simulate only tell; set also applies the rentrée blocking of the new version at once',
   '(packages/account-lifecycle). The scheduler runs the other transitions.',
   'run-due: run now the transitions due at --now (default now) that are not done yet, once and',
-  'in order (what the scheduler process, `aaf-sync schedule`, does at each tick); transitions:',
-  'the log of what ran (attempts, errors).',
+  'in order, then the tick tasks (the year transition): what the scheduler process,',
+  '`aaf-sync schedule`, does at each tick. transitions: the log of what ran (attempts, errors).',
 ].join('\n');
 
 type Values = Record<string, string | boolean | undefined>;
@@ -199,15 +199,22 @@ async function versions(ctx: CommandContext, db: Kysely<Database>, v: Values): P
   return 0;
 }
 
+/** A tick task's outcome in one line (its `summary` when it has one). */
+function summaryOf(result: unknown): string {
+  const summary = (result as { summary?: unknown } | null | undefined)?.summary;
+  return typeof summary === 'string' ? summary : JSON.stringify(result ?? null);
+}
+
 async function runDueNow(ctx: CommandContext, db: Kysely<Database>, v: Values): Promise<number> {
   const { document } = await requireCalendar(db);
   const now = when(v.now as string | undefined, '--now', document.timeZone) ?? new Date();
-  const result = await runDue(
+  const result = await runTick(
     {
       db,
       clock: { now: () => now },
       log: ctx.log,
       effects: effectsFor(ctx.config),
+      tickTasks: TICK_TASKS,
       retryBaseMs: ctx.config.scheduler.retryBaseMs,
     },
     now,
@@ -224,8 +231,15 @@ async function runDueNow(ctx: CommandContext, db: Kysely<Database>, v: Values): 
     for (const id of result.waiting) ctx.stdout.write(`  waiting  ${id} (retry later)\n`);
     for (const id of result.unhandled) ctx.stdout.write(`  no effect ${id}\n`);
     if (!result.ran.length && !result.failed.length) ctx.stdout.write('  nothing to run\n');
+    for (const task of result.tasks) {
+      ctx.stdout.write(
+        task.ok
+          ? `  tick     ${task.name}: ${summaryOf(task.result)}\n`
+          : `  FAILED   ${task.name}: ${task.error ?? ''} (retried at the next tick)\n`,
+      );
+    }
   }
-  return result.failed.length ? 1 : 0;
+  return result.failed.length || result.tasks.some((x) => !x.ok) ? 1 : 0;
 }
 
 async function transitions(ctx: CommandContext, db: Kysely<Database>, v: Values): Promise<number> {

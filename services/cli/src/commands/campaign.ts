@@ -6,6 +6,7 @@ import {
   listCampaigns,
   previewCampaign,
   runCampaign,
+  type CampaignItemView,
   type CampaignSummary,
 } from '@aaf-sync/account-lifecycle';
 import { requireCalendar } from '@aaf-sync/calendar-store';
@@ -38,8 +39,18 @@ function line(c: CampaignSummary): string {
   return (
     `#${c.id} ${c.schoolYear} ${c.name} (${c.kind}, ${c.targetName ?? c.targetKind}, ` +
     `approval ${c.approval}) ${c.state}, run ${c.runAt.toISOString()}: ${n.planned} planned, ` +
-    `${n.deleted} deleted (${n.pendingOnTarget} pending on targets), ${n.skipped} skipped`
+    `${n.deleted} deleted (${n.pendingOnTarget} pending on targets), ${n.skipped} skipped` +
+    (n.keptOnTarget > 0 ? `, ${n.keptOnTarget} kept on targets` : '') +
+    (n.failedOnTarget > 0 ? `, ${n.failedOnTarget} FAILED on targets` : '')
   );
+}
+
+/** A group the target did not delete: why (kept with its reason, or the last refusal). */
+function purgeNote(i: CampaignItemView): string {
+  const p = i.targetPurge;
+  if (!p || p.status === 'deleted') return '';
+  const why = p.status === 'skipped' ? p.reason : p.lastError;
+  return ` target ${p.status}${why ? `: ${why}` : ''}`;
 }
 
 function idOf(value: string | undefined): number {
@@ -86,7 +97,8 @@ async function preview(
   for (const i of items) {
     ctx.stdout.write(
       `  ${i.uai ?? '?'} ${i.target} ${i.label} ${i.targetKey ?? ''} ${i.status}` +
-        `${i.reason ? ` (${i.reason})` : ''}${i.onTarget ? ` [${i.onTarget}]` : ''}\n`,
+        `${i.reason ? ` (${i.reason})` : ''}${i.onTarget ? ` [${i.onTarget}]` : ''}` +
+        `${purgeNote(i)}\n`,
     );
   }
   return 0;

@@ -3,6 +3,7 @@ import { previewCampaign, runCampaign, syncAccessBlocks } from '@aaf-sync/accoun
 import { fakeClock } from '@aaf-sync/calendar';
 import { saveCalendar } from '@aaf-sync/calendar-store';
 import { sql } from '@aaf-sync/db';
+import { createSecretBox, findTarget, noopDriver, purgeGroupsBatch } from '@aaf-sync/targets';
 import { seedPerson } from '@aaf-sync/testing';
 import t from 'tap';
 import { A, B, seedSchool } from '../../fixtures/school.js';
@@ -204,4 +205,63 @@ t.test('campaigns: list, preview, approval by the establishment only, report', a
     [403, 403, 200],
     'every attempt audited, one approval',
   );
+});
+
+t.test('empty groups: where each group stands on its target', async (t) => {
+  const ctx = await build(t, { clock: fakeClock(new Date('2025-09-02T19:00:00Z')) });
+  await seedSchool(ctx.db);
+  const admin = await ctx.key(['admin']);
+  const created = await ctx.inject({
+    method: 'POST',
+    url: '/v1/targets',
+    headers: { authorization: `Bearer ${admin}` },
+    payload: { kind: 'noop', name: 'noop-a', uais: [A.uai] },
+  });
+  t.equal(created.statusCode, 201, created.body);
+  const runAt = new Date('2025-09-02T18:00:00Z');
+  const { campaign } = await previewCampaign(ctx.db, {
+    schoolYear: '2025-2026',
+    name: 'noop-empty-groups',
+    kind: 'empty-groups',
+    targetKind: 'noop',
+    targetName: null,
+    approval: 'none',
+    previewAt: new Date('2025-08-29T00:00:00Z'),
+    runAt,
+  });
+  t.match(await runCampaign(ctx.db, campaign.id, runAt), { deleted: 1 });
+  const preview = async () =>
+    body<{ campaign: { counts: unknown }; items: unknown[] }>(
+      await ctx.get(admin, `/v1/campaigns/${campaign.id}/preview`),
+    );
+  t.match(await preview(), {
+    campaign: { counts: { deleted: 1, pendingOnTarget: 1, removedOnTarget: 0 } },
+    items: [
+      {
+        label: 'group OLD',
+        status: 'deleted',
+        onTarget: 'pending',
+        targetPurge: { status: 'pending', attempts: 0, doneAt: null },
+      },
+    ],
+  });
+  // The targets process: the noop driver holds no groups.
+  const row = await findTarget(ctx.db, 'noop-a');
+  const target = { ...row, options: {}, secrets: {} };
+  const box = createSecretBox(Buffer.alloc(32, 1).toString('base64'));
+  const driver = noopDriver()(target, { db: ctx.db, box });
+  t.match(await purgeGroupsBatch(ctx.db, target, driver, { batchSize: 10 }), { skipped: 1 });
+  t.match(await preview(), {
+    campaign: { counts: { pendingOnTarget: 0, keptOnTarget: 1, failedOnTarget: 0 } },
+    items: [
+      {
+        onTarget: 'recorded',
+        targetPurge: {
+          status: 'skipped',
+          reason: 'the noop driver deletes no groups',
+          doneAt: /^\d{4}-\d{2}-\d{2}T/,
+        },
+      },
+    ],
+  });
 });

@@ -104,7 +104,11 @@ const campaigns: FastifyPluginAsyncZod = async (app) => {
       const items = await campaignItems(app.db, request.params.id, uais, { limit, offset });
       return {
         campaign: campaignView(campaign),
-        items: items.map((i) => ({ ...i, doneAt: iso(i.doneAt) })),
+        items: items.map((i) => ({
+          ...i,
+          doneAt: iso(i.doneAt),
+          targetPurge: i.targetPurge && { ...i.targetPurge, doneAt: iso(i.targetPurge.doneAt) },
+        })),
       };
     },
   );

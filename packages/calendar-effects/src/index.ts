@@ -1,0 +1,1 @@
+export { effectsFor, TICK_TASKS } from './shipped-effects.js';
