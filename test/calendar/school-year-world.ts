@@ -7,6 +7,7 @@ import { fakeClock, type FakeClock } from '@aaf-sync/calendar';
 import { directoryFeedSuspended, establishmentFeed, saveCalendar } from '@aaf-sync/calendar-store';
 import { loadConfig } from '@aaf-sync/config';
 import { sql } from '@aaf-sync/db';
+import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
 import { SHIPPED_DRIVERS } from '@aaf-sync/drivers';
 import {
   createIngestDeps,
@@ -17,13 +18,13 @@ import {
 } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
 import { recordNotice, runDue, type EffectContext, type RunDueResult } from '@aaf-sync/scheduler';
-import { effectsFor, TICK_TASKS } from '@aaf-sync/scheduler-service';
 import {
   createSecretBox,
   createTarget,
   dispatchTarget,
   driverFor,
   findTarget,
+  purgeGroupsBatch,
   reconcileBatch,
 } from '@aaf-sync/targets';
 import { testDb, testLdap, type TeardownHost } from '@aaf-sync/testing';
@@ -228,8 +229,21 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
         const r = await reconcileBatch(db, scribe.target, scribe.driver, { batchSize: 100 });
         total.applied += r.applied;
         total.failed += r.failed;
-        if (r.taken === 0) return total;
+        if (r.taken === 0) break;
       }
+      // Then the groups a campaign deleted, as the targets process does after the accounts.
+      while ((await purgeGroupsBatch(db, scribe.target, scribe.driver, { batchSize: 100 })).taken);
+      return total;
+    },
+
+    /** The Scribe groups (`cn`) on slapd under an establishment's branch. */
+    async ldapGroups(uai: string): Promise<string[]> {
+      const { searchEntries } = await ldap.client.search(branch, {
+        scope: 'sub',
+        filter: '(objectClass=posixGroup)',
+        attributes: ['cn'],
+      });
+      return searchEntries.filter((e) => e.dn.includes(`ou=${uai},`)).map((e) => String(e.cn));
     },
 
     /**

@@ -381,6 +381,13 @@ t.test(
       ],
       'the classes and groups the year transition closed are deleted',
     );
+    t.match(await campaignReport(w.db, groupsCampaign.id, null), {
+      counts: { deleted: 4, removedOnTarget: 4, pendingOnTarget: 0 },
+    });
+    const groupsA = await w.ldapGroups(A.uai);
+    for (const cn of ['5a', '5b', '5lat', 'profs-5a', 'profs-5b', 'profs-5lat'])
+      t.notOk(groupsA.includes(cn), `${A.uai}: ${cn} deleted on slapd`);
+    t.notOk((await w.ldapGroups(B.uai)).includes('5b'), `${B.uai}: 5b deleted on slapd`);
 
     // ── October–November: departed staff, with the establishment's approval. ──
     await w.at('2025-10-01T08:00');
