@@ -21,7 +21,11 @@ import { columnsOf, linksOf } from './person-state.js';
 import { namedStructure, namedStructureInXml } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
-import { foreignRelatives, scopeConflictMessage, withoutForeignRelatives } from './scope-conflict.js';
+import {
+  foreignRelatives,
+  scopeConflictMessage,
+  withoutForeignRelatives,
+} from './scope-conflict.js';
 
 interface Pending {
   readonly raw: RawRecord;
@@ -392,8 +396,13 @@ export async function planPersonBatch(
   for (const { raw } of pending) {
     if (raw.op === 'delete') continue;
     const attributes =
-      raw.op === 'modify' ? { ...current.get(raw.id)!.attributes, ...raw.attributes } : raw.attributes;
-    parsed.set(raw.id, normalizeRecord(file.entity, raw.id, attributes, { levelHint: state.levelHint }));
+      raw.op === 'modify'
+        ? { ...current.get(raw.id)!.attributes, ...raw.attributes }
+        : raw.attributes;
+    parsed.set(
+      raw.id,
+      normalizeRecord(file.entity, raw.id, attributes, { levelHint: state.levelHint }),
+    );
   }
   // Relatives the pupils name that are persons of another académie scope: links left out.
   const foreign =
@@ -424,7 +433,8 @@ export async function planPersonBatch(
     }
     const { record, rejects, warnings } = parsed.get(raw.id)!;
     const read = record?.kind === 'person' ? record : null;
-    const withinScope = read && foreign.size > 0 ? withoutForeignRelatives(state, read, foreign) : null;
+    const withinScope =
+      read && foreign.size > 0 ? withoutForeignRelatives(state, read, foreign) : null;
     const named = withinScope?.record ?? read;
     if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the

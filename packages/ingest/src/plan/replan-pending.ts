@@ -35,7 +35,9 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
       array(select ps.structure_jointure from person_structure ps
             where ps.person_jointure = p.jointure) as structures
     from person p
-    where p.unknown_structures <> '{}' and p.state = 'active' and p.scope = ${state.fileScope}`.execute(state.deps.db);
+    where p.unknown_structures <> '{}' and p.state = 'active' and p.scope = ${state.fileScope}`.execute(
+    state.deps.db,
+  );
   const absent = (r: (typeof rows)[number]) =>
     coverage !== undefined &&
     coverage.categories.has(r.category) &&

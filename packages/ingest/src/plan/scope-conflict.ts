@@ -29,7 +29,8 @@ export async function foreignRelatives(
   records: readonly (PersonRecord | null)[],
 ): Promise<Map<string, string>> {
   const wanted = new Set<string>();
-  for (const r of records) if (r?.category === 'pupil') for (const x of r.relatives) wanted.add(x.jointure);
+  for (const r of records)
+    if (r?.category === 'pupil') for (const x of r.relatives) wanted.add(x.jointure);
   if (wanted.size === 0) return new Map();
   const { rows } = await sql<{ jointure: string; scope: string }>`
     select jointure, scope from person
