@@ -98,7 +98,11 @@ t.test('a complete of one académie never touches the persons of another', async
       }),
     )
   ).imports[0]!;
-  t.same(del.rejectsByCode.JOINTURE_SCOPE_CONFLICT, 2, 'its modify and delete name TEST pupils (its add is a new AUTRE pupil)');
+  t.same(
+    del.rejectsByCode.JOINTURE_SCOPE_CONFLICT,
+    2,
+    'its modify and delete name TEST pupils (its add is a new AUTRE pupil)',
+  );
   t.equal((await scopes(h))['9300101'], 'TEST:active');
 });
 
