@@ -32,6 +32,17 @@ t.test('a complete of one académie never touches the persons of another', async
   t.equal(test.scope, 'TEST');
   t.equal(await count(h.db, 'person', { scope: 'TEST', state: 'active' }), 8);
   t.equal(await count(h.db, 'structure', { scope: 'TEST' }), 1);
+  const { rows: created } = await sql<{ entity_key: string; scope: string }>`
+    select entity_key, changes::jsonb -> 'after' ->> 'scope' as scope from change_event
+    where op = 'created' and entity_key in ('910001', '9300101') order by entity_key`.execute(h.db);
+  t.same(
+    created.map((e) => [e.entity_key, e.scope]),
+    [
+      ['910001', 'TEST'],
+      ['9300101', 'TEST'],
+    ],
+    'the created events say which académie',
+  );
 
   const autre = (
     await h.ingest(

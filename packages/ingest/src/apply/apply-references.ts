@@ -100,7 +100,13 @@ async function applyEntity(
       fileId: i.fileId,
       changes:
         i.action === 'create'
-          ? { after: { key: i.key, ...referenceColumns(record) } }
+          ? {
+              after: {
+                key: i.key,
+                ...referenceColumns(record),
+                ...(scoped ? { scope: ctx.scope } : {}),
+              },
+            }
           : { fields: i.payload.fields },
     });
   }
