@@ -152,3 +152,31 @@ t.test('a pupil moving académie keeps its identity, and the event names both sc
     scope: ['TEST', 'AUTRE'],
   });
 });
+
+t.test(
+  'the same bytes under another scope are conflicts, never skipped as unchanged',
+  async (t) => {
+    const h = await harness(t);
+    await h.ingest(variant(join(t.testdirName, 'test'), { from: '2d', pick: 'Complet' }));
+    const before = await scopes(h);
+    const again = (
+      await h.ingest(
+        variant(join(t.testdirName, 'autre-same-bytes'), {
+          from: '2d',
+          pick: 'Complet',
+          scope: 'AUTRE',
+          // (the same files on the same date would be a duplicate delivery, refused as a whole)
+          date: '20240914',
+        }),
+      )
+    ).imports[0]!;
+    t.equal(again.status, 'applied', JSON.stringify(again.error));
+    // 1 structure, 2 pupils, 3 relatives, 3 staff: every jointure is TEST's.
+    t.same(again.rejectsByCode, { JOINTURE_SCOPE_CONFLICT: 9 });
+    for (const f of again.files.filter((f) =>
+      ['Eleve', 'PersRelEleve', 'PersEducNat'].includes(f.entity),
+    ))
+      t.equal(f.outcomes.rejected, f.records, `${f.entity}: every record rejected`);
+    t.same(await scopes(h), before, 'nothing of TEST changed');
+  },
+);
