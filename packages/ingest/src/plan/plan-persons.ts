@@ -144,7 +144,7 @@ async function triage(
   for (const raw of records) {
     const head = heads.get(raw.id);
     const reject = (
-      code: 'DUPLICATE_RECORD' | 'CATEGORY_CHANGE' | 'UNKNOWN_ENTITY' | 'JOINTURE_SCOPE_CONFLICT',
+      code: 'DUPLICATE_RECORD' | 'CATEGORY_CHANGE' | 'UNKNOWN_ENTITY',
       message: string,
     ) => {
       tally(file, 'rejected');
