@@ -83,7 +83,9 @@ export type RejectCode =
   | 'CATEGORY_CHANGE'
   | 'UNLINKED_RELATIVE'
   | 'UNKNOWN_STRUCTURE'
-  | 'OUT_OF_SCOPE';
+  | 'OUT_OF_SCOPE'
+  /** A jointure held by a person or structure of another académie scope: not merged. */
+  | 'JOINTURE_SCOPE_CONFLICT';
 
 export interface Reject {
   readonly code: RejectCode;
@@ -111,7 +113,9 @@ export type WarningCode =
   /** A new structure jointure with the UAI of a known structure: held for approval. */
   | 'UAI_CONFLICT'
   /** Two active pupils share an INE. */
-  | 'INE_CONFLICT';
+  | 'INE_CONFLICT'
+  /** A pupil names a relative of another académie scope: the link is left out. */
+  | 'JOINTURE_SCOPE_CONFLICT';
 
 export interface Warning {
   readonly code: WarningCode;

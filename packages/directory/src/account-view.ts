@@ -30,6 +30,7 @@ export interface AccountRow {
   id: number;
   has_account: boolean;
   jointure: string;
+  scope: string;
   category: PersonCategory;
   profile: Profile;
   level: '1d' | '2d';
@@ -152,6 +153,8 @@ export interface IdentifierView {
 export interface AccountView {
   readonly id: number;
   readonly jointure: string;
+  /** Académie scope of the files that feed the person ('-': none). */
+  readonly scope: string;
   readonly identity: {
     readonly category: PersonCategory;
     readonly profile: Profile;
@@ -255,6 +258,7 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
   return {
     id: Number(row.id),
     jointure: row.jointure,
+    scope: row.scope,
     identity: {
       category: row.category,
       profile: row.profile,

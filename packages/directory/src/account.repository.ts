@@ -10,8 +10,14 @@ export type AccountRef =
   /** Unprefixed: an internal id (digits), a jointure or an identifier value of any namespace. */
   | { readonly by: 'any'; readonly value: string };
 
+/**
+ * Only the persons of this académie scope (`?scope=` of the API): a jointure is unique within an
+ * académie only. Undefined: any scope (several matches in several scopes are ambiguous).
+ */
+export type AafScope = string | undefined;
+
 /** `select id from person …`: the ids of the persons in scope that `ref` names (at most 5). */
-function candidates(scope: Scope, ref: AccountRef): RawBuilder<{ id: number }> {
+function candidates(scope: Scope, ref: AccountRef, aafScope: AafScope): RawBuilder<{ id: number }> {
   const value = ref.by === 'id' ? String(ref.id) : ref.value;
   const numeric = /^[0-9]{1,15}$/.test(value) ? Number(value) : null;
   const byId = ref.by === 'id' || (ref.by === 'any' && numeric !== null);
@@ -32,6 +38,7 @@ function candidates(scope: Scope, ref: AccountRef): RawBuilder<{ id: number }> {
       where ${byIdentifier} and value = ${value}
         and (${namespace}::text is null or namespace = ${namespace}))
     and ${personInScope(scope, sql.ref('c.jointure'))}
+    and (${aafScope ?? null}::text is null or c.scope = ${aafScope ?? null})
     order by c.id
     limit 5`;
 }
@@ -44,12 +51,13 @@ export async function resolveAccount(
   db: Executor,
   scope: Scope,
   ref: AccountRef,
-): Promise<{ id: number; jointure: string }[]> {
-  const result = await sql<{ id: number; jointure: string }>`
-    select p.id, p.jointure from person p where p.id in (${candidates(scope, ref)})
+  aafScope?: AafScope,
+): Promise<{ id: number; jointure: string; scope: string }[]> {
+  const result = await sql<{ id: number; jointure: string; scope: string }>`
+    select p.id, p.jointure, p.scope from person p where p.id in (${candidates(scope, ref, aafScope)})
     order by p.id
   `.execute(db);
-  return result.rows.map((r) => ({ id: Number(r.id), jointure: r.jointure }));
+  return result.rows.map((r) => ({ id: Number(r.id), jointure: r.jointure, scope: r.scope }));
 }
 
 /**
@@ -77,16 +85,21 @@ export async function findAccountByRef(
   db: Executor,
   scope: Scope,
   ref: AccountRef,
-): Promise<{ matches: number; row: AccountRow | undefined }> {
-  const result = await accountQuery(scope, sql`p.id in (${candidates(scope, ref)})`).execute(db);
+  aafScope?: AafScope,
+): Promise<{ matches: number; scopes: string[]; row: AccountRow | undefined }> {
+  const result = await accountQuery(
+    scope,
+    sql`p.id in (${candidates(scope, ref, aafScope)})`,
+  ).execute(db);
   const matches = result.rows.length;
-  return { matches, row: matches === 1 ? result.rows[0] : undefined };
+  const scopes = [...new Set(result.rows.map((r) => r.scope))].sort();
+  return { matches, scopes, row: matches === 1 ? result.rows[0] : undefined };
 }
 
 function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
   const inScope = (col: string) => structureInScope(scope, sql.ref(col));
   return sql<AccountRow>`${PREPARED}
-    select p.id, p.jointure, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
+    select p.id, p.jointure, p.scope, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
       p.birth_date, p.civility, p.ine, p.mail, p.primary_structure, p.details, p.state,
       p.departed_at, p.version, p.created_at, p.updated_at, p.has_account,
       (select coalesce(jsonb_agg(jsonb_build_object(

@@ -6,6 +6,8 @@ import type { Reader } from './reader.js';
 export interface PersonView {
   readonly id: number;
   readonly jointure: string;
+  /** Académie scope of the files that feed the person ('-': none). */
+  readonly scope: string;
   readonly category: PersonCategory;
   readonly profile: Profile;
   readonly level: '1d' | '2d';
@@ -28,6 +30,7 @@ export interface PersonView {
 export const PUBLIC_PERSON_COLUMNS = [
   'p.id',
   'p.jointure',
+  'p.scope',
   'p.category',
   'p.profile',
   'p.level',
@@ -53,6 +56,7 @@ export const PERSONAL_PERSON_COLUMNS = [
 export interface PersonRow {
   id: number;
   jointure: string;
+  scope: string;
   category: PersonCategory;
   profile: Profile;
   level: '1d' | '2d';
@@ -89,6 +93,7 @@ export function personRowToView(row: PersonRow, reader: Reader): PersonView {
   const view: PersonView = {
     id: row.id,
     jointure: row.jointure,
+    scope: row.scope,
     category: row.category,
     profile: row.profile,
     level: row.level,

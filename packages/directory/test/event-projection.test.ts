@@ -194,6 +194,7 @@ t.test('person views: primary structure and details reduced to the reader', asyn
   const row: PersonRow = {
     id: 11,
     jointure: 'P1',
+    scope: '-',
     category: 'staff',
     profile: 'teacher',
     level: '2d',

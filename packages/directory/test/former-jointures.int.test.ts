@@ -30,7 +30,7 @@ t.test('an account is found by a former jointure and shows it', async (t) => {
   ] as const) {
     t.same(
       await resolveAccount(db, UNRESTRICTED, ref),
-      [{ id: pupil, jointure: 'NEW-2D' }],
+      [{ id: pupil, jointure: 'NEW-2D', scope: '-' }],
       ref.by,
     );
   }
@@ -58,6 +58,6 @@ t.test('an account is found by a former jointure and shows it', async (t) => {
     structures: ['S1'],
   });
   t.same(await resolveAccount(db, UNRESTRICTED, { by: 'jointure', value: 'OLD-1D' }), [
-    { id: other, jointure: 'OLD-1D' },
+    { id: other, jointure: 'OLD-1D', scope: '-' },
   ]);
 });

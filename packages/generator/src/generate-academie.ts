@@ -57,7 +57,7 @@ export async function generateAcademie(
     const idStart = previous ? ID_START + reserve(previous.persons) : ID_START;
     const plan = planLevel(options.seed, level, persons, {
       idStart,
-      uaiOffset: previous ? previous.establishments.length : 0,
+      uaiOffset: (options.uaiOffset ?? 0) + (previous ? previous.establishments.length : 0),
       academy: options.scope,
     });
     const relDir = options.level === 'both' ? level : '.';

@@ -19,6 +19,13 @@ export const GenerateOptionsSchema = z
       .string()
       .regex(/^[A-Z0-9-]{1,20}$/, 'upper-case letters, digits and dashes')
       .default('TEST'),
+    /**
+     * Establishments numbered before this académie's UAIs. Jointures are numbered the same way in
+     * every académie (`91NNNN`, persons from 2,000,000), as real AAF jointures are unique only
+     * within an académie: a second académie of a regional deployment (another `scope` and
+     * `seed`) reuses them, and this offset keeps its UAIs (national) apart from the first's.
+     */
+    uaiOffset: z.number().int().min(0).max(500_000).optional(),
     /** Date of the Complet, YYYY-MM-DD. */
     date: z
       .string()

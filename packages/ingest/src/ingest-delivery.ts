@@ -275,12 +275,14 @@ async function planAndApplyWith(
 ): Promise<ImportReport> {
   const { importId, log } = run;
   const started = Date.now();
-  const structures = await StructureDirectory.load(deps.db);
+  const fileScope = delivery.scope ?? '-';
+  const structures = await StructureDirectory.load(deps.db, fileScope);
   const state: DeliveryState = {
     deps,
     importId,
     kind: delivery.kind,
     levelHint: delivery.level,
+    fileScope,
     structures,
     scope: new ScopeCheck(options.scope ?? ACADEMY_WIDE, structures),
     plans,

@@ -53,6 +53,8 @@ export interface VariantOptions {
   readonly omit?: readonly string[];
   /** Chunk number in the file names (to put two variants in one delivery). */
   readonly chunk?: number;
+  /** Académie scope in the file names (`ENT_<scope>_…`; the samples' is TEST). */
+  readonly scope?: string;
 }
 
 /**
@@ -86,6 +88,7 @@ export function variant(dir: string, o: VariantOptions): string {
     let target = name;
     if (o.kind) target = target.replace(/_(Complet|Delta)_/, `_${o.kind}_`);
     if (o.date) target = target.replace(/_\d{8}_/, `_${o.date}_`);
+    if (o.scope) target = target.replace(/^ENT_TEST_/, `ENT_${o.scope}_`);
     if (o.chunk !== undefined)
       target = target.replace(/_\d{4}\.xml$/, `_${String(o.chunk).padStart(4, '0')}.xml`);
     writeFileSync(join(dir, target), text);

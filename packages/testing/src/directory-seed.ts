@@ -33,6 +33,8 @@ export async function seedStructure(
 
 export interface SeedPerson {
   jointure: string;
+  /** Académie scope (default '-', a file without one). */
+  scope?: string;
   category: PersonCategory;
   profile?: Profile;
   givenName: string;
@@ -57,6 +59,7 @@ export async function seedPerson(db: Db, p: SeedPerson): Promise<number> {
     .insertInto('person')
     .values({
       jointure: p.jointure,
+      scope: p.scope ?? '-',
       category: p.category,
       profile,
       level: '2d',

@@ -120,6 +120,14 @@ export const ApiErrors = defineErrors('API', {
       'An unprefixed account reference matched several persons (e.g. one internal id and another ' +
       "person's jointure). Say which kind of reference it is with a prefix.",
   },
+  ACCOUNT_IN_SEVERAL_SCOPES: {
+    status: 409,
+    message: '"{ref}" names persons of several académie scopes ({scopes}); add ?scope=<scope>',
+    description:
+      'Jointures are unique within an académie only, and a regional deployment holds several ' +
+      '(the scope of the AAF file names). The reference matched persons of more than one: say which ' +
+      "académie with the `scope` query parameter (the account's `scope` field).",
+  },
   PLAN_NOT_HELD: {
     status: 409,
     message: 'the plan of {uai} in import {importId} is {status}, not held',

@@ -13,6 +13,8 @@ interface Tracked {
 
 export interface StructureTable extends Tracked {
   jointure: string;
+  /** Académie scope of the files that feed it (file name token; '-': none). */
+  scope: Generated<string>;
   uai: string | null;
   name: string;
   type: string | null;
@@ -52,6 +54,8 @@ export type PersonState = (typeof PERSON_STATES)[number];
 export interface PersonTable extends Tracked {
   id: Generated<number>;
   jointure: string;
+  /** Académie scope of the files that feed it (file name token; '-': none). */
+  scope: Generated<string>;
   category: PersonCategory;
   profile: Profile;
   level: Level;

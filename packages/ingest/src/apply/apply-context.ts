@@ -9,6 +9,8 @@ export interface ApplyContext {
   readonly trx: Transaction<Database>;
   readonly deps: IngestDeps;
   readonly importId: number;
+  /** The import's académie scope: every person and structure it writes is of this scope. */
+  readonly scope: string;
   readonly structures: StructureDirectory;
   readonly events: EventBuffer;
   readonly classes: ClassCache;

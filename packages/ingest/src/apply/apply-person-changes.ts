@@ -41,6 +41,7 @@ const ROW_COLUMNS = [
   col('version', 'int'),
   col('last_import_id', 'bigint'),
   col('last_file_id', 'bigint'),
+  col('scope'),
 ];
 
 function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): unknown[] {
@@ -65,6 +66,8 @@ function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): 
     version,
     ctx.importId,
     item.fileId,
+    // the import's scope (a pupil found again by its INE in another académie moves to it)
+    ctx.scope,
   ];
 }
 

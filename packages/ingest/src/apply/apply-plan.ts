@@ -38,10 +38,16 @@ export async function applyPlan(
   // admin identifier changes take this lock first, so this order cannot deadlock with them.
   await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
   const events = new EventBuffer(trx, { importId, actor });
+  const run = await trx
+    .selectFrom('import_run')
+    .select('scope')
+    .where('id', '=', importId)
+    .executeTakeFirst();
   const ctx: ApplyContext = {
     trx,
     deps,
     importId,
+    scope: run?.scope ?? '-',
     structures,
     events,
     classes: new ClassCache(trx, events, structures, importId),

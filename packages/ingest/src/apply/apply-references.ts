@@ -69,12 +69,14 @@ async function applyEntity(
   }
   const creates = items.filter((i) => i.action === 'create');
   const updates = items.filter((i) => i.action === 'update');
-  const columns = [col(spec.key), ...spec.columns, ...TRACKING];
+  // A structure belongs to the académie scope of the import that creates it.
+  const scoped = entity === 'structure';
+  const columns = [col(spec.key), ...spec.columns, ...TRACKING, ...(scoped ? [col('scope')] : [])];
   await insertRows(
     ctx.trx,
     entity,
     columns,
-    creates.map((i) => rows(i, 1)),
+    creates.map((i) => [...rows(i, 1), ...(scoped ? [ctx.scope] : [])]),
   );
   await updateRows(
     ctx.trx,
@@ -98,7 +100,13 @@ async function applyEntity(
       fileId: i.fileId,
       changes:
         i.action === 'create'
-          ? { after: { key: i.key, ...referenceColumns(record) } }
+          ? {
+              after: {
+                key: i.key,
+                ...referenceColumns(record),
+                ...(scoped ? { scope: ctx.scope } : {}),
+              },
+            }
           : { fields: i.payload.fields },
     });
   }

@@ -13,6 +13,8 @@ import {
 export interface PersonHead {
   readonly id: number;
   readonly jointure: string;
+  /** Académie scope of the files that feed it. */
+  readonly scope: string;
   readonly category: PersonCategory;
   readonly state: PersonState;
   readonly version: number;
@@ -40,6 +42,7 @@ export async function loadPersonHeads(
     .select([
       'id',
       'jointure',
+      'scope',
       'category',
       'state',
       'version',
@@ -56,6 +59,7 @@ export async function loadPersonHeads(
       {
         id: r.id,
         jointure: r.jointure,
+        scope: r.scope,
         category: r.category,
         state: r.state,
         version: r.version,
@@ -168,6 +172,7 @@ export async function loadCurrentPersons(
     out.set(r.jointure, {
       id: r.id,
       jointure: r.jointure,
+      scope: r.scope,
       category: r.category,
       state: r.state,
       version: r.version,
@@ -177,6 +182,7 @@ export async function loadCurrentPersons(
       unknownStructures: r.unknown_structures,
       attributes: r.attributes,
       columns: {
+        scope: r.scope,
         category: r.category,
         profile: r.profile,
         level: r.level,

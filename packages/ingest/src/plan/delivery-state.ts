@@ -25,6 +25,12 @@ export interface DeliveryState {
   readonly importId: number;
   readonly kind: AafKind;
   readonly levelHint: Level | null;
+  /**
+   * The académie scope of the delivery's file names ('-': none). Its records touch only the
+   * persons and structures of this scope; a jointure another scope holds is rejected
+   * (JOINTURE_SCOPE_CONFLICT).
+   */
+  readonly fileScope: string;
   readonly structures: StructureDirectory;
   /** The submitter's establishments: records outside them are rejected (OUT_OF_SCOPE). */
   readonly scope: ScopeCheck;

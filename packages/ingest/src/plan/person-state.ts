@@ -10,6 +10,8 @@ import type {
 
 /** The person columns of the directory, in the camelCase used by events and the API. */
 export interface PersonColumns {
+  /** Académie scope (absent from plans held before it was recorded). */
+  readonly scope?: string;
   readonly category: PersonCategory;
   readonly profile: Profile;
   readonly level: Level;
@@ -84,8 +86,9 @@ function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
   return map;
 }
 
-export function columnsOf(record: PersonRecord): PersonColumns {
+export function columnsOf(record: PersonRecord, scope: string): PersonColumns {
   return {
+    scope,
     category: record.category,
     profile: record.profile,
     level: record.level,

@@ -26,6 +26,7 @@ const PAGE = 5000;
  * Complete files only: every active person of a covered category who belongs to a covered
  * establishment and is absent from the delivery leaves it; one left with no establishment
  * departs. A relative without an account (a contact) belongs to its pupils' establishments here. Read through a cursor, page by page, compared with the in-memory seen set.
+ * Only the persons of the delivery's académie scope: a complete never departs another's.
  */
 export async function planDepartures(state: DeliveryState, coverage: Coverage): Promise<void> {
   const covered = [...coverage.structures];
@@ -39,6 +40,7 @@ export async function planDepartures(state: DeliveryState, coverage: Coverage): 
       declare departure_candidates no scroll cursor for
       select p.jointure from person p
       where p.state = 'active' and p.category = any(${categories}::text[])
+        and p.scope = ${state.fileScope}
       order by p.jointure`.execute(trx);
     for (;;) {
       const { rows } = await sql<{
@@ -47,7 +49,7 @@ export async function planDepartures(state: DeliveryState, coverage: Coverage): 
       if (rows.length === 0) return;
       const absent = rows.map((r) => r.jointure).filter((j) => !state.seen.has(j));
       if (absent.length > 0)
-        await planPage(state, coverage, await candidates(trx, absent, covered));
+        await planPage(state, coverage, await candidates(trx, absent, covered, state.fileScope));
     }
   });
 }
@@ -57,6 +59,7 @@ async function candidates(
   db: Executor,
   absent: readonly string[],
   covered: readonly string[],
+  scope: string,
 ): Promise<Candidate[]> {
   const { rows } = await sql<Candidate>`
     select p.id, p.jointure, p.category, p.version, p.primary_structure, p.has_account,
@@ -69,7 +72,7 @@ async function candidates(
               where rl.relative_jointure = p.jointure order by 1)
       end as structures
     from person p
-    where p.jointure = any(${[...absent]}::text[])
+    where p.jointure = any(${[...absent]}::text[]) and p.scope = ${scope}
       and (exists (select 1 from person_structure x
                    where x.person_jointure = p.jointure and x.structure_jointure = any(${[...covered]}::text[]))
         or (not p.has_account and exists (select 1 from relative_link rl

@@ -21,6 +21,11 @@ import { columnsOf, linksOf } from './person-state.js';
 import { namedStructure, namedStructureInXml } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
+import {
+  foreignRelatives,
+  scopeConflictMessage,
+  withoutForeignRelatives,
+} from './scope-conflict.js';
 
 interface Pending {
   readonly raw: RawRecord;
@@ -72,7 +77,7 @@ async function relativeUnitsFromDirectory(
     select distinct on (rl.relative_jointure) rl.relative_jointure as relative, p.primary_structure as structure
     from relative_link rl join person p on p.jointure = rl.pupil_jointure
     where rl.relative_jointure = any(${[...jointures]}::text[]) and p.state = 'active'
-      and p.primary_structure is not null
+      and p.primary_structure is not null and p.scope = ${state.fileScope}
     order by rl.relative_jointure, p.jointure`.execute(state.deps.db);
   return new Map(rows.map((r) => [r.relative, r.structure]));
 }
@@ -160,7 +165,21 @@ async function triage(
       unchanged(head!);
       continue;
     }
-    if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
+    if (head && head.scope !== state.fileScope) {
+      // Another académie's person: never touched by this file (not even its establishment
+      // named in the reject, which would be the other académie's).
+      tally(file, 'rejected');
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: xmlOf(raw) },
+        {
+          code: 'JOINTURE_SCOPE_CONFLICT',
+          message: scopeConflictMessage('person', raw.id, head, state.fileScope),
+        },
+        recordUnit(state, file, raw),
+      );
+    } else if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
     } else if (state.ineMerges.has(raw.id)) {
       await reject(
@@ -217,6 +236,7 @@ export function skippable(
     head.rawHash === rawHash &&
     head.state === 'active' &&
     head.category === category &&
+    head.scope === state.fileScope &&
     !arrivedSince(state, head)
   );
 }
@@ -275,8 +295,11 @@ export async function planChange(
   if (unit) file.referencedStructures.add(unit);
   const isRelative = record.category === 'relative';
   const columns = isRelative
-    ? { ...columnsOf(record), primaryStructure: current?.columns.primaryStructure ?? unit }
-    : columnsOf(record);
+    ? {
+        ...columnsOf(record, state.fileScope),
+        primaryStructure: current?.columns.primaryStructure ?? unit,
+      }
+    : columnsOf(record, state.fileScope);
   const diff = diffPerson(
     current ?? null,
     { columns, links: linksOf(record) },
@@ -369,6 +392,26 @@ export async function planPersonBatch(
     file,
     pending.filter((p) => !p.head).map((p) => p.raw),
   );
+  const parsed = new Map<string, ReturnType<typeof normalizeRecord>>();
+  for (const { raw } of pending) {
+    if (raw.op === 'delete') continue;
+    const attributes =
+      raw.op === 'modify'
+        ? { ...current.get(raw.id)!.attributes, ...raw.attributes }
+        : raw.attributes;
+    parsed.set(
+      raw.id,
+      normalizeRecord(file.entity, raw.id, attributes, { levelHint: state.levelHint }),
+    );
+  }
+  // Relatives the pupils name that are persons of another académie scope: links left out.
+  const foreign =
+    file.entity === 'Eleve'
+      ? await foreignRelatives(
+          state,
+          [...parsed.values()].map((p) => (p.record?.kind === 'person' ? p.record : null)),
+        )
+      : new Map<string, string>();
   for (const { raw } of pending) {
     const now = current.get(raw.id);
     if (raw.op === 'delete') {
@@ -388,10 +431,11 @@ export async function planPersonBatch(
       file.stats.add(now!.primaryStructure, 'unchanged', 1, now!.category);
       continue;
     }
-    const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
-      levelHint: state.levelHint,
-    });
-    const named = record?.kind === 'person' ? record : null;
+    const { record, rejects, warnings } = parsed.get(raw.id)!;
+    const read = record?.kind === 'person' ? record : null;
+    const withinScope =
+      read && foreign.size > 0 ? withoutForeignRelatives(state, read, foreign) : null;
+    const named = withinScope?.record ?? read;
     if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the
       // pupil naming it in this delivery) and what the person holds now.
@@ -423,6 +467,7 @@ export async function planPersonBatch(
       continue;
     }
     warnIn(state, file, raw.id, warnings, unit);
+    warnIn(state, file, raw.id, withinScope?.warnings ?? [], unit);
     warnIn(state, file, raw.id, unknownStructureWarnings(raw.id, known!.unknown), unit);
     if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
       warnIn(

@@ -6,6 +6,7 @@ import type { ReferenceRecord } from './plan-item.js';
 import { warningRow } from '../report/import-warnings.js';
 import { rawRecordXml } from './raw-xml.js';
 import { outOfScopeMessage } from './submitter-scope.js';
+import { scopeConflictMessage } from './scope-conflict.js';
 
 export type ReferenceEntity = 'structure' | 'subject' | 'mef';
 
@@ -113,8 +114,28 @@ export async function planReferenceBatch(
       dropped();
       continue;
     }
-    const current = existing.get(raw.id);
     const sentUai = raw.attributes.ENTStructureUAI?.[0] ?? null;
+    const otherScope = entity === 'structure' ? state.structures.foreignScope(raw.id) : undefined;
+    if (otherScope !== undefined) {
+      // Another académie's structure: never touched, nor named as this reject's establishment.
+      const message = scopeConflictMessage(
+        'structure',
+        raw.id,
+        { scope: otherScope },
+        state.fileScope,
+      );
+      await rejectIn(
+        state,
+        file,
+        { ...raw, xml: xml() },
+        { code: 'JOINTURE_SCOPE_CONFLICT', message },
+        null,
+        sentUai,
+      );
+      dropped();
+      continue;
+    }
+    const current = existing.get(raw.id);
     const outOfScope = (uai: string | null) =>
       rejectIn(
         state,

@@ -17,7 +17,8 @@ const ENTITY_OF: Record<PersonCategory, AafEntity> = {
  * known now (declared by this delivery or an earlier one), while the delivery itself did not
  * carry them: their stored raw attributes are normalised again, so the links left out are
  * materialised now (classes, memberships, functions, establishments). Persons of the delivery
- * were already planned from their new record. Not for an establishment-scoped submitter (the
+ * were already planned from their new record. Only the persons of the delivery's académie
+ * scope (another's structures are unknown to them). Not for an establishment-scoped submitter (the
  * next academy-wide import does it). In a complete (`coverage`), a person it would find absent
  * (covered category, holding a covered establishment) leaves instead and is not planned here.
  * Returns how many persons were planned again.
@@ -34,7 +35,9 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
       array(select ps.structure_jointure from person_structure ps
             where ps.person_jointure = p.jointure) as structures
     from person p
-    where p.unknown_structures <> '{}' and p.state = 'active'`.execute(state.deps.db);
+    where p.unknown_structures <> '{}' and p.state = 'active' and p.scope = ${state.fileScope}`.execute(
+    state.deps.db,
+  );
   const absent = (r: (typeof rows)[number]) =>
     coverage !== undefined &&
     coverage.categories.has(r.category) &&

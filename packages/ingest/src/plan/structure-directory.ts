@@ -4,27 +4,51 @@ export interface StructureInfo {
   readonly jointure: string;
   readonly uai: string | null;
   readonly name: string;
+  /** Académie scope holding it ('-': files without a scope token). */
+  readonly scope?: string;
 }
 
-/** Structure jointure → UAI and name, loaded once per import and updated by planned records. */
+/**
+ * Structure jointure → UAI and name, loaded once per import and updated by planned records.
+ * Loaded for one académie scope: `has` knows only that scope's structures (a record never links
+ * to another académie's school: such a link is an unknown structure), `foreignScope` names the
+ * scope of another académie holding a jointure, and UAIs are compared across scopes (a UAI is
+ * national).
+ */
 export class StructureDirectory {
   readonly #by = new Map<string, StructureInfo>();
   /** UAI → jointure of the first structure holding it. */
   readonly #byUai = new Map<string, string>();
 
-  static async load(db: Executor): Promise<StructureDirectory> {
-    const dir = new StructureDirectory();
-    const rows = await db.selectFrom('structure').select(['jointure', 'uai', 'name']).execute();
+  /** @param scope the delivery's académie scope; null: every structure (applying a plan). */
+  private constructor(readonly scope: string | null) {}
+
+  static async load(db: Executor, scope: string | null = null): Promise<StructureDirectory> {
+    const dir = new StructureDirectory(scope);
+    const rows = await db
+      .selectFrom('structure')
+      .select(['jointure', 'uai', 'name', 'scope'])
+      .execute();
     for (const r of rows) dir.set(r);
     return dir;
   }
 
+  /** Records a structure; without a scope, one of this directory's scope (a planned record). */
   set(info: StructureInfo): void {
-    this.#by.set(info.jointure, info);
+    this.#by.set(info.jointure, { ...info, scope: info.scope ?? this.scope ?? '-' });
     if (info.uai && !this.#byUai.has(info.uai)) this.#byUai.set(info.uai, info.jointure);
   }
 
-  /** The jointure of a structure holding this UAI, other than `except`, if any. */
+  /** The scope of another académie holding this structure jointure, if any. */
+  foreignScope(jointure: string): string | undefined {
+    const scope = this.#by.get(jointure)?.scope;
+    return this.scope !== null && scope !== undefined && scope !== this.scope ? scope : undefined;
+  }
+
+  /**
+   * The jointure of a structure holding this UAI, other than `except`, if any (of any scope: a
+   * UAI is national).
+   */
   holderOf(uai: string, except: string): string | undefined {
     const holder = this.#byUai.get(uai);
     if (holder === undefined) return undefined;
@@ -35,8 +59,9 @@ export class StructureDirectory {
     return undefined;
   }
 
+  /** Whether the directory holds this structure in the delivery's scope. */
   has(jointure: string): boolean {
-    return this.#by.has(jointure);
+    return this.#by.has(jointure) && this.foreignScope(jointure) === undefined;
   }
 
   get(jointure: string): StructureInfo | undefined {

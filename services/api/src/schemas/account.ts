@@ -42,6 +42,9 @@ export const AccountSchema = z
   .object({
     id: z.number().int(),
     jointure: z.string(),
+    scope: z
+      .string()
+      .describe('Académie scope of the files that feed the person (`-`: files without one).'),
     identity: z.object({
       category: CategorySchema,
       profile: ProfileSchema,
@@ -283,7 +286,22 @@ export const AccountRefSchema = z
 
 export const AccountParamsSchema = z.object({ id: AccountRefSchema });
 
+/** `?scope=`: the académie scope of the person named (jointures are unique within one only). */
+export const AafScopeQuerySchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'an académie scope: letters, digits, _ or -')
+  .optional()
+  .describe(
+    "Académie scope of the person (the account's `scope`, from the AAF file names; `-` for files " +
+      'without one). Needed when the reference matches persons of several académies (409).',
+  );
+
+export const AccountQuerySchema = z.object({ scope: AafScopeQuerySchema });
+
 export const HistoryQuerySchema = z.object({
+  scope: AafScopeQuerySchema,
   cursor: CursorSchema.optional(),
   limit: limitSchema(50, 500),
 });

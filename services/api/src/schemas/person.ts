@@ -17,7 +17,14 @@ const personal = (s: z.ZodType) => s.optional().describe('Personal: only for acc
 export const PersonSchema = z
   .object({
     id: z.number().int(),
-    jointure: z.string().describe('AAF jointure (ENTPersonJointure): the identity of the person.'),
+    jointure: z
+      .string()
+      .describe(
+        'AAF jointure (ENTPersonJointure): the identity of the person within its académie scope.',
+      ),
+    scope: z
+      .string()
+      .describe('Académie scope of the files that feed the person (`-`: files without one).'),
     category: CategorySchema,
     profile: ProfileSchema,
     level: LevelSchema,

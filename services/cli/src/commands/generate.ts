@@ -15,6 +15,9 @@ with the expected content. Same options → byte-identical files.
   --level 2d|1d|both     which deliveries (default 2d; both → sub-folders 2d/ and 1d/)
   --scope <CODE>         scope token of file names and académie name (default TEST)
   --date <YYYY-MM-DD>    date of the Complet (default 2024-09-07)
+  --uai-offset <n>       establishments numbered before this académie's UAIs (default 0): a
+                         second académie (other --scope and --seed) reuses the jointures of the
+                         first, as real académies do, with UAIs of its own
   --quirks               inject real-world oddities and invalid records (listed in the manifest)
   --chunk-size <n>       records per file chunk (default 50000)
   --archive              also pack each delivery as ENT2D.<date>.Complet.tgz / ….Delta.tgz
@@ -46,6 +49,7 @@ export const generateCommand: Command = {
           level: { type: 'string' },
           scope: { type: 'string' },
           date: { type: 'string' },
+          'uai-offset': { type: 'string' },
           quirks: { type: 'boolean' },
           'chunk-size': { type: 'string' },
           archive: { type: 'boolean' },
@@ -66,6 +70,7 @@ export const generateCommand: Command = {
       level: values.level as '2d' | '1d' | 'both' | undefined,
       scope: values.scope,
       date: values.date,
+      uaiOffset: toInt('uai-offset', values['uai-offset']),
       quirks: values.quirks,
       chunkSize: toInt('chunk-size', values['chunk-size']),
       archive: values.archive,

@@ -30,6 +30,7 @@ t.test('account status and history', async (t) => {
     t.same(Object.keys(account), [
       'id',
       'jointure',
+      'scope',
       'identity',
       'lifecycle',
       'establishments',
@@ -126,6 +127,46 @@ t.test('account status and history', async (t) => {
     t.equal((await get(`id:${school.ids['A-P2']}`)).statusCode, 200, 'a prefix resolves it');
     t.equal((await get(`jointure:${school.ids['A-P2']}`)).statusCode, 200);
     t.equal((await get('id:abc')).statusCode, 400);
+  });
+
+  t.test('académie scopes: ?scope= names the académie, 409 lists them otherwise', async (t) => {
+    const nord = await seedPerson(ctx.db, {
+      jointure: 'NORD-1',
+      scope: 'NORD',
+      category: 'pupil',
+      givenName: 'Nina',
+      sn: 'Nord',
+      structures: [A.jointure],
+    });
+    // A person of another académie whose jointure is the internal id of the first.
+    await seedPerson(ctx.db, {
+      jointure: String(nord),
+      scope: 'SUD',
+      category: 'pupil',
+      givenName: 'Sacha',
+      sn: 'Sud',
+      structures: [A.jointure],
+    });
+    const both = await get(String(nord));
+    t.equal(both.statusCode, 409);
+    t.match(body(both), {
+      code: 'API_ERR_ACCOUNT_IN_SEVERAL_SCOPES',
+      detail: /several académie scopes \(NORD, SUD\)/,
+    });
+    const sud = await ctx.get(admin, `/v1/accounts/${nord}?scope=SUD`);
+    t.equal(sud.statusCode, 200);
+    t.match(body(sud), { jointure: String(nord), scope: 'SUD', identity: { sn: 'Sud' } });
+    const north = await ctx.get(admin, `/v1/accounts/${nord}?scope=NORD`);
+    t.match(body(north), { id: nord, jointure: 'NORD-1', scope: 'NORD' });
+    t.equal(
+      (await ctx.get(admin, '/v1/accounts/jointure:NORD-1?scope=SUD')).statusCode,
+      404,
+      'not a person of that académie',
+    );
+    const history = await ctx.get(admin, `/v1/accounts/${nord}/history?scope=NORD`);
+    t.equal(history.statusCode, 200);
+    t.equal((await ctx.get(admin, `/v1/accounts/${nord}/history`)).statusCode, 409);
+    t.equal((await ctx.get(admin, `/v1/accounts/${nord}?scope=a%20b`)).statusCode, 400);
   });
 
   t.test('establishment scope: foreign accounts are 404, lists are cut to the scope', async (t) => {

@@ -120,6 +120,7 @@ t.test('directory', async (t) => {
       'level',
       'primaryStructure',
       'profile',
+      'scope',
       'sn',
       'state',
       'updatedAt',

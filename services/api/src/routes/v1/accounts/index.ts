@@ -15,6 +15,7 @@ import { ApiErrors } from '../../../errors.js';
 import { cursorInt, decodeCursor, keysetPage } from '../../../lib/cursor.js';
 import {
   AccountParamsSchema,
+  AccountQuerySchema,
   AccountSchema,
   HistoryPageSchema,
   HistoryQuerySchema,
@@ -25,6 +26,14 @@ import { principalOf } from '../../../types.js';
 import passwordReset from './password-reset.js';
 
 const LIST = 'history';
+
+/** Several persons named: of several académies (say which with ?scope=), or of one. */
+function ambiguity(ref: string, count: number, scopes: readonly string[]): void {
+  if (count <= 1) return;
+  if (scopes.length > 1)
+    throw ApiErrors.ACCOUNT_IN_SEVERAL_SCOPES({ ref, scopes: [...scopes].sort().join(', ') });
+  throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref, count });
+}
 const READ = { auth: { anyOf: ['accounts:read'] } } as const;
 
 /**
@@ -54,11 +63,12 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
   async function personOf(
     principal: Principal,
     parsed: ParsedAccountRef,
+    aafScope?: string,
   ): Promise<{ id: number; jointure: string }> {
     const ref = accountRefOf(parsed, app.config.identifiers.namespaces);
-    const ids = await resolveAccount(app.db, scopeOf(principal), ref);
+    const ids = await resolveAccount(app.db, scopeOf(principal), ref, aafScope);
     if (ids.length === 0) throw ApiErrors.NOT_FOUND({ resource: 'account', id: parsed.raw });
-    if (ids.length > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: parsed.raw, count: ids.length });
+    ambiguity(parsed.raw, ids.length, [...new Set(ids.map((i) => i.scope))]);
     return ids[0]!;
   }
 
@@ -72,8 +82,11 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
         summary: 'Account status',
         description:
           'Identity, profile, establishments, classes and groups, identifiers per namespace, ' +
-          'lifecycle state, and the import and file that last changed the account.',
+          'lifecycle state, and the import and file that last changed the account. A jointure is ' +
+          'unique within an académie only: `?scope=` names the académie when the reference ' +
+          'matches persons of several (409 API_ERR_ACCOUNT_IN_SEVERAL_SCOPES otherwise).',
         params: AccountParamsSchema,
+        querystring: AccountQuerySchema,
         response: { 200: AccountSchema, ...problemResponses(404, 409) },
       },
     },
@@ -82,11 +95,11 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       const raw = request.params.id.raw;
       const ref = accountRefOf(request.params.id, app.config.identifiers.namespaces);
       const scope = scopeOf(principal);
-      const [{ matches, row }, reader] = await Promise.all([
-        findAccountByRef(app.db, scope, ref),
+      const [{ matches, scopes, row }, reader] = await Promise.all([
+        findAccountByRef(app.db, scope, ref, request.query.scope),
         readerFor(app.db, scope, 'personal'),
       ]);
-      if (matches > 1) throw ApiErrors.AMBIGUOUS_ACCOUNT({ ref: raw, count: matches });
+      ambiguity(raw, matches, scopes);
       if (!row) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
       const view = accountRowToView(row, reader);
       return {
@@ -116,7 +129,7 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const { cursor, limit } = request.query;
       const before = cursor ? cursorInt(decodeCursor(LIST, cursor), 's', LIST) : null;
-      const person = await personOf(principal, request.params.id);
+      const person = await personOf(principal, request.params.id, request.query.scope);
       const scope = scopeOf(principal);
       const [rows, reader] = await Promise.all([
         listPersonHistory(app.db, scope, person, { after: before, limit: limit + 1 }),

@@ -2,14 +2,22 @@ import { resetPassword } from '@aaf-sync/credentials';
 import { createSecretBox } from '@aaf-sync/targets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, type Principal } from '../../../auth/principal.js';
-import { AccountParamsSchema, type ParsedAccountRef } from '../../../schemas/account.js';
+import {
+  AccountParamsSchema,
+  AccountQuerySchema,
+  type ParsedAccountRef,
+} from '../../../schemas/account.js';
 import { PasswordResetSchema } from '../../../schemas/credentials.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
 
 export interface PasswordResetOptions {
   /** The account a reference names, within the key's establishments (404 / 409 otherwise). */
-  readonly personOf: (principal: Principal, ref: ParsedAccountRef) => Promise<{ id: number }>;
+  readonly personOf: (
+    principal: Principal,
+    ref: ParsedAccountRef,
+    aafScope?: string,
+  ) => Promise<{ id: number }>;
 }
 
 /**
@@ -38,12 +46,13 @@ const passwordReset: FastifyPluginAsyncZod<PasswordResetOptions> = async (app, o
           'target has it. Audited (`accounts.password-reset`). 409 ' +
           'CREDENTIALS_ERR_NO_PASSWORD_TARGET when no such target holds the account.',
         params: AccountParamsSchema,
+        querystring: AccountQuerySchema,
         response: { 202: PasswordResetSchema, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const person = await opts.personOf(principal, request.params.id);
+      const person = await opts.personOf(principal, request.params.id, request.query.scope);
       const targets = await resetPassword(app.db, box, {
         personId: person.id,
         account: request.params.id.raw,
