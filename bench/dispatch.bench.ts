@@ -26,9 +26,8 @@ import {
   driverFor,
   eventHead,
   noopDriver,
-  reconcileBatch,
 } from '@aaf-sync/targets';
-import { benchDatabase, generate, round, seconds } from './bench-lib.js';
+import { benchDatabase, generate, reconcileAll, round, seconds } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -100,14 +99,11 @@ async function main(): Promise<void> {
     const outcome = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     for (const row of await db.selectFrom('target').selectAll().orderBy('id').execute()) {
       const { target, driver } = driverFor(drivers, box, row, { db });
-      for (;;) {
-        const r = await reconcileBatch(db, target, driver, { batchSize: 500 });
-        if (r.taken === 0) break;
-        outcome.taken += r.taken;
-        outcome.applied += r.applied;
-        outcome.excluded += r.excluded;
-        outcome.failed += r.failed;
-      }
+      const r = await reconcileAll(db, target, driver, 500);
+      outcome.taken += r.taken;
+      outcome.applied += r.applied;
+      outcome.excluded += r.excluded;
+      outcome.failed += r.failed;
     }
     const reconcileSeconds = seconds(started);
     const pending = await sql<{ n: string }>`
