@@ -73,6 +73,8 @@ export {
   type TargetStatus,
 } from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
+export { createLogFollower, type LogFollower, type LogFollowerOptions } from './log-follower.js';
+export { enqueueDue, targetJobs, type DueTarget, type EnqueueTarget } from './target-jobs.js';
 export {
   CHANGE_EVENT_CHANNEL,
   createTargetsRuntime,
