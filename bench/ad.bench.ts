@@ -28,16 +28,10 @@ import {
   createTarget,
   driverFor,
   findTarget,
+  reconcileDue,
   reconcileTarget,
 } from '@aaf-sync/targets';
-import {
-  benchDatabase,
-  ldapDeleteSubtrees,
-  reconcileAll,
-  round,
-  seconds,
-  seedClassPupils,
-} from './bench-lib.js';
+import { benchDatabase, ldapDeleteSubtrees, round, seconds, seedClassPupils } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +112,7 @@ async function main(): Promise<void> {
     // 1. Through the worker.
     const load = { before: loadavg().map((l) => round(l)) };
     let started = process.hrtime.bigint();
-    const { applied, failed } = await reconcileAll(db, target, driver, batchSize);
+    const { applied, failed } = await reconcileDue(db, target, driver, { batchSize });
     const workerSeconds = seconds(started);
 
     // 2. ldapadd of the same entries under the second OU (desired entries of the same accounts).

@@ -1,5 +1,5 @@
 // What the benches of bench/ share: timing helpers, the cached synthetic académie, a database of
-// their own, the pupils the driver benches provision, the reconcile loop and LDAP clean-up. Not a
+// their own, the pupils the driver benches provision and LDAP clean-up. Not a
 // test helper (packages/testing is): a bench's database is migrated by the CLI, as in production,
 // and can be kept for a look afterwards.
 import { spawnSync } from 'node:child_process';
@@ -8,12 +8,6 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
-import {
-  reconcileBatch,
-  type BatchResult,
-  type DriverTarget,
-  type TargetDriver,
-} from '@aaf-sync/targets';
 
 /** The repository root (the CLI's dist and .cache/bench are found from it). */
 export const root = resolve(import.meta.dirname, '..');
@@ -143,24 +137,6 @@ export async function seedClassPupils(db: Kysely<Database>, o: ClassPupils): Pro
   await sql`analyze`.execute(db);
   const { rows } = await sql<{ uai: string }>`select uai from structure order by uai`.execute(db);
   return rows.map((r) => r.uai);
-}
-
-/** Runs the worker's reconcile batches of one target until none is due; the summed outcomes. */
-export async function reconcileAll(
-  db: Kysely<Database>,
-  target: DriverTarget,
-  driver: TargetDriver,
-  batchSize: number,
-): Promise<BatchResult> {
-  const total = { taken: 0, applied: 0, excluded: 0, failed: 0 };
-  for (;;) {
-    const r = await reconcileBatch(db, target, driver, { batchSize });
-    if (r.taken === 0) return total;
-    total.taken += r.taken;
-    total.applied += r.applied;
-    total.excluded += r.excluded;
-    total.failed += r.failed;
-  }
 }
 
 /** Removes LDAP subtrees with `ldapdelete -r` (errors ignored: a bench's clean-up). */

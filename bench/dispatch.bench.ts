@@ -26,8 +26,9 @@ import {
   driverFor,
   eventHead,
   noopDriver,
+  reconcileDue,
 } from '@aaf-sync/targets';
-import { benchDatabase, generate, reconcileAll, round, seconds } from './bench-lib.js';
+import { benchDatabase, generate, round, seconds } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     const outcome = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     for (const row of await db.selectFrom('target').selectAll().orderBy('id').execute()) {
       const { target, driver } = driverFor(drivers, box, row, { db });
-      const r = await reconcileAll(db, target, driver, 500);
+      const r = await reconcileDue(db, target, driver, { batchSize: 500 });
       outcome.taken += r.taken;
       outcome.applied += r.applied;
       outcome.excluded += r.excluded;

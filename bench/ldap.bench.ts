@@ -27,17 +27,11 @@ import {
   createTarget,
   driverFor,
   findTarget,
+  reconcileDue,
   loadAccounts,
   reconcileTarget,
 } from '@aaf-sync/targets';
-import {
-  benchDatabase,
-  ldapDeleteSubtrees,
-  reconcileAll,
-  round,
-  seconds,
-  seedClassPupils,
-} from './bench-lib.js';
+import { benchDatabase, ldapDeleteSubtrees, round, seconds, seedClassPupils } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -127,7 +121,9 @@ async function main(): Promise<void> {
 
     // 1. Through the worker.
     let started = process.hrtime.bigint();
-    const { applied: accountAdds, failed } = await reconcileAll(db, target, timedDriver, batchSize);
+    const { applied: accountAdds, failed } = await reconcileDue(db, target, timedDriver, {
+      batchSize,
+    });
     const workerSeconds = seconds(started);
 
     // 2. ldapadd of the same subtree (exported for the second branch).

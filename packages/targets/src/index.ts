@@ -53,6 +53,7 @@ export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,
   reconcileBatch,
+  reconcileDue,
   type BatchResult,
   type ReconcileOptions,
 } from './reconcile.js';

@@ -15,3 +15,9 @@ export {
 } from './directory-seed.js';
 export { ownRedis, type OwnRedis } from './own-redis.js';
 export { ownSlapd, type OwnSlapd } from './own-slapd.js';
+export {
+  provisionAllPersons,
+  provisioningRows,
+  replayAllRows,
+  type ProvisioningRowState,
+} from './provisioning-seed.js';
