@@ -21,3 +21,4 @@ export {
   replayAllRows,
   type ProvisioningRowState,
 } from './provisioning-seed.js';
+export { until, within } from './wait.js';
