@@ -74,6 +74,7 @@ export {
   type TargetStatus,
 } from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
+export { nextEventWindow, type EventWindow } from './event-window.js';
 export { createLogFollower, type LogFollower, type LogFollowerOptions } from './log-follower.js';
 export { enqueueDue, targetJobs, type DueTarget, type EnqueueTarget } from './target-jobs.js';
 export {
