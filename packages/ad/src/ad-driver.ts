@@ -473,7 +473,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         return batch.map((i) => results.get(i.personId)!);
       },
 
-      test: () => probeBaseDn(getPool(), options),
+      test: () => probeBaseDn(getPool, options),
 
       async inventory(uais) {
         const held: HeldEntry[] = [];

@@ -444,7 +444,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         return batch.map((i) => results.get(i.personId)!);
       },
 
-      test: () => probeBaseDn(getPool(), options),
+      test: () => probeBaseDn(getPool, options),
 
       async inventory(uais) {
         const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));
