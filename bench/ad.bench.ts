@@ -12,7 +12,7 @@
 //               accounts/s, and the worker's ratio to it
 //   reconcile   a full reconcile with nothing changed: writes (target 0) and duration
 // and prints one JSON document with the load average. The OUs are removed unless --keep.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,10 +28,10 @@ import {
   createTarget,
   driverFor,
   findTarget,
-  reconcileBatch,
+  reconcileDue,
   reconcileTarget,
 } from '@aaf-sync/targets';
-import { benchDatabase, round, seconds } from './bench-lib.js';
+import { benchDatabase, ldapDeleteSubtrees, round, seconds, seedClassPupils } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,31 +65,15 @@ async function main(): Promise<void> {
   const env = { ...process.env, LDAPTLS_REQCERT: 'never' };
   try {
     const { db } = handle;
-    await sql`
-      insert into structure (jointure, uai, name, level, attributes, record_hash)
-      select 'S' || n, lpad(n::text, 7, '0') || 'C', 'Lycée ' || n, '2d', '{}', 'h' || n
-      from generate_series(1, ${schools}) n`.execute(db);
-    await sql`
-      insert into person (jointure, category, profile, level, given_name, sn, birth_date,
-        attributes, record_hash, primary_structure)
-      select 'E' || n, 'pupil', 'pupil', '2d', 'Prénom' || n, 'Nom' || n,
-        date '2010-01-01' + (n % 1000), '{}', 'h' || n, 'S' || (1 + n % ${schools})
-      from generate_series(1, ${accounts}) n`.execute(db);
-    await sql`insert into person_structure (person_jointure, structure_jointure)
-      select jointure, primary_structure from person`.execute(db);
-    await sql`insert into identifier (person_id, namespace, value, status, base)
-      select id, 'koxo', ${`w${tag}`} || substr(jointure, 2), 'primary', 'w'
-      from person`.execute(db);
-    await sql`insert into class_group (structure_jointure, kind, code, label)
-      select distinct primary_structure, 'class', 'C' || ((substr(jointure, 2)::int / ${schools}) / 25),
-        'classe' from person on conflict do nothing`.execute(db);
-    await sql`insert into membership (class_group_id, person_jointure)
-      select c.id, p.jointure from person p join class_group c
-        on c.structure_jointure = p.primary_structure
-        and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
-    const { rows: uaiRows } = await sql<{ uai: string }>`
-      select uai from structure order by uai`.execute(db);
-    const uais = uaiRows.map((r) => r.uai);
+    const uais = await seedClassPupils(db, {
+      schools,
+      accounts,
+      schoolName: 'Lycée',
+      uaiLetter: 'C',
+      namespace: 'koxo',
+      loginPrefix: `w${tag}`,
+      loginBase: 'w',
+    });
     for (const ou of ous) {
       await session.add(ou, {
         objectClass: ['top', 'organizationalUnit'],
@@ -128,14 +112,7 @@ async function main(): Promise<void> {
     // 1. Through the worker.
     const load = { before: loadavg().map((l) => round(l)) };
     let started = process.hrtime.bigint();
-    let applied = 0;
-    let failed = 0;
-    for (;;) {
-      const r = await reconcileBatch(db, target, driver, { batchSize });
-      applied += r.applied;
-      failed += r.failed;
-      if (r.taken === 0) break;
-    }
+    const { applied, failed } = await reconcileDue(db, target, driver, { batchSize });
     const workerSeconds = seconds(started);
 
     // 2. ldapadd of the same entries under the second OU (desired entries of the same accounts).
@@ -276,16 +253,7 @@ async function main(): Promise<void> {
     );
   } finally {
     if (!values.keep) {
-      for (const ou of ous) {
-        spawnSync(
-          'ldapdelete',
-          ['-x', '-H', ad.url, '-D', ad.bindDn, '-w', ad.bindPassword, '-r', ou],
-          {
-            stdio: 'ignore',
-            env,
-          },
-        );
-      }
+      ldapDeleteSubtrees({ ...ad, bindPassword: ad.bindPassword }, ous, env);
     }
     await session.close();
     rmSync(dir, { recursive: true, force: true });

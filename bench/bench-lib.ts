@@ -1,11 +1,13 @@
-// What the benches of bench/ share: timing helpers, the cached synthetic académie and a
-// database of their own. Not a test helper (packages/testing is): a bench's database is migrated
-// by the CLI, as in production, and can be kept for a look afterwards.
+// What the benches of bench/ share: timing helpers, the cached synthetic académie, a database of
+// their own, the pupils the driver benches provision and LDAP clean-up. Not a
+// test helper (packages/testing is): a bench's database is migrated by the CLI, as in production,
+// and can be kept for a look afterwards.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
 
 /** The repository root (the CLI's dist and .cache/bench are found from it). */
 export const root = resolve(import.meta.dirname, '..');
@@ -85,4 +87,69 @@ export async function benchDatabase(
     throw err;
   }
   return { url, drop: () => drop(options.keep) };
+}
+
+/** What `seedClassPupils` writes: the establishments and the pupils' login in one namespace. */
+export interface ClassPupils {
+  readonly schools: number;
+  readonly accounts: number;
+  /** Establishment names, `<schoolName> <n>` ('Collège', 'Lycée'). */
+  readonly schoolName: string;
+  /** The letter ending every UAI (`000000<n><letter>`), so two benches never share one. */
+  readonly uaiLetter: string;
+  /** The identifier namespace of the logins (`scribe`, `koxo`). */
+  readonly namespace: string;
+  /** Logins are `<loginPrefix><n>`, their homonym base `loginBase`. */
+  readonly loginPrefix: string;
+  readonly loginBase: string;
+}
+
+/**
+ * The directory the driver benches provision, written with set-based inserts: `schools`
+ * establishments, `accounts` pupils spread over them in classes of 25, each with a primary login,
+ * then planner statistics (a live database has them). Returns the UAIs in order.
+ */
+export async function seedClassPupils(db: Kysely<Database>, o: ClassPupils): Promise<string[]> {
+  await sql`
+    insert into structure (jointure, uai, name, level, attributes, record_hash)
+    select 'S' || n, lpad(n::text, 7, '0') || ${o.uaiLetter}, ${o.schoolName} || ' ' || n, '2d',
+      '{}', 'h' || n
+    from generate_series(1, ${o.schools}) n`.execute(db);
+  await sql`
+    insert into person (jointure, category, profile, level, given_name, sn, birth_date,
+      attributes, record_hash, primary_structure)
+    select 'E' || n, 'pupil', 'pupil', '2d', 'Prénom' || n, 'Nom' || n,
+      date '2010-01-01' + (n % 1000), '{}', 'h' || n, 'S' || (1 + n % ${o.schools})
+    from generate_series(1, ${o.accounts}) n`.execute(db);
+  await sql`insert into person_structure (person_jointure, structure_jointure)
+    select jointure, primary_structure from person`.execute(db);
+  await sql`insert into identifier (person_id, namespace, value, status, base)
+    select id, ${o.namespace}, ${o.loginPrefix} || substr(jointure, 2), 'primary', ${o.loginBase}
+    from person`.execute(db);
+  await sql`insert into class_group (structure_jointure, kind, code, label)
+    select distinct primary_structure, 'class',
+      'C' || ((substr(jointure, 2)::int / ${o.schools}) / 25), 'classe'
+    from person on conflict do nothing`.execute(db);
+  await sql`insert into membership (class_group_id, person_jointure)
+    select c.id, p.jointure from person p join class_group c
+      on c.structure_jointure = p.primary_structure
+      and c.code = 'C' || ((substr(p.jointure, 2)::int / ${o.schools}) / 25)`.execute(db);
+  await sql`analyze`.execute(db);
+  const { rows } = await sql<{ uai: string }>`select uai from structure order by uai`.execute(db);
+  return rows.map((r) => r.uai);
+}
+
+/** Removes LDAP subtrees with `ldapdelete -r` (errors ignored: a bench's clean-up). */
+export function ldapDeleteSubtrees(
+  server: { readonly url: string; readonly bindDn: string; readonly bindPassword: string },
+  dns: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  for (const dn of dns) {
+    spawnSync(
+      'ldapdelete',
+      ['-x', '-H', server.url, '-D', server.bindDn, '-w', server.bindPassword, '-r', dn],
+      { stdio: 'ignore', env },
+    );
+  }
 }

@@ -26,7 +26,7 @@ import {
   driverFor,
   eventHead,
   noopDriver,
-  reconcileBatch,
+  reconcileDue,
 } from '@aaf-sync/targets';
 import { benchDatabase, generate, round, seconds } from './bench-lib.js';
 
@@ -100,14 +100,11 @@ async function main(): Promise<void> {
     const outcome = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     for (const row of await db.selectFrom('target').selectAll().orderBy('id').execute()) {
       const { target, driver } = driverFor(drivers, box, row, { db });
-      for (;;) {
-        const r = await reconcileBatch(db, target, driver, { batchSize: 500 });
-        if (r.taken === 0) break;
-        outcome.taken += r.taken;
-        outcome.applied += r.applied;
-        outcome.excluded += r.excluded;
-        outcome.failed += r.failed;
-      }
+      const r = await reconcileDue(db, target, driver, { batchSize: 500 });
+      outcome.taken += r.taken;
+      outcome.applied += r.applied;
+      outcome.excluded += r.excluded;
+      outcome.failed += r.failed;
     }
     const reconcileSeconds = seconds(started);
     const pending = await sql<{ n: string }>`

@@ -12,7 +12,7 @@
 // and prints one JSON document (with the load averages: the numbers move with the machine's load).
 // The LDAP subtrees are removed at the end unless --keep. --pool: connections of the target
 // (each carries up to 4 operations in flight).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,11 +27,11 @@ import {
   createTarget,
   driverFor,
   findTarget,
+  reconcileDue,
   loadAccounts,
-  reconcileBatch,
   reconcileTarget,
 } from '@aaf-sync/targets';
-import { benchDatabase, round, seconds } from './bench-lib.js';
+import { benchDatabase, ldapDeleteSubtrees, round, seconds, seedClassPupils } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,35 +63,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aaf-bench-ldap-'));
   try {
     const { db } = handle;
-    // The directory: schools, classes of 25, pupils with a scribe login (set-based inserts).
-    await sql`
-      insert into structure (jointure, uai, name, level, attributes, record_hash)
-      select 'S' || n, lpad(n::text, 7, '0') || 'B', 'Collège ' || n, '2d', '{}', 'h' || n
-      from generate_series(1, ${schools}) n`.execute(db);
-    await sql`
-      insert into person (jointure, category, profile, level, given_name, sn, birth_date,
-        attributes, record_hash, primary_structure)
-      select 'E' || n, 'pupil', 'pupil', '2d', 'Prénom' || n, 'Nom' || n,
-        date '2010-01-01' + (n % 1000), '{}', 'h' || n, 'S' || (1 + n % ${schools})
-      from generate_series(1, ${accounts}) n`.execute(db);
-    await sql`insert into person_structure (person_jointure, structure_jointure)
-      select jointure, primary_structure from person`.execute(db);
-    await sql`insert into identifier (person_id, namespace, value, status, base)
-      select id, 'scribe', 'eleve' || substr(jointure, 2), 'primary', 'eleve'
-      from person`.execute(db);
-    await sql`insert into class_group (structure_jointure, kind, code, label)
-      select distinct primary_structure, 'class', 'C' || ((substr(jointure, 2)::int / ${schools}) / 25),
-        'classe' from person on conflict do nothing`.execute(db);
-    await sql`insert into membership (class_group_id, person_jointure)
-      select c.id, p.jointure from person p join class_group c
-        on c.structure_jointure = p.primary_structure
-        and c.code = 'C' || ((substr(p.jointure, 2)::int / ${schools}) / 25)`.execute(db);
-    // Planner statistics for the freshly loaded tables (a live database has them).
-    await sql`analyze`.execute(db);
-    const { rows: uaiRows } = await sql<{
-      uai: string;
-    }>`select uai from structure order by uai`.execute(db);
-    const uais = uaiRows.map((r) => r.uai);
+    const uais = await seedClassPupils(db, {
+      schools,
+      accounts,
+      schoolName: 'Collège',
+      uaiLetter: 'B',
+      namespace: 'scribe',
+      loginPrefix: 'eleve',
+      loginBase: 'eleve',
+    });
 
     await session
       .add(education, { objectClass: ['organizationalUnit'], ou: ['education'] })
@@ -141,16 +121,10 @@ async function main(): Promise<void> {
 
     // 1. Through the worker.
     let started = process.hrtime.bigint();
-    let applied = 0;
-    let failed = 0;
-    for (;;) {
-      const r = await reconcileBatch(db, target, timedDriver, { batchSize });
-      applied += r.applied;
-      failed += r.failed;
-      if (r.taken === 0) break;
-    }
+    const { applied: accountAdds, failed } = await reconcileDue(db, target, timedDriver, {
+      batchSize,
+    });
     const workerSeconds = seconds(started);
-    const accountAdds = applied;
 
     // 2. ldapadd of the same subtree (exported for the second branch).
     const { target: other } = driverFor(
@@ -247,15 +221,7 @@ async function main(): Promise<void> {
     );
   } finally {
     if (!values.keep) {
-      for (const b of branches) {
-        spawnSync(
-          'ldapdelete',
-          ['-x', '-H', ldap.url, '-D', ldap.bindDn, '-w', ldap.bindPassword, '-r', b],
-          {
-            stdio: 'ignore',
-          },
-        );
-      }
+      ldapDeleteSubtrees(ldap, branches);
     }
     await session.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { testDb } from '@aaf-sync/testing';
-import { appendEvents } from '@aaf-sync/db';
+import { testDb, until } from '@aaf-sync/testing';
+import { appendEvents, sql } from '@aaf-sync/db';
 
 t.test('appendEvents writes rows in order with their uais and changes', async (t) => {
   const { db } = await testDb(t);
@@ -59,7 +59,15 @@ t.test('concurrent writers commit events in seq order (no gap for a reader)', as
       ]);
     })
     .then(() => (bDone = true));
-  await new Promise((r) => setTimeout(r, 200));
+  // B is seen waiting for the event writers' advisory lock A holds (pg_locks), no fixed sleep.
+  await until('B waiting for the event-writer lock', async () => {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_locks
+      where locktype = 'advisory' and not granted
+        and database = (select oid from pg_database where datname = current_database())
+    `.execute(db);
+    return rows[0]!.n > 0;
+  });
   t.equal(bDone, false, 'B waits while A is uncommitted');
   releaseA();
   await Promise.all([a, b]);

@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { buildApp, queueEnqueuer } from '@aaf-sync/api';
@@ -15,7 +14,7 @@ import { generateAcademie } from '@aaf-sync/generator';
 import { createIngestDeps, INGEST_LOCK, type IngestDeps } from '@aaf-sync/ingest';
 import { createImportWorker } from '@aaf-sync/ingester';
 import { createLogger } from '@aaf-sync/logger';
-import { testDb, testRedis, type TestRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, type TestRedis, until } from '@aaf-sync/testing';
 
 const SAMPLES = resolve(import.meta.dirname, '../fixtures/aaf-samples/2d');
 const INGESTER = resolve(import.meta.dirname, '../../services/ingester/dist/main.js');
@@ -46,16 +45,6 @@ function samples(pick: string, rename = (n: string) => n, edit = (s: string) => 
   for (const name of readdirSync(SAMPLES))
     if (name.includes(pick)) out[rename(name)] = edit(readFileSync(join(SAMPLES, name), 'utf8'));
   return out;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 interface ImportState {

@@ -3,14 +3,13 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { generateAcademie, type CompleteExpectation } from '@aaf-sync/generator';
 import { DEFAULT_INGEST_SETTINGS, ingestPaths, type IngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
-import { testDb } from '@aaf-sync/testing';
+import { testDb, until } from '@aaf-sync/testing';
 
 const CLI = resolve(import.meta.dirname, '../../services/cli/dist/main.js');
 const silent = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
@@ -45,14 +44,6 @@ async function logins(db: Kysely<Database>): Promise<string[]> {
   return rows.map((r) => r.k);
 }
 
-async function until(what: string, probe: () => Promise<boolean>, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
 t.test('killed while applying: nothing was written, the rerun imports everything', async (t) => {
   const out = t.testdir();
   const { manifest } = await generateAcademie({ out, seed: 5, persons: 4000, deltas: 0 });
@@ -74,14 +65,20 @@ t.test('killed while applying: nothing was written, the rerun imports everything
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  await until('the apply transaction to write persons', async () => {
-    if (child.exitCode !== null) throw new Error(`ingest ended before the kill: ${stderr}`);
-    return (await writingPersons(db)) > 0;
-  });
+  // Probed every 5 ms: the kill must land inside the apply transaction.
+  await until(
+    'the apply transaction to write persons',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`ingest ended before the kill: ${stderr}`);
+      return (await writingPersons(db)) > 0;
+    },
+    120_000,
+    5,
+  );
   child.kill('SIGKILL');
   t.equal(await exited, 'SIGKILL', 'the CLI was killed');
   // The server rolls the transaction back when it sees the connection gone.
-  await until('the killed backends to go', async () => (await otherBackends(db)) === 0);
+  await until('the killed backends to go', async () => (await otherBackends(db)) === 0, 120_000);
 
   const [run] = await db.selectFrom('import_run').select(['id', 'status']).execute();
   t.equal(run?.status, 'applying', 'the run was caught applying');

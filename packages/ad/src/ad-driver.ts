@@ -1,7 +1,9 @@
 import {
   createLdapPool,
+  eachLimited,
   LdapErrors,
   parseConnectionOptions,
+  probeBaseDn,
   type LdapEntry,
   type LdapPool,
   type LdapPoolSettings,
@@ -72,14 +74,6 @@ const CONSTRAINT_VIOLATION = 19;
 const UNWILLING_TO_PERFORM = 53;
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 interface Written extends WrittenAccount {
   readonly login: string;
@@ -485,16 +479,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         return batch.map((i) => results.get(i.personId)!);
       },
 
-      async test() {
-        try {
-          const base = await getPool().run((s) => s.read(options.baseDn, ['1.1']));
-          return base
-            ? { ok: true, detail: `bound as ${options.bindDn}; ${options.baseDn} found` }
-            : { ok: false, detail: `bound as ${options.bindDn}; ${options.baseDn} does not exist` };
-        } catch (err) {
-          return { ok: false, detail: err instanceof Error ? err.message : String(err) };
-        }
-      },
+      test: () => probeBaseDn(getPool, options),
 
       async inventory(uais) {
         const held: HeldEntry[] = [];

@@ -7,16 +7,20 @@ import {
   createTarget,
   driverFor,
   findTarget,
-  reconcileBatch,
+  reconcileDue,
   type DriverTarget,
   type TargetDriver,
 } from '@aaf-sync/targets';
 import {
+  provisionAllPersons,
+  provisioningRows,
+  replayAllRows,
   seedIdentifier,
   seedPerson,
   seedStructure,
   testAd,
   testDb,
+  type ProvisioningRowState,
   type SeedPerson,
   type TeardownHost,
   type TestAd,
@@ -50,9 +54,7 @@ export interface AdWorld {
   sync(): Promise<{ applied: number; failed: number; excluded: number }>;
   /** Makes failed rows due now (their backoff skipped). */
   due(): Promise<void>;
-  rows(): Promise<
-    Map<string, { status: string; last_error: string | null; target_key: string | null }>
-  >;
+  rows(): Promise<Map<string, ProvisioningRowState>>;
   read(dn: string, attributes?: string[]): Promise<Record<string, readonly string[]> | null>;
   userDn(uai: string, ou: string, cn: string): string;
   groupDn(uai: string, cn: string): string;
@@ -128,29 +130,16 @@ export async function adWorld(
       return id;
     },
     async sync() {
-      const total = { applied: 0, failed: 0, excluded: 0 };
-      for (;;) {
-        const r = await reconcileBatch(db, world.target, world.driver, { batchSize: 50 });
-        total.applied += r.applied;
-        total.failed += r.failed;
-        total.excluded += r.excluded;
-        if (r.taken === 0) return total;
-      }
+      const { applied, failed, excluded } = await reconcileDue(db, world.target, world.driver, {
+        batchSize: 50,
+      });
+      return { applied, failed, excluded };
     },
     async due() {
       await sql`update provisioning set next_attempt_at = now()
         where target_id = ${target.id} and status = 'failed'`.execute(db);
     },
-    async rows() {
-      const { rows } = await sql<{
-        jointure: string;
-        status: string;
-        last_error: string | null;
-        target_key: string | null;
-      }>`select p.jointure, r.status, r.last_error, r.target_key from provisioning r
-        join person p on p.id = r.person_id where r.target_id = ${target.id}`.execute(db);
-      return new Map(rows.map((r) => [r.jointure, r]));
-    },
+    rows: () => provisioningRows(db, target.id),
     async read(dn, attributes) {
       return (await admin.read(dn, attributes))?.attributes ?? null;
     },
@@ -168,14 +157,12 @@ export async function adWorld(
 
 /** Marks every person of the database as wanted by the target (as a full reconcile would). */
 export async function provisionAll(w: AdWorld): Promise<void> {
-  await sql`insert into provisioning (target_id, person_id, desired_version)
-    select ${w.target.id}, id, 1 from person on conflict do nothing`.execute(w.db);
+  await provisionAllPersons(w.db, w.target.id);
 }
 
 /** Sets every row of the target pending again, as a replay would. */
 export async function replayAll(w: AdWorld): Promise<void> {
-  await sql`update provisioning set status = 'pending', desired_version = desired_version + 1,
-    next_attempt_at = now() where target_id = ${w.target.id}`.execute(w.db);
+  await replayAllRows(w.db, w.target.id);
 }
 
 /** Resolves when `password` binds as `upn` over LDAPS; rejects otherwise. */

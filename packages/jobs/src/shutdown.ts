@@ -13,13 +13,26 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
   /** Where a forced close is reported (error level). */
   readonly log?: Logger;
+  /**
+   * Arms the timeout: calls `fire` once `ms` have passed and returns what disarms it. Default: a
+   * real timer; a test passes one it fires itself instead of waiting.
+   */
+  readonly timer?: Timer;
 }
 
-/** Resolves true when `p` settles within `ms`, false otherwise (never rejects). */
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+/** Calls `fire` after `ms`; returns what cancels it. */
+export type Timer = (ms: number, fire: () => void) => () => void;
+
+const realTimer: Timer = (ms, fire) => {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+};
+
+/** Resolves true when `p` settles before `timer` fires, false otherwise (never rejects). */
+async function settlesWithin(p: Promise<unknown>, ms: number, timer: Timer): Promise<boolean> {
+  let disarm: () => void = () => {};
   const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+    disarm = timer(ms, () => resolve(false));
   });
   try {
     return await Promise.race([
@@ -30,7 +43,7 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
       late,
     ]);
   } finally {
-    clearTimeout(timer);
+    disarm();
   }
 }
 
@@ -61,7 +74,7 @@ export async function closeAll(
     await Promise.allSettled(workers.map((w) => w?.close().then(() => closed.add(w))));
     await Promise.allSettled(queues.map((q) => q?.close()));
   })();
-  if (await settlesWithin(graceful, timeoutMs)) return true;
+  if (await settlesWithin(graceful, timeoutMs, o.timer ?? realTimer)) return true;
 
   const open = workers.filter((w): w is Worker => !!w && !closed.has(w));
   o.log?.error(

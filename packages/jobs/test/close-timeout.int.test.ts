@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '@aaf-sync/logger';
-import { testRedis } from '@aaf-sync/testing';
+import { testRedis, within } from '@aaf-sync/testing';
 import { z } from 'zod';
-import { closeAll, createProducer, defineQueue, startWorker } from '../src/index.js';
+import { closeAll, createProducer, defineQueue, startWorker, type Timer } from '../src/index.js';
 
 const lines: string[] = [];
 const log = createLogger(
@@ -18,19 +18,6 @@ const log = createLogger(
   }),
 );
 const Slow = defineQueue({ name: 'slow', payload: z.object({ n: z.number().int() }) });
-
-/** Rejects with `what` when `p` has not settled after `ms`: a wait in a test is always bounded. */
-async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const forcedLogged = () => lines.some((l) => l.includes('jobs did not close in time'));
 
@@ -72,15 +59,26 @@ t.test('a job that never ends: closeAll gives up after its timeout and cancels i
   await producer.enqueue({ n: 1 }, { jobId: 'forever' });
   await within('the job starting', running, 10_000);
 
-  const begin = Date.now();
-  const closed = await within(
-    'closeAll',
-    closeAll([worker], [producer], { timeoutMs: 300, log }),
-    5_000,
+  // The timeout is a timer the test fires: no real wait for it.
+  let fire!: () => void;
+  let armedFor: number | undefined;
+  const timer: Timer = (ms, f) => {
+    armedFor = ms;
+    fire = f;
+    return () => undefined;
+  };
+  let returned = false;
+  const closing = closeAll([worker], [producer], { timeoutMs: 300, log, timer }).finally(
+    () => (returned = true),
   );
-  const elapsed = Date.now() - begin;
-  t.equal(closed, false, 'forced');
-  t.ok(elapsed >= 300 && elapsed < 3_000, `returned after its timeout (${elapsed} ms)`);
+  t.equal(armedFor, 300, 'the timeout armed for timeoutMs');
+  // A turn of the event loop later, closeAll still waits on the job that never ends.
+  await new Promise<void>((r) => setImmediate(r));
+  t.equal(returned, false, 'closeAll waits while the job runs');
+  t.notOk(aborted, 'nothing cancelled before the timeout');
+  fire();
+  const closed = await within('closeAll', closing, 5_000);
+  t.equal(closed, false, 'forced once the timeout fired');
   t.ok(aborted, 'the running job got the cancel signal');
   t.ok(forcedLogged(), 'the forced close is logged');
   await within('the worker finishing its close', worker.close(), 5_000);

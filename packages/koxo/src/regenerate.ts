@@ -1,6 +1,6 @@
 import type { Database, Executor, Kysely, KoxoSnapshotStatus } from '@aaf-sync/db';
 import { eventHead, type SecretBox } from '@aaf-sync/targets';
-import { buildKoxoFiles, type GeneratedFile } from './build-files.js';
+import { buildKoxoFiles } from './build-files.js';
 import type { InitialPasswords } from './initial-passwords.js';
 import type { KoxoOptions } from './koxo-options.js';
 import { publishFiles, type KoxoManifest } from './publish.js';
@@ -14,6 +14,7 @@ import {
   publishedJointures,
   recordPublishedAccounts,
   supersedeHeld,
+  type StoredFile,
 } from './snapshot.repository.js';
 
 export interface KoxoTargetRef {
@@ -61,13 +62,22 @@ export function manifestOf(
   };
 }
 
-async function publishGenerated(
+/**
+ * Publishes a snapshot's files (just generated, or a held one approved): written to the target's
+ * folder with their manifests, and the accounts they hold recorded as published.
+ */
+export async function publishSnapshot(
   trx: Executor,
   target: KoxoTargetRef,
-  options: KoxoOptions,
+  options: Pick<KoxoOptions, 'exportDir'>,
   uai: string,
-  snapshot: { id: number; version: number; generated_at: Date | string; event_seq: number },
-  files: readonly GeneratedFile[],
+  snapshot: {
+    id: number;
+    version: number;
+    generated_at: Date | string;
+    event_seq: number | string;
+  },
+  files: readonly StoredFile[],
 ): Promise<void> {
   await publishFiles(
     options.exportDir,
@@ -162,7 +172,7 @@ export async function regenerateEstablishment(
       });
       await supersedeHeld(trx, target.id, uai, snapshot.id);
       if (status === 'published') {
-        await publishGenerated(trx, target, options, uai, snapshot, set.files);
+        await publishSnapshot(trx, target, options, uai, snapshot, set.files);
         await deps.initialPasswords.published(
           trx,
           target,

@@ -2,11 +2,9 @@ import type { Database, Kysely, KoxoSnapshot } from '@aaf-sync/db';
 import type { SecretBox } from '@aaf-sync/targets';
 import { KoxoErrors } from './errors.js';
 import type { KoxoOptions } from './koxo-options.js';
-import { publishFiles } from './publish.js';
-import { manifestOf, type KoxoTargetRef } from './regenerate.js';
+import { publishSnapshot, type KoxoTargetRef } from './regenerate.js';
 import {
   lockEstablishment,
-  recordPublishedAccounts,
   setSnapshotStatus,
   snapshotByVersion,
   snapshotFiles,
@@ -45,22 +43,7 @@ export async function approveSnapshot(
   return deps.db.transaction().execute(async (trx) => {
     const s = await heldSnapshot(trx, target, uai, version);
     const files = await snapshotFiles(trx, deps.box, s.id, target.name);
-    await publishFiles(
-      options.exportDir,
-      uai,
-      files.map((f) => ({
-        name: f.name,
-        content: f.content,
-        manifest: manifestOf(target, uai, s, f),
-      })),
-    );
-    await recordPublishedAccounts(
-      trx,
-      target.id,
-      uai,
-      s.id,
-      files.flatMap((f) => f.jointures),
-    );
+    await publishSnapshot(trx, target, options, uai, s, files);
     await setSnapshotStatus(trx, s.id, 'published', actor);
     return { ...s, status: 'published' as const, decided_by: actor };
   });

@@ -12,6 +12,8 @@ export { escapeDnValue, escapeFilterValue, sameDn } from './dn.js';
 export { LdapErrors } from './errors.js';
 export { connectLdapts, unicodePwd } from './ldapts-session.js';
 export { createLdapPool, type LdapPool, type LdapPoolSettings } from './pool.js';
+export { eachLimited } from './each-limited.js';
+export { probeBaseDn } from './probe-base.js';
 export { sshaHash, sshaVerify } from './ssha.js';
 export { ldifEntry } from './ldif.js';
 export { UAC, accountEnabled, parseUserAccountControl } from './user-account-control.js';

@@ -1,8 +1,10 @@
 import type { Profile } from '@aaf-sync/db';
 import {
   createLdapPool,
+  eachLimited,
   LdapErrors,
   parseConnectionOptions,
+  probeBaseDn,
   type LdapEntry,
   type LdapPool,
   type LdapPoolSettings,
@@ -88,15 +90,6 @@ interface GroupJoin {
   readonly group: GroupRef;
   readonly members: { uid: string; personId: number }[];
   readonly details: GroupDetails | undefined;
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time; rejects with the first error. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -457,16 +450,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         return batch.map((i) => results.get(i.personId)!);
       },
 
-      async test() {
-        try {
-          const base = await getPool().run((s) => s.read(options.baseDn, ['1.1']));
-          return base
-            ? { ok: true, detail: `bound as ${options.bindDn}; ${options.baseDn} found` }
-            : { ok: false, detail: `bound as ${options.bindDn}; ${options.baseDn} does not exist` };
-        } catch (err) {
-          return { ok: false, detail: err instanceof Error ? err.message : String(err) };
-        }
-      },
+      test: () => probeBaseDn(getPool, options),
 
       async inventory(uais) {
         const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));

@@ -1,15 +1,18 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import type { Database, Kysely } from '@aaf-sync/db';
 import { connectLdapts, parseConnectionOptions, type LdapSession } from '@aaf-sync/ldap';
 import {
   createSecretBox,
   createTarget,
   driverFor,
   findTarget,
-  reconcileBatch,
+  reconcileDue,
   type DriverTarget,
   type TargetDriver,
 } from '@aaf-sync/targets';
 import {
+  provisionAllPersons,
+  provisioningRows,
+  replayAllRows,
   seedClassGroup,
   seedIdentifier,
   seedMembership,
@@ -20,6 +23,7 @@ import {
   seedStructure,
   testDb,
   testLdap,
+  type ProvisioningRowState,
   type SeedPerson,
   type TeardownHost,
 } from '@aaf-sync/testing';
@@ -65,9 +69,7 @@ export interface ScribeWorld {
   person(p: SeedPerson & { login: string }): Promise<number>;
   /** Runs the worker until no row is due; resolves to the batches' totals. */
   sync(): Promise<{ applied: number; failed: number; excluded: number }>;
-  rows(): Promise<
-    Map<string, { status: string; last_error: string | null; target_key: string | null }>
-  >;
+  rows(): Promise<Map<string, ProvisioningRowState>>;
   read(dn: string, attributes?: string[]): Promise<Record<string, readonly string[]> | null>;
   userDn(uai: string, branch: string, uid: string): string;
   groupDn(uai: string, cn: string): string;
@@ -138,25 +140,12 @@ export async function scribeWorld(
       return id;
     },
     async sync() {
-      const total = { applied: 0, failed: 0, excluded: 0 };
-      for (;;) {
-        const r = await reconcileBatch(db, world.target, world.driver, { batchSize: 50 });
-        total.applied += r.applied;
-        total.failed += r.failed;
-        total.excluded += r.excluded;
-        if (r.taken === 0) return total;
-      }
+      const { applied, failed, excluded } = await reconcileDue(db, world.target, world.driver, {
+        batchSize: 50,
+      });
+      return { applied, failed, excluded };
     },
-    async rows() {
-      const { rows } = await sql<{
-        jointure: string;
-        status: string;
-        last_error: string | null;
-        target_key: string | null;
-      }>`select p.jointure, r.status, r.last_error, r.target_key from provisioning r
-        join person p on p.id = r.person_id where r.target_id = ${target.id}`.execute(db);
-      return new Map(rows.map((r) => [r.jointure, r]));
-    },
+    rows: () => provisioningRows(db, target.id),
     async read(dn, attributes) {
       return (await admin.read(dn, attributes))?.attributes ?? null;
     },
@@ -168,10 +157,7 @@ export async function scribeWorld(
 }
 
 /** Sets every row of the target pending again, as a full reconcile or a replay would. */
-export async function replayAll(db: Kysely<Database>, targetId: number): Promise<void> {
-  await sql`update provisioning set status = 'pending', desired_version = desired_version + 1,
-    next_attempt_at = now() where target_id = ${targetId}`.execute(db);
-}
+export const replayAll = replayAllRows;
 
 /** A second slapd of our own (packages/testing `ownSlapd`): stopped and started by the test. */
 export { ownSlapd };
@@ -244,7 +230,6 @@ export async function seedSchool(w: ScribeWorld) {
   await seedRelativeLink(w.db, { pupil: 'E1', relative: 'R1', legal: 1 });
   await seedRelativeLink(w.db, { pupil: 'E3', relative: 'R1', legal: 2 });
   // The target was created before these persons: a full reconcile marks them.
-  await sql`insert into provisioning (target_id, person_id, desired_version)
-    select ${w.target.id}, id, 1 from person on conflict do nothing`.execute(w.db);
+  await provisionAllPersons(w.db, w.target.id);
   return ids;
 }

@@ -1,4 +1,5 @@
-import { eventWatermark, sql, type Database, type Kysely } from '@aaf-sync/db';
+import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { nextEventWindow } from './event-window.js';
 import { OUTBOX_KINDS } from './kinds.js';
 
 export interface DispatchResult {
@@ -37,16 +38,9 @@ export async function dispatchTarget(
     const row = consumer.rows[0];
     if (!row) return undefined;
     const from = Number(row.seq);
-    // Events after the cursor were purged (a target suspended meanwhile): following the log
-    // would skip them. It waits for a reset (consumerStatuses shows needsReset).
-    if (from < (await eventWatermark(trx))) return undefined;
-    const window = await sql<{ upto: number | null; n: number }>`
-      select max(seq) as upto, count(*)::int as n from (
-        select seq from change_event where seq > ${from} order by seq limit ${maxEvents}) s
-    `.execute(trx);
-    const upto = Number(window.rows[0]?.upto ?? 0);
-    const events = Number(window.rows[0]?.n ?? 0);
-    if (events === 0) return undefined;
+    const window = await nextEventWindow(trx, from, maxEvents);
+    if (!window) return undefined;
+    const { upto, events } = window;
     const uais = sql.val(row.uais);
     const result = await sql`
       with own as (

@@ -62,6 +62,7 @@ export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,
   reconcileBatch,
+  reconcileDue,
   type BatchResult,
   type ReconcileOptions,
 } from './reconcile.js';
@@ -82,6 +83,9 @@ export {
   type TargetStatus,
 } from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
+export { nextEventWindow, type EventWindow } from './event-window.js';
+export { createLogFollower, type LogFollower, type LogFollowerOptions } from './log-follower.js';
+export { enqueueDue, targetJobs, type DueTarget, type EnqueueTarget } from './target-jobs.js';
 export {
   CHANGE_EVENT_CHANNEL,
   createTargetsRuntime,

@@ -14,13 +14,14 @@ import {
   type Worker,
 } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import pg from 'pg';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
 import { driverFor } from './driver-for.js';
 import { groupPurgesDue, purgeGroupsBatch } from './group-purge.js';
+import { createLogFollower } from './log-follower.js';
 import { nextRetryAt, reconcileBatch } from './reconcile.js';
 import type { SecretBox } from './secret-box.js';
+import { enqueueDue, targetJobs } from './target-jobs.js';
 import { TargetsQueue } from './target-queue.js';
 
 /** The channel the `change_event` trigger notifies at each commit that wrote events. */
@@ -70,10 +71,10 @@ export interface TargetsRuntime {
 }
 
 /**
- * The targets process: a dispatcher woken by LISTEN/NOTIFY and a polling timer, a BullMQ worker
- * reconciling targets in batches, a sweep that rebuilds lost jobs from PostgreSQL (at start and
- * every poll), and the daily purge of the event log. Redis carries only target ids: flushing it
- * loses nothing.
+ * The targets process: a dispatcher woken by LISTEN/NOTIFY and a polling timer (a
+ * `createLogFollower`), a BullMQ worker reconciling targets in batches, a sweep that rebuilds lost
+ * jobs from PostgreSQL (at start and every poll, `enqueueDue`), and the daily purge of the event
+ * log. Redis carries only target ids: flushing it loses nothing.
  */
 export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
   const { db, log } = o;
@@ -83,25 +84,13 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     log,
   });
   let worker: Worker | undefined;
-  let listener: pg.Client | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<DispatchResult[]> | undefined;
-  let again = false;
-  let closed = false;
   const budget = o.jobBudgetMs ?? 20_000;
   // Kinds without a driver keep their rows pending without queueing work that cannot run.
   const withDriver = (Object.keys(o.drivers) as TargetKind[]).filter((k) => o.drivers[k]);
-
-  const enqueue = (targetId: number, tag: string, delay = 0) =>
-    producer.enqueue(
-      { kind: 'reconcile', targetId },
-      {
-        jobId: `reconcile-${targetId}-${tag}`,
-        delay,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 5_000 },
-      },
-    );
+  const enqueue = targetJobs(producer, 'reconcile', (targetId) => ({
+    kind: 'reconcile' as const,
+    targetId,
+  }));
 
   async function dispatchOnce(): Promise<DispatchResult[]> {
     const results = await dispatchAll(db);
@@ -110,27 +99,6 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     for (const r of last.values()) await enqueue(r.targetId, `d${r.cursor}`);
     if (results.length > 0) log.debug({ dispatched: results.length }, 'events dispatched');
     return results;
-  }
-
-  /** One dispatch at a time; a wake-up during a run asks for one more run after it. */
-  function dispatch(): Promise<DispatchResult[]> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        const all: DispatchResult[] = [];
-        do {
-          again = false;
-          all.push(...(await dispatchOnce()));
-        } while (again && !closed);
-        return all;
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
   }
 
   async function sweep(): Promise<number> {
@@ -152,13 +120,23 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
       const at = g.at.getTime();
       first.set(g.targetId, Math.min(at, first.get(g.targetId) ?? at));
     }
-    const now = Date.now();
-    for (const [targetId, when] of first) {
-      if (when <= now) await enqueue(targetId, `s${Math.floor(now / o.pollMs)}`);
-      else await enqueue(targetId, `at${when}`, when - now);
-    }
-    return first.size;
+    return enqueueDue(
+      enqueue,
+      [...first].map(([target_id, at]) => ({ target_id, at: new Date(at) })),
+      Date.now(),
+      o.pollMs,
+    );
   }
+
+  const follower = createLogFollower({
+    ...(o.listenUrl !== undefined ? { listenUrl: o.listenUrl } : {}),
+    channels: [CHANGE_EVENT_CHANNEL],
+    pollMs: o.pollMs,
+    log,
+    pass: dispatchOnce,
+    afterPasses: sweep,
+    failureMessage: 'dispatch or sweep failed',
+  });
 
   async function reconcileTarget(targetId: number, jobLog: Logger): Promise<unknown> {
     const row = await db
@@ -184,7 +162,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
         totals.excluded += r.excluded;
         totals.failed += r.failed;
         if (r.taken < o.batchSize) break;
-        if (Date.now() - started > budget || closed) {
+        if (Date.now() - started > budget || follower.stopped) {
           await enqueue(targetId, `c${Date.now()}`);
           more = true;
           break;
@@ -201,7 +179,7 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
         groups.skipped += g.skipped;
         groups.failed += g.failed;
         if (g.taken < o.batchSize) break;
-        if (Date.now() - started > budget || closed) {
+        if (Date.now() - started > budget || follower.stopped) {
           await enqueue(targetId, `c${Date.now()}`);
           more = true;
         }
@@ -231,14 +209,8 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     return result;
   }
 
-  const tick = () => {
-    dispatch()
-      .then(() => sweep())
-      .catch((err: unknown) => log.error({ err }, 'dispatch or sweep failed'));
-  };
-
   return {
-    dispatch,
+    dispatch: follower.run,
     sweep,
     async start() {
       const tasks = new Map((o.periodic ?? []).map((p) => [p.name, p]));
@@ -263,21 +235,10 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
           name: task.name,
         });
       }
-      if (o.listenUrl) {
-        listener = new pg.Client({ connectionString: o.listenUrl });
-        listener.on('error', (err) => log.warn({ err: err.message }, 'LISTEN connection lost'));
-        listener.on('notification', tick);
-        await listener.connect();
-        await listener.query(`listen ${CHANGE_EVENT_CHANNEL}`);
-      }
-      tick();
-      timer = setInterval(tick, o.pollMs);
+      await follower.start();
     },
     async close() {
-      closed = true;
-      if (timer) clearInterval(timer);
-      await listener?.end().catch(() => {});
-      await running?.catch(() => []);
+      await follower.stop();
       await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log });
     },
   };

@@ -77,20 +77,6 @@ export async function personEvents(
   );
 }
 
-/** Polls `check` until it is true (real work in other components; no fixed sleep). */
-export async function until(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Provisioning rows of a target, by person jointure. */
 export async function rowsOf(db: Kysely<Database>, targetId: number) {
   const rows = await db

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import {
   createNoopLedger,
   createTarget,
@@ -8,16 +8,7 @@ import {
   noopDriver,
   type TargetsRuntime,
 } from '../src/index.js';
-import {
-  box,
-  captureLog,
-  rowsOf,
-  seedAccounts,
-  seedSchools,
-  UAI_A,
-  UAI_B,
-  until,
-} from './fixtures.js';
+import { box, captureLog, rowsOf, seedAccounts, seedSchools, UAI_A, UAI_B } from './fixtures.js';
 
 const EVENTS = 100_000;
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import {
   createNoopLedger,
   createTarget,
@@ -17,7 +17,6 @@ import {
   seedSchools,
   UAI_A,
   UAI_B,
-  until,
 } from './fixtures.js';
 
 t.test('the no-op target follows the directory through the whole loop', async (t) => {

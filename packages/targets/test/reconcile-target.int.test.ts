@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import {
   createNoopLedger,
   createTarget,
@@ -14,7 +14,7 @@ import {
   type NoopLedger,
   type TargetDriver,
 } from '../src/index.js';
-import { box, captureLog, seedAccounts, seedSchools, UAI_A, UAI_B, until } from './fixtures.js';
+import { box, captureLog, seedAccounts, seedSchools, UAI_A, UAI_B } from './fixtures.js';
 
 /** Every provisioning row with its xmin: any write to a row changes it. */
 async function snapshot(db: Kysely<Database>): Promise<string> {

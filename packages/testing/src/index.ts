@@ -15,3 +15,10 @@ export {
 } from './directory-seed.js';
 export { ownRedis, type OwnRedis } from './own-redis.js';
 export { ownSlapd, type OwnSlapd } from './own-slapd.js';
+export {
+  provisionAllPersons,
+  provisioningRows,
+  replayAllRows,
+  type ProvisioningRowState,
+} from './provisioning-seed.js';
+export { until, within } from './wait.js';

@@ -1,4 +1,5 @@
 import { eventWatermark, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import { nextEventWindow } from '@aaf-sync/targets';
 import { wantsType } from './event-types.js';
 import { project, snapshotCue, type LogEvent, type Projected } from './payload.js';
 import { WebhooksErrors } from './errors.js';
@@ -145,14 +146,9 @@ export async function fillOutbox(
     const sub = consumer.rows[0];
     if (!sub) return undefined;
     const from = Number(sub.seq);
-    if (from < (await eventWatermark(trx))) return undefined;
-    const window = await sql<{ upto: string | null; n: number }>`
-      select max(seq) as upto, count(*)::int as n from (
-        select seq from change_event where seq > ${from} order by seq limit ${maxEvents}) s
-    `.execute(trx);
-    const upto = Number(window.rows[0]?.upto ?? 0);
-    const events = Number(window.rows[0]?.n ?? 0);
-    if (events === 0) return undefined;
+    const window = await nextEventWindow(trx, from, maxEvents);
+    if (!window) return undefined;
+    const { upto, events } = window;
     const items = deliveriesOf(sub, await readEvents(trx, from, upto, sub), upto);
     const deliveries = await insertDeliveries(trx, targetId, items, false);
     await trx

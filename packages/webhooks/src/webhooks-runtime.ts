@@ -1,9 +1,14 @@
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
-import { CHANGE_EVENT_CHANNEL, type SecretBox } from '@aaf-sync/targets';
+import {
+  CHANGE_EVENT_CHANNEL,
+  createLogFollower,
+  enqueueDue,
+  targetJobs,
+  type SecretBox,
+} from '@aaf-sync/targets';
 import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
-import pg from 'pg';
 import { createBackoff, type Backoff } from './backoff.js';
 import { deliverBatch, loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
 import type { HttpSafety } from './http-client.js';
@@ -87,22 +92,10 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
   // other lanes claim and record, so the database round trips are hidden behind HTTP.
   const lanes = Math.max(1, o.lanes ?? 4);
   let worker: Worker | undefined;
-  let listener: pg.Client | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<FillResult[]> | undefined;
-  let again = false;
-  let closed = false;
-
-  const enqueue = (targetId: number, tag: string, delay = 0) =>
-    producer.enqueue(
-      { kind: 'deliver', targetId },
-      {
-        jobId: `deliver-${targetId}-${tag}`,
-        delay,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 5_000 },
-      },
-    );
+  const enqueue = targetJobs(producer, 'deliver', (targetId) => ({
+    kind: 'deliver' as const,
+    targetId,
+  }));
 
   async function dispatchOnce(): Promise<FillResult[]> {
     const subs = await db
@@ -135,26 +128,6 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     return results;
   }
 
-  function dispatch(): Promise<FillResult[]> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        const all: FillResult[] = [];
-        do {
-          again = false;
-          all.push(...(await dispatchOnce()));
-        } while (again && !closed);
-        return all;
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  }
-
   async function sweep(): Promise<number> {
     const due = await db
       .selectFrom('webhook_delivery as d')
@@ -165,13 +138,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       .where('d.status', '=', 'pending')
       .groupBy('d.target_id')
       .execute();
-    const t = now();
-    for (const { target_id, at } of due) {
-      const when = new Date(at).getTime();
-      if (when <= t) await enqueue(Number(target_id), `s${Math.floor(t / o.pollMs)}`);
-      else await enqueue(Number(target_id), `at${when}`, when - t);
-    }
-    return due.length;
+    return enqueueDue(enqueue, due, now(), o.pollMs);
   }
 
   /**
@@ -194,7 +161,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     let nextRecord = new Promise<void>((r) => (recorded = r));
     const lane = async () => {
       while (!stop) {
-        if (Date.now() - started > budget || closed) {
+        if (Date.now() - started > budget || follower.stopped) {
           stop = 'budget';
           break;
         }
@@ -254,19 +221,26 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     purgedAt = now();
     const olderThan = new Date(now() - o.retentionDays * 86_400_000);
     let deleted = 0;
-    for (let n = -1; n !== 0 && !closed;) deleted += n = await purgeDelivered(db, olderThan);
+    for (let n = -1; n !== 0 && !follower.stopped;)
+      deleted += n = await purgeDelivered(db, olderThan);
     if (deleted > 0) log.info({ deleted, olderThan }, 'delivered webhooks purged');
   }
 
-  const tick = () => {
-    dispatch()
-      .then(() => sweep())
-      .then(() => purge())
-      .catch((err: unknown) => log.error({ err }, 'webhook dispatch or sweep failed'));
-  };
+  const follower = createLogFollower({
+    ...(o.listenUrl !== undefined ? { listenUrl: o.listenUrl } : {}),
+    channels: [CHANGE_EVENT_CHANNEL, WEBHOOK_CHANNEL],
+    pollMs: o.pollMs,
+    log,
+    pass: dispatchOnce,
+    afterPasses: async () => {
+      await sweep();
+      await purge();
+    },
+    failureMessage: 'webhook dispatch or sweep failed',
+  });
 
   return {
-    dispatch,
+    dispatch: follower.run,
     sweep,
     async start() {
       worker = startWorker(
@@ -274,21 +248,10 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
         (payload, job, jobLog) => deliverTarget(payload.targetId, job.id ?? '', jobLog),
         { connection: o.connection, prefix: o.prefix, log, concurrency: o.workers ?? 4 },
       );
-      if (o.listenUrl) {
-        listener = new pg.Client({ connectionString: o.listenUrl });
-        listener.on('error', (err) => log.warn({ err: err.message }, 'LISTEN connection lost'));
-        listener.on('notification', tick);
-        await listener.connect();
-        await listener.query(`listen ${CHANGE_EVENT_CHANNEL}; listen ${WEBHOOK_CHANNEL}`);
-      }
-      tick();
-      timer = setInterval(tick, o.pollMs);
+      await follower.start();
     },
     async close() {
-      closed = true;
-      if (timer) clearInterval(timer);
-      await listener?.end().catch(() => {});
-      await running?.catch(() => []);
+      await follower.stop();
       await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log: o.log });
     },
   };

@@ -1,5 +1,5 @@
 import { sql } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import t from 'tap';
 import {
   createSubscription,
@@ -13,16 +13,7 @@ import {
   type SubscriptionContext,
   type WebhookPayload,
 } from '../src/index.js';
-import {
-  box,
-  captureLog,
-  personEvents,
-  runtimeFor,
-  testClock,
-  UAI_A,
-  UAI_B,
-  until,
-} from './fixtures.js';
+import { box, captureLog, personEvents, runtimeFor, testClock, UAI_A, UAI_B } from './fixtures.js';
 import { independentVerify, startReceiver, type Received } from './receiver.js';
 
 const payloadOf = (r: Received) => JSON.parse(r.body) as WebhookPayload;

@@ -98,17 +98,3 @@ export function runtimeFor(
     ...(o.now ? { now: o.now } : {}),
   });
 }
-
-/** Polls `check` until it is true (real work in other components; no fixed sleep). */
-export async function until(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -1,4 +1,4 @@
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import t from 'tap';
 import {
   createSubscription,
@@ -8,7 +8,7 @@ import {
   type SubscriptionContext,
   type WebhookPayload,
 } from '../src/index.js';
-import { box, captureLog, personEvents, runtimeFor, UAI_A, until } from './fixtures.js';
+import { box, captureLog, personEvents, runtimeFor, UAI_A } from './fixtures.js';
 import { startReceiver } from './receiver.js';
 
 const payloadOf = (body: string) => JSON.parse(body) as WebhookPayload;

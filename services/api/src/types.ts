@@ -1,6 +1,7 @@
 import type { Clock } from '@aaf-sync/calendar';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
+import type { SecretBox } from '@aaf-sync/targets';
 import type { Principal } from './auth/principal.js';
 import type { ApiScope } from '@aaf-sync/api-keys';
 import type { IdentifierService, ImportEnqueuer } from './services.js';
@@ -18,6 +19,8 @@ declare module 'fastify' {
     readonly identifierService: IdentifierService | null;
     /** Where "now" comes from for the calendar routes (a fake clock in tests). */
     readonly clock: Clock;
+    /** Targets' secrets and stored initial passwords (TARGET_SECRETS_KEY and previous keys). */
+    readonly secretBox: SecretBox;
   }
   interface FastifyRequest {
     /** The authenticated key (set on routes with `config.auth`), else null. */

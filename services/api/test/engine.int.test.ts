@@ -10,6 +10,7 @@ import { generateAcademie } from '@aaf-sync/generator';
 import { createIngestDeps, ImportQueue, ingestPaths, runImportJob } from '@aaf-sync/ingest';
 import { startWorker } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
+import { until } from '@aaf-sync/testing';
 import { engineIdentifierService } from '../src/engine-services.js';
 import { body, build, type TestApp } from './helper.js';
 import { multipart } from './deliveries.js';
@@ -74,13 +75,10 @@ async function poll(
     !RUNNING.includes(s.import.status) &&
     (s.import.progress === null || s.import.progress.phase === 'done'),
 ): Promise<ImportState> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
+  return until(`import ${id} to end`, async () => {
     const state = body<ImportState>(await ctx.get(token, `/v1/imports/${id}`));
-    if (done(state)) return state;
-    if (Date.now() > deadline) throw new Error(`import ${id} still ${state.import.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return done(state) && state;
+  });
 }
 
 /** Uploads, expects 202 + Location, polls the import until it ends. */

@@ -3,18 +3,17 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@aaf-sync/config';
 import { appendEvents } from '@aaf-sync/db';
 import { createSecretBox, createTarget } from '@aaf-sync/targets';
-import { seedIdentifier, seedPerson, seedStructure, testDb, testRedis } from '@aaf-sync/testing';
+import {
+  seedIdentifier,
+  seedPerson,
+  seedStructure,
+  testDb,
+  testRedis,
+  until,
+} from '@aaf-sync/testing';
 import t from 'tap';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 t.test('dispatch runs the targets process: an import commit reaches the target', async (t) => {
   const { db, url } = await testDb(t);

@@ -7,13 +7,12 @@ import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import t from 'tap';
 import { loadConfig } from '@aaf-sync/config';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import { createIngester, scanInbox } from '../src/index.js';
 import { writeTgz } from '../../../packages/aaf/test/hostile.js';
 
@@ -76,23 +75,20 @@ t.test('a .tar dropped in the inbox is imported and archived', async (t) => {
   t.teardown(() => ingester.close());
   await writeTar(join(dir, 'inbox', 'ENT2D.20240907.Complet.tar'));
   await ingester.start();
-  const deadline = Date.now() + 60_000;
-  let run;
-  while (!run && Date.now() < deadline) {
-    run = await db
+  const run = await until('the import to end', () =>
+    db
       .selectFrom('import_run')
       .select(['id', 'status', 'kind'])
       .where('status', 'not in', ['queued', 'planning', 'applying'])
-      .executeTakeFirst();
-    if (!run) await sleep(100);
-  }
+      .executeTakeFirst(),
+  );
   t.match(run, { status: 'applied', kind: 'complete' });
   const structures = await db
     .selectFrom('structure')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   t.ok(Number(structures.n) > 0, 'its establishments are in the directory');
-  while (readdirSync(join(dir, 'inbox')).length > 0 && Date.now() < deadline) await sleep(100);
+  await until('the inbox to be free', () => readdirSync(join(dir, 'inbox')).length === 0);
   t.same(readdirSync(join(dir, 'inbox')), [], 'the inbox is free');
-  t.match(readdirSync(join(dir, 'archive')), [new RegExp(`^${run!.id}-`)], 'archived');
+  t.match(readdirSync(join(dir, 'archive')), [new RegExp(`^${run.id}-`)], 'archived');
 });

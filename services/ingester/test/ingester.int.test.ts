@@ -1,12 +1,11 @@
 import { cpSync, existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { createLogger } from '@aaf-sync/logger';
-import { ownRedis, testDb, testRedis } from '@aaf-sync/testing';
+import { ownRedis, testDb, testRedis, until, within } from '@aaf-sync/testing';
 import type { Redis } from 'ioredis';
 import { createIngester, purgeArchive, scanInbox } from '../src/index.js';
 
@@ -19,39 +18,16 @@ function dropDelivery(inbox: string, pick: string): void {
   }
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Rejects when `p` has not settled after `ms`: a wait in a test is always bounded. */
-async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Note for callers: tap removes a `t.testdir()` folder before running the teardowns when the
  * folder was made before the first `t.teardown` of the test (the ingester would still be
  * moving files in it); here `testDb` registers its teardown first.
  */
-async function setup(t: Test, connection?: Redis, pollSeconds = '1') {
+/**
+ * No periodic scan (AAF_INBOX_POLL_SECONDS one hour): the scans that matter are the one `start`
+ * runs and those the test calls, so nothing waits on a poll interval.
+ */
+async function setup(t: Test, connection?: Redis) {
   const { db, url } = await testDb(t);
   const redis = await testRedis(t);
   const dir = t.testdir({ inbox: {}, archive: {} });
@@ -60,7 +36,7 @@ async function setup(t: Test, connection?: Redis, pollSeconds = '1') {
     REDIS_URL: redis.url,
     AAF_INBOX_DIR: join(dir, 'inbox'),
     AAF_ARCHIVE_DIR: join(dir, 'archive'),
-    AAF_INBOX_POLL_SECONDS: pollSeconds,
+    AAF_INBOX_POLL_SECONDS: '3600',
   });
   const ingester = createIngester({
     config,
@@ -82,6 +58,11 @@ t.test('deliveries dropped in the inbox are imported in date order and archived'
   dropDelivery(s.inbox, 'Complet');
   writeFileSync(join(s.inbox, 'notes.txt'), 'not a delivery');
   await s.ingester.start();
+  t.same(
+    (await s.ingester.scan()).map((e) => e.kind).sort(),
+    ['complete', 'delta'],
+    'both deliveries queued by the first scan',
+  );
   const runs = await until('two imports', async () => {
     const rows = await s.db
       .selectFrom('import_run')
@@ -136,8 +117,8 @@ t.test('the archive is purged after its retention', async (t) => {
 t.test('a Redis restart loses no delivery', async (t) => {
   // A redis-server of this test's own: killing it never touches the shared Redis.
   const own = await ownRedis(t);
-  // no periodic scan: the one scan that matters is the test's own, while Redis is down
-  const s = await setup(t, own.connect(), '3600');
+  // the one scan that matters is the test's own, while Redis is down
+  const s = await setup(t, own.connect());
   await s.ingester.start();
   t.same(await s.ingester.scan(), [], 'the first scan (from start) found an empty inbox');
   await own.kill();

@@ -5,7 +5,6 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, readdir, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { loadConfig } from '@aaf-sync/config';
@@ -13,7 +12,7 @@ import { createDb, type Database, type Kysely } from '@aaf-sync/db';
 import { createIngestDeps } from '@aaf-sync/ingest';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import { createLogger } from '@aaf-sync/logger';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import { createIngester, DeliveryQueue, scanInbox, type QuarantineRecord } from '../src/index.js';
 import { truncateTo, writeTgz } from '../../../packages/aaf/test/hostile.js';
 
@@ -23,16 +22,6 @@ const SAMPLE = resolve(
 );
 const ARCHIVE = 'ENT2D.20240907.Complet.tgz';
 const silent = createLogger({ level: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** A good delivery: a tgz holding the sample structures file. */
 async function goodTgz(path: string): Promise<void> {

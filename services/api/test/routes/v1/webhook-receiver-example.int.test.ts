@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { until } from '@aaf-sync/testing';
 import { generateSecret, sign } from '@aaf-sync/webhooks';
 import t from 'tap';
 import { A, seedSchool } from '../../fixtures/school.js';
@@ -65,13 +66,10 @@ t.test('the receiver example verifies, pulls the snapshot and reports back', asy
   t.equal(forged.status, 401, 'a wrong signature is refused');
   const ok = await post(body, { ...sign([secret], 'msg_1', Math.floor(Date.now() / 1000), body) });
   t.equal(ok.status, 204);
-  const deadline = Date.now() + 20_000;
-  let reports: { person_jointure: string; login: string | null; status: string }[] = [];
-  while (Date.now() < deadline) {
-    reports = await ctx.db.selectFrom('snapshot_report').selectAll().execute();
-    if (reports.length > 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const reports = await until('the read-back reported', async () => {
+    const rows = await ctx.db.selectFrom('snapshot_report').selectAll().execute();
+    return rows.length > 0 && rows;
+  });
   t.ok(reports.length >= 2, `reported ${reports.length} accounts`);
   t.match(
     reports.find((r) => r.person_jointure === 'A-P1'),

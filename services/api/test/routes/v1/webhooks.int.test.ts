@@ -8,15 +8,22 @@ import { createBackoff, createWebhooksRuntime } from '@aaf-sync/webhooks';
 import t from 'tap';
 import { A, B, seedSchool } from '../../fixtures/school.js';
 import { body, build } from '../../helper.js';
+import { until, within } from '@aaf-sync/testing';
 
-/** A receiver on 127.0.0.1 recording each request. */
+/** A receiver on 127.0.0.1 recording each request; `received(n)` resolves at the n-th. */
 async function receiver() {
   const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const waiting = new Set<{ n: number; resolve: () => void }>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      for (const w of waiting) {
+        if (got.length < w.n) continue;
+        waiting.delete(w);
+        w.resolve();
+      }
       res.writeHead(200).end('thanks');
     });
   });
@@ -25,16 +32,12 @@ async function receiver() {
   return {
     url: `http://127.0.0.1:${port}/in`,
     got,
+    received: (n: number) =>
+      got.length >= n
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.add({ n, resolve })),
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean) {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 t.test(
@@ -192,7 +195,7 @@ t.test(
         },
       ]),
     );
-    await until('delivered', () => rec.got.length === 2);
+    await within('two deliveries received', rec.received(2), 20_000);
     const payloads = rec.got.map(
       (g) => JSON.parse(g.body) as { type: string; data: { id: string; seq: number } },
     );
@@ -229,7 +232,7 @@ t.test(
     const replayed = await call(adminA, 'POST', `/v1/webhooks/scribe-a/replay?fromSeq=${seq}`);
     t.equal(replayed.statusCode, 200, replayed.body);
     t.match(replayed.json(), { fromSeq: seq, deliveries: 2 });
-    await until('replayed', () => rec.got.length === 4);
+    await within('two replays received', rec.received(4), 20_000);
     t.same(
       rec.got
         .slice(2)

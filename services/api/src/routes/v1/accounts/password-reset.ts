@@ -1,5 +1,4 @@
 import { resetPassword } from '@aaf-sync/credentials';
-import { createSecretBox } from '@aaf-sync/targets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, type Principal } from '../../../auth/principal.js';
 import {
@@ -26,10 +25,7 @@ export interface PasswordResetOptions {
  * rows pending; the targets process sets it — this process never talks to the target.
  */
 const passwordReset: FastifyPluginAsyncZod<PasswordResetOptions> = async (app, opts) => {
-  const box = createSecretBox(
-    app.config.targets.secretsKey,
-    app.config.targets.previousSecretsKeys,
-  );
+  const box = app.secretBox;
 
   app.post(
     '/:id/password-reset',

@@ -3,7 +3,7 @@ import {
   renderCredentialsHtml,
   retrieveCredentials,
 } from '@aaf-sync/credentials';
-import { createSecretBox, findTarget, TargetsErrors } from '@aaf-sync/targets';
+import { findTarget, TargetsErrors } from '@aaf-sync/targets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, assertUaiInScope } from '../../../auth/principal.js';
@@ -29,10 +29,7 @@ const GONE = {
  * false.
  */
 const credentials: FastifyPluginAsyncZod = async (app) => {
-  const box = createSecretBox(
-    app.config.targets.secretsKey,
-    app.config.targets.previousSecretsKeys,
-  );
+  const box = app.secretBox;
 
   app.get(
     '/:name/credentials',

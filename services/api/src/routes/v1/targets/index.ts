@@ -1,6 +1,5 @@
 import {
   consumerStatuses,
-  createSecretBox,
   createTarget,
   driverFor,
   findTarget,
@@ -68,10 +67,7 @@ function withConsumer(view: TargetView, statuses: readonly ConsumerStatus[]) {
  * foreign establishment. Secrets are write-only.
  */
 const targets: FastifyPluginAsyncZod = async (app) => {
-  const box = createSecretBox(
-    app.config.targets.secretsKey,
-    app.config.targets.previousSecretsKeys,
-  );
+  const box = app.secretBox;
   const retentionDays = app.config.api.changesRetentionDays;
   const view = async (name: string, scope: readonly string[] | null) =>
     withConsumer(

@@ -1,4 +1,3 @@
-import { createSecretBox } from '@aaf-sync/targets';
 import {
   createSubscription,
   findSubscription,
@@ -48,7 +47,7 @@ const TAGS = ['webhooks'];
 const webhooks: FastifyPluginAsyncZod = async (app) => {
   const ctx: SubscriptionContext = {
     db: app.db,
-    box: createSecretBox(app.config.targets.secretsKey, app.config.targets.previousSecretsKeys),
+    box: app.secretBox,
     allowPrivate: app.config.webhooks.allowPrivate,
     rotationWindowMs: app.config.webhooks.rotationWindowMs,
   };
