@@ -1,5 +1,5 @@
 import { sql, type Database, type Kysely } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import t from 'tap';
 import {
   createNoopLedger,
@@ -14,7 +14,7 @@ import {
   type GroupPurgeResult,
   type TargetsRuntime,
 } from '../src/index.js';
-import { box, captureLog, seedSchools, UAI_A, until } from './fixtures.js';
+import { box, captureLog, seedSchools, UAI_A } from './fixtures.js';
 
 /** A noop target and an empty-groups campaign that deleted classes `codes` (group_purge rows). */
 async function world(db: Kysely<Database>, codes: readonly string[]) {
