@@ -1,4 +1,4 @@
-// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--lanes 4] [--keep]
+// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--keep]
 //
 // Webhook deliveries through the real path, in one process and its own database: events
 // committed to the log (packages/db appendEvents) → the subscription's outbox (LISTEN/NOTIFY
@@ -39,7 +39,6 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '32' },
-    lanes: { type: 'string', default: '4' },
     rate: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
@@ -137,7 +136,6 @@ async function main(): Promise<void> {
       box,
       safety,
       concurrency,
-      lanes: Number(values.lanes),
       disableAfterMs: 86_400_000,
       pollMs: 60_000,
     });
@@ -247,7 +245,6 @@ async function main(): Promise<void> {
       burstVsBaseline,
       events: total,
       concurrency,
-      lanes: Number(values.lanes),
       // CPU of this process (client, worker and receiver) per delivery or plain POST, in µs: a
       // figure the machine's load moves less than the rates.
       baseline: {
