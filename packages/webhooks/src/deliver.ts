@@ -14,12 +14,6 @@ export interface DeliverOptions {
   readonly concurrency: number;
   /** A subscription failing without a single success for this long is disabled. */
   readonly disableAfterMs: number;
-  /**
-   * How long claimed rows are held before another claim may take them again (a process that
-   * died mid-send); default the total timeout + 30 s. A row is only sent while its lease still
-   * covers a whole exchange (else it is given back unsent).
-   */
-  readonly leaseMs?: number;
   /** The clock (milliseconds); tests move it instead of sleeping. */
   readonly now: () => number;
 }

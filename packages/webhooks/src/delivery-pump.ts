@@ -41,7 +41,8 @@ export async function pumpDeliveries(
   const width = Math.max(1, o.concurrency);
   const depth = 3 * width;
   const timeout = o.safety.totalTimeoutMs;
-  const leaseMs = o.leaseMs ?? timeout + 30_000;
+  // Claimed rows are ours for a whole exchange and 30 s more (then another claim may retry them).
+  const leaseMs = timeout + 30_000;
   const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
   let sender = first;
   const waiting: ClaimedDelivery[] = [];
