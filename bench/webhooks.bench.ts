@@ -16,6 +16,7 @@
 // ratio and the CPU per delivery). Targets (issue 13): ≥ 1,000 deliveries/s and
 // p99 < 1 s on 2 cores.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@aaf-sync/config';
-import { appendEvents, createDb } from '@aaf-sync/db';
+import { appendEvents, createDb, sql } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox } from '@aaf-sync/targets';
 import {
@@ -50,6 +51,28 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 };
+/**
+ * CPU milliseconds used so far by the PostgreSQL backends serving the bench's database (from
+ * /proc, same machine; a backend that exits meanwhile is not counted). 0 where /proc is absent.
+ */
+async function backendsCpuMs(db: ReturnType<typeof createDb>['db']): Promise<Map<number, number>> {
+  const rows = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime and stime (fields 14 and 15 of stat), in clock ticks (100 per second).
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // not visible from here
+    }
+  }
+  return out;
+}
+const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -193,6 +216,7 @@ async function main(): Promise<void> {
     const burst = new Map<number, number>();
     const burstStart = Date.now();
     const burstCpu = process.cpuUsage();
+    const burstPgCpu = await backendsCpuMs(db);
     started = performance.now();
     await commit(
       Array.from({ length: total }, (_, i) => `P${i % 2000}`),
@@ -202,6 +226,7 @@ async function main(): Promise<void> {
     await waitAll(burst);
     const burstSeconds = (performance.now() - started) / 1000;
     const burstCpuMs = cpuMs(burstCpu);
+    const burstPgCpuMs = cpuSince(burstPgCpu, await backendsCpuMs(db));
     const burstTimes = [...burst.keys()].map((s) => received.get(s) ?? 0);
     const firstMs = Math.min(...burstTimes) - burstStart;
     const lastMs = Math.max(...burstTimes) - burstStart;
@@ -261,6 +286,8 @@ async function main(): Promise<void> {
         seconds: round(burstSeconds, 2),
         deliveriesPerSec,
         cpuUsPerDelivery: Math.round((burstCpuMs * 1000) / total),
+        // The same for the PostgreSQL backends (fill, claims, records; 10 ms ticks).
+        postgresCpuUsPerDelivery: Math.round((burstPgCpuMs * 1000) / total),
         phasesMs: { committed: committedMs, firstReceived: firstMs, lastReceived: lastMs },
       },
       steady: {

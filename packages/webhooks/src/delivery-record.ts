@@ -47,10 +47,14 @@ export async function recordSent(
   // Data-modifying CTEs run exactly once, in the statement's single snapshot: one round trip.
   const write = async (ex: Executor) => {
     const health = await sql<{ failing_since: Date | null }>`${PREPARED}
-    with u as (
-      select * from json_to_recordset(${JSON.stringify(updates)}::json)
+    with cfg as (
+      -- The commit does not wait for the WAL flush (ASYNC_COMMIT in delivery-claim.ts).
+      select set_config('synchronous_commit', 'off', true) as v
+    ), u as (
+      select u.* from json_to_recordset(${JSON.stringify(updates)}::json)
         as u(id bigint, attempts int, status text, next timestamptz, code int, error text,
-          ok boolean, at timestamptz, ms float8, excerpt text)
+          ok boolean, at timestamptz, ms float8, excerpt text), cfg
+      where cfg.v = 'off'
     ), moved as (
       update webhook_delivery d set attempts = u.attempts, status = u.status,
         next_attempt_at = u.next, last_status = u.code, last_error = u.error,
