@@ -9,6 +9,12 @@ export interface PumpLimits {
   readonly claimUntil: number;
   /** True when the process is closing: no more claims either. */
   readonly closing: () => boolean;
+  /**
+   * Receives the pump's poke: new rows were written (a job for this subscription arrived), so
+   * claim again even if the last claim found too few. It answers false once the pump has ended
+   * (then the caller needs another pass).
+   */
+  readonly onPoke?: (poke: () => boolean) => void;
 }
 
 export interface PumpResult {
@@ -152,8 +158,16 @@ export async function pumpDeliveries(
     if (idle && finished.length === 0 && unsent.length === 0 && (!more || stop)) end();
   };
 
+  let over = false;
+  limits.onPoke?.(() => {
+    if (over) return false;
+    more = true;
+    step();
+    return true;
+  });
   step();
   await ended;
+  over = true;
   if (failure) throw failure;
   return stop ? { ...totals, stop } : totals;
 }

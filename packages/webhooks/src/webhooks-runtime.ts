@@ -78,8 +78,15 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     now,
   };
   const budget = o.jobBudgetMs ?? 20_000;
-  /** The subscriptions being delivered by this process, each asked for another pass or not. */
-  const active = new Map<number, { again: boolean }>();
+  /**
+   * The subscriptions being delivered by this process: asked for another pass or not, and the
+   * running pump's poke (new rows to claim).
+   */
+  interface Running {
+    again: boolean;
+    poke?: (() => boolean) | undefined;
+  }
+  const active = new Map<number, Running>();
   let worker: Worker | undefined;
   let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -174,16 +181,18 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
    * POSTs, claims and records batched by what finished meanwhile) until none is due or the job
    * budget is spent, then schedules the next retry as a delayed job (its own job id excluded).
    * One delivery per subscription at a time in this process: a job arriving while one runs
-   * (a NOTIFY, the next outbox fill) only asks it for another pass, so WEBHOOK_CONCURRENCY holds
-   * per subscription and a busy subscription costs no extra queries per job.
+   * (a NOTIFY, the next outbox fill) only pokes its pump (claim again: new rows) or asks it for
+   * another pass, so WEBHOOK_CONCURRENCY holds per subscription and a busy subscription costs
+   * no extra queries per job.
    */
   async function deliverTarget(targetId: number, jobId: string, jobLog: Logger): Promise<unknown> {
     const running = active.get(targetId);
     if (running) {
-      running.again = true;
+      // New rows: the running pump claims them now (else, between two pumps, one more pass).
+      if (!running.poke?.()) running.again = true;
       return { joined: true };
     }
-    const me = { again: false };
+    const me: Running = { again: false };
     active.set(targetId, me);
     try {
       return await deliverAll(targetId, jobId, jobLog, me);
@@ -196,9 +205,13 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     targetId: number,
     jobId: string,
     jobLog: Logger,
-    me: { again: boolean },
+    me: Running,
   ): Promise<unknown> {
-    const limits = { claimUntil: Date.now() + budget, closing: () => closed };
+    const limits = {
+      claimUntil: Date.now() + budget,
+      closing: () => closed,
+      onPoke: (poke: () => boolean) => (me.poke = poke),
+    };
     const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
     let stop: 'disabled' | 'budget' | undefined;
     for (;;) {
@@ -206,6 +219,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       const sender = await loadSender(deliver, targetId);
       if (!sender) return { ...totals, skipped: 'not an active subscription' };
       const r = await pumpDeliveries(deliver, targetId, sender, limits);
+      me.poke = undefined;
       totals.taken += r.taken;
       totals.delivered += r.delivered;
       totals.failed += r.failed;

@@ -75,6 +75,13 @@ t.test('one hanging attempt holds neither the others nor their records', async (
     'X: nothing recorded yet, its second event not sent',
   );
   t.equal(receiver.received.filter((r) => payloadOf(r).data.id === 'X').length, 0);
+  // New events meanwhile: the running delivery (still waiting for X) claims them at once.
+  await personEvents(db, ['N1', 'N2'], [UAI_A]);
+  await until('N1 and N2 delivered while X hangs', async () => {
+    const r = await status();
+    return r.filter((x) => x.key.startsWith('N') && x.status === 'delivered').length === 2;
+  });
+  t.equal(held, 1, 'X still hanging');
 
   // The receiver drops the hanging request: X is retried, then its second event follows.
   await receiver.close();
