@@ -91,8 +91,8 @@ async function claimWindow(
  * `next_attempt_at` moves there: a process dying mid-send lets them come back), committed before
  * any HTTP happens. Looks at the first `window` pending rows first (those in flight, waiting or
  * blocked come first in seq order: a window a few times the rows in flight finds the due ones);
- * when that window was full and gave too few, looks again over a window 8 times larger, then
- * over every pending row. Nothing when the subscription is not an active webhook any more.
+ * while a full window gave too few, looks again over windows 8 and 64 times larger,
+ * then over every pending row. Nothing when the subscription is not an active webhook any more.
  * Sorted by seq.
  */
 export async function claimDue(
