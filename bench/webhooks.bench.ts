@@ -1,18 +1,22 @@
-// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--lanes 4] [--keep]
+// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--keep]
 //
 // Webhook deliveries through the real path, in one process and its own database: events
 // committed to the log (packages/db appendEvents) → the subscription's outbox (LISTEN/NOTIFY
 // wake-up) → the delivery worker (BullMQ, signatures, guarded HTTP client) → a node:http
 // receiver on 127.0.0.1 that verifies every signature.
 //   baseline  the same number of plain POSTs to the same receiver with the same concurrency
-//             (no database, no queue, no signature): the ceiling of this machine
+//             (no database, no queue, no signature): the ceiling of this machine; run before
+//             the burst and after the steady run, their mean rate is the one compared
 //   burst     all events committed at once: deliveries/s until the last one is received
+//             (phases: committed, first and last receipt; CPU µs of this process per delivery)
 //   steady    the events committed in small transactions at about --rate events/s: latency
 //             from each commit to its receipt (p50, p99, max)
-// Prints one JSON document, with the machine's load averages (a shared machine skews both the
-// baseline and the runs: compare the ratio). Targets (issue 13): ≥ 1,000 deliveries/s and
+// Prints one JSON line — deliveries/s, steady p99 and the burst/baseline ratio first — with the
+// machine's load averages (a shared machine skews both the baseline and the runs: compare the
+// ratio and the CPU per delivery). Targets (issue 13): ≥ 1,000 deliveries/s and
 // p99 < 1 s on 2 cores.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +24,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@aaf-sync/config';
-import { appendEvents, createDb } from '@aaf-sync/db';
+import { appendEvents, createDb, sql } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { createSecretBox } from '@aaf-sync/targets';
 import {
@@ -36,13 +40,39 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '32' },
-    lanes: { type: 'string', default: '4' },
     rate: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
   },
 });
 const UAI = '0750001A';
+/** Milliseconds of CPU (user + system) this process used since `since`. */
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+/**
+ * CPU milliseconds used so far by the PostgreSQL backends serving the bench's database (from
+ * /proc, same machine; a backend that exits meanwhile is not counted). 0 where /proc is absent.
+ */
+async function backendsCpuMs(db: ReturnType<typeof createDb>['db']): Promise<Map<number, number>> {
+  const rows = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime and stime (fields 14 and 15 of stat), in clock ticks (100 per second).
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // not visible from here
+    }
+  }
+  return out;
+}
+const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -93,18 +123,24 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const safety = { allowPrivate: true, connectTimeoutMs: 5_000, totalTimeoutMs: 15_000 };
 
-    // Baseline: plain POSTs, same client, same concurrency.
+    // Baseline: plain POSTs, same client, same concurrency; run before the burst and again after
+    // the steady run (a shared machine's load moves: the ratio uses their mean).
+    const baseline = async () => {
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            next++;
+            await postJson(`${url}/plain`, {}, '{"type":"account.updated"}', safety);
+          }
+        }),
+      );
+      return { seconds: (performance.now() - t0) / 1000, cpuMs: cpuMs(cpu) };
+    };
+    const baselineBefore = await baseline();
     let started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < total) {
-          next++;
-          await postJson(`${url}/plain`, {}, '{"type":"account.updated"}', safety);
-        }
-      }),
-    );
-    const baselineSeconds = (performance.now() - started) / 1000;
 
     const box = createSecretBox(randomBytes(32).toString('base64'));
     const created = await createSubscription(
@@ -123,7 +159,6 @@ async function main(): Promise<void> {
       box,
       safety,
       concurrency,
-      lanes: Number(values.lanes),
       disableAfterMs: 86_400_000,
       pollMs: 60_000,
     });
@@ -179,13 +214,22 @@ async function main(): Promise<void> {
 
     // Burst: every event in one commit.
     const burst = new Map<number, number>();
+    const burstStart = Date.now();
+    const burstCpu = process.cpuUsage();
+    const burstPgCpu = await backendsCpuMs(db);
     started = performance.now();
     await commit(
       Array.from({ length: total }, (_, i) => `P${i % 2000}`),
       burst,
     );
+    const committedMs = Date.now() - burstStart;
     await waitAll(burst);
     const burstSeconds = (performance.now() - started) / 1000;
+    const burstCpuMs = cpuMs(burstCpu);
+    const burstPgCpuMs = cpuSince(burstPgCpu, await backendsCpuMs(db));
+    const burstTimes = [...burst.keys()].map((s) => received.get(s) ?? 0);
+    const firstMs = Math.min(...burstTimes) - burstStart;
+    const lastMs = Math.max(...burstTimes) - burstStart;
 
     // Steady: a commit every 20 ms of the events due by then at `rate` events/s (a slow commit
     // makes the next one bigger: the offered rate holds on a loaded machine).
@@ -210,19 +254,42 @@ async function main(): Promise<void> {
       .map(([seq, at]) => (received.get(seq) ?? at) - at)
       .sort((a, b) => a - b);
 
+    const baselineAfter = await baseline();
+    const baselinePerSec = Math.round(
+      total / ((baselineBefore.seconds + baselineAfter.seconds) / 2),
+    );
+
     const deliveriesPerSec = Math.round(total / burstSeconds);
     const p99 = pct(latencies, 99);
+    const burstVsBaseline = round(deliveriesPerSec / baselinePerSec, 3);
+    // The headline first (the issue's figures), then the details.
     const result = {
       benchmark: 'webhooks',
+      deliveriesPerSec,
+      p99Ms: p99,
+      burstVsBaseline,
       events: total,
       concurrency,
-      lanes: Number(values.lanes),
+      // CPU of this process (client, worker and receiver) per delivery or plain POST, in µs: a
+      // figure the machine's load moves less than the rates.
       baseline: {
-        seconds: round(baselineSeconds, 2),
-        postsPerSec: Math.round(total / baselineSeconds),
+        postsPerSec: baselinePerSec,
+        secondsBefore: round(baselineBefore.seconds, 2),
+        secondsAfter: round(baselineAfter.seconds, 2),
+        cpuUsPerPost: Math.round(
+          ((baselineBefore.cpuMs + baselineAfter.cpuMs) * 1000) / (2 * total),
+        ),
         received: plain,
       },
-      burst: { seconds: round(burstSeconds, 2), deliveriesPerSec },
+      // Phases from the start of the commit (ms): committed, first and last delivery received.
+      burst: {
+        seconds: round(burstSeconds, 2),
+        deliveriesPerSec,
+        cpuUsPerDelivery: Math.round((burstCpuMs * 1000) / total),
+        // The same for the PostgreSQL backends (fill, claims, records; 10 ms ticks).
+        postgresCpuUsPerDelivery: Math.round((burstPgCpuMs * 1000) / total),
+        phasesMs: { committed: committedMs, firstReceived: firstMs, lastReceived: lastMs },
+      },
       steady: {
         offeredPerSec: rate,
         committedPerSec: Math.round(total / offeredSeconds),
@@ -232,7 +299,6 @@ async function main(): Promise<void> {
       },
       badSignatures: bad,
       failedAttempts: await failures(),
-      ratios: { burstVsBaseline: round(deliveriesPerSec / (total / baselineSeconds), 3) },
       targetsMet: { deliveriesPerSec: deliveriesPerSec >= 1_000, p99UnderOneSecond: p99 < 1_000 },
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       // The machine is shared: the 1/5/15-minute load averages before and after, next to its cores.
@@ -242,7 +308,7 @@ async function main(): Promise<void> {
         loadAverageAfter: loadavg().map((l) => round(l, 2)),
       },
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await runtime?.close();
     server.close();

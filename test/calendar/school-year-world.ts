@@ -31,8 +31,9 @@ import { testDb, testLdap, type TeardownHost } from '@aaf-sync/testing';
 import {
   createBackoff,
   createSubscription,
-  deliverBatch,
   fillOutbox,
+  loadSender,
+  pumpDeliveries,
   type WebhookPayload,
 } from '@aaf-sync/webhooks';
 import { startReceiver, type Received } from '../../packages/webhooks/test/receiver.js';
@@ -265,9 +266,14 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
         now: () => Date.now(),
       };
       for (;;) {
-        const batch = await deliverBatch(options, hookId);
-        if (!batch || batch.taken === 0) break;
-        if (batch.failed + batch.dead > 0) throw new Error('a webhook delivery failed');
+        const sender = await loadSender(options, hookId);
+        if (!sender) break;
+        const pass = await pumpDeliveries(options, hookId, sender, {
+          claimUntil: Date.now() + 60_000,
+          closing: () => false,
+        });
+        if (pass.failed + pass.dead > 0) throw new Error('a webhook delivery failed');
+        if (pass.taken === 0) break;
       }
       const fresh = receiver.received.slice(seen);
       seen = receiver.received.length;

@@ -30,7 +30,14 @@ export {
 export { project, type LogEvent, type WebhookPayload } from './payload.js';
 export { fillOutbox, replay, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 export { purgeDelivered } from './outbox-purge.js';
-export { deliverBatch, nextDueAt, type DeliverBatch, type DeliverOptions } from './deliver.js';
+export {
+  loadSender,
+  nextDueAt,
+  type DeliverBatch,
+  type DeliverOptions,
+  type Sender,
+} from './deliver.js';
+export { pumpDeliveries, type PumpLimits, type PumpResult } from './delivery-pump.js';
 export { listAttempts, type AttemptView } from './delivery-log.js';
 export {
   createSubscription,

@@ -10,9 +10,9 @@ import {
 } from '@aaf-sync/targets';
 import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
 import { createBackoff, type Backoff } from './backoff.js';
-import { deliverBatch, loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
+import { loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
+import { pumpDeliveries } from './delivery-pump.js';
 import type { HttpSafety } from './http-client.js';
-import { createLimiter } from './limiter.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { purgeDelivered } from './outbox-purge.js';
 import { WebhooksQueue } from './webhook-queue.js';
@@ -21,6 +21,8 @@ import { WebhooksQueue } from './webhook-queue.js';
 const ANALYZE_AFTER = 1_000;
 /** Events read by one outbox fill (one transaction). */
 const FILL_EVENTS = 5_000;
+/** The first fill of a pass reads fewer: delivery starts sooner after a big commit. */
+const FIRST_FILL_EVENTS = 500;
 
 export interface WebhooksRuntimeOptions {
   readonly db: Kysely<Database>;
@@ -31,10 +33,8 @@ export interface WebhooksRuntimeOptions {
   readonly log: Logger;
   readonly box: SecretBox;
   readonly safety: HttpSafety;
-  /** HTTP deliveries in flight per subscription (default 32); also the size of a claim. */
+  /** HTTP deliveries in flight per subscription (default 32); claims keep as many waiting. */
   readonly concurrency?: number;
-  /** Batches of one subscription claimed, sent and recorded at once (default 4). */
-  readonly lanes?: number;
   readonly disableAfterMs: number;
   /** Fill outboxes and sweep due deliveries at least this often. */
   readonly pollMs: number;
@@ -81,16 +81,19 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     safety: o.safety,
     backoff: o.backoff ?? createBackoff(),
     concurrency: o.concurrency ?? 32,
-    // A batch may wait for the other lanes' HTTP before its own: each lane's worst case.
-    leaseMs: o.safety.totalTimeoutMs * Math.max(1, o.lanes ?? 4) + 30_000,
     disableAfterMs: o.disableAfterMs,
     now,
   };
   const budget = o.jobBudgetMs ?? 20_000;
-  // Each lane claims batches of `concurrency` rows; HTTP requests in flight per subscription
-  // stay at most `concurrency` (a limiter shared by a job's lanes): while some rows are sent,
-  // other lanes claim and record, so the database round trips are hidden behind HTTP.
-  const lanes = Math.max(1, o.lanes ?? 4);
+  /**
+   * The subscriptions being delivered by this process: asked for another pass or not, and the
+   * running pump's poke (new rows to claim).
+   */
+  interface Running {
+    again: boolean;
+    poke?: (() => boolean) | undefined;
+  }
+  const active = new Map<number, Running>();
   let worker: Worker | undefined;
   const enqueue = targetJobs(producer, 'deliver', (targetId) => ({
     kind: 'deliver' as const,
@@ -108,22 +111,23 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     const results: FillResult[] = [];
     let written = 0;
     for (const { id } of subs) {
-      let last: FillResult | undefined;
-      for (;;) {
-        const r = await fillOutbox(db, Number(id), FILL_EVENTS);
+      for (let size = FIRST_FILL_EVENTS; ; size = FILL_EVENTS) {
+        const r = await fillOutbox(db, Number(id), size);
         if (!r) break;
         results.push(r);
         written += r.deliveries;
-        if (r.deliveries > 0) last = r;
-        if (r.events < FILL_EVENTS) break; // at the head: no empty transaction to find it out
+        // Delivery starts with the first transaction of a big fill (the rest joins the running
+        // job: one delivery per subscription at a time in this process).
+        if (r.deliveries > 0) await enqueue(Number(id), `d${r.cursor}`);
+        if (r.events < size) break; // at the head: no empty transaction to find it out
       }
-      // Fresh statistics before the claims of a big fill (a first burst would otherwise be
-      // planned on an empty table's estimates: quadratic); autovacuum takes over later.
+      // Fresh statistics after a big fill (the claims look at a window of the outbox through
+      // its index whatever the statistics; the other queries like them fresh); autovacuum
+      // takes over later.
       if (written >= ANALYZE_AFTER) {
         await sql`analyze webhook_delivery`.execute(db);
         written = 0;
       }
-      if (last) await enqueue(Number(id), `d${last.cursor}`);
     }
     return results;
   }
@@ -142,72 +146,73 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
   }
 
   /**
-   * Delivers a subscription's due rows until none is due or the job budget is spent: `lanes`
-   * loops, each claiming a batch, sending it and recording it, so that one lane's database round
-   * trips overlap another's HTTP. Claims lease rows and take only the oldest pending row of
-   * each entity, so lanes never reorder an entity. A lane finding nothing due waits for another
-   * lane's batch to be recorded (it may release the next row of an entity) before giving up.
-   * Then the next retry is scheduled as a delayed job (its own job id excluded).
+   * Delivers a subscription's due rows (`pumpDeliveries`: a stream of at most `concurrency`
+   * POSTs, claims and records batched by what finished meanwhile) until none is due or the job
+   * budget is spent, then schedules the next retry as a delayed job (its own job id excluded).
+   * One delivery per subscription at a time in this process: a job arriving while one runs
+   * (a NOTIFY, the next outbox fill) only pokes its pump (claim again: new rows) or asks it for
+   * another pass, so WEBHOOK_CONCURRENCY holds per subscription and a busy subscription costs
+   * no extra queries per job.
    */
   async function deliverTarget(targetId: number, jobId: string, jobLog: Logger): Promise<unknown> {
-    const started = Date.now();
-    const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
-    const http = createLimiter(deliver.concurrency);
-    let sender = await loadSender(deliver, targetId);
-    if (!sender) return { skipped: 'not an active subscription' };
-    let stop: 'disabled' | 'budget' | 'failed' | undefined;
-    let inFlight = 0;
-    let recorded: () => void = () => {};
-    let nextRecord = new Promise<void>((r) => (recorded = r));
-    const lane = async () => {
-      while (!stop) {
-        if (Date.now() - started > budget || follower.stopped) {
-          stop = 'budget';
-          break;
-        }
-        inFlight++;
-        let r;
-        try {
-          r = await deliverBatch(deliver, targetId, sender, deliver.concurrency, http);
-        } catch (err) {
-          stop = 'failed'; // the other lanes stop too; BullMQ retries the job
-          throw err;
-        } finally {
-          inFlight--;
-          const wake = recorded;
-          nextRecord = new Promise<void>((res) => (recorded = res));
-          wake();
-        }
-        if (!r) {
-          stop = 'disabled';
-          break;
-        }
-        sender = r.sender;
-        totals.taken += r.taken;
-        totals.delivered += r.delivered;
-        totals.failed += r.failed;
-        totals.dead += r.dead;
-        if (r.disabled) stop = 'disabled';
-        if (r.taken > 0) continue;
-        if (inFlight === 0) break;
-        await nextRecord;
-      }
+    const running = active.get(targetId);
+    if (running) {
+      // New rows: the running pump claims them now (else, between two pumps, one more pass).
+      if (!running.poke?.()) running.again = true;
+      return { joined: true };
+    }
+    const me: Running = { again: false };
+    active.set(targetId, me);
+    try {
+      return await deliverAll(targetId, jobId, jobLog, me);
+    } finally {
+      active.delete(targetId);
+    }
+  }
+
+  async function deliverAll(
+    targetId: number,
+    jobId: string,
+    jobLog: Logger,
+    me: Running,
+  ): Promise<unknown> {
+    const limits = {
+      claimUntil: Date.now() + budget,
+      closing: () => follower.stopped,
+      onPoke: (poke: () => boolean) => (me.poke = poke),
     };
+    const totals = { taken: 0, delivered: 0, failed: 0, dead: 0 };
+    let stop: 'disabled' | 'budget' | undefined;
     for (;;) {
-      const before = totals.taken;
-      await Promise.all(Array.from({ length: lanes }, lane));
+      me.again = false;
+      const sender = await loadSender(deliver, targetId);
+      if (!sender) return { ...totals, skipped: 'not an active subscription' };
+      const r = await pumpDeliveries(deliver, targetId, sender, limits);
+      me.poke = undefined;
+      totals.taken += r.taken;
+      totals.delivered += r.delivered;
+      totals.failed += r.failed;
+      totals.dead += r.dead;
+      stop = r.stop;
       if (stop) break;
+      // Another job came meanwhile (new rows): one more pass before looking at the next retry.
+      if (me.again) continue;
       const next = await nextDueAt(db, targetId);
-      if (!next) break;
+      if (!next) {
+        if (me.again) continue;
+        break;
+      }
       const wait = next.getTime() - now();
       // Became due meanwhile: delivered by this job (unless this pass took nothing: then a
       // concurrent claim holds it, and a fresh job looks again shortly, without spinning).
-      if (wait <= 0 && totals.taken > before) continue;
+      if (wait <= 0 && r.taken > 0) continue;
       // A retry's own job: never under the id of the job running now (adding it would be a
       // no-op, and nothing would be left to wake the subscription but the sweep).
       const tag = wait <= 0 ? `c${Date.now()}` : `at${next.getTime()}`;
       const own = `deliver-${targetId}-${tag}` === jobId;
       await enqueue(targetId, own ? `${tag}r` : tag, Math.max(wait, wait <= 0 ? 100 : 0));
+      // Asked for another pass while scheduling: checked with no await before leaving.
+      if (me.again) continue;
       break;
     }
     if (stop === 'budget') await enqueue(targetId, `c${Date.now()}`);
