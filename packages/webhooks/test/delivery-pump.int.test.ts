@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, sql } from '@aaf-sync/db';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { testDb, testRedis, until } from '@aaf-sync/testing';
 import t from 'tap';
 import { claimDue } from '../src/delivery-claim.js';
 import {
@@ -14,7 +14,7 @@ import {
   type SubscriptionContext,
   type WebhookPayload,
 } from '../src/index.js';
-import { box, captureLog, personEvents, runtimeFor, testClock, UAI_A, until } from './fixtures.js';
+import { box, captureLog, personEvents, runtimeFor, testClock, UAI_A } from './fixtures.js';
 import { startReceiver, type Received } from './receiver.js';
 
 const payloadOf = (r: Received) => JSON.parse(r.body) as WebhookPayload;
