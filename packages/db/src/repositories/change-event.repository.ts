@@ -1,8 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../database.js';
+import { sql } from 'kysely';
+import type { Executor } from '../executor.js';
 import type { EventEntity, EventOp } from '../tables/change-event.table.js';
-
-export type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface EventInput {
   readonly entityType: EventEntity;
