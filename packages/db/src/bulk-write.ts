@@ -14,8 +14,34 @@ export type BulkTable = keyof Database & string;
 /** A column of `T`. */
 export type BulkColumn<T extends BulkTable> = keyof Selectable<Database[T]> & string;
 
-/** The value of column `C` of `T` in a bulk row: the value as it reads back (a JSON column takes the object). */
-export type BulkValue<T extends BulkTable, C extends BulkColumn<T>> = Selectable<Database[T]>[C];
+/** `V` readonly all the way down (what a caller's frozen data is typed as). */
+type Frozen<V> = V extends Date
+  ? V
+  : V extends readonly (infer E)[]
+    ? readonly Frozen<E>[]
+    : V extends object
+      ? { readonly [K in keyof V]: Frozen<V[K]> }
+      : V;
+
+/**
+ * What a bulk row may hold for a column read as `V`: the same, readonly or not, and any object
+ * for a column typed as any JSON record (an interface has no index signature).
+ */
+type Loose<V> = V extends object
+  ? V extends Date | readonly unknown[]
+    ? Frozen<V>
+    : Record<string, unknown> extends V
+      ? object
+      : Frozen<V>
+  : V;
+
+/**
+ * The value of column `C` of `T` in a bulk row: the value as it reads back (a JSON column takes
+ * the object, a timestamp a Date).
+ */
+export type BulkValue<T extends BulkTable, C extends BulkColumn<T>> = Loose<
+  Selectable<Database[T]>[C]
+>;
 
 /** A row of a bulk write: every listed column, by name. */
 export type BulkRow<T extends BulkTable, C extends BulkColumn<T>> = {
