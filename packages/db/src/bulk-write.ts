@@ -24,20 +24,23 @@ type Frozen<V> = V extends Date
       : V;
 
 /**
- * What a bulk row may hold for a column read as `V`: the same, readonly or not, and any object
- * for a column typed as any JSON record (an interface has no index signature).
+ * What a bulk row may hold for a column read as `V`: the same, readonly or not, a timestamp as
+ * a Date or a string, and any object for a column typed as any JSON record (an interface has no
+ * index signature).
  */
 type Loose<V> = V extends object
-  ? V extends Date | readonly unknown[]
-    ? Frozen<V>
-    : Record<string, unknown> extends V
-      ? object
-      : Frozen<V>
+  ? V extends Date
+    ? Date | string
+    : V extends readonly unknown[]
+      ? Frozen<V>
+      : Record<string, unknown> extends V
+        ? object
+        : Frozen<V>
   : V;
 
 /**
  * The value of column `C` of `T` in a bulk row: the value as it reads back (a JSON column takes
- * the object, a timestamp a Date).
+ * the object, a timestamp a Date or its ISO text).
  */
 export type BulkValue<T extends BulkTable, C extends BulkColumn<T>> = Loose<
   Selectable<Database[T]>[C]
