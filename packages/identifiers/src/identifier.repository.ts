@@ -1,4 +1,4 @@
-import { bulkInsert, sql, type Executor, type Identifier } from '@aaf-sync/db';
+import { sql, type Executor, type Identifier } from '@aaf-sync/db';
 
 /** A homonym family: every identifier of `namespace` built from `base`. */
 export interface FamilyKey {
@@ -48,20 +48,19 @@ export async function reserveSlots(
   db: Executor,
   families: readonly (FamilyKey & { readonly count: number })[],
 ): Promise<{ namespace: string; base: string; allocated: number }[]> {
-  return bulkInsert(
-    db,
-    'identifier_counter',
-    ['namespace', 'base', 'allocated'],
-    families.map((f) => ({ namespace: f.namespace, base: f.base, allocated: f.count })),
-    {
-      ordered: true,
-      onConflict: (oc) =>
-        oc.columns(['namespace', 'base']).doUpdateSet((eb) => ({
-          allocated: eb('identifier_counter.allocated', '+', eb.ref('excluded.allocated')),
-        })),
-      returning: ['namespace', 'base', 'allocated'],
-    },
-  );
+  const { rows } = await sql<{ namespace: string; base: string; allocated: number }>`
+    insert into identifier_counter (namespace, base, allocated)
+    select ns, b, c from unnest(
+      ${families.map((f) => f.namespace)}::text[],
+      ${families.map((f) => f.base)}::text[],
+      ${families.map((f) => f.count)}::int[]
+    ) with ordinality as f(ns, b, c, n)
+    order by n
+    on conflict (namespace, base)
+      do update set allocated = identifier_counter.allocated + excluded.allocated
+    returning namespace, base, allocated
+  `.execute(db);
+  return rows;
 }
 
 /**
@@ -93,23 +92,20 @@ export async function insertPrimaries(
   db: Executor,
   rows: readonly NewPrimary[],
 ): Promise<{ person_id: number; namespace: string }[]> {
-  return bulkInsert(
-    db,
-    'identifier',
-    ['namespace', 'value', 'person_id', 'status', 'base'],
-    rows.map((r) => ({
-      namespace: r.namespace,
-      value: r.value,
-      person_id: r.personId,
-      status: 'primary' as const,
-      base: r.base,
-    })),
-    {
-      ordered: true,
-      onConflict: (oc) => oc.columns(['namespace', 'value']).doNothing(),
-      returning: ['person_id', 'namespace'],
-    },
-  );
+  if (rows.length === 0) return [];
+  const result = await sql<{ person_id: number; namespace: string }>`
+    insert into identifier (namespace, value, person_id, status, base)
+    select ns, v, p, 'primary', b from unnest(
+      ${rows.map((r) => r.namespace)}::text[],
+      ${rows.map((r) => r.value)}::text[],
+      ${rows.map((r) => r.personId)}::bigint[],
+      ${rows.map((r) => r.base)}::text[]
+    ) with ordinality as r(ns, v, p, b, n)
+    order by n
+    on conflict (namespace, value) do nothing
+    returning person_id, namespace
+  `.execute(db);
+  return result.rows;
 }
 
 /** Which of the given (namespace, value) pairs exist, whatever their status. */
