@@ -34,11 +34,25 @@ export {
   type SqlBool,
   type Transaction,
 } from 'kysely';
+export type { Executor } from './executor.js';
+export {
+  bulkDelete,
+  bulkInsert,
+  bulkUpdate,
+  type BulkAlso,
+  type BulkColumn,
+  type BulkInsertOptions,
+  type BulkOnConflict,
+  type BulkReturned,
+  type BulkRow,
+  type BulkTable,
+  type BulkUpdateOptions,
+  type BulkValue,
+} from './bulk-write.js';
 export {
   appendEvents,
   EVENT_WRITER_LOCK,
   type EventInput,
-  type Executor,
 } from './repositories/change-event.repository.js';
 export {
   eventWatermark,

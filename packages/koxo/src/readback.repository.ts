@@ -1,4 +1,4 @@
-import { sql, type Executor } from '@aaf-sync/db';
+import { bulkInsert, sql, type Executor } from '@aaf-sync/db';
 import type { AdAccount } from './read-ad-accounts.js';
 
 export interface UnknownAdEntry {
@@ -80,28 +80,50 @@ export async function recordFound(
   at: Date,
   found: readonly { personId: number; account: AdAccount }[],
 ): Promise<void> {
-  if (found.length === 0) return;
-  const rows = JSON.stringify(
+  await bulkInsert(
+    db,
+    'koxo_readback',
+    [
+      'target_id',
+      'person_id',
+      'sam_account_name',
+      'dn',
+      'home_directory',
+      'enabled',
+      'first_seen_at',
+      'seen_at',
+      'missing_runs',
+      'missing_since',
+      'run_id',
+    ],
     found.map((f) => ({
+      target_id: targetId,
       person_id: f.personId,
-      sam: f.account.samAccountName,
+      sam_account_name: f.account.samAccountName,
       dn: f.account.dn,
-      home: f.account.homeDirectory,
+      home_directory: f.account.homeDirectory,
       enabled: f.account.enabled,
+      first_seen_at: at,
+      seen_at: at,
+      missing_runs: 0,
+      missing_since: null,
+      run_id: runId,
     })),
+    {
+      onConflict: (oc) =>
+        oc.columns(['target_id', 'person_id']).doUpdateSet((eb) => ({
+          sam_account_name: eb.ref('excluded.sam_account_name'),
+          dn: eb.ref('excluded.dn'),
+          home_directory: eb.ref('excluded.home_directory'),
+          enabled: eb.ref('excluded.enabled'),
+          first_seen_at: eb.fn.coalesce('koxo_readback.first_seen_at', 'excluded.first_seen_at'),
+          seen_at: eb.ref('excluded.seen_at'),
+          missing_runs: 0,
+          missing_since: null,
+          run_id: eb.ref('excluded.run_id'),
+        })),
+    },
   );
-  await sql`
-    insert into koxo_readback (target_id, person_id, sam_account_name, dn, home_directory,
-      enabled, first_seen_at, seen_at, missing_runs, missing_since, run_id)
-    select ${targetId}, r.person_id, r.sam, r.dn, r.home, r.enabled, ${at}, ${at}, 0, null, ${runId}
-    from json_to_recordset(${rows}::json)
-      as r(person_id bigint, sam text, dn text, home text, enabled boolean)
-    on conflict (target_id, person_id) do update set
-      sam_account_name = excluded.sam_account_name, dn = excluded.dn,
-      home_directory = excluded.home_directory, enabled = excluded.enabled,
-      first_seen_at = coalesce(koxo_readback.first_seen_at, excluded.first_seen_at),
-      seen_at = excluded.seen_at, missing_runs = 0, missing_since = null, run_id = excluded.run_id
-  `.execute(db);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import { bulkInsert, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
 import { loadAccounts } from './account-source.js';
 import type { DesiredEntry, DriverTarget, HeldEntry, TargetDriver } from './driver.js';
 import { TargetsErrors } from './errors.js';
@@ -266,12 +266,18 @@ async function markPending(trx: Executor, targetId: number, marks: readonly Mark
     from json_to_recordset(${json}::json) as x(p bigint, pr boolean, k text)
     where r.target_id = ${targetId} and r.person_id = x.p
   `.execute(trx);
-  await sql`
-    insert into provisioning (target_id, person_id, present, target_key)
-    select ${targetId}, x.p, coalesce(x.pr, false), x.k
-    from json_to_recordset(${json}::json) as x(p bigint, pr boolean, k text)
-    on conflict (target_id, person_id) do nothing
-  `.execute(trx);
+  await bulkInsert(
+    trx,
+    'provisioning',
+    ['target_id', 'person_id', 'present', 'target_key'],
+    marks.map((m) => ({
+      target_id: targetId,
+      person_id: m.p,
+      present: m.pr ?? false,
+      target_key: m.k,
+    })),
+    { onConflict: (oc) => oc.columns(['target_id', 'person_id']).doNothing() },
+  );
   // Wakes the targets process (its dispatcher tick sweeps targets with due rows).
   await sql`select pg_notify(${CHANGE_EVENT_CHANNEL}, '')`.execute(trx);
 }

@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { bulkInsert, sql, type Database, type Kysely } from '@aaf-sync/db';
 import { z } from 'zod';
 
 export const REPORT_STATUSES = [
@@ -51,24 +51,31 @@ export async function storeReport(
   const rows = report.items
     .filter((i) => ok.has(i.id))
     .map((i) => ({
-      j: i.id,
-      l: i.login ?? null,
-      h: i.homePath ?? null,
-      s: i.status,
-      d: i.detail ?? null,
+      reporter: report.reporter,
+      uai,
+      person_jointure: i.id,
+      login: i.login ?? null,
+      home_path: i.homePath ?? null,
+      status: i.status,
+      detail: i.detail ?? null,
     }));
-  if (rows.length > 0) {
-    await sql`
-      insert into snapshot_report as r (reporter, uai, person_jointure, login, home_path, status,
-        detail, reported_at)
-      select ${report.reporter}, ${uai}, j, l, h, s, d, now()
-      from json_to_recordset(${JSON.stringify(rows)}::json)
-        as x(j text, l text, h text, s text, d text)
-      on conflict (reporter, uai, person_jointure) do update set login = excluded.login,
-        home_path = excluded.home_path, status = excluded.status, detail = excluded.detail,
-        reported_at = excluded.reported_at
-    `.execute(db);
-  }
+  await bulkInsert(
+    db,
+    'snapshot_report',
+    ['reporter', 'uai', 'person_jointure', 'login', 'home_path', 'status', 'detail'],
+    rows,
+    {
+      // reported_at: its default, now(), on insert and update alike
+      onConflict: (oc) =>
+        oc.columns(['reporter', 'uai', 'person_jointure']).doUpdateSet((eb) => ({
+          login: eb.ref('excluded.login'),
+          home_path: eb.ref('excluded.home_path'),
+          status: eb.ref('excluded.status'),
+          detail: eb.ref('excluded.detail'),
+          reported_at: eb.ref('excluded.reported_at'),
+        })),
+    },
+  );
   return { stored: rows.length, unknown: ids.filter((id) => !ok.has(id)) };
 }
 

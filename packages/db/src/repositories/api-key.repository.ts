@@ -1,5 +1,5 @@
 import type { ApiKey, NewApiKey } from '../tables/api.table.js';
-import type { Executor } from './change-event.repository.js';
+import type { Executor } from '../executor.js';
 
 /** Stores a new key (the caller hashed the secret). */
 export async function insertApiKey(db: Executor, key: NewApiKey): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './change-event.repository.js';
+import type { Executor } from '../executor.js';
 
 export interface PurgeEventsInput {
   /** Events that occurred before this instant are deleted (the retention cut-off). */

@@ -1,8 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../database.js';
+import { sql } from 'kysely';
+import { bulkInsert } from '../bulk-write.js';
+import type { Executor } from '../executor.js';
 import type { EventEntity, EventOp } from '../tables/change-event.table.js';
-
-export type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface EventInput {
   readonly entityType: EventEntity;
@@ -31,24 +30,31 @@ export const EVENT_WRITER_LOCK = 7_310_100;
 export async function appendEvents(db: Executor, events: readonly EventInput[]): Promise<void> {
   if (events.length === 0) return;
   await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(db);
-  const rows = events.map((e) => ({
-    t: e.entityType,
-    k: e.entityKey,
-    o: e.op,
-    v: e.version,
-    u: e.uais ?? [],
-    c: e.changes ?? {},
-    i: e.importId ?? null,
-    f: e.fileId ?? null,
-    a: e.actor ?? null,
-  }));
-  // One JSON parameter (json_to_recordset): far cheaper than one escaped array per column.
-  await sql`
-    insert into change_event (entity_type, entity_key, op, version, uais, changes, import_id, file_id, actor)
-    select t, k, o, v, u, c, i, f, a
-    from rows from (json_to_recordset(${JSON.stringify(rows)}::json)
-      as (t text, k text, o text, v int, u text[], c json, i bigint, f bigint, a text))
-      with ordinality as e(t, k, o, v, u, c, i, f, a, n)
-    order by n
-  `.execute(db);
+  await bulkInsert(
+    db,
+    'change_event',
+    [
+      'entity_type',
+      'entity_key',
+      'op',
+      'version',
+      'uais',
+      'changes',
+      'import_id',
+      'file_id',
+      'actor',
+    ],
+    events.map((e) => ({
+      entity_type: e.entityType,
+      entity_key: e.entityKey,
+      op: e.op,
+      version: e.version,
+      uais: e.uais ?? [],
+      changes: e.changes ?? {},
+      import_id: e.importId ?? null,
+      file_id: e.fileId ?? null,
+      actor: e.actor ?? null,
+    })),
+    { ordered: true },
+  );
 }

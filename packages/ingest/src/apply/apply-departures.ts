@@ -1,6 +1,5 @@
-import { sql } from '@aaf-sync/db';
+import { bulkUpdate, sql } from '@aaf-sync/db';
 import { IngestErrors } from '../errors.js';
-import { col, updateRows } from '../sql/bulk.js';
 import type { LeaveItem } from '../plan/plan-item.js';
 import type { ApplyContext } from './apply-context.js';
 import { classEventKey } from './class-cache.js';
@@ -25,7 +24,7 @@ async function deleteScopedLinks(
     HEAD_TEACHER,
     PERSON_FUNCTION,
     DIRECTION,
-  ] as LinkSpec<never>[];
+  ] as unknown as LinkSpec<never>[];
   for (const spec of specs) {
     const { rows } = await sql<Record<string, string>>`
       delete from ${sql.table(spec.table)} t using unnest(${pairs.persons}::text[], ${pairs.structures}::text[]) d(p, s)
@@ -145,7 +144,7 @@ export async function applyLeaves(ctx: ApplyContext, items: readonly LeaveItem[]
     where p.jointure = any(${items.map((i) => i.key)}::text[])
     returning p.jointure, p.departed_at, p.primary_structure`.execute(ctx.trx);
   const rowOf = new Map(updated.map((r) => [r.jointure, r]));
-  const primaries: [string, string | null][] = [];
+  const primaries: { jointure: string; primary_structure: string | null }[] = [];
   for (const i of items) {
     const was = before.get(i.key) ?? [];
     const left = new Set(i.payload.structures);
@@ -154,7 +153,7 @@ export async function applyLeaves(ctx: ApplyContext, items: readonly LeaveItem[]
     const fields: Record<string, unknown> = { structures: [was, now] };
     const primary = rowOf.get(i.key)?.primary_structure ?? null;
     if (i.action === 'leave' && primary && left.has(primary)) {
-      primaries.push([i.key, now[0] ?? null]);
+      primaries.push({ jointure: i.key, primary_structure: now[0] ?? null });
       fields.primaryStructure = [primary, now[0] ?? null];
     }
     const changes =
@@ -175,7 +174,7 @@ export async function applyLeaves(ctx: ApplyContext, items: readonly LeaveItem[]
       changes,
     });
   }
-  await updateRows(ctx.trx, 'person', [col('jointure')], [col('primary_structure')], primaries);
+  await bulkUpdate(ctx.trx, 'person', ['jointure'], ['primary_structure'], primaries);
   await sql`
     delete from person_structure t using unnest(${pairs.persons}::text[], ${pairs.structures}::text[]) d(p, s)
     where t.person_jointure = d.p and t.structure_jointure = d.s`.execute(ctx.trx);

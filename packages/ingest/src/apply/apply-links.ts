@@ -1,9 +1,9 @@
 import type { KeyedDiff } from '../plan/person-diff.js';
 import { keyOf, type MembershipRef } from '../plan/person-state.js';
-import { col, deleteRows, insertRows, updateRows } from '../sql/bulk.js';
+import { bulkDelete, bulkInsert, bulkUpdate, type BulkColumn, type BulkRow } from '@aaf-sync/db';
 import type { ApplyContext } from './apply-context.js';
 import { classEventKey } from './class-cache.js';
-import type { LinkSpec } from './link-specs.js';
+import type { LinkSpec, LinkTable } from './link-specs.js';
 
 /** One person's change of one kind of link, with the version and UAIs of its events. */
 export interface LinkChange<T> {
@@ -14,15 +14,19 @@ export interface LinkChange<T> {
 }
 
 /** Writes the adds, updates and removals of one kind of link for a batch, with their events. */
-export async function writeLinks<T>(
+export async function writeLinks<
+  T,
+  Tb extends LinkTable,
+  K extends BulkColumn<Tb>,
+  V extends BulkColumn<Tb>,
+>(
   ctx: ApplyContext,
-  spec: LinkSpec<T>,
+  spec: LinkSpec<T, Tb, K, V>,
   changes: readonly LinkChange<T>[],
 ): Promise<void> {
-  const columns = [...spec.keys, ...spec.values];
-  const adds: unknown[][] = [];
-  const updates: unknown[][] = [];
-  const removes: unknown[][] = [];
+  const adds: BulkRow<Tb, K | V>[] = [];
+  const updates: BulkRow<Tb, K | V>[] = [];
+  const removes: BulkRow<Tb, K | V>[] = [];
   for (const c of changes) {
     const uais = (v: T) => {
       const s = spec.structure(v);
@@ -39,22 +43,24 @@ export async function writeLinks<T>(
           op === 'deleted' ? { before: spec.view(c.person, v) } : { after: spec.view(c.person, v) },
       });
     for (const v of c.diff.add) {
-      adds.push([...spec.keyRow(c.person, v), ...spec.valueRow(v)]);
+      adds.push(spec.row(c.person, v));
       event('created', v);
     }
     for (const v of c.diff.update) {
-      updates.push([...spec.keyRow(c.person, v), ...spec.valueRow(v)]);
+      updates.push(spec.row(c.person, v));
       event('updated', v);
     }
     for (const v of c.diff.remove) {
-      removes.push(spec.keyRow(c.person, v));
+      removes.push(spec.row(c.person, v));
       event('deleted', v);
     }
   }
-  await deleteRows(ctx.trx, spec.table, spec.keys, removes);
+  await bulkDelete(ctx.trx, spec.table, spec.keys, removes);
   if (spec.values.length > 0)
-    await updateRows(ctx.trx, spec.table, spec.keys, spec.values, updates);
-  await insertRows(ctx.trx, spec.table, columns, adds, 'on conflict do nothing');
+    await bulkUpdate(ctx.trx, spec.table, spec.keys, spec.values, updates);
+  await bulkInsert(ctx.trx, spec.table, [...spec.keys, ...spec.values], adds, {
+    onConflict: (oc) => oc.doNothing(),
+  });
 }
 
 /** Event key of a membership: `<class|group>:<structure>$<code>|<person>`. */
@@ -68,8 +74,9 @@ export async function writeMemberships(
 ): Promise<void> {
   const ids = await ctx.classes.ensure(changes.flatMap((c) => [...c.diff.add, ...c.diff.update]));
   const known = await ctx.classes.idsOf(changes.flatMap((c) => c.diff.remove));
-  const adds: unknown[][] = [];
-  const removes: unknown[][] = [];
+  type Row = BulkRow<'membership', 'class_group_id' | 'person_jointure'>;
+  const adds: Row[] = [];
+  const removes: Row[] = [];
   for (const c of changes) {
     const event = (op: 'created' | 'deleted', m: MembershipRef) =>
       ctx.events.push({
@@ -81,30 +88,20 @@ export async function writeMemberships(
         changes: { [op === 'deleted' ? 'before' : 'after']: { ...m, person: c.person } },
       });
     for (const m of c.diff.add) {
-      adds.push([ids.get(keyOf.membership(m)), c.person]);
+      adds.push({ class_group_id: ids.get(keyOf.membership(m))!, person_jointure: c.person });
       event('created', m);
     }
     for (const m of c.diff.remove) {
       const id = known.get(keyOf.membership(m));
       if (id === undefined) continue;
-      removes.push([id, c.person]);
+      removes.push({ class_group_id: id, person_jointure: c.person });
       ctx.touchedClasses.add(id);
       event('deleted', m);
     }
   }
-  await deleteRows(
-    ctx.trx,
-    'membership',
-    [col('class_group_id', 'bigint'), col('person_jointure')],
-    removes,
-  );
-  await insertRows(
-    ctx.trx,
-    'membership',
-    [col('class_group_id', 'bigint'), col('person_jointure')],
-    adds,
-    'on conflict do nothing',
-  );
+  const keys = ['class_group_id', 'person_jointure'] as const;
+  await bulkDelete(ctx.trx, 'membership', keys, removes);
+  await bulkInsert(ctx.trx, 'membership', keys, adds, { onConflict: (oc) => oc.doNothing() });
 }
 
 /** A person's establishments (no events of their own: the person event lists them). */
@@ -112,18 +109,19 @@ export async function writeStructures(
   ctx: ApplyContext,
   changes: readonly LinkChange<string>[],
 ): Promise<void> {
-  const keys = [col('person_jointure'), col('structure_jointure')];
-  await deleteRows(
+  const keys = ['person_jointure', 'structure_jointure'] as const;
+  const row = (person: string, s: string) => ({ person_jointure: person, structure_jointure: s });
+  await bulkDelete(
     ctx.trx,
     'person_structure',
     keys,
-    changes.flatMap((c) => c.diff.remove.map((s) => [c.person, s])),
+    changes.flatMap((c) => c.diff.remove.map((s) => row(c.person, s))),
   );
-  await insertRows(
+  await bulkInsert(
     ctx.trx,
     'person_structure',
     keys,
-    changes.flatMap((c) => c.diff.add.map((s) => [c.person, s])),
-    'on conflict do nothing',
+    changes.flatMap((c) => c.diff.add.map((s) => row(c.person, s))),
+    { onConflict: (oc) => oc.doNothing() },
   );
 }

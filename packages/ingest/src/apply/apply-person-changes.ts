@@ -2,7 +2,7 @@ import { IngestErrors } from '../errors.js';
 import { isEmptyDiff } from '../plan/person-diff.js';
 import type { PersonChangeItem } from '../plan/plan-item.js';
 import type { MembershipRef } from '../plan/person-state.js';
-import { col, insertRows, updateRows } from '../sql/bulk.js';
+import { bulkInsert, bulkUpdate, sql } from '@aaf-sync/db';
 import type { ApplyContext } from './apply-context.js';
 import { writeLinks, writeMemberships, writeStructures, type LinkChange } from './apply-links.js';
 import {
@@ -23,52 +23,52 @@ import {
 } from './relative-links.js';
 
 const ROW_COLUMNS = [
-  col('profile'),
-  col('level'),
-  col('given_name'),
-  col('sn'),
-  col('birth_name'),
-  col('birth_date', 'date'),
-  col('civility'),
-  col('ine'),
-  col('mail'),
-  col('primary_structure'),
-  col('unknown_structures', 'text[]'),
-  col('details', 'jsonb'),
-  col('attributes', 'json'),
-  col('record_hash'),
-  col('raw_hash'),
-  col('version', 'int'),
-  col('last_import_id', 'bigint'),
-  col('last_file_id', 'bigint'),
-  col('scope'),
-];
+  'profile',
+  'level',
+  'given_name',
+  'sn',
+  'birth_name',
+  'birth_date',
+  'civility',
+  'ine',
+  'mail',
+  'primary_structure',
+  'unknown_structures',
+  'details',
+  'attributes',
+  'record_hash',
+  'raw_hash',
+  'version',
+  'last_import_id',
+  'last_file_id',
+  'scope',
+] as const;
 
-function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number): unknown[] {
+function rowValues(ctx: ApplyContext, item: PersonChangeItem, version: number) {
   const c = item.payload.columns;
-  return [
-    c.profile,
-    c.level,
-    c.givenName,
-    c.sn,
-    c.birthName,
-    c.birthDate,
-    c.civility,
-    c.ine,
-    c.mail,
-    c.primaryStructure,
+  return {
+    profile: c.profile,
+    level: c.level,
+    given_name: c.givenName,
+    sn: c.sn,
+    birth_name: c.birthName,
+    birth_date: c.birthDate,
+    civility: c.civility,
+    ine: c.ine,
+    mail: c.mail,
+    primary_structure: c.primaryStructure,
     // (plans held before this field existed carry none)
-    item.payload.unknownStructures ?? [],
-    c.details,
-    item.payload.attributes,
-    item.payload.hash,
-    item.payload.rawHash ?? null,
+    unknown_structures: item.payload.unknownStructures ?? [],
+    details: c.details,
+    attributes: item.payload.attributes,
+    record_hash: item.payload.hash,
+    raw_hash: item.payload.rawHash ?? null,
     version,
-    ctx.importId,
-    item.fileId,
+    last_import_id: ctx.importId,
+    last_file_id: item.fileId,
     // the import's scope (a pupil found again by its INE in another académie moves to it)
-    ctx.scope,
-  ];
+    scope: ctx.scope,
+  };
 }
 
 /** The applied plan is exactly the reviewed one: any person that moved since refuses it. */
@@ -108,33 +108,33 @@ async function writeRows(
   { accounts, accountsBefore }: Omit<WithAccounts, 'items'>,
 ) {
   const creates = items.filter((i) => i.action === 'create');
-  const inserted = await insertRows<{ id: number; jointure: string }>(
+  const inserted = await bulkInsert(
     ctx.trx,
     'person',
-    [col('jointure'), col('category'), col('has_account', 'boolean'), ...ROW_COLUMNS],
-    creates.map((i) => [
-      i.key,
-      i.payload.columns.category,
-      accounts.get(i.key) ?? true,
+    ['jointure', 'category', 'has_account', ...ROW_COLUMNS],
+    creates.map((i) => ({
+      jointure: i.key,
+      category: i.payload.columns.category,
+      has_account: accounts.get(i.key) ?? true,
       ...rowValues(ctx, i, 1),
-    ]),
-    'returning id, jointure',
+    })),
+    { returning: ['id', 'jointure'] },
   );
   const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
   const others = items.filter((i) => i.action !== 'create');
-  const updated = await updateRows<{ id: number; jointure: string }>(
+  const updated = await bulkUpdate(
     ctx.trx,
     'person',
-    [col('jointure')],
-    [col('has_account', 'boolean'), ...ROW_COLUMNS],
-    others.map((i) => [
-      i.key,
-      accounts.get(i.key) ?? true,
+    ['jointure'],
+    ['has_account', ...ROW_COLUMNS],
+    others.map((i) => ({
+      jointure: i.key,
+      has_account: accounts.get(i.key) ?? true,
       ...rowValues(ctx, i, versions.get(i.key)!),
-    ]),
+    })),
     {
-      extraSet: `state = 'active', departed_at = null, updated_at = now()`,
-      tail: 'returning t.id, t.jointure',
+      also: { state: 'active', departed_at: null, updated_at: sql`now()` },
+      returning: ['id', 'jointure'],
     },
   );
   // Identifiers for every new account holder: new persons, and relatives who gain an account

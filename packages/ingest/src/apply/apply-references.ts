@@ -1,26 +1,44 @@
-import { sql } from '@aaf-sync/db';
+import {
+  bulkInsert,
+  bulkUpdate,
+  sql,
+  type BulkAlso,
+  type BulkColumn,
+  type BulkRow,
+} from '@aaf-sync/db';
 import { IngestErrors } from '../errors.js';
 import type { ReferenceItem } from '../plan/plan-item.js';
 import { referenceColumns, type ReferenceEntity } from '../plan/plan-reference.js';
-import { col, insertRows, updateRows, type Column } from '../sql/bulk.js';
 import type { ApplyContext } from './apply-context.js';
 
-const SPECS: Record<ReferenceEntity, { key: string; columns: Column[] }> = {
-  structure: {
-    key: 'jointure',
-    columns: [col('uai'), col('name'), col('type'), col('contract'), col('academy'), col('level')],
-  },
-  subject: { key: 'code', columns: [col('label')] },
-  mef: { key: 'code', columns: [col('label'), col('attachment'), col('stat11')] },
-};
-
+/** Columns every reference table has. */
 const TRACKING = [
-  col('attributes', 'json'),
-  col('record_hash'),
-  col('version', 'int'),
-  col('last_import_id', 'bigint'),
-  col('last_file_id', 'bigint'),
-];
+  'attributes',
+  'record_hash',
+  'version',
+  'last_import_id',
+  'last_file_id',
+] as const;
+
+/** The key of each entity, the columns of `referenceColumns`, and both with the tracking. */
+interface Spec<E extends ReferenceEntity> {
+  readonly key: BulkColumn<E>;
+  readonly columns: readonly BulkColumn<E>[];
+  readonly written: readonly BulkColumn<E>[];
+}
+
+/** (checked against each table by the type of SPECS) */
+const spec = <const K extends string, const C extends string>(key: K, columns: readonly C[]) => ({
+  key,
+  columns,
+  written: [...columns, ...TRACKING],
+});
+
+const SPECS: { readonly [E in ReferenceEntity]: Spec<E> } = {
+  structure: spec('jointure', ['uai', 'name', 'type', 'contract', 'academy', 'level']),
+  subject: spec('code', ['label']),
+  mef: spec('code', ['label', 'attachment', 'stat11']),
+};
 
 async function currentVersions(
   ctx: ApplyContext,
@@ -34,12 +52,12 @@ async function currentVersions(
   return new Map(rows.map((r) => [r.k, r.version]));
 }
 
-async function applyEntity(
+async function applyEntity<E extends ReferenceEntity>(
   ctx: ApplyContext,
-  entity: ReferenceEntity,
+  entity: E,
   items: ReferenceItem[],
 ): Promise<void> {
-  const spec = SPECS[entity];
+  const { key, columns, written }: Spec<E> = SPECS[entity];
   const now = await currentVersions(
     ctx,
     entity,
@@ -47,15 +65,17 @@ async function applyEntity(
   );
   const rows = (i: ReferenceItem, version: number) => {
     const values = referenceColumns(i.payload.record);
-    return [
-      i.key,
-      ...spec.columns.map((c) => values[c.name] ?? null),
-      i.payload.attributes,
-      i.payload.hash,
+    const row: Record<string, unknown> = { [key]: i.key };
+    for (const c of columns) row[c] = values[c] ?? null;
+    Object.assign(row, {
+      attributes: i.payload.attributes,
+      record_hash: i.payload.hash,
       version,
-      ctx.importId,
-      i.fileId,
-    ];
+      last_import_id: ctx.importId,
+      last_file_id: i.fileId,
+    });
+    // referenceColumns names the columns of the record's own entity (one plan per kind).
+    return row as BulkRow<E, BulkColumn<E>>;
   };
   for (const i of items) {
     const moved = i.action === 'create' ? now.has(i.key) : now.get(i.key) !== i.baseVersion;
@@ -71,22 +91,21 @@ async function applyEntity(
   const updates = items.filter((i) => i.action === 'update');
   // A structure belongs to the académie scope of the import that creates it.
   const scoped = entity === 'structure';
-  const columns = [col(spec.key), ...spec.columns, ...TRACKING, ...(scoped ? [col('scope')] : [])];
-  await insertRows(
+  await bulkInsert(
     ctx.trx,
     entity,
-    columns,
-    creates.map((i) => [...rows(i, 1), ...(scoped ? [ctx.scope] : [])]),
+    [key, ...written, ...(scoped ? ['scope' as BulkColumn<E>] : [])],
+    creates.map((i) =>
+      scoped ? ({ ...rows(i, 1), scope: ctx.scope } as BulkRow<E, BulkColumn<E>>) : rows(i, 1),
+    ),
   );
-  await updateRows(
+  await bulkUpdate(
     ctx.trx,
     entity,
-    [col(spec.key)],
-    [...spec.columns, ...TRACKING],
+    [key],
+    written,
     updates.map((i) => rows(i, (i.baseVersion ?? 0) + 1)),
-    {
-      extraSet: 'updated_at = now()',
-    },
+    { also: { updated_at: sql`now()` } as BulkAlso<E> },
   );
   for (const i of items) {
     const record = i.payload.record;

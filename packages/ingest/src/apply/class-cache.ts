@@ -1,5 +1,4 @@
-import { sql, type Executor } from '@aaf-sync/db';
-import { col, insertRows, updateRows } from '../sql/bulk.js';
+import { bulkInsert, bulkUpdate, sql, type Executor } from '@aaf-sync/db';
 import type { MembershipRef } from '../plan/person-state.js';
 import { keyOf } from '../plan/person-state.js';
 import type { EventBuffer } from './event-buffer.js';
@@ -81,24 +80,18 @@ export class ClassCache {
     const byKey = new Map(refs.map((r) => [keyOf.membership(r), r]));
     await this.#load([...byKey.keys()], byKey);
     const missing = [...byKey].filter(([k]) => !this.#by.has(k)).map(([, r]) => r);
-    const created = await insertRows<{
-      id: number;
-      kind: 'class' | 'group';
-      structure_jointure: string;
-      code: string;
-      label: string;
-    }>(
+    const created = await bulkInsert(
       this.db,
       'class_group',
-      [
-        col('structure_jointure'),
-        col('kind'),
-        col('code'),
-        col('label'),
-        col('last_import_id', 'bigint'),
-      ],
-      missing.map((m) => [m.structure, m.kind, m.code, m.label, this.importId]),
-      'returning id, kind, structure_jointure, code, label',
+      ['structure_jointure', 'kind', 'code', 'label', 'last_import_id'],
+      missing.map((m) => ({
+        structure_jointure: m.structure,
+        kind: m.kind,
+        code: m.code,
+        label: m.label,
+        last_import_id: this.importId,
+      })),
+      { returning: ['id', 'kind', 'structure_jointure', 'code', 'label'] },
     );
     for (const r of created) {
       const row: ClassRow = {
@@ -133,14 +126,20 @@ export class ClassCache {
       changed.push(row);
       this.#event(row, 'updated', { fields });
     }
-    await updateRows(
+    await bulkUpdate(
       this.db,
       'class_group',
-      [col('id', 'bigint')],
-      [col('label'), col('state'), col('version', 'int'), col('last_import_id', 'bigint')],
-      changed.map((r) => [r.id, r.label, r.state, r.version, this.importId]),
+      ['id'],
+      ['label', 'state', 'version', 'last_import_id'],
+      changed.map((r) => ({
+        id: r.id,
+        label: r.label,
+        state: r.state,
+        version: r.version,
+        last_import_id: this.importId,
+      })),
       // A class closed by the year transition (packages/groups) is reopened by its pupil.
-      { extraSet: 'updated_at = now(), closed_at = null, closed_school_year = null' },
+      { also: { updated_at: sql`now()`, closed_at: null, closed_school_year: null } },
     );
   }
 

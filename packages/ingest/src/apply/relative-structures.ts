@@ -1,5 +1,4 @@
-import { sql } from '@aaf-sync/db';
-import { col, deleteRows, insertRows, updateRows } from '../sql/bulk.js';
+import { bulkDelete, bulkInsert, bulkUpdate, sql } from '@aaf-sync/db';
 import type { ApplyContext } from './apply-context.js';
 import { pupilStructuresOfRelatives, structuresOf } from './person-lookup.js';
 import { accountCodes, allocateForAccounts } from './relative-accounts.js';
@@ -40,18 +39,34 @@ async function recomputeChunk(ctx: ApplyContext, chunk: string[]): Promise<numbe
       .filter((p) => !p.has_account && (desired.get(p.jointure) ?? []).length > 0)
       .map((p) => ({ personId: Number(p.id), givenName: p.given_name, sn: p.sn })),
   );
-  const adds: string[][] = [];
-  const removes: string[][] = [];
-  const rows: unknown[][] = [];
+  const pair = (p: RelativeRow, s: string) => ({
+    person_jointure: p.jointure,
+    structure_jointure: s,
+  });
+  const adds: ReturnType<typeof pair>[] = [];
+  const removes: ReturnType<typeof pair>[] = [];
+  const rows: {
+    jointure: string;
+    primary_structure: string | null;
+    has_account: boolean;
+    version: number;
+    last_import_id: number | null;
+  }[] = [];
   for (const p of changed) {
     const want = desired.get(p.jointure) ?? [];
     const have = current.get(p.jointure) ?? [];
     const old = p.primary_structure;
     const primary = old && want.includes(old) ? old : (want[0] ?? null);
     const account = want.length > 0;
-    for (const s of want) if (!have.includes(s)) adds.push([p.jointure, s]);
-    for (const s of have) if (!want.includes(s)) removes.push([p.jointure, s]);
-    rows.push([p.jointure, primary, account, p.version + 1, ctx.importId]);
+    for (const s of want) if (!have.includes(s)) adds.push(pair(p, s));
+    for (const s of have) if (!want.includes(s)) removes.push(pair(p, s));
+    rows.push({
+      jointure: p.jointure,
+      primary_structure: primary,
+      has_account: account,
+      version: p.version + 1,
+      last_import_id: ctx.importId,
+    });
     const fields: Record<string, unknown> = {};
     if (want.join() !== have.join()) fields.structures = [have, want];
     if (primary !== old) fields.primaryStructure = [old, primary];
@@ -67,21 +82,18 @@ async function recomputeChunk(ctx: ApplyContext, chunk: string[]): Promise<numbe
       changes: { fields },
     });
   }
-  const keys = [col('person_jointure'), col('structure_jointure')];
-  await deleteRows(ctx.trx, 'person_structure', keys, removes);
-  await insertRows(ctx.trx, 'person_structure', keys, adds, 'on conflict do nothing');
-  await updateRows(
+  const keys = ['person_jointure', 'structure_jointure'] as const;
+  await bulkDelete(ctx.trx, 'person_structure', keys, removes);
+  await bulkInsert(ctx.trx, 'person_structure', keys, adds, {
+    onConflict: (oc) => oc.doNothing(),
+  });
+  await bulkUpdate(
     ctx.trx,
     'person',
-    [col('jointure')],
-    [
-      col('primary_structure'),
-      col('has_account', 'boolean'),
-      col('version', 'int'),
-      col('last_import_id', 'bigint'),
-    ],
+    ['jointure'],
+    ['primary_structure', 'has_account', 'version', 'last_import_id'],
     rows,
-    { extraSet: 'updated_at = now()' },
+    { also: { updated_at: sql`now()` } },
   );
   return rows.length;
 }

@@ -1,6 +1,5 @@
 import type { Warning, WarningCode } from '@aaf-sync/aaf';
-import { sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
-import { col, insertRows } from '../sql/bulk.js';
+import { bulkInsert, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
 import type { WarningReport } from './import-report.schema.js';
 
 /** A data-quality warning of an import, ready to store (the record concerned was kept). */
@@ -26,31 +25,26 @@ export function warningRow(
   return { structure, uai, code: w.code, subject, message };
 }
 
-const COLUMNS = [
-  col('import_id', 'bigint'),
-  col('structure_jointure'),
-  col('uai'),
-  col('code'),
-  col('subject'),
-  col('message'),
-];
-
 /** Stores the warnings of an import (one statement per 5,000). */
 export async function writeWarnings(
   db: Executor,
   importId: number,
   rows: readonly WarningRow[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    await insertRows(
-      db,
-      'import_warning',
-      COLUMNS,
-      rows
-        .slice(i, i + 5000)
-        .map((w) => [importId, w.structure, w.uai, w.code, w.subject, w.message]),
-    );
-  }
+  await bulkInsert(
+    db,
+    'import_warning',
+    ['import_id', 'structure_jointure', 'uai', 'code', 'subject', 'message'],
+    rows.map((w) => ({
+      import_id: importId,
+      structure_jointure: w.structure,
+      uai: w.uai,
+      code: w.code,
+      subject: w.subject,
+      message: w.message,
+    })),
+    { chunk: 5000 },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  bulkInsert,
   sql,
   type Database,
   type Executor,
@@ -7,7 +8,6 @@ import {
   type PlanStatus,
 } from '@aaf-sync/db';
 import type { PlanItem } from '../plan/plan-item.js';
-import { col, insertRows } from '../sql/bulk.js';
 
 /**
  * Every statement on `import_plan` (one row per establishment an import touches: counts, hold
@@ -172,16 +172,16 @@ export async function plansForReport(
 }
 
 const ITEM_COLUMNS = [
-  col('import_id', 'bigint'),
-  col('seq', 'int'),
-  col('structure_jointure'),
-  col('entity'),
-  col('key'),
-  col('action'),
-  col('base_version', 'int'),
-  col('file_id', 'bigint'),
-  col('payload', 'json'),
-];
+  'import_id',
+  'seq',
+  'structure_jointure',
+  'entity',
+  'key',
+  'action',
+  'base_version',
+  'file_id',
+  'payload',
+] as const;
 
 /**
  * Copies plan items to `import_plan_item` (numbered in plan order), for the plans that must
@@ -194,18 +194,18 @@ export async function persistPlanItems(
 ): Promise<number> {
   let seq = 0;
   for await (const batch of batches) {
-    const rows = batch.map((item) => [
-      importId,
-      ++seq,
-      item.unit,
-      item.entity,
-      item.key,
-      item.action,
-      item.baseVersion,
-      item.fileId,
-      item.payload,
-    ]);
-    await insertRows(db, 'import_plan_item', ITEM_COLUMNS, rows);
+    const rows = batch.map((item) => ({
+      import_id: importId,
+      seq: ++seq,
+      structure_jointure: item.unit,
+      entity: item.entity,
+      key: item.key,
+      action: item.action,
+      base_version: item.baseVersion,
+      file_id: item.fileId,
+      payload: item.payload,
+    }));
+    await bulkInsert(db, 'import_plan_item', ITEM_COLUMNS, rows);
   }
   return seq;
 }

@@ -1,7 +1,5 @@
 import type { Reject } from '@aaf-sync/aaf';
-import type { Executor } from '@aaf-sync/db';
-import { sql } from '@aaf-sync/db';
-import { col, insertRows } from '../sql/bulk.js';
+import { bulkInsert, sql, type Executor } from '@aaf-sync/db';
 
 export interface RejectRow {
   readonly fileId: number | null;
@@ -16,19 +14,19 @@ export interface RejectRow {
 }
 
 const COLUMNS = [
-  col('import_id', 'bigint'),
-  col('file_id', 'bigint'),
-  col('file_name'),
-  col('line', 'int'),
-  col('entity'),
-  col('identifier'),
-  col('structure_jointure'),
-  col('uai'),
-  col('code'),
-  col('message'),
-  col('attribute'),
-  col('raw'),
-];
+  'import_id',
+  'file_id',
+  'file_name',
+  'line',
+  'entity',
+  'identifier',
+  'structure_jointure',
+  'uai',
+  'code',
+  'message',
+  'attribute',
+  'raw',
+] as const;
 
 /** Raw XML kept with a reject is cut at this size (a record is a few KB). */
 const RAW_LIMIT = 16_384;
@@ -57,22 +55,22 @@ export class RejectSink {
 
   async flush(): Promise<void> {
     if (this.#buffer.length === 0) return;
-    const rows = this.#buffer.map((r) => [
-      this.importId,
-      r.fileId,
-      r.fileName,
-      r.line,
-      r.entity,
-      r.identifier,
-      r.structure,
-      r.uai,
-      r.reject.code,
-      r.reject.message,
-      r.reject.attribute ?? null,
-      r.raw && r.raw.length > RAW_LIMIT ? `${r.raw.slice(0, RAW_LIMIT)}…` : r.raw,
-    ]);
+    const rows = this.#buffer.map((r) => ({
+      import_id: this.importId,
+      file_id: r.fileId,
+      file_name: r.fileName,
+      line: r.line,
+      entity: r.entity,
+      identifier: r.identifier,
+      structure_jointure: r.structure,
+      uai: r.uai,
+      code: r.reject.code,
+      message: r.reject.message,
+      attribute: r.reject.attribute ?? null,
+      raw: r.raw && r.raw.length > RAW_LIMIT ? `${r.raw.slice(0, RAW_LIMIT)}…` : r.raw,
+    }));
     this.#buffer = [];
-    await insertRows(this.db, 'import_reject', COLUMNS, rows);
+    await bulkInsert(this.db, 'import_reject', COLUMNS, rows);
   }
 
   /** Forgets the rejects of a file that turned out unreadable (its file error replaces them). */
