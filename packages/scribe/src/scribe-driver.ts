@@ -372,6 +372,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     }
 
     return {
+      // Two batches at once: one's database work while the other's writes are at the server
+      // (every step of apply tolerates a concurrent apply: adds that find the entry, groups
+      // created meanwhile, allocations that agree).
+      lanes: 2,
+
       desired(account) {
         const entry = desiredEntry(account, target.uais, profile, dit);
         return (

@@ -152,6 +152,12 @@ export interface TargetDriver {
    * answers with the same comparison its `apply` uses.
    */
   inSync?(held: HeldEntry, desired: DesiredEntry): boolean;
+  /**
+   * Batches this driver may apply at once (default 1): with more, the worker takes that many
+   * batches side by side (`reconcileDue`), so that one batch's database work overlaps another's
+   * writes. Only for a driver whose `apply` is safe to run concurrently with itself.
+   */
+  readonly lanes?: number;
   close?(): Promise<void>;
 }
 

@@ -62,6 +62,11 @@ export {
   type NoopApplication,
   type NoopLedger,
 } from './noop-driver.js';
+export {
+  reconcileDue,
+  type ReconcileDueOptions,
+  type ReconcileDueResult,
+} from './reconcile-due.js';
 export { consumerStatuses, resetConsumer, type ConsumerStatus } from './consumer-status.js';
 export {
   listProvisioning,

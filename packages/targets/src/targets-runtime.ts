@@ -18,7 +18,8 @@ import pg from 'pg';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
 import { driverFor } from './driver-for.js';
-import { nextRetryAt, reconcileBatch } from './reconcile.js';
+import { nextRetryAt } from './reconcile.js';
+import { reconcileDue, type ReconcileDueResult } from './reconcile-due.js';
 import type { SecretBox } from './secret-box.js';
 import { TargetsQueue } from './target-queue.js';
 
@@ -163,26 +164,19 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     if (!o.drivers[row.kind]) return { skipped: `no driver for ${row.kind}` };
     const { target, driver } = driverFor(o.drivers, o.box, row, { db });
     const started = Date.now();
-    const totals = { taken: 0, applied: 0, excluded: 0, failed: 0 };
+    let result: ReconcileDueResult;
     try {
-      for (;;) {
-        const r = await reconcileBatch(db, target, driver, {
-          batchSize: o.batchSize,
-          ...(o.retryBaseSeconds !== undefined ? { retryBaseSeconds: o.retryBaseSeconds } : {}),
-        });
-        totals.taken += r.taken;
-        totals.applied += r.applied;
-        totals.excluded += r.excluded;
-        totals.failed += r.failed;
-        if (r.taken < o.batchSize) break;
-        if (Date.now() - started > budget || closed) {
-          await enqueue(targetId, `c${Date.now()}`);
-          break;
-        }
-      }
+      result = await reconcileDue(db, target, driver, {
+        batchSize: o.batchSize,
+        ...(o.retryBaseSeconds !== undefined ? { retryBaseSeconds: o.retryBaseSeconds } : {}),
+        stop: () => Date.now() - started > budget || closed,
+      });
     } finally {
       await driver.close?.();
     }
+    const { more, ...totals } = result;
+    // The job budget was spent with batches still full: the rest in a new job.
+    if (more) await enqueue(targetId, `c${Date.now()}`);
     const retry = await nextRetryAt(db, targetId);
     if (retry && retry.getTime() > Date.now()) {
       await enqueue(targetId, `at${retry.getTime()}`, retry.getTime() - Date.now());
