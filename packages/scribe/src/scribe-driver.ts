@@ -29,6 +29,7 @@ import {
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
+import { entriesBySchool } from './entries-by-school.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
@@ -468,6 +469,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       },
 
       async inventory(uais) {
+        if (uais.length === 0) return [];
         const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));
         const search = (base: string, filter: string, attributes: string[]) =>
           getPool()
@@ -476,13 +478,37 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
               if (refused(err, NO_SUCH_OBJECT)) return [];
               throw err;
             });
-        // One paged search of the groups and one of the users per school, schools side by side.
-        const perSchool = new Map<string, HeldEntry[]>();
-        await eachLimited(uais, poolSize, async (uai) => {
+        const groupFilter = '(objectClass=posixGroup)';
+        const groupAttributes = ['cn', 'type', 'memberUid'];
+        // Several schools: one paged search of the groups and one of the users over the base,
+        // sorted by school here (a search per school costs slapd a pass over its whole database
+        // for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s). One school
+        // (`--uai`, a one-school target): its own two searches.
+        const lists = async (): Promise<Map<string, [LdapEntry[], LdapEntry[]]>> => {
+          if (uais.length === 1) {
+            const uai = uais[0]!;
+            return new Map([
+              [
+                uai,
+                await Promise.all([
+                  search(dit.groups(uai), groupFilter, groupAttributes),
+                  search(dit.users(uai), '(uid=*)', readAttributes),
+                ]),
+              ],
+            ]);
+          }
           const [groups, users] = await Promise.all([
-            search(dit.groups(uai), '(objectClass=posixGroup)', ['cn', 'type', 'memberUid']),
-            search(dit.users(uai), '(uid=*)', readAttributes),
+            search(options.baseDn, groupFilter, groupAttributes),
+            search(options.baseDn, '(uid=*)', readAttributes),
           ]);
+          const groupsOf = entriesBySchool(groups, new Map(uais.map((u) => [dit.groups(u), u])));
+          const usersOf = entriesBySchool(users, new Map(uais.map((u) => [dit.users(u), u])));
+          return new Map(
+            uais.map((u) => [u, [groupsOf.get(u) ?? [], usersOf.get(u) ?? []]] as const),
+          );
+        };
+        const perSchool = new Map<string, HeldEntry[]>();
+        for (const [uai, [groups, users]] of await lists()) {
           const memberOf = new Map<string, string[]>();
           for (const g of groups) {
             const type = g.attributes.type?.[0];
@@ -505,7 +531,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
             held.push({ key: e.dn, uai, attributes });
           }
           perSchool.set(uai, held);
-        });
+        }
         return uais.flatMap((uai) => perSchool.get(uai) ?? []);
       },
 
