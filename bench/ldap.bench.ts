@@ -3,8 +3,8 @@
 // The Scribe driver against the slapd of scripts/services (LDAP_URL), in one process and its own
 // database:
 //   provision   `accounts` pupils (classes of 25, `schools` establishments) applied through the
-//               worker's reconcile batches (packages/targets reconcileBatch + the scribe driver):
-//               adds/s of account entries
+//               worker's reconcile loop (packages/targets reconcileDue, batches side by side as
+//               the driver's lanes allow, + the scribe driver): adds/s of account entries
 //   ldapadd     the same subtree exported as LDIF (export-ldif) loaded with `ldapadd` under
 //               another académie branch of the same server: entries/s, and the worker's ratio
 //   reconcile   a full reconcile with nothing changed (inventory + comparison): writes (target 0)
@@ -121,10 +121,12 @@ async function main(): Promise<void> {
 
     // 1. Through the worker.
     let started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const { applied: accountAdds, failed } = await reconcileDue(db, target, timedDriver, {
       batchSize,
     });
     const workerSeconds = seconds(started);
+    const workerCpu = process.cpuUsage(cpuBefore);
 
     // 2. ldapadd of the same subtree (exported for the second branch).
     const { target: other } = driverFor(
@@ -190,7 +192,11 @@ async function main(): Promise<void> {
             accountsApplied: accountAdds,
             failed,
             addsPerSecond: round(stats.adds / workerSeconds),
+            // Summed over the batches in flight (the driver's lanes): may exceed \`seconds\`.
             driverApplySeconds: round(Number(applyNs) / 1e9),
+            lanes: driver.lanes ?? 1,
+            // This process's CPU (user + system) over the provisioning.
+            cpuSeconds: round((workerCpu.user + workerCpu.system) / 1e6),
             accountsPerSecond: round(accountAdds / workerSeconds),
             ldapAdds: stats.adds,
             groupWrites: stats.groupWrites,

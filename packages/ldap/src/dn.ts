@@ -1,5 +1,9 @@
+/** A value with anything to escape in a DN (most have none: returned as they are). */
+const DN_SPECIAL = /[\\,+"<>;=\0]|^[# ]| $/;
+
 /** Escapes an attribute value for use in a DN (RFC 4514 §2.4). */
 export function escapeDnValue(value: string): string {
+  if (!DN_SPECIAL.test(value)) return value;
   let out = value.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 1 && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;

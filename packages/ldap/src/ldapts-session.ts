@@ -74,16 +74,20 @@ function toChange(c: LdapChange): Change {
   });
 }
 
+const asString = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+
 function toStrings(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) return [asString(value)];
+  // ldapts hands over a fresh array, most often of strings already: kept as it is then.
+  return value.every((v) => typeof v === 'string') ? (value as string[]) : value.map(asString);
 }
 
 function toEntry(raw: Record<string, unknown>): LdapEntry {
   const attributes: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name of Object.keys(raw)) {
     if (name === 'dn') continue;
-    const values = toStrings(value);
+    const values = toStrings(raw[name]);
     // ldapts lists attributes asked for but absent with no value: absent here.
     if (values.length > 0) attributes[name.toLowerCase()] = values;
   }

@@ -4,18 +4,32 @@ import type { AttributePolicy } from '@aaf-sync/targets';
 type Attrs = Readonly<Record<string, string | readonly string[]>>;
 type HeldAttrs = Readonly<Record<string, readonly string[]>>;
 
-const list = (v: string | readonly string[] | undefined): string[] =>
-  v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
+/** The non-empty values of one desired attribute (a copy: the caller may keep it). */
+const valuesOf = (v: string | readonly string[]): string[] =>
+  typeof v === 'string' ? (v === '' ? [] : [v]) : v.filter((x) => x !== '');
 
 /** Desired values by lower-cased attribute name (keys starting with `@` are not LDAP). */
 export function ldapAttributes(desired: Attrs): Map<string, { name: string; values: string[] }> {
   const out = new Map<string, { name: string; values: string[] }>();
-  for (const [name, v] of Object.entries(desired)) {
+  for (const name of Object.keys(desired)) {
     if (name.startsWith('@')) continue;
-    const values = list(v).filter((x) => x !== '');
+    const values = valuesOf(desired[name]!);
     if (values.length > 0) out.set(name.toLowerCase(), { name, values });
   }
   return out;
+}
+
+type Rules = readonly (readonly [name: string, key: string, rule: AttributePolicy])[];
+
+/** A policy's rules with their lower-cased names, worked out once per policy object. */
+const rulesOf = new WeakMap<object, Rules>();
+function rules(policy: Readonly<Record<string, AttributePolicy>>): Rules {
+  let r = rulesOf.get(policy);
+  if (!r) {
+    r = Object.entries(policy).map(([name, rule]) => [name, name.toLowerCase(), rule] as const);
+    rulesOf.set(policy, r);
+  }
+  return r;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -37,10 +51,11 @@ export function entryChanges(
   policy: Readonly<Record<string, AttributePolicy>>,
   ignore: ReadonlySet<string> = new Set(),
 ): LdapChange[] {
+  // Called once per account by a full reconcile: one pass over each side, no sorting when a
+  // single value is compared.
   const want = ldapAttributes(desired);
   const changes: LdapChange[] = [];
-  for (const [name, rule] of Object.entries(policy)) {
-    const key = name.toLowerCase();
+  for (const [name, key, rule] of rules(policy)) {
     if (ignore.has(key)) continue;
     const d = want.get(key)?.values ?? [];
     const h = held[key] ?? [];

@@ -132,8 +132,9 @@ export async function syncGroups(
 
 /**
  * Adds new members (accounts just created: in no group yet) to one group in one modify; the
- * group is created with them (and its team) when missing. A value already there (a replay)
- * falls back to one modify per member. Resolves to the number of writes.
+ * group is created with them (and its team) when missing, or joined in one modify when another
+ * batch created it meanwhile. A value already there (a replay) falls back to one modify per
+ * member. Resolves to the number of writes.
  */
 export async function addMembers(
   ctx: GroupContext,
@@ -163,7 +164,16 @@ export async function addMembers(
     if (refused(err, TYPE_OR_VALUE_EXISTS)) return oneByOne();
     if (!refused(err, NO_SUCH_OBJECT)) throw err;
   }
-  if (!(await ensureGroup(ctx, g, uids, details))) return oneByOne();
+  if (!(await ensureGroup(ctx, g, uids, details))) {
+    // Created meanwhile (a batch side by side with this one): join it in one modify again.
+    try {
+      await add(uids);
+      return 1;
+    } catch (err) {
+      if (refused(err, TYPE_OR_VALUE_EXISTS)) return oneByOne();
+      throw err;
+    }
+  }
   const { class: classType, group: optionType, team } = ctx.profile.groupTypes;
   if (g.type === classType || g.type === optionType) {
     await ensureGroup(ctx, { uai: g.uai, type: team, cn: `${ctx.profile.teamPrefix}${g.cn}` });

@@ -32,6 +32,7 @@ import {
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
+import { entriesBySchool } from './entries-by-school.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
 import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
@@ -371,6 +372,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     }
 
     return {
+      // Two batches at once: one's database work while the other's writes are at the server
+      // (every step of apply tolerates a concurrent apply: adds that find the entry, groups
+      // created meanwhile, allocations that agree).
+      lanes: 2,
+
       desired(account) {
         const entry = desiredEntry(account, target.uais, profile, dit);
         return (
@@ -453,6 +459,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       test: () => probeBaseDn(getPool, options),
 
       async inventory(uais) {
+        if (uais.length === 0) return [];
         const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));
         const search = (base: string, filter: string, attributes: string[]) =>
           getPool()
@@ -461,13 +468,37 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
               if (refused(err, NO_SUCH_OBJECT)) return [];
               throw err;
             });
-        // One paged search of the groups and one of the users per school, schools side by side.
-        const perSchool = new Map<string, HeldEntry[]>();
-        await eachLimited(uais, poolSize, async (uai) => {
+        const groupFilter = '(objectClass=posixGroup)';
+        const groupAttributes = ['cn', 'type', 'memberUid'];
+        // Several schools: one paged search of the groups and one of the users over the base,
+        // sorted by school here (a search per school costs slapd a pass over its whole database
+        // for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s). One school
+        // (`--uai`, a one-school target): its own two searches.
+        const lists = async (): Promise<Map<string, [LdapEntry[], LdapEntry[]]>> => {
+          if (uais.length === 1) {
+            const uai = uais[0]!;
+            return new Map([
+              [
+                uai,
+                await Promise.all([
+                  search(dit.groups(uai), groupFilter, groupAttributes),
+                  search(dit.users(uai), '(uid=*)', readAttributes),
+                ]),
+              ],
+            ]);
+          }
           const [groups, users] = await Promise.all([
-            search(dit.groups(uai), '(objectClass=posixGroup)', ['cn', 'type', 'memberUid']),
-            search(dit.users(uai), '(uid=*)', readAttributes),
+            search(options.baseDn, groupFilter, groupAttributes),
+            search(options.baseDn, '(uid=*)', readAttributes),
           ]);
+          const groupsOf = entriesBySchool(groups, new Map(uais.map((u) => [dit.groups(u), u])));
+          const usersOf = entriesBySchool(users, new Map(uais.map((u) => [dit.users(u), u])));
+          return new Map(
+            uais.map((u) => [u, [groupsOf.get(u) ?? [], usersOf.get(u) ?? []]] as const),
+          );
+        };
+        const perSchool = new Map<string, HeldEntry[]>();
+        for (const [uai, [groups, users]] of await lists()) {
           const memberOf = new Map<string, string[]>();
           for (const g of groups) {
             const type = g.attributes.type?.[0];
@@ -484,14 +515,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
             // Disabled entries are what the target should hold for those who left: not listed.
             if (e.attributes[disabledKey]?.[0] === profile.disabled.value) continue;
             const uid = e.attributes.uid?.[0] ?? '';
-            held.push({
-              key: e.dn,
-              uai,
-              attributes: { ...e.attributes, [GROUPS_KEY]: (memberOf.get(uid) ?? []).sort() },
-            });
+            // The search's own object, not a copy (one less allocation per entry held).
+            const attributes = e.attributes as Record<string, string[]>;
+            attributes[GROUPS_KEY] = (memberOf.get(uid) ?? []).sort();
+            held.push({ key: e.dn, uai, attributes });
           }
           perSchool.set(uai, held);
-        });
+        }
         return uais.flatMap((uai) => perSchool.get(uai) ?? []);
       },
 

@@ -196,6 +196,12 @@ export interface TargetDriver {
    * per item; throws only when the whole target is unavailable (the purges stay pending).
    */
   purgeGroups?(groups: readonly GroupPurgeItem[]): Promise<GroupPurgeResult[]>;
+  /**
+   * Batches this driver may apply at once (default 1): with more, the worker takes that many
+   * batches side by side (`reconcileDue`), so that one batch's database work overlaps another's
+   * writes. Only for a driver whose `apply` is safe to run concurrently with itself.
+   */
+  readonly lanes?: number;
   close?(): Promise<void>;
 }
 

@@ -62,7 +62,6 @@ export { loadAccounts } from './account-source.js';
 export {
   nextRetryAt,
   reconcileBatch,
-  reconcileDue,
   type BatchResult,
   type ReconcileOptions,
 } from './reconcile.js';
@@ -72,6 +71,11 @@ export {
   type NoopApplication,
   type NoopLedger,
 } from './noop-driver.js';
+export {
+  reconcileDue,
+  type ReconcileDueOptions,
+  type ReconcileDueResult,
+} from './reconcile-due.js';
 export { consumerStatuses, resetConsumer, type ConsumerStatus } from './consumer-status.js';
 export {
   listProvisioning,

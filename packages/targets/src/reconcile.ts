@@ -184,25 +184,3 @@ export async function nextRetryAt(
   if (!rows || !groups) return rows ?? groups;
   return rows < groups ? rows : groups;
 }
-
-/**
- * Runs `reconcileBatch` until no row of the target is due; the batches' summed outcomes. For
- * tools and tests that want a target caught up now (benches, a driver's test world); the
- * targets runtime runs its batches in budgeted jobs instead.
- */
-export async function reconcileDue(
-  db: Kysely<Database>,
-  target: DriverTarget,
-  driver: TargetDriver,
-  options: ReconcileOptions,
-): Promise<BatchResult> {
-  const total = { taken: 0, applied: 0, excluded: 0, failed: 0 };
-  for (;;) {
-    const r = await reconcileBatch(db, target, driver, options);
-    if (r.taken === 0) return total;
-    total.taken += r.taken;
-    total.applied += r.applied;
-    total.excluded += r.excluded;
-    total.failed += r.failed;
-  }
-}

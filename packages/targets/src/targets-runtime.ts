@@ -19,7 +19,8 @@ import type { DriverRegistry } from './driver.js';
 import { driverFor } from './driver-for.js';
 import { groupPurgesDue, purgeGroupsBatch } from './group-purge.js';
 import { createLogFollower } from './log-follower.js';
-import { nextRetryAt, reconcileBatch } from './reconcile.js';
+import { nextRetryAt } from './reconcile.js';
+import { reconcileDue } from './reconcile-due.js';
 import type { SecretBox } from './secret-box.js';
 import { enqueueDue, targetJobs } from './target-jobs.js';
 import { TargetsQueue } from './target-queue.js';
@@ -148,26 +149,17 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
     if (!o.drivers[row.kind]) return { skipped: `no driver for ${row.kind}` };
     const { target, driver } = driverFor(o.drivers, o.box, row, { db });
     const started = Date.now();
-    const totals = { taken: 0, applied: 0, excluded: 0, failed: 0 };
     const groups = { deleted: 0, skipped: 0, failed: 0 };
-    let more = false;
+    const stop = () => Date.now() - started > budget || follower.stopped;
+    let totals: { taken: number; applied: number; excluded: number; failed: number };
+    let more: boolean;
     try {
-      for (;;) {
-        const r = await reconcileBatch(db, target, driver, {
-          batchSize: o.batchSize,
-          ...(o.retryBaseSeconds !== undefined ? { retryBaseSeconds: o.retryBaseSeconds } : {}),
-        });
-        totals.taken += r.taken;
-        totals.applied += r.applied;
-        totals.excluded += r.excluded;
-        totals.failed += r.failed;
-        if (r.taken < o.batchSize) break;
-        if (Date.now() - started > budget || follower.stopped) {
-          await enqueue(targetId, `c${Date.now()}`);
-          more = true;
-          break;
-        }
-      }
+      const result = await reconcileDue(db, target, driver, {
+        batchSize: o.batchSize,
+        ...(o.retryBaseSeconds !== undefined ? { retryBaseSeconds: o.retryBaseSeconds } : {}),
+        stop,
+      });
+      ({ more, ...totals } = result);
       // Then the groups the empty-groups campaigns deleted: after the accounts, so the members
       // who left are out of them first.
       while (!more) {
@@ -179,14 +171,13 @@ export function createTargetsRuntime(o: TargetsRuntimeOptions): TargetsRuntime {
         groups.skipped += g.skipped;
         groups.failed += g.failed;
         if (g.taken < o.batchSize) break;
-        if (Date.now() - started > budget || follower.stopped) {
-          await enqueue(targetId, `c${Date.now()}`);
-          more = true;
-        }
+        if (stop()) more = true;
       }
     } finally {
       await driver.close?.();
     }
+    // The job budget was spent with work still coming: the rest in a new job.
+    if (more) await enqueue(targetId, `c${Date.now()}`);
     const retry = await nextRetryAt(db, targetId, { groupPurges: true });
     if (retry && retry.getTime() > Date.now()) {
       await enqueue(targetId, `at${retry.getTime()}`, retry.getTime() - Date.now());
