@@ -22,6 +22,7 @@ import * as m0023 from './0023-campaigns.js';
 import * as m0024 from './0024-managed-groups.js';
 import * as m0025 from './0025-year-transition.js';
 import * as m0026 from './0026-person-raw-hash.js';
+import * as m0031 from './0031-person-last-import-index.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -51,4 +52,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0024-managed-groups': m0024,
   '0025-year-transition': m0025,
   '0026-person-raw-hash': m0026,
+  '0031-person-last-import-index': m0031,
 };
