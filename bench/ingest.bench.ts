@@ -1,4 +1,5 @@
-// pnpm bench:ingest [--persons 300000] [--seed 1] [--changes 1000] [--keep]
+// pnpm bench:ingest [--persons 300000] [--seed 1] [--changes 1000] [--api-rate 500]
+//                   [--api-seconds 5] [--keep]
 //
 // Generates (once, cached in .cache/bench) a synthetic 2D complete, then measures in separate
 // processes, each with its own peak RSS:
@@ -8,13 +9,18 @@
 //   ingest    full import into an empty database (plan, identifiers, events, one transaction)
 //   reingest  the next week's complete with the same content (nothing changed)
 //   delta     a delta of `--changes` modifyRequests (given names) on the loaded directory
+//   api       the real API server (`aaf-sync serve`) asked for random accounts' status at
+//             `--api-rate` req/s (open loop, latency from the scheduled time): first for
+//             `--api-seconds` with nothing else running, then while a third weekly complete
+//             (the same content, next date) is applied
 // in the engine's production set-up (plain Node, the heap cap of package.json), and prints one
 // JSON document with MiB/s, records/s, peak RSS and the ratio to `raw` per phase (how fast
 // the phase goes through the same bytes as bare saxes; the delta's is its seconds), plus where
 // the time goes: parse / normalise / hash for `parse`, and per import phase (reading, planning,
-// applying) the wall time and the SQL time per statement family (verb + table). Ratios are what
-// the targets are about: absolute times vary a lot on shared 2-core machines.
-import { spawnSync } from 'node:child_process';
+// applying) the wall time and the SQL time per statement family (verb + table), and the
+// PostgreSQL server's version and the settings it runs with that differ from the defaults.
+// Ratios are what the targets are about: absolute times vary a lot on shared 2-core machines.
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import {
   closeSync,
@@ -33,6 +39,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { loadConfig } from '@aaf-sync/config';
+import type { RateLoopResult } from './rate-loop.js';
 
 // The phases run this file under plain Node, which does not map './bench-lib.js' to its .ts:
 // the shared bench helpers are loaded in the parent only (main, under tsx).
@@ -42,6 +49,8 @@ const { values } = parseArgs({
     persons: { type: 'string', default: '300000' },
     seed: { type: 'string', default: '1' },
     changes: { type: 'string', default: '1000' },
+    'api-rate': { type: 'string', default: '500' },
+    'api-seconds': { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
     phase: { type: 'string' },
     dir: { type: 'string' },
@@ -280,16 +289,115 @@ function child(phase: string, dir: string, dbUrl: string): PhaseResult {
   return JSON.parse(res.stdout) as PhaseResult;
 }
 
-/** The same files under next week's date: a complete with nothing changed (hard links). */
-function nextWeek(dir: string): string {
-  const out = `${dir}-next-week`;
+/** The same phase in a child process, without blocking this one (the API phase runs meanwhile). */
+function childAsync(phase: string, dir: string, dbUrl: string): Promise<PhaseResult> {
+  const proc = spawn(
+    process.execPath,
+    [...ENGINE_NODE_ARGS, import.meta.filename, '--phase', phase, '--dir', dir, '--db', dbUrl],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  return new Promise((ok, fail) =>
+    proc.once('exit', (code) =>
+      code === 0
+        ? ok(JSON.parse(out) as PhaseResult)
+        : fail(new Error(`phase ${phase} failed (exit ${code})`)),
+    ),
+  );
+}
+
+/** The same files under a later date (`20240914`…): a complete with nothing changed (hard links). */
+function laterWeek(dir: string, date: string): string {
+  const out = `${dir}-${date}`;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   for (const name of readdirSync(dir)) {
     if (name.endsWith('.xml'))
-      linkSync(join(dir, name), join(out, name.replace('_20240907_', '_20240914_')));
+      linkSync(join(dir, name), join(out, name.replace('_20240907_', `_${date}_`)));
   }
   return out;
+}
+
+/** The server's version and the settings that do not have their built-in default value. */
+async function serverSettings(dbUrl: string) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const version = await client.query<{ v: string }>(`select current_setting('server_version') v`);
+    const changed = await client.query<{ name: string; setting: string; unit: string | null }>(
+      `select name, setting, unit from pg_settings
+        where source in ('configuration file', 'command line', 'environment variable')
+          and setting is distinct from boot_val
+          and name not in ('listen_addresses', 'port', 'unix_socket_directories',
+            'data_directory', 'config_file', 'hba_file', 'ident_file', 'external_pid_file',
+            'cluster_name', 'log_line_prefix', 'log_timezone', 'TimeZone', 'lc_messages',
+            'lc_monetary', 'lc_numeric', 'lc_time', 'default_text_search_config',
+            'ssl', 'ssl_cert_file', 'ssl_key_file', 'dynamic_shared_memory_type')
+        order by name`,
+    );
+    return {
+      version: version.rows[0]!.v,
+      // what a bulk loader cares about, and whatever else differs from the built-in defaults
+      changedFromDefaults: Object.fromEntries(
+        changed.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
+      ),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+type ApiLoad = RateLoopResult & { readonly serverCpuMsPerRequest: number | null };
+
+/**
+ * The API's account status at `rate` req/s: for `idleSeconds` alone, then while a weekly
+ * complete (`weekDir`, the same content as the last one) is applied in a child process.
+ */
+async function apiPhase(
+  dir: string,
+  dbUrl: string,
+  rate: number,
+  idleSeconds: number,
+): Promise<{
+  idle: ApiLoad;
+  underImport: ApiLoad;
+  import: PhaseResult;
+  serverPeakRssMb: number | null;
+}> {
+  const { startBenchApi } = await import('./api-server.js');
+  const { rateLoop } = await import('./rate-loop.js');
+  const api = await startBenchApi(dbUrl, ENGINE_NODE_ARGS);
+  try {
+    // with the server's CPU milliseconds per answer: what it would take at that rate on an
+    // idle core, whatever the load of the machine
+    const load = async (until: Promise<unknown>) => {
+      const cpu = api.cpuSeconds();
+      const r = await rateLoop({
+        url: api.url,
+        headers: api.headers,
+        rate,
+        connections: 32,
+        path: api.path,
+        until,
+      });
+      const used = cpu === null ? null : api.cpuSeconds()! - cpu;
+      return {
+        ...r,
+        serverCpuMsPerRequest:
+          used === null || r.answered === 0 ? null : r3((used * 1000) / r.answered),
+      };
+    };
+    // a second of warm-up (prepared statements, JIT), not counted
+    await load(new Promise((r) => setTimeout(r, 1000)));
+    const idle = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)));
+    const importing = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
+    const underImport = await load(importing.catch(() => undefined));
+    return { idle, underImport, import: await importing, serverPeakRssMb: api.peakRssMb() };
+  } finally {
+    await api.stop();
+  }
 }
 
 /** The first `count` pupil ids of the complete (read from the head of its first Eleve file). */
@@ -362,6 +470,7 @@ async function main(): Promise<void> {
   const { benchDatabase, generate } = await import('./bench-lib.js');
   const persons = Number(values.persons);
   const changes = Number(values.changes);
+  const apiRate = Number(values['api-rate']);
   const dir = generate(persons, Number(values.seed));
   const bytes = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
   const database = await benchDatabase('ingest', { keep: values.keep });
@@ -375,10 +484,12 @@ async function main(): Promise<void> {
     raws.push(child('raw', dir, dbUrl));
     const ingest = child('ingest', dir, dbUrl);
     raws.push(child('raw', dir, dbUrl));
-    const reingest = child('ingest', nextWeek(dir), dbUrl);
+    const reingest = child('ingest', laterWeek(dir, '20240914'), dbUrl);
     raws.push(child('raw', dir, dbUrl));
     const delta = child('ingest', deltaOf(dir, changes), dbUrl);
+    const api = await apiPhase(dir, dbUrl, apiRate, Number(values['api-seconds']));
     load.push(loadavg()[0]!);
+    const server = await serverSettings(dbUrl);
     const around = (i: number): PhaseResult => ({
       ...raws[i]!,
       seconds: (raws[i]!.seconds + raws[i + 1]!.seconds) / 2,
@@ -392,7 +503,11 @@ async function main(): Promise<void> {
       peakRssMb: Math.max(...raws.map((r) => r.peakRssMb)),
     };
     const raw2 = { ...raw, records: parse.records };
-    const peak = Math.max(...[parse, ingest, reingest, delta].map((p) => p.peakRssMb));
+    const peak = Math.max(
+      ...[parse, ingest, reingest, delta, api.import].map((p) => p.peakRssMb),
+      api.serverPeakRssMb ?? 0,
+    );
+    const apiP99 = api.underImport.latencyMs.p99;
     const ratio = (r: PhaseResult, base: PhaseResult) => r3(base.seconds / r.seconds);
     const cpuRatio = (r: PhaseResult, base: PhaseResult) =>
       r3(base.cpuSeconds / (r.cpuSeconds + (r.postgresCpuSeconds ?? 0)));
@@ -400,6 +515,7 @@ async function main(): Promise<void> {
       benchmark: 'ingest',
       persons,
       bytes,
+      server,
       loadAverage: load.map((l) => Math.round(l * 100) / 100),
       phases: {
         raw: {
@@ -411,6 +527,14 @@ async function main(): Promise<void> {
         ingest: rate(ingest, around(1)),
         reingest: rate(reingest, around(2)),
         delta: { ...rate(delta, raw), changes },
+        api: {
+          rate: apiRate,
+          idle: api.idle,
+          underImport: api.underImport,
+          // the weekly complete applied meanwhile
+          import: rate(api.import, raw),
+          serverPeakRssMb: api.serverPeakRssMb,
+        },
       },
       // each phase against the mean of the baseline runs just before and after it
       ratios: {
@@ -418,6 +542,16 @@ async function main(): Promise<void> {
         ingestVsRaw: ratio(ingest, around(1)),
         reingestVsRaw: ratio(reingest, around(2)),
         deltaSeconds: Math.round(delta.seconds * 100) / 100,
+        apiP99MsUnderImport: apiP99,
+      },
+      peakRssMb: {
+        raw: raw.peakRssMb,
+        parse: parse.peakRssMb,
+        ingest: ingest.peakRssMb,
+        reingest: reingest.peakRssMb,
+        delta: delta.peakRssMb,
+        importUnderApiLoad: api.import.peakRssMb,
+        apiServer: api.serverPeakRssMb,
       },
       cpuRatios: {
         parseVsRaw: cpuRatio(parse, around(0)),
@@ -425,12 +559,19 @@ async function main(): Promise<void> {
         reingestVsRaw: cpuRatio(reingest, around(2)),
         deltaCpuSeconds: r3(delta.cpuSeconds + (delta.postgresCpuSeconds ?? 0)),
       },
-      targets: { ingestVsRaw: 0.25, reingestVsRaw: 0.6, deltaSeconds: 2, peakRssMb: 400 },
+      targets: {
+        ingestVsRaw: 0.25,
+        reingestVsRaw: 0.6,
+        deltaSeconds: 2,
+        peakRssMb: 400,
+        apiP99MsUnderImport: 20,
+      },
       met: {
         ingestVsRaw: ratio(ingest, around(1)) >= 0.25,
         reingestVsRaw: ratio(reingest, around(2)) >= 0.6,
         deltaSeconds: delta.seconds < 2,
         peakRss: peak < 400,
+        apiP99MsUnderImport: apiP99 < 20 && api.underImport.dropped === 0,
       },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -23,6 +23,7 @@ import * as m0024 from './0024-managed-groups.js';
 import * as m0025 from './0025-year-transition.js';
 import * as m0026 from './0026-person-raw-hash.js';
 import * as m0027 from './0027-group-purge.js';
+import * as m0031 from './0031-person-last-import-index.js';
 import * as m0032 from './0032-academy-scope.js';
 
 /**
@@ -54,5 +55,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0025-year-transition': m0025,
   '0026-person-raw-hash': m0026,
   '0027-group-purge': m0027,
+  '0031-person-last-import-index': m0031,
   '0032-academy-scope': m0032,
 };
