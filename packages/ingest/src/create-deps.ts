@@ -5,14 +5,26 @@ import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
 import type { Logger } from '@aaf-sync/logger';
 import type { IngestDeps } from './deps.js';
 
+export interface CreateIngestDepsOptions {
+  /** The clock of the runs and of the calendar gate (default: the wall clock). */
+  readonly clock?: { now(): Date };
+}
+
 /**
  * The engine's dependencies from the service configuration (CLI, ingester, API): settings, and
  * identifier allocation in every configured namespace for each new person. The allocation writes
  * no event of its own: the `person.created` event carries the identifiers. The stored calendar
- * says whether the directory feed is suspended (the summer).
+ * says whether the directory feed is suspended (the summer) at the clock's instant; uploads
+ * received then are kept in the archive (AAF_ARCHIVE_DIR) for the resumption.
  */
-export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logger): IngestDeps {
+export function createIngestDeps(
+  config: Config,
+  db: Kysely<Database>,
+  log: Logger,
+  o: CreateIngestDepsOptions = {},
+): IngestDeps {
   const rules = namespaceRules(config.identifiers);
+  const clock = o.clock ?? { now: () => new Date() };
   return {
     db,
     log,
@@ -26,6 +38,8 @@ export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logg
     },
     allocateIdentifiers: (trx, persons) =>
       allocateIdentifiers(trx, persons, rules, { events: false }),
-    feedSuspended: () => directoryFeedSuspended(db, new Date()),
+    feedSuspended: () => directoryFeedSuspended(db, clock.now()),
+    clock,
+    archiveDir: config.ingest.archiveDir,
   };
 }

@@ -21,6 +21,24 @@ export interface IngestDeps {
    * `suspended`). Absent: never suspended.
    */
   readonly feedSuspended?: () => Promise<boolean>;
+  /**
+   * The engine's clock: the instants stamped on import runs (`created_at`, `finished_at`) and
+   * upload decisions, which the calendar compares with its own (the feed state, the
+   * initialisation complete applied). Structurally packages/calendar `Clock`; absent: the wall
+   * clock. Tests and the calendar simulation inject a fake one.
+   */
+  readonly clock?: { now(): Date };
+  /**
+   * Where an API upload received while the directory feed is suspended is kept (the ingester's
+   * archive, AAF_ARCHIVE_DIR, folder `<importIds>-<spool name>`), so that the directory's
+   * resumption can queue it again. Absent: the upload spool is removed as after any upload.
+   */
+  readonly archiveDir?: string;
+}
+
+/** The engine's current instant (its injected clock, else the wall clock). */
+export function nowOf(deps: Pick<IngestDeps, 'clock'>): Date {
+  return deps.clock ? deps.clock.now() : new Date();
 }
 
 /** The reader options carrying the configured limits (absent: the reader's defaults). */

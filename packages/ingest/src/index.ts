@@ -18,9 +18,9 @@ export {
 } from './report/import-report.js';
 export { importWarnings, type WarningReport, type WarningRow } from './report/import-warnings.js';
 export { ImportReportSchema, WarningReportSchema } from './report/import-report.schema.js';
-export type { AllocateIdentifiers, IngestDeps } from './deps.js';
+export { nowOf, type AllocateIdentifiers, type IngestDeps } from './deps.js';
 export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
 export { IngestErrors } from './errors.js';
 export { INGEST_LOCK } from './run/ingest-lock.js';
-export { createIngestDeps } from './create-deps.js';
+export { createIngestDeps, type CreateIngestDepsOptions } from './create-deps.js';
 export * from './queue/index.js';

@@ -3,7 +3,7 @@ import type { AafDelivery, AafDeliveryFile, Level, PersonCategory } from '@aaf-s
 import { normalizeRecord, readAafFile } from '@aaf-sync/aaf';
 import type { ImportPhase } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
-import { aafOptions, type IngestDeps } from './deps.js';
+import { aafOptions, nowOf, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
 import { EstablishmentStats, ReferenceStats } from './plan/establishment-stats.js';
@@ -182,7 +182,7 @@ export async function ingestDelivery(
   };
   const importId =
     options.runId === undefined
-      ? await createRun(deps.db, newRun)
+      ? await createRun(deps.db, newRun, nowOf(deps))
       : await startQueuedRun(deps.db, options.runId, newRun);
   options.onPhase?.(importId, 'reading');
   const log = deps.log.child({ importId, delivery: delivery.name });
@@ -204,7 +204,7 @@ export async function ingestDelivery(
     fileIds.set(h.file, id);
   }
   const finish = async (status: 'duplicate' | 'refused', error: Record<string, unknown> | null) => {
-    await setRunStatus(deps.db, importId, status, { error, finished: true });
+    await setRunStatus(deps.db, importId, status, { error, finished: nowOf(deps) });
     const report = await finishRun(deps.db, importId);
     log.info({ status }, 'import not applied');
     options.onPhase?.(importId, 'done');
@@ -239,7 +239,7 @@ export async function ingestDelivery(
   } catch (err) {
     const error = runError(err);
     await dropPlanItems(deps.db, [importId]).catch(() => {});
-    await setRunStatus(deps.db, importId, 'failed', { error, finished: true }).catch(() => {});
+    await setRunStatus(deps.db, importId, 'failed', { error, finished: nowOf(deps) }).catch(() => {});
     log.error({ err }, 'import failed: nothing of it was applied');
     throw err;
   }
@@ -366,7 +366,7 @@ async function planAndApplyWith(
     everyFileFailed: outcomes.length > 0 && outcomes.every((o) => !o.ok),
   });
   if (status === 'failed' || status === 'dry_run' || status === 'suspended') {
-    await setRunStatus(deps.db, importId, status, { error: fileError, finished: true });
+    await setRunStatus(deps.db, importId, status, { error: fileError, finished: nowOf(deps) });
     if (status === 'suspended') {
       log.info(
         { items: plans.size },
@@ -403,7 +403,7 @@ async function planAndApplyWith(
       await supersedeOlderHolds(trx, importId, delivery.kind);
       await recordOrphanedRelatives(trx, importId);
       await recordIneConflicts(trx, importId);
-      await setRunStatus(trx, importId, status, { error: fileError, finished: true });
+      await setRunStatus(trx, importId, status, { error: fileError, finished: nowOf(deps) });
     });
   }
   const report = await finishRun(deps.db, importId);

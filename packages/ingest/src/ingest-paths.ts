@@ -1,5 +1,5 @@
 import { openDeliveries } from '@aaf-sync/aaf';
-import { aafOptions, type IngestDeps } from './deps.js';
+import { aafOptions, nowOf, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import {
   assertSubmitterMayImport,
@@ -35,7 +35,7 @@ export interface IngestResult {
  * Waits at most `lockWaitMs` for the import lock; returns the ids marked.
  */
 export async function recoverInterrupted(deps: IngestDeps, lockWaitMs = 1000): Promise<number[]> {
-  return withIngestLock(deps.db, lockWaitMs, () => recoverInterruptedRuns(deps.db));
+  return withIngestLock(deps.db, lockWaitMs, () => recoverInterruptedRuns(deps.db, nowOf(deps)));
 }
 
 /**
@@ -58,7 +58,7 @@ export async function ingestPaths(
   for (const delivery of deliveries)
     if (delivery.files.length > 0) assertSubmitterMayImport(delivery, scope);
   return withIngestLock(deps.db, options.lockWaitMs ?? 600_000, async () => {
-    const interrupted = await recoverInterruptedRuns(deps.db);
+    const interrupted = await recoverInterruptedRuns(deps.db, nowOf(deps));
     if (interrupted.length > 0)
       deps.log.warn({ interrupted }, 'imports interrupted earlier were marked failed');
     const suspended =

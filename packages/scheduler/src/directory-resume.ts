@@ -35,14 +35,17 @@ async function archiveFolderOf(archiveDir: string, importId: number): Promise<st
  * At the directory's resumption: the latest complete received while the feed was suspended
  * (`suspended` since `suspendedSince`) — the initialisation complete of the new year — and the
  * deltas received after it are queued again for the ingester from the archive, in that order,
- * as an upload of actor `calendar`; the ingester applies them (the feed is no longer suspended).
- * Deltas older than that complete stay `suspended` (the complete supersedes them). Without a
- * complete nothing is queued: the next complete that arrives is applied as usual.
+ * as an upload of actor `calendar` received `at` (the scheduler's clock); the ingester applies
+ * them (the feed is no longer suspended). The archive holds inbox deliveries and API uploads
+ * alike (the engine keeps an upload whose runs were suspended there). Deltas older than that
+ * complete stay `suspended` (the complete supersedes them). Without a complete nothing is
+ * queued: the next complete that arrives is applied as usual.
  */
 export async function resubmitSuspended(
   db: Kysely<Database>,
   where: ArchiveFolders,
   suspendedSince: string,
+  at: Date = new Date(),
 ): Promise<DirectoryResumption> {
   const complete = await db
     .selectFrom('import_run')
@@ -85,6 +88,7 @@ export async function resubmitSuspended(
         actor: 'calendar',
         scope: { uais: null },
         source: 'calendar',
+        receivedAt: at,
         ...(where.limits ? { limits: where.limits } : {}),
       });
       queued.push(...created.map((r) => r.importId));

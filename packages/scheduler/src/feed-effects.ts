@@ -57,6 +57,7 @@ function resume(folders: ArchiveFolders) {
         ctx.db,
         folders,
         doc.feed.directory.suspendFrom.slice(0, 10),
+        ctx.clock.now(),
       );
       const summary = r.complete
         ? `directory resumed: initialisation complete of ${r.complete.fileDate} queued (runs ${r.queued.join(', ')})`

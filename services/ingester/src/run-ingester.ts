@@ -12,9 +12,13 @@ import { createIngester } from './ingester.js';
  * until SIGINT/SIGTERM: closes the workers (the current import finishes or
  * rolls back), the queue, Redis and the database pool, in that order. Each close is bounded
  * (JOBS_SHUTDOWN_TIMEOUT_SECONDS, then forced), so an unreachable Redis cannot keep the
- * process from stopping.
+ * process from stopping. `clock` (default the wall clock) stamps the runs and is the instant
+ * at which the calendar gate asks whether the directory feed is suspended.
  */
-export async function runIngesterProcess(config: Config): Promise<void> {
+export async function runIngesterProcess(
+  config: Config,
+  clock: { now(): Date } = { now: () => new Date() },
+): Promise<void> {
   const log = createLogger({
     level: config.log.level,
     pretty: config.log.pretty,
@@ -27,7 +31,7 @@ export async function runIngesterProcess(config: Config): Promise<void> {
   });
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const deps = createIngestDeps(config, handle.db, log);
+  const deps = createIngestDeps(config, handle.db, log, { clock });
   const ingester = createIngester({ config, db: handle.db, log, deps, connection });
   const imports = createImportWorker({ config, deps, log, connection });
   await ingester.start();

@@ -4,11 +4,12 @@ import type { Executor } from '@aaf-sync/db';
 import { isAppError } from '@aaf-sync/errors';
 import type { Logger } from '@aaf-sync/logger';
 import { decideHeldPlan } from '../decide-held.js';
-import type { IngestDeps } from '../deps.js';
+import { nowOf, type IngestDeps } from '../deps.js';
 import { ingestPaths, type IngestOptions } from '../ingest-paths.js';
 import type { ImportReport } from '../report/import-report.js';
 import { runError } from '../run/run-error.js';
 import type { ImportJob, SubmissionJob } from './import-queue.js';
+import { keepSuspendedUpload } from './keep-suspended-upload.js';
 import { progressWriter } from './progress-writer.js';
 
 export interface ImportJobOptions {
@@ -30,10 +31,11 @@ async function failQueued(
   db: Executor,
   ids: readonly number[],
   error: Record<string, unknown>,
+  at: Date,
 ): Promise<void> {
   await db
     .updateTable('import_run')
-    .set({ status: 'failed', error: JSON.stringify(error), finished_at: new Date() })
+    .set({ status: 'failed', error: JSON.stringify(error), finished_at: at })
     .where('id', 'in', [...ids])
     .where('status', '=', 'queued')
     .execute();
@@ -63,10 +65,15 @@ async function runSubmission(
   const ids = queued.map((r) => Number(r.id));
   const names = await readdir(job.spoolDir).catch(() => null);
   if (names === null || names.length === 0) {
-    await failQueued(deps.db, ids, {
-      code: 'UPLOAD_MISSING',
-      message: `the uploaded files are no longer in ${job.spoolDir}; submit the delivery again`,
-    });
+    await failQueued(
+      deps.db,
+      ids,
+      {
+        code: 'UPLOAD_MISSING',
+        message: `the uploaded files are no longer in ${job.spoolDir}; submit the delivery again`,
+      },
+      nowOf(deps),
+    );
     return { imports: [] };
   }
   const progress = progressWriter(deps.db, o.log, {
@@ -90,19 +97,38 @@ async function runSubmission(
   } catch (err) {
     await progress.flush();
     if (permanent(err)) {
-      await failQueued(deps.db, ids, {
-        code: 'NOT_RUN',
-        message: `another delivery of the same upload failed: ${errorJson(err).message as string}`,
-      });
+      await failQueued(
+        deps.db,
+        ids,
+        {
+          code: 'NOT_RUN',
+          message: `another delivery of the same upload failed: ${errorJson(err).message as string}`,
+        },
+        nowOf(deps),
+      );
       await rm(job.spoolDir, { recursive: true, force: true });
     }
     throw err;
   }
   await progress.flush();
-  await failQueued(deps.db, ids, {
-    code: 'DELIVERY_MISSING',
-    message: 'this delivery was not found again in the uploaded files',
-  });
+  await failQueued(
+    deps.db,
+    ids,
+    {
+      code: 'DELIVERY_MISSING',
+      message: 'this delivery was not found again in the uploaded files',
+    },
+    nowOf(deps),
+  );
+  // Received while the directory is suspended: kept in the archive for the resumption (which
+  // names the runs it cannot find, should the copy fail).
+  if (deps.archiveDir && imports.some((r) => r.status === 'suspended')) {
+    const importIds = imports.map((r) => r.importId);
+    await keepSuspendedUpload(deps.archiveDir, job.spoolDir, importIds).then(
+      (archive) => o.log.info({ importIds, archive }, 'suspended upload kept for the resumption'),
+      (err: unknown) => o.log.error({ importIds, err }, 'suspended upload not archived'),
+    );
+  }
   await rm(job.spoolDir, { recursive: true, force: true });
   return { imports: imports.map((r) => ({ importId: r.importId, status: r.status })) };
 }
@@ -127,7 +153,7 @@ async function runDecision(
       .set({
         status,
         ...(error !== undefined ? { error: JSON.stringify(errorJson(error)) } : {}),
-        ...(status === 'done' || status === 'failed' ? { finished_at: new Date() } : {}),
+        ...(status === 'done' || status === 'failed' ? { finished_at: nowOf(deps) } : {}),
       })
       .where('id', '=', decisionId)
       .execute();

@@ -21,6 +21,8 @@ export interface UploadSubmission {
   readonly source?: string;
   /** The reader's limits (config `AAF_MAX_*`): an archive over them is refused at once. */
   readonly limits?: AafLimits;
+  /** When the upload was received (the runs' `created_at`; default: the wall clock). */
+  readonly receivedAt?: Date;
 }
 
 async function move(from: string, to: string): Promise<void> {
@@ -45,9 +47,10 @@ export async function submitUpload(
   uploadDir: string,
   u: UploadSubmission,
 ): Promise<{ job: SubmissionJob; runs: QueuedRun[] }> {
+  const receivedAt = u.receivedAt ?? new Date();
   const spoolDir = join(
     resolve(uploadDir),
-    `${new Date().toISOString().slice(0, 10)}-${randomUUID()}`,
+    `${receivedAt.toISOString().slice(0, 10)}-${randomUUID()}`,
   );
   await mkdir(spoolDir, { recursive: true });
   try {
@@ -72,6 +75,7 @@ export async function submitUpload(
         const row = await trx
           .insertInto('import_run')
           .values({
+            created_at: receivedAt,
             kind: d.kind,
             scope: d.scope ?? '-',
             level: d.level ?? null,

@@ -20,10 +20,12 @@ export interface NewRun {
   readonly submitterUais: readonly string[] | null;
 }
 
-export async function createRun(db: Executor, run: NewRun): Promise<number> {
+/** A new run in `planning`, started at `at` (the engine's clock). */
+export async function createRun(db: Executor, run: NewRun, at: Date): Promise<number> {
   const row = await db
     .insertInto('import_run')
     .values({
+      created_at: at,
       kind: run.kind,
       scope: run.scope,
       level: run.level,
@@ -80,7 +82,8 @@ export async function setRunStatus(
   extra: {
     error?: Record<string, unknown> | null;
     summary?: Record<string, unknown>;
-    finished?: boolean;
+    /** The run finished at this instant (the engine's clock): `finished_at`. */
+    finished?: Date;
   } = {},
 ): Promise<void> {
   await db
@@ -91,7 +94,7 @@ export async function setRunStatus(
         ? { error: extra.error === null ? null : JSON.stringify(extra.error) }
         : {}),
       ...(extra.summary !== undefined ? { summary: JSON.stringify(extra.summary) } : {}),
-      ...(extra.finished ? { finished_at: new Date() } : {}),
+      ...(extra.finished ? { finished_at: extra.finished } : {}),
     })
     .where('id', '=', id)
     .execute();
@@ -241,14 +244,14 @@ export async function appliedFiles(
 /**
  * Runs left in 'planning' or 'applying' by a process that died (the import lock is held by the
  * caller, so no live import owns them): marked failed, their plan dropped. Nothing of them was
- * applied — the apply transaction rolled back with the process.
+ * applied — the apply transaction rolled back with the process. `at`: the engine's clock.
  */
-export async function recoverInterruptedRuns(db: Executor): Promise<number[]> {
+export async function recoverInterruptedRuns(db: Executor, at: Date): Promise<number[]> {
   const rows = await db
     .updateTable('import_run')
     .set({
       status: 'failed',
-      finished_at: new Date(),
+      finished_at: at,
       error: JSON.stringify(runError(IngestErrors.INTERRUPTED())),
     })
     .where('status', 'in', ['planning', 'applying'])

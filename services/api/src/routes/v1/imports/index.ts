@@ -137,6 +137,7 @@ const imports: FastifyPluginAsyncZod = async (app) => {
           scope: { uais: principal.uais },
           source: 'api',
           limits: app.config.aafLimits,
+          receivedAt: app.clock.now(),
         });
         request.auditDetails = { dryRun, files: upload.names, importIds: job.importIds };
         const queued = await enqueue(job, request.log);
