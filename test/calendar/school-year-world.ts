@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { buildApp } from '@aaf-sync/api';
 import { createApiKey, type ApiScope } from '@aaf-sync/api-keys';
 import { fakeClock, type FakeClock } from '@aaf-sync/calendar';
-import { directoryFeedSuspended, establishmentFeed, saveCalendar } from '@aaf-sync/calendar-store';
+import { establishmentFeed, saveCalendar } from '@aaf-sync/calendar-store';
 import { loadConfig } from '@aaf-sync/config';
 import { sql } from '@aaf-sync/db';
 import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
@@ -123,11 +123,8 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
   );
   const hookId = (await findTarget(db, HOOK)).id;
 
-  // The engine as the ingester builds it, asking the calendar at the fake clock's time.
-  const ingest: IngestDeps = {
-    ...createIngestDeps(config, db, silent),
-    feedSuspended: () => directoryFeedSuspended(db, clock.now()),
-  };
+  // The engine as the ingester builds it, on the fake clock (calendar gate and run times).
+  const ingest: IngestDeps = createIngestDeps(config, db, silent, { clock });
   const scheduler = { db, clock, log: silent, effects: effectsFor(config) };
   const tickContext: EffectContext = {
     db,
@@ -201,13 +198,6 @@ export async function schoolYearWorld(t: TeardownHost, work: string, start: Date
     async sweepQueued() {
       const jobs = await pendingImportJobs(db);
       for (const job of jobs) await runImportJob(ingest, job, { log: silent });
-      // The engine stamps its runs with the wall clock (it takes no clock); the feed state
-      // compares that instant with the calendar's. The run finished "now" for the fake clock.
-      await db
-        .updateTable('import_run')
-        .set({ finished_at: clock.now() })
-        .where('finished_at', '>', clock.now())
-        .execute();
       return jobs.length;
     },
 

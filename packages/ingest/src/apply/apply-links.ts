@@ -1,6 +1,7 @@
 import type { KeyedDiff } from '../plan/person-diff.js';
 import { keyOf, type MembershipRef } from '../plan/person-state.js';
 import { bulkDelete, bulkInsert, bulkUpdate, type BulkColumn, type BulkRow } from '@aaf-sync/db';
+import { nowOf } from '../deps.js';
 import type { ApplyContext } from './apply-context.js';
 import { classEventKey } from './class-cache.js';
 import type { LinkSpec, LinkTable } from './link-specs.js';
@@ -101,7 +102,15 @@ export async function writeMemberships(
   }
   const keys = ['class_group_id', 'person_jointure'] as const;
   await bulkDelete(ctx.trx, 'membership', keys, removes);
-  await bulkInsert(ctx.trx, 'membership', keys, adds, { onConflict: (oc) => oc.doNothing() });
+  // `since` on the engine's clock, like the run's start: the year transition compares them.
+  const since = nowOf(ctx.deps);
+  await bulkInsert(
+    ctx.trx,
+    'membership',
+    [...keys, 'since'],
+    adds.map((a) => ({ ...a, since })),
+    { onConflict: (oc) => oc.doNothing() },
+  );
 }
 
 /** A person's establishments (no events of their own: the person event lists them). */
