@@ -239,7 +239,9 @@ export async function ingestDelivery(
   } catch (err) {
     const error = runError(err);
     await dropPlanItems(deps.db, [importId]).catch(() => {});
-    await setRunStatus(deps.db, importId, 'failed', { error, finished: nowOf(deps) }).catch(() => {});
+    await setRunStatus(deps.db, importId, 'failed', { error, finished: nowOf(deps) }).catch(
+      () => {},
+    );
     log.error({ err }, 'import failed: nothing of it was applied');
     throw err;
   }

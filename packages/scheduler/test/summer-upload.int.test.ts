@@ -37,9 +37,9 @@ t.test('an API upload of the summer is kept and queued again at the resumption',
   };
   const renamed = async () =>
     (
-      await sql<{ n: number }>`select count(*)::int as n from person where sn = 'MARCHAND-DURAND'`.execute(
-        db,
-      )
+      await sql<{
+        n: number;
+      }>`select count(*)::int as n from person where sn = 'MARCHAND-DURAND'`.execute(db)
     ).rows[0]!.n;
 
   // 16 August: the initialisation complete is uploaded through the API (POST /v1/imports).
@@ -58,7 +58,7 @@ t.test('an API upload of the summer is kept and queued again at the resumption',
     source: 'api',
     receivedAt: clock.now(),
   });
-  const [{ importId }] = runs as [{ importId: number }];
+  const importId = runs[0]!.importId;
   await runImportJob(deps, job, { log: silentLog });
   const run = await db
     .selectFrom('import_run')
