@@ -11,7 +11,9 @@ import {
 import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
 import { createBackoff, type Backoff } from './backoff.js';
 import { loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
+import { coalesced } from './coalesced.js';
 import { pumpDeliveries } from './delivery-pump.js';
+import type { DeliveryProbe } from './delivery-probe.js';
 import type { HttpSafety } from './http-client.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { purgeDelivered } from './outbox-purge.js';
@@ -49,6 +51,8 @@ export interface WebhooksRuntimeOptions {
   readonly retentionDays?: number;
   /** JOBS_SHUTDOWN_TIMEOUT_SECONDS: `close()` gives up waiting for running deliveries after it. */
   readonly shutdownTimeoutMs?: number;
+  /** Stage hooks: when each delivery was filled, claimed, sent, recorded (benchmarks). */
+  readonly probe?: DeliveryProbe;
 }
 
 export interface WebhooksRuntime {
@@ -83,6 +87,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     concurrency: o.concurrency ?? 32,
     disableAfterMs: o.disableAfterMs,
     now,
+    probe: o.probe,
   };
   const budget = o.jobBudgetMs ?? 20_000;
   /**
@@ -115,10 +120,14 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
         const r = await fillOutbox(db, Number(id), size);
         if (!r) break;
         results.push(r);
+        o.probe?.filled?.(r.cursor, Date.now());
         written += r.deliveries;
         // Delivery starts with the first transaction of a big fill (the rest joins the running
-        // job: one delivery per subscription at a time in this process).
-        if (r.deliveries > 0) await enqueue(Number(id), `d${r.cursor}`);
+        // job: one delivery per subscription at a time in this process). A pump of this process
+        // delivering the subscription is poked directly (it claims the rows now: no job, no
+        // Redis round trip, no worker wake-up); a job only when none takes the poke.
+        if (r.deliveries > 0 && !active.get(Number(id))?.poke?.())
+          await enqueue(Number(id), `d${r.cursor}`);
         if (r.events < size) break; // at the head: no empty transaction to find it out
       }
       // Fresh statistics after a big fill (the claims look at a window of the outbox through
@@ -237,10 +246,11 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     pollMs: o.pollMs,
     log,
     pass: dispatchOnce,
-    afterPasses: async () => {
+    // Once at a time, however many wake-ups (a NOTIFY per commit) finished passes meanwhile.
+    afterPasses: coalesced(async () => {
       await sweep();
       await purge();
-    },
+    }),
     failureMessage: 'webhook dispatch or sweep failed',
   });
 
