@@ -62,8 +62,15 @@ export async function pumpDeliveries(
   // A claim may find more: the last one was full, or a record released the next rows since.
   let more = true;
   let records = 0;
-  let end: () => void = () => {};
-  const ended = new Promise<void>((resolve) => (end = resolve));
+  let resolveEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+  // Once ended, a poke is refused at once (not only when the caller resumes): the runtime then
+  // starts another pass rather than waking a pump nobody awaits any more.
+  let over = false;
+  const end = () => {
+    over = true;
+    resolveEnded();
+  };
 
   const send = async (row: ClaimedDelivery, to: Sender) => {
     const at = new Date(o.now());
@@ -167,7 +174,6 @@ export async function pumpDeliveries(
     if (idle && finished.length === 0 && unsent.length === 0 && (!more || stop)) end();
   };
 
-  let over = false;
   limits.onPoke?.(() => {
     if (over) return false;
     more = true;
@@ -176,7 +182,6 @@ export async function pumpDeliveries(
   });
   step();
   await ended;
-  over = true;
   if (failure) throw failure;
   return stop ? { ...totals, stop } : totals;
 }
