@@ -43,33 +43,36 @@ t.test('calls during a run share one more run, never two at once', async (t) => 
   t.same(g.stats(), { runs: 2, most: 1 });
 });
 
-t.test('a call after everything ended starts a run at once; a failure reaches its callers', async (t) => {
-  let runs = 0;
-  const call = coalesced(async () => {
-    runs++;
-    if (runs === 1) throw new Error('boom');
-  });
-  await t.rejects(call(), /boom/);
-  await call();
-  t.equal(runs, 2);
-  // A failed run does not keep the next callers from theirs.
-  const g = gatedTask();
-  let fail = true;
-  const call2 = coalesced(async () => {
-    if (fail) {
-      fail = false;
+t.test(
+  'a call after everything ended starts a run at once; a failure reaches its callers',
+  async (t) => {
+    let runs = 0;
+    const call = coalesced(async () => {
+      runs++;
+      if (runs === 1) throw new Error('boom');
+    });
+    await t.rejects(call(), /boom/);
+    await call();
+    t.equal(runs, 2);
+    // A failed run does not keep the next callers from theirs.
+    const g = gatedTask();
+    let fail = true;
+    const call2 = coalesced(async () => {
+      if (fail) {
+        fail = false;
+        await g.task();
+        throw new Error('first failed');
+      }
       await g.task();
-      throw new Error('first failed');
-    }
-    await g.task();
-  });
-  const a = call2();
-  await g.settle();
-  const b = call2();
-  g.gates.shift()?.();
-  await t.rejects(a, /first failed/);
-  await g.settle();
-  g.gates.shift()?.();
-  await b;
-  t.same(g.stats(), { runs: 2, most: 1 });
-});
+    });
+    const a = call2();
+    await g.settle();
+    const b = call2();
+    g.gates.shift()?.();
+    await t.rejects(a, /first failed/);
+    await g.settle();
+    g.gates.shift()?.();
+    await b;
+    t.same(g.stats(), { runs: 2, most: 1 });
+  },
+);
