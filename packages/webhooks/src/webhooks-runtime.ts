@@ -49,6 +49,11 @@ export interface WebhooksRuntimeOptions {
   readonly workers?: number;
   /** Delivered rows older than this many days are purged hourly (omit: kept). */
   readonly retentionDays?: number;
+  /**
+   * A delivery job with nothing pending left waits this long (ms, default 1,000) for the next
+   * fill's poke before giving the worker back: a steady stream keeps its pump, no job per fill.
+   */
+  readonly lingerMs?: number;
   /** JOBS_SHUTDOWN_TIMEOUT_SECONDS: `close()` gives up waiting for running deliveries after it. */
   readonly shutdownTimeoutMs?: number;
   /** Stage hooks: when each delivery was filled, claimed, sent, recorded (benchmarks). */
@@ -90,6 +95,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     probe: o.probe,
   };
   const budget = o.jobBudgetMs ?? 20_000;
+  const lingerMs = o.lingerMs ?? 1_000;
   /**
    * The subscriptions being delivered by this process: asked for another pass or not, and the
    * running pump's poke (new rows to claim).
@@ -209,6 +215,8 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       const next = await nextDueAt(db, targetId);
       if (!next) {
         if (me.again) continue;
+        // Nothing pending: a moment for the next fill's poke (then one more pass).
+        if (await lingerForPoke(me, Math.min(lingerMs, limits.claimUntil - Date.now()))) continue;
         break;
       }
       const wait = next.getTime() - now();
@@ -227,6 +235,30 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     if (stop === 'budget') await enqueue(targetId, `c${Date.now()}`);
     if (totals.taken > 0) jobLog.info({ targetId, ...totals }, 'webhooks delivered');
     return stop === 'disabled' ? { ...totals, disabled: true } : totals;
+  }
+
+  /**
+   * Waits up to `ms` for a poke (a fill, a job of the subscription): true when one came. Takes
+   * the pokes meanwhile (a fill then needs no job); never past the process closing.
+   */
+  const lingering = new Set<() => void>();
+  async function lingerForPoke(me: Running, ms: number): Promise<boolean> {
+    if (ms <= 0 || follower.stopped) return false;
+    let timer: NodeJS.Timeout | undefined;
+    let quit = () => {};
+    const poked = await new Promise<boolean>((resolve) => {
+      me.poke = () => {
+        resolve(true);
+        return true;
+      };
+      quit = () => resolve(false);
+      lingering.add(quit);
+      timer = setTimeout(quit, ms);
+    });
+    clearTimeout(timer);
+    lingering.delete(quit);
+    me.poke = undefined;
+    return poked;
   }
 
   let purgedAt = 0;
@@ -267,6 +299,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     },
     async close() {
       await follower.stop();
+      for (const quit of lingering) quit(); // a job waiting for a poke gives the worker back
       await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log: o.log });
     },
   };

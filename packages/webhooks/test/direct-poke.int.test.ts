@@ -56,3 +56,37 @@ t.test('a fill pokes the running pump of this process: delivered without a job',
   );
   t.same(await added(), before, 'no job for the second fill: the running pump was poked');
 });
+
+t.test('a job with nothing left lingers for the next fill: delivered without a job', async (t) => {
+  const { db, url } = await testDb(t);
+  const redis = await testRedis(t);
+  const { log } = captureLog('warn');
+  const receiver = await startReceiver();
+  t.teardown(() => receiver.close());
+  const ctx: SubscriptionContext = { db, box, allowPrivate: true, rotationWindowMs: 3_600_000 };
+  await createSubscription(
+    ctx,
+    { name: 'hook-a', url: receiver.url, uais: [UAI_A], eventTypes: ['account.*'] },
+    'test',
+  );
+  // Long enough for the second commit on a loaded machine; close() ends the wait.
+  const runtime = runtimeFor(db, url, redis, { log, lingerMs: 15_000 });
+  t.teardown(() => runtime.close());
+  await runtime.start();
+  const fillJobs = async () =>
+    (await redis.connect().xrange(`${redis.prefix}:webhooks:events`, '-', '+'))
+      .map(([, fields]) => fields)
+      .filter((f) => f[1] === 'added')
+      .map((f) => f[f.indexOf('jobId') + 1])
+      .filter((id) => /-d\d+$/.test(id ?? ''));
+  await personEvents(db, ['P1'], [UAI_A]);
+  await until('P1 delivered', () => receiver.received.length === 1, 5_000);
+  const before = await fillJobs();
+  t.equal(before.length, 1, 'the first fill enqueued a job');
+  await personEvents(db, ['P2'], [UAI_A]);
+  await until('P2 delivered', () => receiver.received.length === 2, 5_000);
+  t.same(await fillJobs(), before, 'no job for the second fill: the lingering job took the poke');
+  const closing = Date.now();
+  await runtime.close();
+  t.ok(Date.now() - closing < 10_000, 'close ends the lingering at once');
+});
