@@ -1,4 +1,4 @@
-// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--keep]
+// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--rate 1000] [--linger ms] [--keep]
 //
 // Webhook deliveries through the real path, in one process and its own database: events
 // committed to the log (packages/db appendEvents) → the subscription's outbox (LISTEN/NOTIFY
@@ -45,6 +45,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
+    linger: { type: 'string' },
   },
 });
 const UAI = '0750001A';
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
       disableAfterMs: 86_400_000,
       pollMs: 60_000,
       probe,
+      ...(values.linger !== undefined ? { lingerMs: Number(values.linger) } : {}),
     });
     await runtime.start();
 
