@@ -1,4 +1,4 @@
-// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--keep]
+// pnpm bench:webhooks [--events 10000] [--concurrency 32] [--rate 1000] [--linger ms] [--keep]
 //
 // Webhook deliveries through the real path, in one process and its own database: events
 // committed to the log (packages/db appendEvents) → the subscription's outbox (LISTEN/NOTIFY
@@ -10,7 +10,8 @@
 //   burst     all events committed at once: deliveries/s until the last one is received
 //             (phases: committed, first and last receipt; CPU µs of this process per delivery)
 //   steady    the events committed in small transactions at about --rate events/s: latency
-//             from each commit to its receipt (p50, p99, max)
+//             from each commit to its receipt (p50, p99, max), and where it goes
+//             (breakdownMs: fill, claim, slot, http — and record, after the receipt)
 // Prints one JSON line — deliveries/s, steady p99 and the burst/baseline ratio first — with the
 // machine's load averages (a shared machine skews both the baseline and the runs: compare the
 // ratio and the CPU per delivery). Targets (issue 13): ≥ 1,000 deliveries/s and
@@ -32,6 +33,7 @@ import {
   createWebhooksRuntime,
   postJson,
   verify,
+  type DeliveryProbe,
   type WebhookPayload,
 } from '@aaf-sync/webhooks';
 import { benchDatabase, round } from './bench-lib.js';
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
+    linger: { type: 'string' },
   },
 });
 const UAI = '0750001A';
@@ -150,6 +153,28 @@ async function main(): Promise<void> {
     );
     secret = created.secret;
     const log = createLogger({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
+    // Where the time goes: when each seq was filled, claimed, sent (POST started), recorded.
+    const fills: { upto: number; at: number }[] = [];
+    const claimedAt = new Map<number, number>();
+    const sendingAt = new Map<number, number>();
+    const recordedAt = new Map<number, number>();
+    const probe: DeliveryProbe = {
+      filled: (upto, at) => fills.push({ upto, at }),
+      claimed: (seqs, at) => seqs.forEach((s) => claimedAt.set(s, at)),
+      sending: (seq, at) => sendingAt.set(seq, at),
+      recorded: (seqs, at) => seqs.forEach((s) => recordedAt.set(s, at)),
+    };
+    /** When the first fill that covered `seq` committed (fills move the cursor up). */
+    const filledAt = (seq: number) => {
+      let lo = 0;
+      let hi = fills.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((fills[mid]?.upto ?? 0) >= seq) hi = mid;
+        else lo = mid + 1;
+      }
+      return fills[lo]?.at ?? 0;
+    };
     runtime = createWebhooksRuntime({
       db,
       listenUrl: dbUrl,
@@ -161,6 +186,8 @@ async function main(): Promise<void> {
       concurrency,
       disableAfterMs: 86_400_000,
       pollMs: 60_000,
+      probe,
+      ...(values.linger !== undefined ? { lingerMs: Number(values.linger) } : {}),
     });
     await runtime.start();
 
@@ -250,6 +277,32 @@ async function main(): Promise<void> {
     const offeredSeconds = (performance.now() - started) / 1000;
     await waitAll(steady);
     const steadySeconds = (performance.now() - started) / 1000;
+    // The steady latency cut in stages (ms, p50/p99/mean over the steady seqs): fill (commit →
+    // the outbox fill covering it committed: NOTIFY, wake-up, fill), claim (→ claimed: the job,
+    // the pump's wake-up, the claim's wait and round trip), slot (→ its POST starts), http (→
+    // the receiver got it); record (receipt → its attempt recorded) is not in the latency.
+    const stages = { fill: [], claim: [], slot: [], http: [], record: [] } as Record<
+      'fill' | 'claim' | 'slot' | 'http' | 'record',
+      number[]
+    >;
+    for (const [seq, at] of steady) {
+      const f = filledAt(seq);
+      const c = claimedAt.get(seq) ?? f;
+      const sd = sendingAt.get(seq) ?? c;
+      const r = received.get(seq) ?? sd;
+      stages.fill.push(f - at);
+      stages.claim.push(c - f);
+      stages.slot.push(sd - c);
+      stages.http.push(r - sd);
+      stages.record.push((recordedAt.get(seq) ?? r) - r);
+    }
+    const breakdownMs = Object.fromEntries(
+      Object.entries(stages).map(([k, v]) => {
+        const sorted = v.sort((a, b) => a - b);
+        const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+        return [k, { p50: pct(sorted, 50), p99: pct(sorted, 99), mean: round(mean, 1) }];
+      }),
+    );
     const latencies = [...steady]
       .map(([seq, at]) => (received.get(seq) ?? at) - at)
       .sort((a, b) => a - b);
@@ -296,6 +349,7 @@ async function main(): Promise<void> {
         seconds: round(steadySeconds, 2),
         deliveriesPerSec: Math.round(total / steadySeconds),
         latencyMs: { p50: pct(latencies, 50), p99, max: latencies.at(-1) ?? 0 },
+        breakdownMs,
       },
       badSignatures: bad,
       failedAttempts: await failures(),

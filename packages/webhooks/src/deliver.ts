@@ -2,6 +2,7 @@ import { sql, type Database, type Kysely } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
 import { openSecrets, type SecretBox } from '@aaf-sync/targets';
 import type { Backoff } from './backoff.js';
+import type { DeliveryProbe } from './delivery-probe.js';
 import type { HttpSafety } from './http-client.js';
 
 export interface DeliverOptions {
@@ -16,6 +17,8 @@ export interface DeliverOptions {
   readonly disableAfterMs: number;
   /** The clock (milliseconds); tests move it instead of sleeping. */
   readonly now: () => number;
+  /** Stage hooks (benchmarks, tests). */
+  readonly probe?: DeliveryProbe | undefined;
 }
 
 /** What a number of deliveries came to (a record statement's, or a whole job's). */

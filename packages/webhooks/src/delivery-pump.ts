@@ -53,7 +53,7 @@ export async function pumpDeliveries(
   let sender = first;
   const waiting: ClaimedDelivery[] = [];
   const unsent: ClaimedDelivery[] = [];
-  const finished: SentDelivery[] = [];
+  const finished: (SentDelivery & { readonly row: ClaimedDelivery })[] = [];
   let inFlight = 0;
   let stop: PumpResult['stop'];
   let failure: unknown;
@@ -62,12 +62,20 @@ export async function pumpDeliveries(
   // A claim may find more: the last one was full, or a record released the next rows since.
   let more = true;
   let records = 0;
-  let end: () => void = () => {};
-  const ended = new Promise<void>((resolve) => (end = resolve));
+  let resolveEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+  // Once ended, a poke is refused at once (not only when the caller resumes): the runtime then
+  // starts another pass rather than waking a pump nobody awaits any more.
+  let over = false;
+  const end = () => {
+    over = true;
+    resolveEnded();
+  };
 
   const send = async (row: ClaimedDelivery, to: Sender) => {
     const at = new Date(o.now());
     const secrets = signingSecrets(to.secrets, at.getTime());
+    o.probe?.sending?.(row.seq, Date.now());
     const headers = sign(secrets, `msg_${row.id}`, Math.floor(at.getTime() / 1000), row.body);
     const result = await postJson(to.url, { ...headers }, row.body, o.safety); // never throws
     finished.push({ row, result, at });
@@ -95,6 +103,10 @@ export async function pumpDeliveries(
     const given = unsent.splice(0);
     if (batch.length > 0) {
       const r = await recordSent(o, sender, batch);
+      o.probe?.recorded?.(
+        batch.map((b) => b.row.seq),
+        Date.now(),
+      );
       totals.delivered += r.delivered;
       totals.failed += r.failed;
       totals.dead += r.dead;
@@ -109,6 +121,10 @@ export async function pumpDeliveries(
     const now = o.now();
     // The window: what this job holds (in flight, waiting) comes first in seq order, twice over.
     const rows = await claimDue(o.db, targetId, want, now, now + leaseMs, 2 * (width + depth));
+    o.probe?.claimed?.(
+      rows.map((r) => r.seq),
+      Date.now(),
+    );
     more = rows.length === want || records !== recordsBefore;
     totals.taken += rows.length;
     const version = rows[0]?.targetVersion;
@@ -158,7 +174,6 @@ export async function pumpDeliveries(
     if (idle && finished.length === 0 && unsent.length === 0 && (!more || stop)) end();
   };
 
-  let over = false;
   limits.onPoke?.(() => {
     if (over) return false;
     more = true;
@@ -167,7 +182,6 @@ export async function pumpDeliveries(
   });
   step();
   await ended;
-  over = true;
   if (failure) throw failure;
   return stop ? { ...totals, stop } : totals;
 }

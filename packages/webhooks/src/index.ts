@@ -37,6 +37,7 @@ export {
   type DeliverOptions,
   type Sender,
 } from './deliver.js';
+export type { DeliveryProbe } from './delivery-probe.js';
 export { pumpDeliveries, type PumpLimits, type PumpResult } from './delivery-pump.js';
 export { listAttempts, type AttemptView } from './delivery-log.js';
 export {

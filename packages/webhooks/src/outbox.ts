@@ -1,5 +1,4 @@
 import { eventWatermark, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
-import { nextEventWindow } from '@aaf-sync/targets';
 import { wantsType } from './event-types.js';
 import { project, snapshotCue, type LogEvent, type Projected } from './payload.js';
 import { WebhooksErrors } from './errors.js';
@@ -95,14 +94,18 @@ function deliveriesOf(sub: Subscription, events: readonly LogEvent[], upto: numb
   return out;
 }
 
-/** Writes delivery rows (one JSON parameter); `replay` sets existing ones back to pending. */
+/**
+ * Writes delivery rows (one JSON parameter); `replay` sets existing ones back to pending. With
+ * `cursor`, moves the subscription's cursor there in the same statement (even with no rows).
+ */
 async function insertDeliveries(
   trx: Executor,
   targetId: number,
   items: readonly Projected[],
   replay: boolean,
+  cursor?: number,
 ): Promise<number> {
-  if (items.length === 0) return 0;
+  if (items.length === 0 && cursor === undefined) return 0;
   const rows = items.map((p) => ({
     s: p.payload.data.seq,
     t: p.type,
@@ -114,14 +117,59 @@ async function insertDeliveries(
     ? sql`do update set status = 'pending', attempts = 0, next_attempt_at = now(),
         last_error = null, replayed_at = now()`
     : sql`do nothing`;
-  const result = await sql`
+  const insert = sql`
     insert into webhook_delivery (target_id, seq, event_type, entity_key, body, occurred_at)
     select ${targetId}, s, t, k, b, o
     from json_to_recordset(${JSON.stringify(rows)}::json)
       as r(s bigint, t text, k text, b text, o timestamptz)
-    on conflict (target_id, seq, event_type, entity_key) ${conflict}
+    on conflict (target_id, seq, event_type, entity_key) ${conflict}`;
+  if (cursor === undefined) {
+    const result = await insert.execute(trx);
+    return Number(result.numAffectedRows ?? 0);
+  }
+  const moved = await sql<{ n: number }>`
+    with ins as (${insert} returning 1), moved as (
+      update target_consumer set seq = ${cursor}, dispatched_at = ${new Date()}
+      where target_id = ${targetId}
+    )
+    select count(*)::int as n from ins
   `.execute(trx);
-  return Number(result.numAffectedRows ?? 0);
+  return moved.rows[0]?.n ?? 0;
+}
+
+/**
+ * The subscription's cursor row locked (`skip locked`: undefined when busy, suspended or not a
+ * webhook) with its next window of the log, in one round trip: the rule of packages/targets'
+ * `nextEventWindow` (at most `maxEvents` events after the cursor; none at the head or when events
+ * after the cursor were purged — `change_event_purge`'s watermark, the `eventWatermark` of
+ * packages/db — then the subscription waits for a reset or a replay).
+ */
+async function lockWithWindow(
+  trx: Executor,
+  targetId: number,
+  maxEvents: number,
+): Promise<{ sub: Subscription; from: number; upto: number; events: number } | undefined> {
+  const rows = await sql<
+    Subscription & { seq: string; upto: string | null; n: number; watermark: string | null }
+  >`
+    with c as (
+      select c.seq, t.id, t.uais, t.options from target_consumer c
+      join target t on t.id = c.target_id
+      where c.target_id = ${targetId} and t.state = 'active' and t.kind = 'webhook'
+      for update of c skip locked
+    )
+    select c.seq, c.id, c.uais, c.options,
+      (select max(through_seq) from change_event_purge) as watermark, w.upto, w.n
+    from c, lateral (
+      select max(s.seq) as upto, count(*)::int as n from (
+        select seq from change_event where seq > c.seq order by seq limit ${maxEvents}) s
+    ) w
+  `.execute(trx);
+  const row = rows.rows[0];
+  if (!row) return undefined;
+  const from = Number(row.seq);
+  if (from < Number(row.watermark ?? 0) || row.n === 0) return undefined;
+  return { sub: row, from, upto: Number(row.upto), events: row.n };
 }
 
 /**
@@ -130,7 +178,8 @@ async function insertDeliveries(
  * `snapshot.published` cue per establishment touched, in one transaction: rows and cursor commit
  * together, so a crash or a Redis flush loses nothing. The consumer row is locked (`skip
  * locked`). Undefined when the subscription is suspended, busy, at the head, or behind the
- * purge watermark (it then needs a reset or a replay).
+ * purge watermark (it then needs a reset or a replay). Three statements (lock and window, the
+ * events, the rows and the cursor): the fill is on the commit → receipt path of every delivery.
  */
 export async function fillOutbox(
   db: Kysely<Database>,
@@ -138,24 +187,11 @@ export async function fillOutbox(
   maxEvents = 5_000,
 ): Promise<FillResult | undefined> {
   return db.transaction().execute(async (trx) => {
-    const consumer = await sql<Subscription & { seq: string }>`
-      select c.seq, t.id, t.uais, t.options from target_consumer c join target t on t.id = c.target_id
-      where c.target_id = ${targetId} and t.state = 'active' and t.kind = 'webhook'
-      for update of c skip locked
-    `.execute(trx);
-    const sub = consumer.rows[0];
-    if (!sub) return undefined;
-    const from = Number(sub.seq);
-    const window = await nextEventWindow(trx, from, maxEvents);
+    const window = await lockWithWindow(trx, targetId, maxEvents);
     if (!window) return undefined;
-    const { upto, events } = window;
+    const { sub, from, upto, events } = window;
     const items = deliveriesOf(sub, await readEvents(trx, from, upto, sub), upto);
-    const deliveries = await insertDeliveries(trx, targetId, items, false);
-    await trx
-      .updateTable('target_consumer')
-      .set({ seq: upto, dispatched_at: new Date() })
-      .where('target_id', '=', targetId)
-      .execute();
+    const deliveries = await insertDeliveries(trx, targetId, items, false, upto);
     return { targetId, events, cursor: upto, deliveries };
   });
 }

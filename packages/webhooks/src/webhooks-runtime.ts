@@ -11,7 +11,9 @@ import {
 import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
 import { createBackoff, type Backoff } from './backoff.js';
 import { loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
+import { coalesced } from './coalesced.js';
 import { pumpDeliveries } from './delivery-pump.js';
+import type { DeliveryProbe } from './delivery-probe.js';
 import type { HttpSafety } from './http-client.js';
 import { fillOutbox, WEBHOOK_CHANNEL, type FillResult } from './outbox.js';
 import { purgeDelivered } from './outbox-purge.js';
@@ -47,8 +49,15 @@ export interface WebhooksRuntimeOptions {
   readonly workers?: number;
   /** Delivered rows older than this many days are purged hourly (omit: kept). */
   readonly retentionDays?: number;
+  /**
+   * A delivery job with nothing pending left waits this long (ms, default 1,000) for the next
+   * fill's poke before giving the worker back: a steady stream keeps its pump, no job per fill.
+   */
+  readonly lingerMs?: number;
   /** JOBS_SHUTDOWN_TIMEOUT_SECONDS: `close()` gives up waiting for running deliveries after it. */
   readonly shutdownTimeoutMs?: number;
+  /** Stage hooks: when each delivery was filled, claimed, sent, recorded (benchmarks). */
+  readonly probe?: DeliveryProbe;
 }
 
 export interface WebhooksRuntime {
@@ -83,8 +92,10 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     concurrency: o.concurrency ?? 32,
     disableAfterMs: o.disableAfterMs,
     now,
+    probe: o.probe,
   };
   const budget = o.jobBudgetMs ?? 20_000;
+  const lingerMs = o.lingerMs ?? 1_000;
   /**
    * The subscriptions being delivered by this process: asked for another pass or not, and the
    * running pump's poke (new rows to claim).
@@ -115,10 +126,14 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
         const r = await fillOutbox(db, Number(id), size);
         if (!r) break;
         results.push(r);
+        o.probe?.filled?.(r.cursor, Date.now());
         written += r.deliveries;
         // Delivery starts with the first transaction of a big fill (the rest joins the running
-        // job: one delivery per subscription at a time in this process).
-        if (r.deliveries > 0) await enqueue(Number(id), `d${r.cursor}`);
+        // job: one delivery per subscription at a time in this process). A pump of this process
+        // delivering the subscription is poked directly (it claims the rows now: no job, no
+        // Redis round trip, no worker wake-up); a job only when none takes the poke.
+        if (r.deliveries > 0 && !active.get(Number(id))?.poke?.())
+          await enqueue(Number(id), `d${r.cursor}`);
         if (r.events < size) break; // at the head: no empty transaction to find it out
       }
       // Fresh statistics after a big fill (the claims look at a window of the outbox through
@@ -200,6 +215,8 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
       const next = await nextDueAt(db, targetId);
       if (!next) {
         if (me.again) continue;
+        // Nothing pending: a moment for the next fill's poke (then one more pass).
+        if (await lingerForPoke(me, Math.min(lingerMs, limits.claimUntil - Date.now()))) continue;
         break;
       }
       const wait = next.getTime() - now();
@@ -220,6 +237,30 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     return stop === 'disabled' ? { ...totals, disabled: true } : totals;
   }
 
+  /**
+   * Waits up to `ms` for a poke (a fill, a job of the subscription): true when one came. Takes
+   * the pokes meanwhile (a fill then needs no job); never past the process closing.
+   */
+  const lingering = new Set<() => void>();
+  async function lingerForPoke(me: Running, ms: number): Promise<boolean> {
+    if (ms <= 0 || follower.stopped) return false;
+    let timer: NodeJS.Timeout | undefined;
+    let quit = () => {};
+    const poked = await new Promise<boolean>((resolve) => {
+      me.poke = () => {
+        resolve(true);
+        return true;
+      };
+      quit = () => resolve(false);
+      lingering.add(quit);
+      timer = setTimeout(quit, ms);
+    });
+    clearTimeout(timer);
+    lingering.delete(quit);
+    me.poke = undefined;
+    return poked;
+  }
+
   let purgedAt = 0;
   async function purge(): Promise<void> {
     if (o.retentionDays === undefined || now() - purgedAt < 3_600_000) return;
@@ -237,10 +278,11 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     pollMs: o.pollMs,
     log,
     pass: dispatchOnce,
-    afterPasses: async () => {
+    // Once at a time, however many wake-ups (a NOTIFY per commit) finished passes meanwhile.
+    afterPasses: coalesced(async () => {
       await sweep();
       await purge();
-    },
+    }),
     failureMessage: 'webhook dispatch or sweep failed',
   });
 
@@ -257,6 +299,7 @@ export function createWebhooksRuntime(o: WebhooksRuntimeOptions): WebhooksRuntim
     },
     async close() {
       await follower.stop();
+      for (const quit of lingering) quit(); // a job waiting for a poke gives the worker back
       await closeAll([worker], [producer], { timeoutMs: o.shutdownTimeoutMs, log: o.log });
     },
   };

@@ -77,6 +77,7 @@ export function runtimeFor(
     totalTimeoutMs?: number;
     disableAfterMs?: number;
     pollMs?: number;
+    lingerMs?: number;
   },
 ): WebhooksRuntime {
   return createWebhooksRuntime({
@@ -96,5 +97,6 @@ export function runtimeFor(
     // An hour by default: only NOTIFY, the retries' own delayed jobs and explicit calls wake it.
     pollMs: o.pollMs ?? 3_600_000,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.lingerMs !== undefined ? { lingerMs: o.lingerMs } : {}),
   });
 }
