@@ -32,7 +32,7 @@ import {
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
-import { entriesBySchool } from './entries-by-school.js';
+import { schoolSorter } from './entries-by-school.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
 import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
@@ -470,29 +470,45 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
             });
         const groupFilter = '(objectClass=posixGroup)';
         const groupAttributes = ['cn', 'type', 'memberUid'];
-        // Several schools: one paged search of the groups and one of the users over the base,
-        // sorted by school here (a search per school costs slapd a pass over its whole database
-        // for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s). One school
-        // (`--uai`, a one-school target): its own two searches.
+        // The whole target (the full reconcile of a target that fits one chunk): one paged
+        // search of the groups and one of the users over the base, each page filed by school as
+        // it arrives (a search per school costs slapd a pass over its whole database for the
+        // unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s). Part of the
+        // target (`--uai`, a chunk of a large target's reconcile): each school's own two
+        // searches, a few at a time, so the rest of the base is neither sent nor parsed.
+        const overBase = async (
+          filter: string,
+          attributes: string[],
+          dnOf: (u: string) => string,
+        ) => {
+          const out = new Map(uais.map((u) => [u, [] as LdapEntry[]]));
+          const sort = schoolSorter(new Map(uais.map((u) => [dnOf(u), u])), out);
+          await getPool()
+            .run((s) => s.searchPages(options.baseDn, { filter, attributes }, sort))
+            .catch((err: unknown) => {
+              if (!refused(err, NO_SUCH_OBJECT)) throw err;
+            });
+          return out;
+        };
+        const whole = target.uais.every((u) => uais.includes(u)) && uais.length > 1;
         const lists = async (): Promise<Map<string, [LdapEntry[], LdapEntry[]]>> => {
-          if (uais.length === 1) {
-            const uai = uais[0]!;
-            return new Map([
-              [
+          if (!whole) {
+            const out = new Map<string, [LdapEntry[], LdapEntry[]]>();
+            await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
+              out.set(
                 uai,
                 await Promise.all([
                   search(dit.groups(uai), groupFilter, groupAttributes),
                   search(dit.users(uai), '(uid=*)', readAttributes),
                 ]),
-              ],
-            ]);
+              );
+            });
+            return new Map(uais.map((u) => [u, out.get(u)!] as const));
           }
-          const [groups, users] = await Promise.all([
-            search(options.baseDn, groupFilter, groupAttributes),
-            search(options.baseDn, '(uid=*)', readAttributes),
+          const [groupsOf, usersOf] = await Promise.all([
+            overBase(groupFilter, groupAttributes, dit.groups),
+            overBase('(uid=*)', readAttributes, dit.users),
           ]);
-          const groupsOf = entriesBySchool(groups, new Map(uais.map((u) => [dit.groups(u), u])));
-          const usersOf = entriesBySchool(users, new Map(uais.map((u) => [dit.users(u), u])));
           return new Map(
             uais.map((u) => [u, [groupsOf.get(u) ?? [], usersOf.get(u) ?? []]] as const),
           );
