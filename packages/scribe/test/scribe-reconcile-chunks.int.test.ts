@@ -44,9 +44,12 @@ t.test('a Scribe target reconciled school by school gives the whole report', asy
       ['S1', 'create'],
     ],
   );
-  t.match(drift.differences.find((d) => d.jointure === 'E2'), {
-    reason: `key ${tomDn} → ${w.userDn('0750002B', 'eleves', 'tom.petit')}`,
-  });
+  t.match(
+    drift.differences.find((d) => d.jointure === 'E2'),
+    {
+      reason: `key ${tomDn} → ${w.userDn('0750002B', 'eleves', 'tom.petit')}`,
+    },
+  );
   t.same(
     drift.orphans.map((o) => o.key),
     [w.userDn(UAI_A, 'eleves', 'local.guest')],
