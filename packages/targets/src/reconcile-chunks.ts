@@ -209,12 +209,16 @@ async function settleDeferred(
   const lookup = (key: string | null) =>
     key === null ? undefined : (s.found.get(key) ?? s.leftovers.get(key));
   const again = new Set<string>();
+  const listAgain = (key: string | null) => {
+    if (key === null || lookup(key) || !s.heldUai.has(key)) return false;
+    const uai = s.heldUai.get(key);
+    if (uai) again.add(uai);
+    return true;
+  };
   for (const d of s.deferred) {
-    for (const key of [d.entryKey, d.row?.target_key ?? null]) {
-      if (key === null || lookup(key) || !s.heldUai.has(key)) continue;
-      const uai = s.heldUai.get(key);
-      if (uai) again.add(uai);
-    }
+    // The desired key first (held elsewhere?), else the row's (unless its own chunk held it).
+    if (lookup(d.entryKey) || listAgain(d.entryKey) || d.local) continue;
+    listAgain(d.row?.target_key ?? null);
   }
   if (again.size > 0) await s.list([...again]);
   const heldOf = (d: Deferred) =>
