@@ -9,12 +9,15 @@
 //               another académie branch of the same server: entries/s, and the worker's ratio
 //   reconcile   a full reconcile with nothing changed (inventory + comparison): writes (target 0)
 //               and its duration next to a search of the subtree (target: under 2 searches)
+//   cli         `aaf-sync reconcile --target bench-0 [--dry-run] --json` as operators run it (the
+//               CLI's own Node flags: --max-old-space-size=256): peak RSS (/usr/bin/time), seconds,
+//               in sync and marked (target: 0 marked), once dry and once for real
 // and prints one JSON document (with the load averages: the numbers move with the machine's load).
-// The LDAP subtrees are removed at the end unless --keep. --pool: connections of the target
-// (each carries up to 4 operations in flight).
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The LDAP subtrees and the database are removed at the end unless --keep (then the database's
+// URL is printed on stderr: `DATABASE_URL=<it> pnpm aaf-sync reconcile --target bench-0`).
+// --pool: connections of the target (each carries up to 4 operations in flight).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +34,14 @@ import {
   loadAccounts,
   reconcileTarget,
 } from '@aaf-sync/targets';
-import { benchDatabase, ldapDeleteSubtrees, round, seconds, seedClassPupils } from './bench-lib.js';
+import {
+  benchDatabase,
+  ldapDeleteSubtrees,
+  root,
+  round,
+  seconds,
+  seedClassPupils,
+} from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,8 +61,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const ldap = config.ldap;
   const loadBefore = loadavg().map((l) => round(l));
-  // --keep keeps the LDAP subtrees; the database is always dropped.
-  const database = await benchDatabase('ldap', { keep: false });
+  const database = await benchDatabase('ldap', { keep: values.keep });
   const handle = createDb({ url: database.url, poolMax: 6, applicationName: 'aaf-sync-bench' });
   const session = await connectLdapts(
     parseConnectionOptions({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword }),
@@ -82,7 +91,8 @@ async function main(): Promise<void> {
         ou: [b.split(',')[0]!.slice(3)],
       });
     }
-    const box = createSecretBox(randomBytes(32).toString('base64'));
+    // The configured key, so that the CLI (step 4) opens the targets' secrets.
+    const box = createSecretBox(config.targets.secretsKey);
     for (const [i, b] of branches.entries()) {
       await createTarget(
         db,
@@ -179,6 +189,12 @@ async function main(): Promise<void> {
       (before.adds + before.modifies + before.renames + before.groupWrites);
     await driver.close?.();
 
+    // 4. The CLI's full reconcile, dry then real, in its own process with its memory limit.
+    const cli = {
+      dryRun: cliReconcile(database.url, 'bench-0', true),
+      real: cliReconcile(database.url, 'bench-0', false),
+    };
+
     process.stdout.write(
       `${JSON.stringify(
         {
@@ -220,6 +236,7 @@ async function main(): Promise<void> {
             inventorySeconds: round(inventorySeconds),
             loadAccountsSeconds: round(loadAccountsSeconds),
           },
+          cli,
         },
         null,
         2,
@@ -233,7 +250,59 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     await handle.close();
     await database.drop();
+    if (values.keep) process.stderr.write(`kept: DATABASE_URL=${database.url}\n`);
   }
+}
+
+/**
+ * `aaf-sync reconcile --target <name> --json [--dry-run]` with the Node flags of the root
+ * package's `aaf-sync` script, under `/usr/bin/time`: its peak RSS, duration and report.
+ */
+function cliReconcile(url: string, target: string, dryRun: boolean) {
+  const run = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      'peak-rss-kb=%M elapsed=%e',
+      ...cliNodeCommand(),
+      'reconcile',
+      '--target',
+      target,
+      '--json',
+      ...(dryRun ? ['--dry-run'] : []),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    },
+  );
+  const time = /peak-rss-kb=(\d+) elapsed=([\d.]+)/.exec(run.stderr ?? '');
+  let report: { totals?: { inSync: number; orphans: number }; marked?: number } = {};
+  try {
+    report = JSON.parse(run.stdout) as typeof report;
+  } catch {
+    // A crashed CLI (out of memory) prints no report: its status and stderr say why.
+  }
+  return {
+    status: run.status,
+    peakRssMb: time ? round(Number(time[1]) / 1024, 1) : null,
+    seconds: time ? Number(time[2]) : null,
+    inSync: report.totals?.inSync ?? null,
+    orphans: report.totals?.orphans ?? null,
+    marked: report.marked ?? null,
+    ...(run.status === 0 ? {} : { stderr: (run.stderr ?? '').slice(-2000) }),
+  };
+}
+
+/** `node <flags> services/cli/dist/main.js`, the flags read from the root `aaf-sync` script. */
+function cliNodeCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['aaf-sync']!.split(/\s+/);
+  return [process.execPath, ...words.slice(1)];
 }
 
 main().catch((err: unknown) => {

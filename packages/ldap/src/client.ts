@@ -32,6 +32,17 @@ export interface LdapSession {
   /** Whether the connection is encrypted (`ldaps://`, or upgraded with StartTLS). */
   readonly encrypted: boolean;
   search(base: string, options?: LdapSearchOptions): Promise<LdapEntry[]>;
+  /**
+   * The same search, paged (`pageSize`, default 500), handing each page to `onPage` as it
+   * arrives instead of gathering the whole result: a caller keeping only some of the entries
+   * (those under some containers) holds no more than a page of the rest. Resolves with the
+   * number of entries read.
+   */
+  searchPages(
+    base: string,
+    options: LdapSearchOptions,
+    onPage: (entries: readonly LdapEntry[]) => void,
+  ): Promise<number>;
   /** The entry at `dn`, or null when there is none (no such object). */
   read(dn: string, attributes?: readonly string[]): Promise<LdapEntry | null>;
   /**

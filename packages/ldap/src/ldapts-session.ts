@@ -151,6 +151,25 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
         }
         return result.searchEntries.map((e) => toEntry(e as Record<string, unknown>));
       }),
+    searchPages: (base, o, onPage) =>
+      run('search', base, async () => {
+        const pages = async () => {
+          let read = 0;
+          for await (const page of client.searchPaginated(base, {
+            scope: o.scope ?? 'sub',
+            filter: o.filter ?? '(objectClass=*)',
+            ...(o.attributes ? { attributes: [...o.attributes] } : {}),
+            paged: { pageSize: o.pageSize || 500 },
+          })) {
+            read += page.searchEntries.length;
+            onPage(page.searchEntries.map((e) => toEntry(e as Record<string, unknown>)));
+          }
+          return read;
+        };
+        const turn = pagedTurn.then(pages, pages);
+        pagedTurn = turn.catch(() => undefined);
+        return turn;
+      }),
     read: async (dn, attributes) => {
       try {
         const [entry] = await session.search(dn, { scope: 'base', attributes, pageSize: 0 });

@@ -48,6 +48,22 @@ t.test(
     );
     t.equal(all.length, 25, 'every page read');
     t.same(all.find((e) => e.dn.startsWith('uid=u3,'))?.attributes, { uid: ['u3'] });
+    // The same search page by page: three pages of at most 10, the same entries.
+    const pages: number[] = [];
+    const paged: string[] = [];
+    const count = await pool.run((s) =>
+      s.searchPages(
+        people,
+        { scope: 'one', filter: '(uid=u*)', attributes: ['uid'], pageSize: 10 },
+        (entries) => {
+          pages.push(entries.length);
+          paged.push(...entries.map((e) => e.dn));
+        },
+      ),
+    );
+    t.equal(count, 25);
+    t.same(pages, [10, 10, 5], 'handed over page by page');
+    t.same(paged.sort(), all.map((e) => e.dn).sort());
 
     const dn = `uid=u1,${people}`;
     await pool.run((s) =>

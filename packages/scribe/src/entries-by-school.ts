@@ -14,16 +14,31 @@ export function entriesBySchool(
   entries: readonly LdapEntry[],
   containers: ReadonlyMap<string, string>,
 ): Map<string, LdapEntry[]> {
-  const byDn = new Map([...containers].map(([dn, uai]) => [rdns(dn).join(','), uai]));
   const out = new Map<string, LdapEntry[]>([...new Set(containers.values())].map((u) => [u, []]));
-  for (const e of entries) {
-    const parts = rdns(e.dn);
-    for (let i = 1; i < parts.length; i += 1) {
-      const uai = byDn.get(parts.slice(i).join(','));
-      if (uai === undefined) continue;
-      out.get(uai)!.push(e);
-      break;
-    }
-  }
+  const sort = schoolSorter(containers, out);
+  sort(entries);
   return out;
+}
+
+/**
+ * {@link entriesBySchool} page by page: each call files the entries of a page under their school
+ * in `out` (which must hold a list per school) and drops the others, so a paged search over the
+ * base keeps only the schools asked for.
+ */
+export function schoolSorter(
+  containers: ReadonlyMap<string, string>,
+  out: ReadonlyMap<string, LdapEntry[]>,
+): (entries: readonly LdapEntry[]) => void {
+  const byDn = new Map([...containers].map(([dn, uai]) => [rdns(dn).join(','), uai]));
+  return (entries) => {
+    for (const e of entries) {
+      const parts = rdns(e.dn);
+      for (let i = 1; i < parts.length; i += 1) {
+        const uai = byDn.get(parts.slice(i).join(','));
+        if (uai === undefined) continue;
+        out.get(uai)!.push(e);
+        break;
+      }
+    }
+  };
 }

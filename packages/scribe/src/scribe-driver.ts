@@ -2,6 +2,7 @@ import type { Profile } from '@aaf-sync/db';
 import {
   createLdapPool,
   eachLimited,
+  escapeFilterValue,
   LdapErrors,
   parseConnectionOptions,
   probeBaseDn,
@@ -32,7 +33,7 @@ import {
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
-import { entriesBySchool } from './entries-by-school.js';
+import { schoolSorter } from './entries-by-school.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
 import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
@@ -122,6 +123,28 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
     // Accounts in flight at once: several per connection (LDAP answers by message id).
     const perSession = deps.pool?.perSession ?? 4;
     const concurrency = poolSize * perSession;
+    // Whether the server filters on `entryDN` subtrees (OpenLDAP `dnSubtreeMatch`): the base
+    // entry must match a filter naming the base. Another server answers nothing (an unknown
+    // matching rule is undefined, not an error): then the inventory does without. Probed once
+    // (again after a failure).
+    let subtreeFiltering: Promise<boolean> | undefined;
+    const subtreeFilter = (): Promise<boolean> =>
+      (subtreeFiltering ??= getPool()
+        .run((s) =>
+          s.search(options.baseDn, {
+            scope: 'base',
+            filter: `(entryDN:dnSubtreeMatch:=${escapeFilterValue(options.baseDn)})`,
+            attributes: ['1.1'],
+            pageSize: 0,
+          }),
+        )
+        .then(
+          (found) => found.length === 1,
+          () => {
+            subtreeFiltering = undefined;
+            return false;
+          },
+        ));
     let pool: LdapPool | undefined;
     const getPool = () =>
       (pool ??= createLdapPool(
@@ -471,28 +494,51 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         const groupFilter = '(objectClass=posixGroup)';
         const groupAttributes = ['cn', 'type', 'memberUid'];
         // Several schools: one paged search of the groups and one of the users over the base,
-        // sorted by school here (a search per school costs slapd a pass over its whole database
-        // for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s). One school
-        // (`--uai`, a one-school target): its own two searches.
+        // each page filed by school as it arrives (a search per school costs slapd a pass over
+        // its whole database for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s
+        // against 0.2 s). When the server filters on `entryDN` subtrees (OpenLDAP's
+        // `dnSubtreeMatch`, probed once), the filter names the schools asked for, so a chunk of
+        // a large target's reconcile receives its own entries only; otherwise the whole target
+        // is one unfiltered pass, a chunk its schools' own searches (a pass per chunk would send
+        // and parse the whole base each time). One school (`--uai`, a one-school target): its own
+        // two searches.
+        const overBase = async (
+          filter: string,
+          attributes: string[],
+          dnOf: (u: string) => string,
+          narrow: boolean,
+        ) => {
+          const out = new Map(uais.map((u) => [u, [] as LdapEntry[]]));
+          const sort = schoolSorter(new Map(uais.map((u) => [dnOf(u), u])), out);
+          const within = uais.map((u) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dnOf(u))})`);
+          const asked = narrow ? `(&${filter}(|${within.join('')}))` : filter;
+          await getPool()
+            .run((s) => s.searchPages(options.baseDn, { filter: asked, attributes }, sort))
+            .catch((err: unknown) => {
+              if (!refused(err, NO_SUCH_OBJECT)) throw err;
+            });
+          return out;
+        };
+        const whole = target.uais.every((u) => uais.includes(u));
         const lists = async (): Promise<Map<string, [LdapEntry[], LdapEntry[]]>> => {
-          if (uais.length === 1) {
-            const uai = uais[0]!;
-            return new Map([
-              [
+          const narrow = uais.length > 1 && (await subtreeFilter());
+          if (uais.length === 1 || (!whole && !narrow)) {
+            const out = new Map<string, [LdapEntry[], LdapEntry[]]>();
+            await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
+              out.set(
                 uai,
                 await Promise.all([
                   search(dit.groups(uai), groupFilter, groupAttributes),
                   search(dit.users(uai), '(uid=*)', readAttributes),
                 ]),
-              ],
-            ]);
+              );
+            });
+            return new Map(uais.map((u) => [u, out.get(u)!] as const));
           }
-          const [groups, users] = await Promise.all([
-            search(options.baseDn, groupFilter, groupAttributes),
-            search(options.baseDn, '(uid=*)', readAttributes),
+          const [groupsOf, usersOf] = await Promise.all([
+            overBase(groupFilter, groupAttributes, dit.groups, narrow),
+            overBase('(uid=*)', readAttributes, dit.users, narrow),
           ]);
-          const groupsOf = entriesBySchool(groups, new Map(uais.map((u) => [dit.groups(u), u])));
-          const usersOf = entriesBySchool(users, new Map(uais.map((u) => [dit.users(u), u])));
           return new Map(
             uais.map((u) => [u, [groupsOf.get(u) ?? [], usersOf.get(u) ?? []]] as const),
           );

@@ -1,7 +1,17 @@
 import { bulkInsert, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
 import { loadAccounts } from './account-source.js';
-import type { DesiredEntry, DriverTarget, HeldEntry, TargetDriver } from './driver.js';
+import type { DriverTarget, HeldEntry, TargetDriver } from './driver.js';
 import { TargetsErrors } from './errors.js';
+import { compareInChunks, planChunks } from './reconcile-chunks.js';
+import {
+  desiredOf,
+  firstIn,
+  judge,
+  placeOf,
+  Tally,
+  type Mark,
+  type RowState,
+} from './reconcile-tally.js';
 import { CHANGE_EVENT_CHANNEL } from './targets-runtime.js';
 
 export interface ReconcileCounts {
@@ -44,43 +54,22 @@ export interface ReconcileReport {
   readonly marked: number;
 }
 
-interface RowState {
-  person_id: number;
-  status: 'pending' | 'applied' | 'failed' | 'excluded';
-  target_key: string | null;
-  present: boolean;
+/**
+ * Accounts compared at once by a full reconcile of several establishments: past it, the
+ * establishments are taken in chunks of about this many accounts (a larger one alone), each with
+ * its own inventory, so memory follows the largest chunk, not the target (50,000 accounts at
+ * once do not fit the CLI's 256 MB heap).
+ */
+export const RECONCILE_CHUNK_ACCOUNTS = 10_000;
+
+export interface ReconcileOptions {
+  /** One of the target's establishments only. */
+  readonly uai?: string;
+  /** Report only, write nothing. */
+  readonly dryRun?: boolean;
+  /** Accounts per chunk of establishments (default {@link RECONCILE_CHUNK_ACCOUNTS}). */
+  readonly chunkAccounts?: number;
 }
-
-/** A mark: the row goes pending; `present`/`key` correct what the target was found to hold. */
-interface Mark {
-  p: number;
-  pr: boolean | null;
-  k: string | null;
-}
-
-const zero = (): ReconcileCounts => ({
-  inSync: 0,
-  toCreate: 0,
-  toUpdate: 0,
-  toDisable: 0,
-  pending: 0,
-  orphans: 0,
-});
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const sameAttributes = (held: HeldEntry, entry: DesiredEntry) =>
-  held.attributes === undefined || canonical(held.attributes) === canonical(entry.attributes);
 
 /**
  * Full reconcile of a target (or of one of its establishments): every account the directory
@@ -90,24 +79,35 @@ const sameAttributes = (held: HeldEntry, entry: DesiredEntry) =>
  * Each difference (to create, to update, to disable) sets its row pending (`desired_version`
  * + 1) so the worker applies it; entries the target holds that no account explains are
  * reported as orphans, never deleted. Rows already pending or failed are left to the worker.
- * A dry run, or a reconcile that finds no difference, writes nothing. The cursor does not
+ * A dry run, or a reconcile that finds no difference, writes nothing. A target of more
+ * than `chunkAccounts` accounts is compared a chunk of establishments at a time, with the same
+ * report. The cursor does not
  * move: events not yet dispatched are still dispatched (harmless replays).
  */
 export async function reconcileTarget(
   db: Kysely<Database>,
   target: DriverTarget,
   driver: TargetDriver,
-  options: { uai?: string; dryRun?: boolean } = {},
+  options: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
   const { uai } = options;
   if (uai !== undefined && !target.uais.includes(uai)) {
     throw TargetsErrors.NOT_SERVED({ name: target.name, uai });
   }
   const scope = uai === undefined ? [...target.uais] : [uai];
-  // The target is listed while the directory's side is read (two servers working at once).
-  const inventory = driver.inventory ? driver.inventory(scope) : Promise.resolve(null);
-  inventory.catch(() => undefined);
-  const compare = (trx: Executor) => compareTarget(trx, target, driver, scope, uai, inventory);
+  const chunks =
+    uai === undefined && scope.length > 1
+      ? await planChunks(db, scope, options.chunkAccounts ?? RECONCILE_CHUNK_ACCOUNTS)
+      : [scope];
+  let compare: (trx: Executor) => ReturnType<typeof compareTarget>;
+  if (chunks.length > 1) {
+    compare = (trx) => compareInChunks(trx, target, driver, scope, chunks);
+  } else {
+    // The target is listed while the directory's side is read (two servers working at once).
+    const inventory = driver.inventory ? driver.inventory(scope) : Promise.resolve(null);
+    inventory.catch(() => undefined);
+    compare = (trx) => compareTarget(trx, target, driver, scope, uai, inventory);
+  }
   if (options.dryRun) return { ...(await compare(db)).report, dryRun: true, marked: 0 };
   return db.transaction().execute(async (trx) => {
     const { report, marks } = await compare(trx);
@@ -153,108 +153,30 @@ async function compareTarget(
   ))
     accounts.set(id, a);
 
-  const counts = new Map<string | null, ReconcileCounts>(scope.map((u) => [u, zero()]));
-  const countOf = (u: string | null) => {
-    let c = counts.get(u);
-    if (!c) counts.set(u, (c = zero()));
-    return c;
-  };
-  const differences: ReconcileDifference[] = [];
-  const marks: Mark[] = [];
+  const tally = new Tally(scope);
   const explained = new Set<string>();
-
   for (const id of ids) {
     const account = accounts.get(id);
     const row = rowOf.get(id);
-    const inTarget =
-      account !== undefined &&
-      account.state === 'active' &&
-      account.uais.some((u) => target.uais.includes(u));
-    const entry = inTarget ? driver.desired(account) : null;
+    const entry = desiredOf(driver, target, account);
     const heldEntry =
       (entry ? heldByKey.get(entry.key) : undefined) ??
       (row?.target_key ? heldByKey.get(row.target_key) : undefined);
     if (entry) explained.add(entry.key);
     if (row?.target_key) explained.add(row.target_key);
-    const at =
-      account?.uais.find((u) => scope.includes(u)) ??
-      (heldEntry && heldEntry.uai !== null && scope.includes(heldEntry.uai) ? heldEntry.uai : null);
+    const at = placeOf(scope, firstIn(scope, account), heldEntry);
     // Per establishment: only accounts of that establishment (or held there).
     if (uai !== undefined && at === null) continue;
-
-    let action: ReconcileAction | null = null;
-    let reason = '';
-    let mark: Mark | null = null;
-    if (row && (row.status === 'pending' || row.status === 'failed')) {
-      countOf(at).pending += 1;
-      continue;
-    } else if (entry) {
-      if (!row || !row.present) {
-        action = heldEntry ? 'update' : 'create';
-        reason = heldEntry ? 'held by the target, unknown to the provisioning state' : 'missing';
-        mark = { p: id, pr: heldEntry ? true : null, k: heldEntry?.key ?? null };
-      } else if (row.target_key !== entry.key) {
-        action = 'update';
-        reason = `key ${row.target_key ?? '(none)'} → ${entry.key}`;
-      } else if (held !== null && !heldEntry) {
-        action = 'create';
-        reason = 'absent from the target';
-        mark = { p: id, pr: false, k: null };
-      } else if (
-        heldEntry &&
-        !(driver.inSync ? driver.inSync(heldEntry, entry) : sameAttributes(heldEntry, entry))
-      ) {
-        action = 'update';
-        reason = 'attributes differ';
-      }
-    } else if (row?.present || heldEntry) {
-      action = 'disable';
-      reason = account === undefined ? 'no account in the directory' : 'out of scope';
-      if (!row?.present) mark = { p: id, pr: true, k: heldEntry!.key };
-    } else {
-      continue; // nothing wanted, nothing held
-    }
-    if (action === null) {
-      countOf(at).inSync += 1;
-      continue;
-    }
-    const c = countOf(at);
-    if (action === 'create') c.toCreate += 1;
-    else if (action === 'update') c.toUpdate += 1;
-    else c.toDisable += 1;
-    differences.push({
-      personId: id,
-      jointure: account?.jointure ?? null,
-      uai: at,
-      action,
-      key: entry?.key ?? row?.target_key ?? heldEntry?.key ?? null,
-      reason,
-    });
-    marks.push(mark ?? { p: id, pr: null, k: null });
+    tally.add(
+      id,
+      account?.jointure ?? null,
+      at,
+      judge(driver, held !== null, account !== undefined, row, entry, heldEntry),
+    );
   }
 
   const orphans = (held ?? []).filter((h) => !explained.has(h.key));
-  for (const o of orphans)
-    countOf(o.uai !== null && scope.includes(o.uai) ? o.uai : null).orphans += 1;
-  const establishments = [...counts.entries()]
-    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
-    .map(([u, c]) => ({ uai: u, ...c }));
-  const totals = zero();
-  for (const e of establishments) {
-    for (const k of Object.keys(totals) as (keyof ReconcileCounts)[]) totals[k] += e[k];
-  }
-  return {
-    report: {
-      target: target.name,
-      uais: scope,
-      inventory: held !== null,
-      establishments,
-      totals,
-      differences,
-      orphans,
-    },
-    marks,
-  };
+  return tally.report(target.name, held !== null, orphans);
 }
 
 async function markPending(trx: Executor, targetId: number, marks: readonly Mark[]) {
