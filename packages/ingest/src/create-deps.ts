@@ -1,14 +1,15 @@
 import { directoryFeedSuspended } from '@aaf-sync/calendar-store';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
-import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import type { Logger } from '@aaf-sync/logger';
 import type { IngestDeps } from './deps.js';
 
 /**
  * The engine's dependencies from the service configuration (CLI, ingester, API): settings, and
- * identifier allocation in every configured namespace for each new person. The allocation writes
- * no event of its own: the `person.created` event carries the identifiers. The stored calendar
+ * identifier allocation in every configured namespace for each new person (one allocator per
+ * apply transaction). The allocation writes no event of its own: the `person.created` event
+ * carries the identifiers. The stored calendar
  * says whether the directory feed is suspended (the summer).
  */
 export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logger): IngestDeps {
@@ -24,8 +25,7 @@ export function createIngestDeps(config: Config, db: Kysely<Database>, log: Logg
       batchSize: config.ingest.batchSize,
       aafLimits: config.aafLimits,
     },
-    allocateIdentifiers: (trx, persons) =>
-      allocateIdentifiers(trx, persons, rules, { events: false }),
+    identifiers: (trx) => new IdentifierAllocator(trx, rules, { events: false }),
     feedSuspended: () => directoryFeedSuspended(db, new Date()),
   };
 }

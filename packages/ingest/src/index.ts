@@ -18,7 +18,7 @@ export {
 } from './report/import-report.js';
 export { importWarnings, type WarningReport, type WarningRow } from './report/import-warnings.js';
 export { ImportReportSchema, WarningReportSchema } from './report/import-report.schema.js';
-export type { AllocateIdentifiers, IngestDeps } from './deps.js';
+export type { IdentifierSession, IngestDeps, OpenIdentifierSession } from './deps.js';
 export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
 export { IngestErrors } from './errors.js';
 export { INGEST_LOCK } from './run/ingest-lock.js';
