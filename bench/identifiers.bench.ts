@@ -1,20 +1,27 @@
-// Benchmark of identifier allocation: `pnpm bench:identifiers [--allocations N] [--events on|off|both]`.
+// Benchmark of identifier allocation: `pnpm bench:identifiers [--allocations N] [--events on|off|both]
+// [--transaction batch|import|import-calls]`.
 // An allocation is one identifier value (one person in one namespace): 1,000,000 allocations are
 // 333,334 persons in the three default namespaces. For each events mode, creates a database of
 // its own (dropped at the end), then creates persons in batches of 1,000 as the ingester does:
-// per batch one transaction that inserts the persons, then allocates their identifiers in every
-// configured namespace. Prints one JSON document on stdout.
+// per batch, insert the persons, then allocate their identifiers in every configured namespace.
+// `--transaction`: `batch` (default) one transaction and one `allocateIdentifiers` call per batch;
+// `import` every batch in one transaction through one `IdentifierAllocator` (the ingester's
+// first import); `import-calls` one transaction and one `allocateIdentifiers` call per batch (the
+// ingester before the allocator: each call writes its counters, so the rows of recurring
+// families pile up versions nobody can prune before the commit). Prints one JSON document on
+// stdout, with the CPU seconds of the Node process and of its PostgreSQL backends.
 //
 // Baselines measured in the same run, on the same database:
 // - `personInsert`: the per-batch person insert alone (inside the same transactions);
 // - `rawIdentifierInsert`: inserting the same number of identifier rows with precomputed
 //   unique values (no counter, no conflict handling, no event), the floor of any allocator.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@aaf-sync/config';
-import type { Database, Kysely } from '@aaf-sync/db';
-import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { sql, type Database, type Kysely, type Transaction } from '@aaf-sync/db';
+import { allocateIdentifiers, IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import { testDb } from '@aaf-sync/testing';
 import { frenchNameSampler } from './french-names.js';
 
@@ -25,12 +32,64 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20261122' },
     'raw-batches': { type: 'string', default: '100' },
     events: { type: 'string', default: 'both' },
+    transaction: { type: 'string', default: 'batch' },
   },
 });
 const ALLOCATIONS = Number(args.allocations);
 const BATCH = Number(args.batch);
 const RAW_BATCHES = Number(args['raw-batches']);
 const MODES = args.events === 'both' ? [true, false] : [args.events !== 'off'];
+const TRANSACTION = args.transaction as 'batch' | 'import' | 'import-calls';
+if (!['batch', 'import', 'import-calls'].includes(TRANSACTION)) {
+  throw new Error(`--transaction batch|import|import-calls, not ${TRANSACTION}`);
+}
+
+/** CPU seconds (user + system) of local PostgreSQL backends, from /proc; null when unreadable. */
+function backendCpu(pids: ReadonlySet<number>): number | null {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return pids.size === 0 ? null : ticks / 100;
+}
+
+/**
+ * Runs `work` for every batch: in a transaction each (`batch`), or all in one transaction
+ * (`import`, `import-calls`), then `end` in the last transaction. Notes the backends used.
+ */
+async function eachBatch(
+  db: Kysely<Database>,
+  batches: number,
+  backends: Set<number>,
+  work: (trx: Transaction<Database>, batch: number) => Promise<void>,
+  end: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const note = async (trx: Transaction<Database>) => {
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+    backends.add(rows[0]!.pid);
+  };
+  if (TRANSACTION === 'batch') {
+    for (let b = 0; b < batches; b++) {
+      await db.transaction().execute(async (trx) => {
+        await note(trx);
+        await work(trx, b);
+        if (b === batches - 1) await end(trx);
+      });
+    }
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    await note(trx);
+    for (let b = 0; b < batches; b++) await work(trx, b);
+    await end(trx);
+  });
+}
 
 type Names = readonly (readonly [string, string])[];
 
@@ -78,10 +137,28 @@ async function phase(EVENTS: boolean) {
     const personIds: number[][] = [];
     let personSeconds = 0;
     let allocateSeconds = 0;
+    const backends = new Set<number>();
+    const cpu = process.cpuUsage();
     const started = performance.now();
-    for (let done = 0; done < PERSONS; done += BATCH) {
-      const names: Names = Array.from({ length: Math.min(BATCH, PERSONS - done) }, sampler.next);
-      await db.transaction().execute(async (trx) => {
+    let allocator: IdentifierAllocator | undefined;
+    const allocate = async (
+      trx: Transaction<Database>,
+      persons: { personId: number; givenName: string; sn: string }[],
+    ) => {
+      if (TRANSACTION !== 'import') {
+        await allocateIdentifiers(trx, persons, rules, { events: EVENTS });
+        return;
+      }
+      allocator ??= new IdentifierAllocator(trx, rules, { events: EVENTS });
+      await allocator.allocate(persons);
+    };
+    await eachBatch(
+      db,
+      Math.ceil(PERSONS / BATCH),
+      backends,
+      async (trx, b) => {
+        const done = b * BATCH;
+        const names: Names = Array.from({ length: Math.min(BATCH, PERSONS - done) }, sampler.next);
         const t0 = performance.now();
         const ids = await insertPersons(trx, names, done);
         const t1 = performance.now();
@@ -90,19 +167,26 @@ async function phase(EVENTS: boolean) {
           givenName: names[i]![0],
           sn: names[i]![1],
         }));
-        await allocateIdentifiers(trx, persons, rules, { events: EVENTS });
+        await allocate(trx, persons);
         const t2 = performance.now();
         personSeconds += (t1 - t0) / 1000;
         allocateSeconds += (t2 - t1) / 1000;
         batchMs.push(t2 - t1);
         if (personIds.length < RAW_BATCHES) personIds.push(ids);
-      });
-      if ((done / BATCH) % 100 === 99) {
-        process.stderr.write(
-          `events ${EVENTS ? 'on' : 'off'}: ${done + BATCH} persons, ${round(allocateSeconds, 1)} s allocating\n`,
-        );
-      }
-    }
+        if (b % 100 === 99) {
+          process.stderr.write(
+            `events ${EVENTS ? 'on' : 'off'}: ${done + BATCH} persons, ${round(allocateSeconds, 1)} s allocating\n`,
+          );
+        }
+      },
+      async () => {
+        const t0 = performance.now();
+        await allocator?.finish();
+        allocateSeconds += (performance.now() - t0) / 1000;
+      },
+    );
+    const used = process.cpuUsage(cpu);
+    const postgresCpuSeconds = backendCpu(backends);
     const totalSeconds = (performance.now() - started) / 1000;
     const raw = await rawInsert(db, personIds, rules.length);
     const families = await largestFamilies(db);
@@ -121,12 +205,18 @@ async function phase(EVENTS: boolean) {
       persons: PERSONS,
       namespaces: rules.map((r) => r.name),
       batchSize: BATCH,
+      transaction: TRANSACTION,
       events: EVENTS,
       allocations: identifiers,
       allocationsPerSecond: Math.round(identifiers / allocateSeconds),
       personsAllocatedPerSecond: Math.round(PERSONS / allocateSeconds),
       allocateSeconds: round(allocateSeconds),
       totalSeconds: round(totalSeconds),
+      // persons inserted and identifiers allocated, the whole run (the baselines are not in it)
+      cpuSeconds: {
+        node: round((used.user + used.system) / 1e6),
+        postgres: postgresCpuSeconds === null ? null : round(postgresCpuSeconds),
+      },
       endToEndPersonsPerSecond: Math.round(PERSONS / totalSeconds),
       allocateBatchMs: {
         p50: round(quantile(batchMs, 0.5), 1),

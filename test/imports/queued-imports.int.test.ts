@@ -275,9 +275,12 @@ t.test('an import that throws in the worker ends failed; the API is untouched', 
   const id = await s.upload(samples('Complet'));
   await s.startWorker((deps) => ({
     ...deps,
-    allocateIdentifiers: async () => {
-      throw new Error('allocator exploded');
-    },
+    identifiers: () => ({
+      allocate: async () => {
+        throw new Error('allocator exploded');
+      },
+      finish: async () => {},
+    }),
   }));
   const after = await s.settled(id);
   t.match(after.import, { status: 'failed', error: { message: /allocator exploded/ } });

@@ -10,6 +10,10 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
  */
 export function recordHash(attributes: Readonly<Record<string, readonly string[]>>): string {
   const names = Object.keys(attributes).sort(byCodeUnit);
-  const canonical = names.map((name) => [name, [...new Set(attributes[name])].sort(byCodeUnit)]);
+  const canonical = names.map((name) => {
+    const values = attributes[name] ?? [];
+    // (most attributes hold one value: already deduplicated and sorted, no copy)
+    return [name, values.length < 2 ? values : [...new Set(values)].sort(byCodeUnit)];
+  });
   return createHash('sha1').update(JSON.stringify(canonical)).digest('hex');
 }

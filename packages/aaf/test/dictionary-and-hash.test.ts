@@ -55,6 +55,11 @@ t.test('record hash: the same content in any order hashes the same', async (t) =
     recordHash({ sn: ['X'], Y: [] }),
     'no ambiguity between names and values',
   );
+  // stored in person.record_hash: the value of a content never changes
+  t.equal(
+    recordHash({ sn: ['X'], ENTEleveClasses: ['1$5A', '1$5B'], mobile: [''], empty: [] }),
+    'c6521c9e7d3bc3e2ae4da8d0c1ae2151e1ec6b08',
+  );
 });
 
 t.test('the HTML 4 entity table', async (t) => {

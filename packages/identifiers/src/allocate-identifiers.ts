@@ -1,65 +1,19 @@
-import { appendEvents, type Database, type Executor, type Transaction } from '@aaf-sync/db';
-import { IdentifierErrors } from './errors.js';
-import { formatIdentifier } from './format-identifier.js';
-import { baseFromParts, nameParts } from './identifier-base.js';
-import { createdEvent, type EventContext } from './identifier-events.js';
-import { lockEventLog } from './in-transaction.js';
+import type { Database, Executor, Transaction } from '@aaf-sync/db';
 import {
-  findPersonContexts,
-  findPrimaries,
-  findTaken,
-  insertPrimaries,
-  raiseCounters,
-  reserveSlots,
-} from './identifier.repository.js';
+  IdentifierAllocator,
+  type AllocateOptions,
+  type PersonNames,
+} from './identifier-allocator.js';
 import type { NamespaceRule } from './namespace-rules.js';
 
-/** A newly created person, as the ingester knows it. */
-export interface PersonNames {
-  readonly personId: number;
-  readonly givenName: string;
-  readonly sn: string;
-}
-
-export interface AllocateOptions extends EventContext {
-  /** Append an `identifier created` event per new identifier (default true). */
-  readonly events?: boolean;
-}
-
-interface Family {
-  readonly key: string;
-  readonly rule: NamespaceRule;
-  readonly base: string;
-  readonly slots: Slot[];
-  /** The family's counter in the database once this transaction's reservations are made. */
-  next: number;
-}
-
-interface Slot {
-  readonly personId: number;
-  readonly family: Family;
-  value: string;
-  done: boolean;
-}
-
-/** Insert rounds before giving up (a round only repeats for values taken meanwhile). */
-const MAX_ROUNDS = 8;
-/** Extra candidates read ahead per family when skipping taken values. */
-const PROBE_EXTRA = 16;
-const MAX_PROBES = 6;
+export type { AllocateOptions, PersonNames } from './identifier-allocator.js';
 
 /**
- * Gives every new person an identifier in every namespace, in the caller's transaction, in a
- * handful of statements per batch whatever its size: one read of primaries the persons may
- * already hold (the call is idempotent: a person keeps the identifier it has), one counter
- * upsert over all homonym families of the batch, one multi-row insert, one event append.
- * Within a family, holders are numbered in input order. A candidate value already taken (an
- * administrator's alias, a retired value, or a long base truncated onto another family's
- * value) is skipped for the family's next free number, with one extra read and insert.
- *
- * Locks: the family counters stay locked until the transaction ends (concurrent allocators of
- * one family queue there). With events on, the event-log lock is taken first, so calling this
- * before or after `appendEvents` in the same transaction cannot deadlock.
+ * Gives every new person an identifier in every namespace, in the caller's transaction (or a
+ * transaction of its own when given the pool): one `IdentifierAllocator` batch, its counters
+ * written before returning. A caller allocating batch after batch in one long transaction (the
+ * ingester) keeps one `IdentifierAllocator` instead, so the counters of recurring families are
+ * written once, not once per batch.
  *
  * @example
  * const ids = await allocateIdentifiers(trx, [{ personId: 42, givenName: 'Jean', sn: 'Martin' }], rules);
@@ -74,193 +28,8 @@ export async function allocateIdentifiers(
   if (!db.isTransaction) {
     return db.transaction().execute((trx) => allocateIdentifiers(trx, persons, rules, options));
   }
-  const seen = new Set<number>();
-  const unique = persons.filter((p) => !seen.has(p.personId) && seen.add(p.personId));
-  const values = new Map<string, string>(); // `${personId}:${namespace}` → value
-  if (unique.length > 0 && rules.length > 0) {
-    const events = options.events !== false;
-    if (events) await lockEventLog(db);
-    const ids = unique.map((p) => p.personId);
-    const held = await findPrimaries(
-      db,
-      ids,
-      rules.map((r) => r.name),
-    );
-    for (const h of held) values.set(`${h.person_id}:${h.namespace}`, h.value);
-    const slots = planSlots(unique, rules, values);
-    if (slots.length > 0) {
-      await reserve(db, slots);
-      await insertAll(db, slots);
-      for (const s of slots) values.set(`${s.personId}:${s.family.rule.name}`, s.value);
-      if (events) await emitCreated(db, slots, options);
-    }
-  }
-  return collect(unique, rules, values);
-}
-
-/** One slot per (person, namespace) still without a primary, grouped by homonym family. */
-function planSlots(
-  persons: readonly PersonNames[],
-  rules: readonly NamespaceRule[],
-  held: ReadonlyMap<string, string>,
-): Slot[] {
-  const families = new Map<string, Family>();
-  const slots: Slot[] = [];
-  for (const person of persons) {
-    const parts = nameParts(person.givenName, person.sn);
-    for (const rule of rules) {
-      if (held.has(`${person.personId}:${rule.name}`)) continue;
-      const base = baseFromParts(rule, parts);
-      const key = `${rule.name}\u0000${base}`;
-      let family = families.get(key);
-      if (!family) {
-        family = { key, rule, base, slots: [], next: 0 };
-        families.set(key, family);
-      }
-      const slot: Slot = { personId: person.personId, family, value: '', done: false };
-      family.slots.push(slot);
-      slots.push(slot);
-    }
-  }
-  return slots;
-}
-
-function familiesOf(slots: readonly Slot[]): Family[] {
-  const families = [...new Set(slots.map((s) => s.family))];
-  // One lock order for every allocator: no deadlock between two batches sharing families.
-  return families.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-/** Round 1: reserve as many slots as members in each family and number them in input order. */
-async function reserve(db: Executor, slots: readonly Slot[]): Promise<void> {
-  const families = familiesOf(slots);
-  const rows = await reserveSlots(
-    db,
-    families.map((f) => ({ namespace: f.rule.name, base: f.base, count: f.slots.length })),
-  );
-  const after = new Map(rows.map((r) => [`${r.namespace}\u0000${r.base}`, r.allocated]));
-  for (const family of families) {
-    family.next = after.get(family.key) ?? 0;
-    let index = family.next - family.slots.length;
-    for (const slot of family.slots)
-      slot.value = formatIdentifier(family.rule, family.base, index++);
-  }
-}
-
-/** Inserts every slot's value; slots whose value was taken get the next free number. */
-async function insertAll(db: Executor, slots: readonly Slot[]): Promise<void> {
-  let pending = slots;
-  for (let round = 1; ; round++) {
-    const candidates = pending.filter((s) => !s.family.rule.reserved.has(s.value));
-    const inserted = await insertPrimaries(
-      db,
-      candidates.map((s) => ({
-        namespace: s.family.rule.name,
-        base: s.family.base,
-        value: s.value,
-        personId: s.personId,
-      })),
-    );
-    const done = new Set(inserted.map((r) => `${r.person_id}:${r.namespace}`));
-    for (const s of pending) s.done = done.has(`${s.personId}:${s.family.rule.name}`);
-    pending = pending.filter((s) => !s.done);
-    if (pending.length === 0) return;
-    if (round >= MAX_ROUNDS) {
-      throw IdentifierErrors.ALLOCATION_CONFLICT({ count: pending.length, rounds: round });
-    }
-    await renumber(db, pending);
-  }
-}
-
-interface Waiting {
-  readonly family: Family;
-  /** Slots of the family still without a value, in input order. */
-  readonly slots: Slot[];
-  candidates: string[];
-}
-
-/**
- * Gives the pending slots the next values of their family that are neither taken nor reserved,
- * reading candidates ahead in one query per probe, then moves the counters past them. This
- * transaction already holds the counters' locks (from `reserve`), so no other allocator can
- * hand out these numbers meanwhile.
- */
-async function renumber(db: Executor, pending: readonly Slot[]): Promise<void> {
-  const families = familiesOf(pending);
-  let waiting: Waiting[] = families.map((family) => ({
-    family,
-    slots: pending.filter((s) => s.family === family),
-    candidates: [],
-  }));
-  for (let probe = 0, window = PROBE_EXTRA; waiting.length > 0; probe++, window *= 4) {
-    if (probe >= MAX_PROBES) {
-      throw IdentifierErrors.ALLOCATION_CONFLICT({ count: pending.length, rounds: probe });
-    }
-    for (const w of waiting) {
-      w.candidates = Array.from({ length: w.slots.length + window }, (_, i) =>
-        formatIdentifier(w.family.rule, w.family.base, w.family.next + i),
-      );
-    }
-    const taken = await findTaken(
-      db,
-      waiting.flatMap((w) =>
-        w.candidates.map((value) => ({ namespace: w.family.rule.name, value })),
-      ),
-    );
-    const takenKeys = new Set(taken.map((t) => `${t.namespace}\u0000${t.value}`));
-    waiting = waiting.filter((w) => !assignFree(w, takenKeys));
-  }
-  await raiseCounters(
-    db,
-    families.map((f) => ({ namespace: f.rule.name, base: f.base, allocated: f.next })),
-  );
-}
-
-/** Hands the free candidates to the waiting slots; true when every slot got one. */
-function assignFree(w: Waiting, takenKeys: ReadonlySet<string>): boolean {
-  const { family, slots, candidates } = w;
-  let used = 0;
-  let offset = 0;
-  for (; offset < candidates.length && used < slots.length; offset++) {
-    const value = candidates[offset] as string;
-    if (takenKeys.has(`${family.rule.name}\u0000${value}`) || family.rule.reserved.has(value)) {
-      continue;
-    }
-    (slots[used++] as Slot).value = value;
-  }
-  family.next += offset;
-  slots.splice(0, used);
-  return slots.length === 0;
-}
-
-async function emitCreated(db: Executor, slots: readonly Slot[], context: EventContext) {
-  const persons = await findPersonContexts(db, [...new Set(slots.map((s) => s.personId))]);
-  const byId = new Map(persons.map((p) => [p.id, p]));
-  await appendEvents(
-    db,
-    slots.map((s) =>
-      createdEvent(
-        { namespace: s.family.rule.name, value: s.value, status: 'primary', base: s.family.base },
-        byId.get(s.personId),
-        context,
-      ),
-    ),
-  );
-}
-
-function collect(
-  persons: readonly PersonNames[],
-  rules: readonly NamespaceRule[],
-  values: ReadonlyMap<string, string>,
-): Map<number, Record<string, string>> {
-  const result = new Map<number, Record<string, string>>();
-  for (const person of persons) {
-    const record: Record<string, string> = {};
-    for (const rule of rules) {
-      const value = values.get(`${person.personId}:${rule.name}`);
-      if (value !== undefined) record[rule.name] = value;
-    }
-    result.set(person.personId, record);
-  }
-  return result;
+  const allocator = new IdentifierAllocator(db as Transaction<Database>, rules, options);
+  const values = await allocator.allocate(persons);
+  await allocator.finish();
+  return values;
 }

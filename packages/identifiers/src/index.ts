@@ -16,6 +16,11 @@ export {
   type AllocateOptions,
   type PersonNames,
 } from './allocate-identifiers.js';
+export {
+  DEFAULT_CACHED_FAMILIES,
+  IdentifierAllocator,
+  type AllocatorOptions,
+} from './identifier-allocator.js';
 export { previewIdentifier, type IdentifierPreview } from './preview-identifier.js';
 export { setAlias, type IdentifierChange } from './set-alias.js';
 export { replaceIdentifier, type Replacement } from './replace-identifier.js';

@@ -1,7 +1,7 @@
 import { directoryFeedSuspended } from '@aaf-sync/calendar-store';
 import type { Config } from '@aaf-sync/config';
 import type { Database, Kysely } from '@aaf-sync/db';
-import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import type { Logger } from '@aaf-sync/logger';
 import type { IngestDeps } from './deps.js';
 
@@ -12,10 +12,11 @@ export interface CreateIngestDepsOptions {
 
 /**
  * The engine's dependencies from the service configuration (CLI, ingester, API): settings, and
- * identifier allocation in every configured namespace for each new person. The allocation writes
- * no event of its own: the `person.created` event carries the identifiers. The stored calendar
- * says whether the directory feed is suspended (the summer) at the clock's instant; uploads
- * received then are kept in the archive (AAF_ARCHIVE_DIR) for the resumption.
+ * identifier allocation in every configured namespace for each new person (one allocator per
+ * apply transaction). The allocation writes no event of its own: the `person.created` event
+ * carries the identifiers. The stored calendar says whether the directory feed is suspended (the
+ * summer) at the clock's instant; uploads received then are kept in the archive (AAF_ARCHIVE_DIR)
+ * for the resumption.
  */
 export function createIngestDeps(
   config: Config,
@@ -36,8 +37,7 @@ export function createIngestDeps(
       batchSize: config.ingest.batchSize,
       aafLimits: config.aafLimits,
     },
-    allocateIdentifiers: (trx, persons) =>
-      allocateIdentifiers(trx, persons, rules, { events: false }),
+    identifiers: (trx) => new IdentifierAllocator(trx, rules, { events: false }),
     feedSuspended: () => directoryFeedSuspended(db, clock.now()),
     clock,
     archiveDir: config.ingest.archiveDir,

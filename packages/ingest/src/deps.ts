@@ -3,18 +3,28 @@ import type { Database, Kysely, Transaction } from '@aaf-sync/db';
 import type { Logger } from '@aaf-sync/logger';
 import type { IngestSettings } from './settings.js';
 
-/** Allocates login identifiers for newly created persons, in the caller's transaction. */
-export type AllocateIdentifiers = (
-  trx: Transaction<Database>,
-  persons: readonly { personId: number; givenName: string; sn: string }[],
-) => Promise<Map<number, Record<string, string>>>;
+/**
+ * Allocates login identifiers for new account holders, batch after batch, in one apply
+ * transaction (packages/identifiers `IdentifierAllocator`).
+ */
+export interface IdentifierSession {
+  /** Identifiers of these persons, allocated when they hold none: id → namespace → value. */
+  allocate(
+    persons: readonly { personId: number; givenName: string; sn: string }[],
+  ): Promise<Map<number, Record<string, string>>>;
+  /** Writes what the session kept in memory (homonym counters): once, before the commit. */
+  finish(): Promise<void>;
+}
+
+/** Opens an identifier session in the apply's transaction. */
+export type OpenIdentifierSession = (trx: Transaction<Database>) => IdentifierSession;
 
 export interface IngestDeps {
   readonly db: Kysely<Database>;
   readonly log: Logger;
   readonly settings: IngestSettings;
   /** Identifier allocation (packages/identifiers); absent = no identifiers allocated. */
-  readonly allocateIdentifiers?: AllocateIdentifiers;
+  readonly identifiers?: OpenIdentifierSession;
   /**
    * True while the calendar suspends the directory feed (packages/calendar-store
    * `directoryFeedSuspended`): deliveries are then planned and reported, not applied (status

@@ -18,7 +18,12 @@ export {
 } from './report/import-report.js';
 export { importWarnings, type WarningReport, type WarningRow } from './report/import-warnings.js';
 export { ImportReportSchema, WarningReportSchema } from './report/import-report.schema.js';
-export { nowOf, type AllocateIdentifiers, type IngestDeps } from './deps.js';
+export {
+  nowOf,
+  type IdentifierSession,
+  type IngestDeps,
+  type OpenIdentifierSession,
+} from './deps.js';
 export { DEFAULT_INGEST_SETTINGS, type IngestSettings } from './settings.js';
 export { IngestErrors } from './errors.js';
 export { INGEST_LOCK } from './run/ingest-lock.js';

@@ -5,6 +5,7 @@ import type { ImportPhase } from '@aaf-sync/db';
 import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, nowOf, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
+import { holdsNoPerson } from './plan/current-state.js';
 import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
 import { EstablishmentStats, ReferenceStats } from './plan/establishment-stats.js';
 import { activeCounts, decideHolds } from './plan/hold-decision.js';
@@ -299,6 +300,7 @@ async function planAndApplyWith(
     uaiConflicts: new Map(),
     ineMerges: new Map(),
     writesFingerprints: !options.dryRun,
+    noPersons: await holdsNoPerson(deps.db),
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {

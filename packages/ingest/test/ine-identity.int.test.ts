@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { sql } from '@aaf-sync/db';
 import t from 'tap';
-import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import { ingestPaths, type IngestDeps } from '../src/index.js';
 import { count, harness, variant } from './helpers.js';
 
@@ -12,8 +12,7 @@ async function withIdentifiers(t: Parameters<typeof harness>[0]) {
   const h = await harness(t);
   const deps: IngestDeps = {
     ...h.deps,
-    allocateIdentifiers: (trx, persons) =>
-      allocateIdentifiers(trx, persons, RULES, { events: false }),
+    identifiers: (trx) => new IdentifierAllocator(trx, RULES, { events: false }),
   };
   return { ...h, ingest: (dir: string) => ingestPaths(deps, [dir], { source: 'test' }) };
 }

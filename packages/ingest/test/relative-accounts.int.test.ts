@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from '@aaf-sync/db';
-import { allocateIdentifiers, namespaceRules } from '@aaf-sync/identifiers';
+import { IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import t from 'tap';
 import { ingestPaths, type IngestDeps, type IngestSettings } from '../src/index.js';
 import { harness, variant } from './helpers.js';
@@ -16,8 +16,7 @@ async function engine(t: Tap, settings: Partial<IngestSettings> = {}) {
   const h = await harness(t, settings);
   const deps: IngestDeps = {
     ...h.deps,
-    allocateIdentifiers: (trx, persons) =>
-      allocateIdentifiers(trx, persons, RULES, { events: false }),
+    identifiers: (trx) => new IdentifierAllocator(trx, RULES, { events: false }),
   };
   return {
     db: h.db,

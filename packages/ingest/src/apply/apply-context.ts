@@ -1,5 +1,5 @@
 import type { Database, Transaction } from '@aaf-sync/db';
-import type { IngestDeps } from '../deps.js';
+import type { IdentifierSession, IngestDeps } from '../deps.js';
 import type { StructureDirectory } from '../plan/structure-directory.js';
 import type { ClassCache } from './class-cache.js';
 import type { EventBuffer } from './event-buffer.js';
@@ -13,6 +13,8 @@ export interface ApplyContext {
   readonly scope: string;
   readonly structures: StructureDirectory;
   readonly events: EventBuffer;
+  /** Identifier allocation for the whole apply (absent: none allocated). */
+  readonly identifiers: IdentifierSession | undefined;
   readonly classes: ClassCache;
   /** Relatives whose establishments must be recomputed from their pupils at the end. */
   readonly touchedRelatives: Set<string>;

@@ -226,9 +226,11 @@ export async function applyPersonChanges(
   if (changes.length === 0) return;
   await renameFoundByIne(ctx, changes);
   await checkVersions(ctx, changes);
+  // A person created now holds no establishment yet (checkVersions found no row for it, and
+  // links are written only for persons): only the others are looked up.
   const before = await structuresOf(
     ctx.trx,
-    changes.map((i) => i.key),
+    changes.filter((i) => i.action !== 'create').map((i) => i.key),
   );
   const { items, ...accounts } = await withPupilStructures(ctx, changes, before);
   const versions = newVersions(items);

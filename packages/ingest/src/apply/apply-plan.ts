@@ -50,6 +50,7 @@ export async function applyPlan(
     scope: run?.scope ?? '-',
     structures,
     events,
+    identifiers: deps.identifiers?.(trx),
     classes: new ClassCache(trx, events, structures, importId),
     touchedRelatives: new Set(),
     touchedClasses: new Set(),
@@ -79,6 +80,7 @@ export async function applyPlan(
   }
   const relativesRecomputed = await recomputeRelativeStructures(ctx);
   const classesEmptied = await ctx.classes.markEmpty(ctx.touchedClasses);
+  await ctx.identifiers?.finish();
   await events.flush();
   return {
     items,

@@ -35,9 +35,8 @@ export async function allocateForAccounts(
   ctx: ApplyContext,
   persons: readonly { personId: number; givenName: string; sn: string }[],
 ): Promise<Map<number, Record<string, string>>> {
-  const allocate = ctx.deps.allocateIdentifiers;
-  if (!allocate || persons.length === 0) return new Map();
-  const allocated = await allocate(ctx.trx, persons);
+  if (!ctx.identifiers || persons.length === 0) return new Map();
+  const allocated = await ctx.identifiers.allocate(persons);
   for (const ids of allocated.values()) ctx.tally.identifiers += Object.keys(ids).length;
   return allocated;
 }

@@ -32,6 +32,12 @@ export interface CurrentPerson extends PersonHead {
   readonly links: PersonLinks;
 }
 
+/** Whether the directory holds no person at all (then no look-up of persons can find one). */
+export async function holdsNoPerson(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('person').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
 export async function loadPersonHeads(
   db: Executor,
   jointures: readonly string[],

@@ -61,6 +61,12 @@ export interface DeliveryState {
    * (`person.raw_hash`, not part of the directory): not in a dry run.
    */
   readonly writesFingerprints: boolean;
+  /**
+   * The directory held no person when planning began (a first import). Nothing writes persons
+   * while a delivery is planned (the import lock is held), so the look-ups of existing persons
+   * (by jointure, INE, scope, relatives' establishments) would find nothing and are skipped.
+   */
+  readonly noPersons: boolean;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */

@@ -33,7 +33,7 @@ export async function matchByIne(
   file: FileScratch,
   records: readonly RawRecord[],
 ): Promise<Map<string, IneMatch>> {
-  if (file.entity !== 'Eleve' || state.scope.scoped) return new Map();
+  if (file.entity !== 'Eleve' || state.scope.scoped || state.noPersons) return new Map();
   const wanted = new Map<string, string>();
   for (const raw of records) {
     const ine = raw.op === 'add' ? ineOf(raw) : null;

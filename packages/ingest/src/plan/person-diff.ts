@@ -29,6 +29,13 @@ export function canonical(value: unknown): string {
   );
 }
 
+/** `canonical(x) === canonical(y)`, without serialising unless both are objects. */
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  return canonical(x) === canonical(y);
+}
+
 function flattenDetails(details: Readonly<Record<string, unknown>>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [theme, fields] of Object.entries(details)) {
@@ -57,7 +64,7 @@ export function diffColumns(
   for (const path of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(path) ?? null;
     const y = b.get(path) ?? null;
-    if (canonical(x) !== canonical(y)) fields[path] = [x, y];
+    if (!sameValue(x, y)) fields[path] = [x, y];
   }
   return fields;
 }

@@ -74,6 +74,8 @@ function skipFilter(
   skipped: Map<string, PersonHead>,
 ): SkipFilter {
   return async (prints) => {
+    // a first import: nothing to skip (the prints are stored with the persons created)
+    if (state.noPersons) return new Set<string>();
     const heads = await loadPersonHeads(
       state.deps.db,
       prints.map((p) => p.id),

@@ -72,7 +72,7 @@ async function relativeUnitsFromDirectory(
   state: DeliveryState,
   jointures: readonly string[],
 ): Promise<Map<string, string>> {
-  if (jointures.length === 0) return new Map();
+  if (jointures.length === 0 || state.noPersons) return new Map();
   const { rows } = await sql<{ relative: string; structure: string }>`
     select distinct on (rl.relative_jointure) rl.relative_jointure as relative, p.primary_structure as structure
     from relative_link rl join person p on p.jointure = rl.pupil_jointure
@@ -367,10 +367,12 @@ export async function planPersonBatch(
   records: readonly BatchRecord[],
 ): Promise<void> {
   // (the reader's skip filter already looked up the persons of the requests it skipped)
-  const heads = await loadPersonHeads(
-    state.deps.db,
-    records.filter((r) => !r.skipped).map((r) => r.id),
-  );
+  const heads = state.noPersons
+    ? new Map<string, PersonHead>()
+    : await loadPersonHeads(
+        state.deps.db,
+        records.filter((r) => !r.skipped).map((r) => r.id),
+      );
   for (const r of records) if (r.skipped && !heads.has(r.id)) heads.set(r.id, r.skipped.head);
   // What existing persons hold now, for a scoped submitter (an academy-wide one skips the query).
   const held = state.scope.scoped

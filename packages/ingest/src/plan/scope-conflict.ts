@@ -31,7 +31,7 @@ export async function foreignRelatives(
   const wanted = new Set<string>();
   for (const r of records)
     if (r?.category === 'pupil') for (const x of r.relatives) wanted.add(x.jointure);
-  if (wanted.size === 0) return new Map();
+  if (wanted.size === 0 || state.noPersons) return new Map();
   const { rows } = await sql<{ jointure: string; scope: string }>`
     select jointure, scope from person
     where jointure = any(${[...wanted]}::text[]) and scope <> ${state.fileScope}`.execute(
