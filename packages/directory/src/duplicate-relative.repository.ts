@@ -1,5 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import { joinPerson, personAccessFor } from './establishment-persons.js';
+import { joinPerson, personAccessFor, runFor } from './establishment-persons.js';
 import { normalizedSql } from './search-text.js';
 
 /** Keys of `person.details.contact` read as phone numbers (a string or an array of strings). */
@@ -94,7 +94,8 @@ export async function countDuplicateRelatives(
     'sn',
     'given_name',
   ]);
-  const { rows } = await sql<{ s: string; n: number }>`
+  const { rows } = await runFor(access, db, (db) =>
+    sql<{ s: string; n: number }>`
     with named as (
       select p.jointure, ps.structure_jointure as s, p.mail, p.details, ${nameKeyOf} as name_key
       from person_structure ps ${relative}
@@ -111,7 +112,8 @@ export async function countDuplicateRelatives(
     from evidence x
     join evidence y on y.s = x.s and y.name_key = x.name_key and y.kind = x.kind
       and y.value = x.value and x.jointure < y.jointure
-    group by x.s`.execute(db);
+    group by x.s`.execute(db),
+  );
   return new Map(rows.map((r) => [r.s, r.n]));
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Executor, type RawBuilder } from '@aaf-sync/db';
+import { sql, withoutJit, type Executor, type RawBuilder } from '@aaf-sync/db';
 
 /**
  * How a per-establishment statement reaches the persons of a few establishments: `'lookup'`, one
@@ -36,4 +36,17 @@ export function joinPerson(
   const cols = sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
   return sql`cross join lateral (select ${cols} from person ${a}
     where ${a}.jointure = ${on} and ${filter} limit 1) ${a}`;
+}
+
+/**
+ * Runs the statements of `fn` as `access` needs: with `'lookup'`, without JIT (PostgreSQL costs
+ * each look-up as a random read, so a few thousand persons pass `jit_above_cost` and compiling
+ * the expressions takes longer than the look-ups); with `'join'`, as they are.
+ */
+export function runFor<T>(
+  access: PersonAccess,
+  db: Executor,
+  fn: (db: Executor) => Promise<T>,
+): Promise<T> {
+  return access === 'lookup' ? withoutJit(db, fn) : fn(db);
 }

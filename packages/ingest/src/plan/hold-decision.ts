@@ -1,5 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
-import { joinPerson, personAccessFor } from '@aaf-sync/directory';
+import { joinPerson, personAccessFor, runFor } from '@aaf-sync/directory';
 import type { IngestSettings } from '../settings.js';
 import type { EstablishmentStats } from './establishment-stats.js';
 
@@ -9,18 +9,17 @@ export async function activeCounts(
   structures: readonly string[],
 ): Promise<Map<string, number>> {
   if (structures.length === 0) return new Map();
-  const active = joinPerson(
-    await personAccessFor(db, structures),
-    'p',
-    'ps.person_jointure',
-    sql`p.state = 'active'`,
-    ['jointure'],
-  );
-  const { rows } = await sql<{ structure_jointure: string; n: number }>`
+  const access = await personAccessFor(db, structures);
+  const active = joinPerson(access, 'p', 'ps.person_jointure', sql`p.state = 'active'`, [
+    'jointure',
+  ]);
+  const { rows } = await runFor(access, db, (db) =>
+    sql<{ structure_jointure: string; n: number }>`
     select ps.structure_jointure, count(*)::int as n
     from person_structure ps ${active}
     where ps.structure_jointure = any(${[...structures]}::text[])
-    group by ps.structure_jointure`.execute(db);
+    group by ps.structure_jointure`.execute(db),
+  );
   return new Map(rows.map((r) => [r.structure_jointure, r.n]));
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Database, type ExpressionBuilder, type Kysely } from '@aaf-sync/db';
-import { joinPerson, personAccessFor } from '@aaf-sync/directory';
+import { joinPerson, personAccessFor, runFor } from '@aaf-sync/directory';
 import {
   zeroByCategory,
   zeroCounts,
@@ -69,20 +69,22 @@ async function relativeCounts(
   const withoutAccount = joinPerson(access, 'r', 'rl.relative_jointure', sql`not r.has_account`, [
     'jointure',
   ]);
-  const [accounts, contacts] = await Promise.all([
-    sql<{ s: string; n: number }>`
+  const [accounts, contacts] = await runFor(access, db, (db) =>
+    Promise.all([
+      sql<{ s: string; n: number }>`
       select ps.structure_jointure as s, count(*)::int as n
       from person_structure ps ${withAccount}
       where ps.structure_jointure = any(${structures}::text[])
       group by 1`.execute(db),
-    sql<{ s: string; n: number }>`
+      sql<{ s: string; n: number }>`
       select ps.structure_jointure as s, count(distinct rl.relative_jointure)::int as n
       from person_structure ps ${pupil}
       join relative_link rl on rl.pupil_jointure = pu.jointure
       ${withoutAccount}
       where ps.structure_jointure = any(${structures}::text[])
       group by 1`.execute(db),
-  ]);
+    ]),
+  );
   const byStructure = (rows: readonly { s: string; n: number }[]) =>
     new Map(rows.map((r) => [r.s, r.n]));
   const a = byStructure(accounts.rows);
