@@ -35,6 +35,7 @@ export {
   type Transaction,
 } from 'kysely';
 export type { Executor } from './executor.js';
+export { withoutJit } from './without-jit.js';
 export {
   bulkDelete,
   bulkInsert,

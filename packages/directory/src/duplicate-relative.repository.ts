@@ -1,4 +1,5 @@
 import { sql, type Executor } from '@aaf-sync/db';
+import { joinPerson, personAccessFor, runFor } from './establishment-persons.js';
 import { normalizedSql } from './search-text.js';
 
 /** Keys of `person.details.contact` read as phone numbers (a string or an array of strings). */
@@ -78,18 +79,27 @@ const nameKeyOf = sql`${normalizedSql(sql.ref('p.sn'))} || ' ' || ${normalizedSq
 /**
  * How many likely-duplicate pairs each of these establishments has (same rules as
  * findDuplicateRelatives, over the relatives attached to the establishments): one set-based
- * statement for the whole import report.
+ * statement for the whole import report, reading only the persons of these establishments.
  */
 export async function countDuplicateRelatives(
   db: Executor,
   structureJointures: readonly string[],
 ): Promise<Map<string, number>> {
   if (structureJointures.length === 0) return new Map();
-  const { rows } = await sql<{ s: string; n: number }>`
+  const access = await personAccessFor(db, structureJointures);
+  const relative = joinPerson(access, 'p', 'ps.person_jointure', sql`p.category = 'relative'`, [
+    'jointure',
+    'mail',
+    'details',
+    'sn',
+    'given_name',
+  ]);
+  const { rows } = await runFor(access, db, (db) =>
+    sql<{ s: string; n: number }>`
     with named as (
       select p.jointure, ps.structure_jointure as s, p.mail, p.details, ${nameKeyOf} as name_key
-      from person_structure ps join person p on p.jointure = ps.person_jointure
-      where ps.structure_jointure = any(${[...structureJointures]}::text[]) and p.category = 'relative'
+      from person_structure ps ${relative}
+      where ps.structure_jointure = any(${[...structureJointures]}::text[])
     ),
     -- only homonyms can be duplicates: the contact evidence is read for them alone
     rel as (
@@ -102,7 +112,8 @@ export async function countDuplicateRelatives(
     from evidence x
     join evidence y on y.s = x.s and y.name_key = x.name_key and y.kind = x.kind
       and y.value = x.value and x.jointure < y.jointure
-    group by x.s`.execute(db);
+    group by x.s`.execute(db),
+  );
   return new Map(rows.map((r) => [r.s, r.n]));
 }
 

@@ -18,6 +18,7 @@ export {
   type PersonRow,
   type PersonView,
 } from './person-view.js';
+export { joinPerson, personAccessFor, runFor, type PersonAccess } from './establishment-persons.js';
 export { findStructureByUai, listStructures } from './structure.repository.js';
 export { structureRowToView, type StructureRow, type StructureView } from './structure-view.js';
 export {

@@ -1,4 +1,4 @@
-import { sql, type Database, type Executor, type Transaction } from '@aaf-sync/db';
+import { sql, withoutJit, type Executor } from '@aaf-sync/db';
 import type {
   Account,
   AccountChild,
@@ -43,7 +43,7 @@ const LEGAL = sql`(rl.legal is null or rl.legal in (1, 2))`;
  * have pupils), for a relative the active pupils it is legally responsible for, and whether the
  * rentrée blocking holds it now (SQL function `person_access_block`, migration 0022). A person
  * without a primary identifier is not an account and is left out, like a missing person.
- * Run without JIT compilation (see `withoutJit`).
+ * Run without JIT compilation (packages/db `withoutJit`: ~190 functions compiled otherwise).
  */
 export async function loadAccounts(
   db: Executor,
@@ -56,23 +56,6 @@ export async function loadAccounts(
     return [rows, await classLevels(trx, classes)] as const;
   });
   return toAccounts(rows, levels);
-}
-
-/**
- * Runs `fn` in a transaction (the caller's, or one of its own) with `jit` off, then puts the
- * setting back. The accounts' statement has a dozen correlated subqueries: for a few thousand
- * ids its estimated cost passes `jit_above_cost` and PostgreSQL compiles ~190 functions with
- * LLVM first, seconds that dwarf the execution (10,000 accounts: 3.5 s with JIT, 0.4 s without,
- * PostgreSQL 15).
- */
-async function withoutJit<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => withoutJit(trx, fn));
-  const trx = db as Transaction<Database>;
-  const { rows } = await sql<{ was: string }>`
-    select current_setting('jit') as was, set_config('jit', 'off', true)`.execute(trx);
-  const result = await fn(trx);
-  await sql`select set_config('jit', ${rows[0]!.was}, true)`.execute(trx);
-  return result;
 }
 
 function accountRows(db: Executor, personIds: readonly number[]) {

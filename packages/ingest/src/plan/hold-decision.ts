@@ -1,18 +1,25 @@
 import { sql, type Executor } from '@aaf-sync/db';
+import { joinPerson, personAccessFor, runFor } from '@aaf-sync/directory';
 import type { IngestSettings } from '../settings.js';
 import type { EstablishmentStats } from './establishment-stats.js';
 
-/** Active persons per establishment, before the import. */
+/** Active persons per establishment, before the import (reading only these establishments'). */
 export async function activeCounts(
   db: Executor,
   structures: readonly string[],
 ): Promise<Map<string, number>> {
   if (structures.length === 0) return new Map();
-  const { rows } = await sql<{ structure_jointure: string; n: number }>`
+  const access = await personAccessFor(db, structures);
+  const active = joinPerson(access, 'p', 'ps.person_jointure', sql`p.state = 'active'`, [
+    'jointure',
+  ]);
+  const { rows } = await runFor(access, db, (db) =>
+    sql<{ structure_jointure: string; n: number }>`
     select ps.structure_jointure, count(*)::int as n
-    from person_structure ps join person p on p.jointure = ps.person_jointure and p.state = 'active'
+    from person_structure ps ${active}
     where ps.structure_jointure = any(${[...structures]}::text[])
-    group by ps.structure_jointure`.execute(db);
+    group by ps.structure_jointure`.execute(db),
+  );
   return new Map(rows.map((r) => [r.structure_jointure, r.n]));
 }
 

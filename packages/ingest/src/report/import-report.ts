@@ -1,4 +1,5 @@
 import { sql, type Database, type ExpressionBuilder, type Kysely } from '@aaf-sync/db';
+import { joinPerson, personAccessFor, runFor } from '@aaf-sync/directory';
 import {
   zeroByCategory,
   zeroCounts,
@@ -41,32 +42,49 @@ async function staleLinks(
 
 /**
  * Relative accounts and contact-only relatives of each establishment, as the directory is now.
- * Two grouped statements (a correlated count per establishment scanned the persons once per
- * establishment: quadratic in an académie).
+ * Two grouped statements from the establishments' persons (a correlated count per establishment
+ * scanned the persons once per establishment: quadratic in an académie; starting from every
+ * relative, a delta's report read the whole directory).
  */
 async function relativeCounts(
   db: Kysely<Database>,
   structures: string[],
 ): Promise<Map<string, { accounts: number; contacts: number }>> {
   if (structures.length === 0) return new Map();
-  const [accounts, contacts] = await Promise.all([
-    sql<{ s: string; n: number }>`
-      select ps.structure_jointure as s, count(*)::int as n
-      from person_structure ps join person r on r.jointure = ps.person_jointure
-      where ps.structure_jointure = any(${structures}::text[])
-        and r.category = 'relative' and r.state = 'active' and r.has_account
-      group by 1`.execute(db),
-    sql<{ s: string; n: number }>`
-      select ps.structure_jointure as s, count(distinct rl.relative_jointure)::int as n
-      from person r
-      join relative_link rl on rl.relative_jointure = r.jointure
-      join person pu on pu.jointure = rl.pupil_jointure and pu.category = 'pupil'
-        and pu.state = 'active'
-      join person_structure ps on ps.person_jointure = pu.jointure
-        and ps.structure_jointure = any(${structures}::text[])
-      where not r.has_account
-      group by 1`.execute(db),
+  const access = await personAccessFor(db, structures);
+  const withAccount = joinPerson(
+    access,
+    'r',
+    'ps.person_jointure',
+    sql`r.category = 'relative' and r.state = 'active' and r.has_account`,
+    ['jointure'],
+  );
+  const pupil = joinPerson(
+    access,
+    'pu',
+    'ps.person_jointure',
+    sql`pu.category = 'pupil' and pu.state = 'active'`,
+    ['jointure'],
+  );
+  const withoutAccount = joinPerson(access, 'r', 'rl.relative_jointure', sql`not r.has_account`, [
+    'jointure',
   ]);
+  const [accounts, contacts] = await runFor(access, db, (db) =>
+    Promise.all([
+      sql<{ s: string; n: number }>`
+      select ps.structure_jointure as s, count(*)::int as n
+      from person_structure ps ${withAccount}
+      where ps.structure_jointure = any(${structures}::text[])
+      group by 1`.execute(db),
+      sql<{ s: string; n: number }>`
+      select ps.structure_jointure as s, count(distinct rl.relative_jointure)::int as n
+      from person_structure ps ${pupil}
+      join relative_link rl on rl.pupil_jointure = pu.jointure
+      ${withoutAccount}
+      where ps.structure_jointure = any(${structures}::text[])
+      group by 1`.execute(db),
+    ]),
+  );
   const byStructure = (rows: readonly { s: string; n: number }[]) =>
     new Map(rows.map((r) => [r.s, r.n]));
   const a = byStructure(accounts.rows);
