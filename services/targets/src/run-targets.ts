@@ -1,6 +1,6 @@
 import { ENV_VARS, type Config } from '@aaf-sync/config';
 import { runProcess } from '@aaf-sync/process';
-import { createSecretBox, createTargetsRuntime } from '@aaf-sync/targets';
+import { createSecretBox, createTargetsRuntime, type LogConsumerOptions } from '@aaf-sync/targets';
 import { createWebhooksRuntime } from '@aaf-sync/webhooks';
 import { driversFor, tasksFor } from './drivers.js';
 
@@ -20,30 +20,29 @@ export function runTargetsProcess(config: Config): Promise<boolean> {
     start: async ({ db, log, connection }) => {
       const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
       const drivers = driversFor(config);
-      const runtime = createTargetsRuntime({
+      // Both consume the event log: same pool, wake-ups, queue Redis, secret box and bounds.
+      const consumer = {
         db,
         listenUrl: config.database.url,
         connection,
         prefix: config.redis.queuePrefix,
         log,
         box,
-        drivers,
-        batchSize: config.targets.batchSize,
         pollMs: config.targets.pollSeconds * 1000,
         retentionDays: config.api.changesRetentionDays,
         shutdownTimeoutMs: config.jobs.shutdownTimeoutMs,
+      } satisfies LogConsumerOptions & { pollMs: number; retentionDays: number };
+      const runtime = createTargetsRuntime({
+        ...consumer,
+        drivers,
+        batchSize: config.targets.batchSize,
         periodic: tasksFor(db, box),
       });
       if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
         log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');
       }
       const webhooks = createWebhooksRuntime({
-        db,
-        listenUrl: config.database.url,
-        connection,
-        prefix: config.redis.queuePrefix,
-        log,
-        box,
+        ...consumer,
         safety: {
           allowPrivate: config.webhooks.allowPrivate,
           connectTimeoutMs: config.webhooks.connectTimeoutMs,
@@ -51,9 +50,6 @@ export function runTargetsProcess(config: Config): Promise<boolean> {
         },
         concurrency: config.webhooks.concurrency,
         disableAfterMs: config.webhooks.disableAfterMs,
-        pollMs: config.targets.pollSeconds * 1000,
-        retentionDays: config.api.changesRetentionDays,
-        shutdownTimeoutMs: config.jobs.shutdownTimeoutMs,
       });
       await runtime.start();
       await webhooks.start();
