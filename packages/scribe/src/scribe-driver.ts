@@ -2,9 +2,11 @@ import type { Profile } from '@aaf-sync/db';
 import {
   createLdapPool,
   eachLimited,
+  LDAP_RESULT,
   LdapErrors,
   parseConnectionOptions,
   probeBaseDn,
+  refused,
   type LdapEntry,
   type LdapPool,
   type LdapPoolSettings,
@@ -76,10 +78,6 @@ export interface ScribeDriverDeps {
   readonly stats?: ScribeStats;
 }
 
-const NO_SUCH_OBJECT = 32;
-const ALREADY_EXISTS = 68;
-const refused = (err: unknown, code: number) =>
-  LdapErrors.REJECTED.is(err) && Number(err.details.resultCode) === code;
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 const PROFILES = new Set<string>(['pupil', 'teacher', 'staff', 'relative']);
@@ -190,7 +188,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           await session.add(dn, { objectClass: ['organizationalUnit'], ou: [ou] });
           stats.adds += 1;
         } catch (err) {
-          if (!refused(err, ALREADY_EXISTS)) throw err;
+          if (!refused(err, LDAP_RESULT.ALREADY_EXISTS)) throw err;
         }
       }
       readyOus.add(uai);
@@ -254,7 +252,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           }
           return true;
         } catch (err) {
-          if (!refused(err, ALREADY_EXISTS) && !refused(err, NO_SUCH_OBJECT)) throw err;
+          if (
+            !refused(err, LDAP_RESULT.ALREADY_EXISTS) &&
+            !refused(err, LDAP_RESULT.NO_SUCH_OBJECT)
+          )
+            throw err;
           // Already there (a replay), or its OU removed by hand: the general path below.
         }
       }
@@ -272,7 +274,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         try {
           await session.add(entry.key, entryForAdd(attributes));
         } catch (err) {
-          if (!refused(err, NO_SUCH_OBJECT)) throw err;
+          if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
           // An OU removed by hand since we made it: make it again.
           readyOus.delete(uai);
           await ensureOus(session, uai);
@@ -337,7 +339,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         await session.delete(dn);
         stats.deletes += 1;
       } catch (err) {
-        if (!refused(err, NO_SUCH_OBJECT)) throw err;
+        if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
       }
     }
 
@@ -465,7 +467,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           getPool()
             .run((s) => s.search(base, { filter, attributes }))
             .catch((err: unknown): LdapEntry[] => {
-              if (refused(err, NO_SUCH_OBJECT)) return [];
+              if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) return [];
               throw err;
             });
         const groupFilter = '(objectClass=posixGroup)';
