@@ -2,6 +2,7 @@ import {
   createLdapPool,
   eachLimited,
   LDAP_RESULT,
+  mapLimited,
   LdapErrors,
   refused,
   parseConnectionOptions,
@@ -19,7 +20,6 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
-  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
@@ -521,15 +521,12 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         );
       },
 
-      async purgeGroups(groups) {
-        const results = new Map<string, GroupPurgeResult>();
-        await eachLimited(groups, poolSize, async (item) => {
+      purgeGroups: (groups) =>
+        mapLimited(groups, poolSize, async (item) => {
           const r = await getPool().run((s) => purgeAdGroup(s, layout, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.set(item.id, r);
-        });
-        return groups.map((g) => results.get(g.id)!);
-      },
+          return r;
+        }),
 
       async close() {
         await pool?.close();

@@ -3,6 +3,7 @@ import {
   createLdapPool,
   eachLimited,
   LDAP_RESULT,
+  mapLimited,
   LdapErrors,
   parseConnectionOptions,
   probeBaseDn,
@@ -19,7 +20,6 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
-  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
@@ -537,15 +537,12 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         );
       },
 
-      async purgeGroups(groups) {
-        const results = new Map<string, GroupPurgeResult>();
-        await eachLimited(groups, concurrency, async (item) => {
+      purgeGroups: (groups) =>
+        mapLimited(groups, concurrency, async (item) => {
           const r = await getPool().run((s) => purgeGroup(s, dit, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.set(item.id, r);
-        });
-        return groups.map((g) => results.get(g.id)!);
-      },
+          return r;
+        }),
 
       async close() {
         await pool?.close();
