@@ -1,6 +1,6 @@
 import type { Transition } from '@aaf-sync/calendar';
 import { syncAccessBlocks } from './access-blocks.js';
-import type { EffectContext, EffectOutcome, EffectRegistry } from './effect-types.js';
+import type { EffectContext, EffectOutcome, EffectRegistry } from '@aaf-sync/scheduler';
 
 /** The transition's instant, or now when it runs late (the state that holds now is applied). */
 const instantOf = (ctx: EffectContext, t: Transition) => {

@@ -4,7 +4,7 @@ import { previewCampaign } from './campaign-preview.js';
 import { campaignReport } from './campaign-report.js';
 import { runCampaign } from './campaign-run.js';
 import { campaignSpec } from './campaign-spec.js';
-import type { EffectContext, EffectOutcome, EffectRegistry } from './effect-types.js';
+import type { EffectContext, EffectOutcome, EffectRegistry } from '@aaf-sync/scheduler';
 
 const nameOf = (t: Transition) => String(t.details.campaign);
 

@@ -1,10 +1,3 @@
-export type {
-  EffectContext,
-  EffectOutcome,
-  EffectRegistry,
-  NoticeInput,
-  TransitionEffect,
-} from './effect-types.js';
 export { LifecycleErrors } from './errors.js';
 export {
   ACCESS_BLOCK_LOCK,

@@ -5,7 +5,7 @@ import { loadBlockingOverrides, requireCalendar, saveCalendar } from '@aaf-sync/
 import { appendEvents, sql, type Database, type Kysely } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { dispatchTarget } from '@aaf-sync/targets';
-import type { EffectContext, NoticeInput } from '../src/index.js';
+import type { EffectContext, NoticeInput } from '@aaf-sync/scheduler';
 import type { ScribeWorld } from '../../scribe/test/fixtures.js';
 
 export {

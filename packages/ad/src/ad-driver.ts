@@ -1,7 +1,10 @@
 import {
   createLdapPool,
   eachLimited,
+  LDAP_RESULT,
+  mapLimited,
   LdapErrors,
+  refused,
   parseConnectionOptions,
   probeBaseDn,
   type LdapEntry,
@@ -17,7 +20,6 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
-  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
@@ -25,7 +27,7 @@ import { adOptions, encryptedChannel } from './ad-options.js';
 import { desiredEntry, ENABLED_KEY, GROUPS_KEY, UAI_KEY } from './desired-entry.js';
 import { AdErrors } from './errors.js';
 import { purgeAdGroup } from './group-purge.js';
-import { addMembers, isManaged, refused, syncGroups, type GroupContext } from './group-sync.js';
+import { addMembers, isManaged, syncGroups, type GroupContext } from './group-sync.js';
 import { adLayout, domainOf, normDn } from './layout.js';
 import type { AdPasswordPort, WrittenAccount } from './passwords.js';
 import { AD_LOGIN_NAMESPACE, resolveAdProfile } from './profile.js';
@@ -67,11 +69,7 @@ export interface AdDriverDeps {
 
 /** `sAMAccountName` of a user: at most 20 characters (the limit Windows clients enforce). */
 export const SAM_MAX = 20;
-const NO_SUCH_OBJECT = 32;
-const ALREADY_EXISTS = 68;
 /** What a domain answers when its password policy refuses a password. */
-const CONSTRAINT_VIOLATION = 19;
-const UNWILLING_TO_PERFORM = 53;
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 
@@ -148,7 +146,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
               await session.add(dn, { objectClass: ['top', 'organizationalUnit'], ou: [ou] });
               stats.adds += 1;
             } catch (err) {
-              if (!refused(err, ALREADY_EXISTS)) throw err;
+              if (!refused(err, LDAP_RESULT.ALREADY_EXISTS)) throw err;
             }
           }
         })();
@@ -221,7 +219,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
               passwordSet = true;
               uac = withEnabled(CREATED_DISABLED, enable);
             } catch (err) {
-              if (!refused(err, CONSTRAINT_VIOLATION, UNWILLING_TO_PERFORM)) throw err;
+              if (!refused(err, LDAP_RESULT.CONSTRAINT_VIOLATION, LDAP_RESULT.UNWILLING_TO_PERFORM))
+                throw err;
               // Added without it: if that works, the domain's policy refused the password.
               await session.add(entry.key, attributes);
               passwordRefused = LdapErrors.REJECTED.is(err) ? String(err.details.reason) : '';
@@ -231,11 +230,11 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
           }
           created = true;
         } catch (err) {
-          if (refused(err, ALREADY_EXISTS) && fresh) {
+          if (refused(err, LDAP_RESULT.ALREADY_EXISTS) && fresh) {
             current = await session.read(entry.key, readAttributes);
             if (current === null) throw err; // its sAMAccountName is taken elsewhere
           } else {
-            if (!refused(err, NO_SUCH_OBJECT)) throw err;
+            if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
             // An OU removed by hand since we made it: made again.
             readyOus.delete(uai);
             await ensureOus(session, uai);
@@ -395,7 +394,8 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
             done.push(w.personId);
             return;
           } catch (err) {
-            if (!refused(err, CONSTRAINT_VIOLATION, UNWILLING_TO_PERFORM)) throw err;
+            if (!refused(err, LDAP_RESULT.CONSTRAINT_VIOLATION, LDAP_RESULT.UNWILLING_TO_PERFORM))
+              throw err;
             // The domain's policy: a new compliant password for the account's retry.
             const reason = LdapErrors.REJECTED.is(err) ? String(err.details.reason) : String(err);
             await refusedPassword(w, reason, results);
@@ -492,7 +492,7 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
               }),
             )
             .catch((err: unknown): LdapEntry[] => {
-              if (refused(err, NO_SUCH_OBJECT)) return [];
+              if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) return [];
               throw err;
             });
           for (const e of entries) {
@@ -521,15 +521,12 @@ export function adDriver(deps: AdDriverDeps = {}): DriverFactory {
         );
       },
 
-      async purgeGroups(groups) {
-        const results = new Map<string, GroupPurgeResult>();
-        await eachLimited(groups, poolSize, async (item) => {
+      purgeGroups: (groups) =>
+        mapLimited(groups, poolSize, async (item) => {
           const r = await getPool().run((s) => purgeAdGroup(s, layout, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.set(item.id, r);
-        });
-        return groups.map((g) => results.get(g.id)!);
-      },
+          return r;
+        }),
 
       async close() {
         await pool?.close();

@@ -1,10 +1,7 @@
-import { LdapErrors, type LdapEntry, type LdapSession } from '@aaf-sync/ldap';
+import { LDAP_RESULT, LdapErrors, refused, type LdapEntry, type LdapSession } from '@aaf-sync/ldap';
 import type { GroupPurgeItem, GroupPurgeResult } from '@aaf-sync/targets';
-import { refused } from './group-sync.js';
 import type { AdLayout } from './layout.js';
 import type { AdProfile } from './profile.js';
-
-const NO_SUCH_OBJECT = 32;
 
 /** Members of a group as read (`member`, or `member;range=…` for a large one). */
 const memberCount = (e: LdapEntry) =>
@@ -37,7 +34,7 @@ export async function purgeAdGroup(
       await session.delete(target);
       return true;
     } catch (err) {
-      if (refused(err, NO_SUCH_OBJECT)) return false;
+      if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) return false;
       throw err;
     }
   };

@@ -1,13 +1,6 @@
-import { LdapErrors, type LdapSession } from '@aaf-sync/ldap';
+import { LDAP_RESULT, refused, LdapErrors, type LdapSession } from '@aaf-sync/ldap';
 import { normDn, type AdLayout } from './layout.js';
 import type { AdProfile } from './profile.js';
-
-const NO_SUCH_ATTRIBUTE = 16;
-const VALUE_EXISTS = 20;
-const NO_SUCH_OBJECT = 32;
-const ALREADY_EXISTS = 68;
-export const refused = (err: unknown, ...codes: number[]) =>
-  LdapErrors.REJECTED.is(err) && codes.includes(Number(err.details.resultCode));
 
 export interface GroupContext {
   readonly session: LdapSession;
@@ -42,8 +35,8 @@ async function createGroup(c: GroupContext, uai: string, dn: string, members: re
   try {
     await c.session.add(dn, entry);
   } catch (err) {
-    if (refused(err, ALREADY_EXISTS)) return false;
-    if (!refused(err, NO_SUCH_OBJECT)) throw err;
+    if (refused(err, LDAP_RESULT.ALREADY_EXISTS)) return false;
+    if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
     await c.ensureOus(c.session, uai);
     await c.session.add(dn, entry);
   }
@@ -72,7 +65,7 @@ export async function syncGroups(
       await c.session.modify(g, [{ operation: 'delete', attribute: 'member', values: [userDn] }]);
       writes += 1;
     } catch (err) {
-      if (!refused(err, NO_SUCH_ATTRIBUTE, NO_SUCH_OBJECT)) throw err;
+      if (!refused(err, LDAP_RESULT.NO_SUCH_ATTRIBUTE, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
     }
   }
   for (const [n, g] of want) {
@@ -81,8 +74,8 @@ export async function syncGroups(
       await c.session.modify(g, [{ operation: 'add', attribute: 'member', values: [userDn] }]);
       writes += 1;
     } catch (err) {
-      if (refused(err, VALUE_EXISTS, ALREADY_EXISTS)) continue;
-      if (!refused(err, NO_SUCH_OBJECT)) throw err;
+      if (refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS, LDAP_RESULT.ALREADY_EXISTS)) continue;
+      if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
       if (await createGroup(c, uai, g, [userDn])) writes += 1;
       else {
         // Created meanwhile by another account of the batch.
@@ -112,7 +105,7 @@ export async function addMembers(
     await add(userDns);
     return { writes: 1, refusedFor };
   } catch (err) {
-    if (refused(err, NO_SUCH_OBJECT)) {
+    if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) {
       if (await createGroup(c, uai, groupDn, userDns)) return { writes: 1, refusedFor };
     } else if (!LdapErrors.REJECTED.is(err)) throw err;
   }
@@ -122,7 +115,7 @@ export async function addMembers(
       await add([dn]);
       writes += 1;
     } catch (err) {
-      if (refused(err, VALUE_EXISTS, ALREADY_EXISTS)) continue;
+      if (refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS, LDAP_RESULT.ALREADY_EXISTS)) continue;
       if (!LdapErrors.REJECTED.is(err)) throw err;
       refusedFor.set(dn, err);
     }

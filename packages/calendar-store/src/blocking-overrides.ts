@@ -5,7 +5,7 @@ import {
   type BlockingOverride,
   type BlockingState,
 } from '@aaf-sync/calendar';
-import type { Database, Executor, Kysely } from '@aaf-sync/db';
+import type { CalendarBlockingOverride, Database, Executor, Kysely } from '@aaf-sync/db';
 import { requireCalendar, type StoredCalendar } from './calendar-store.js';
 import {
   deleteOverride,
@@ -22,15 +22,7 @@ export interface StoredOverride extends BlockingOverride {
   readonly changedAt: Date;
 }
 
-function toOverride(row: {
-  uai: string;
-  start_at: Date | null;
-  end_at: Date | null;
-  message: string | null;
-  calendar_version: number;
-  changed_by: string;
-  changed_at: Date;
-}): StoredOverride {
+function toOverride(row: CalendarBlockingOverride): StoredOverride {
   return {
     uai: row.uai,
     start: row.start_at,

@@ -1,4 +1,10 @@
-import { sql, type CalendarVersion, type Executor, type NewCalendarVersion } from '@aaf-sync/db';
+import {
+  sql,
+  type CalendarBlockingOverride,
+  type CalendarVersion,
+  type Executor,
+  type NewCalendarVersion,
+} from '@aaf-sync/db';
 
 /** Serialises writers of the calendar (one transaction-level advisory lock). */
 const CALENDAR_WRITE_LOCK = 7_310_013;
@@ -69,14 +75,7 @@ export async function listOverrides(db: Executor, uais: readonly string[] | null
 
 export async function upsertOverride(
   db: Executor,
-  row: {
-    uai: string;
-    start_at: Date | null;
-    end_at: Date | null;
-    message: string | null;
-    calendar_version: number;
-    changed_by: string;
-  },
+  row: Omit<CalendarBlockingOverride, 'changed_at'>,
 ): Promise<void> {
   await db
     .insertInto('calendar_blocking_override')

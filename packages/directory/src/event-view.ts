@@ -94,14 +94,24 @@ export function redactChanges(
 
 /** Maps a change_event row to a feed item for `audience`. */
 export function eventRowToFeedItem(row: EventRow, audience: Audience): FeedItem {
+  return feedItemOf(row, row.uais, row.changes ?? {}, audience);
+}
+
+/** The feed item of a row, with the UAIs and changes its reader may see. */
+function feedItemOf(
+  row: EventRow,
+  uais: string[],
+  changes: Record<string, unknown>,
+  audience: Audience,
+): FeedItem {
   return {
     seq: Number(row.seq),
     occurredAt: isoTime(row.occurred_at),
     type: `${row.entity_type}.${row.op}`,
     key: row.entity_key,
     version: row.version,
-    uais: row.uais,
-    changes: redactChanges(row.entity_type, row.changes ?? {}, audience),
+    uais,
+    changes: redactChanges(row.entity_type, changes, audience),
     importId: row.import_id === null ? null : Number(row.import_id),
   };
 }
@@ -246,16 +256,7 @@ export function projectEvent(row: EventRow, reader: Reader): FeedItem | null {
     if ('entered' in projected) return membershipChange(row, reader, 'entered', projected.entered);
     changes = projected.changes;
   }
-  return {
-    seq: Number(row.seq),
-    occurredAt: isoTime(row.occurred_at),
-    type: `${row.entity_type}.${row.op}`,
-    key: row.entity_key,
-    version: row.version,
-    uais: visibleUais(reader, row.uais),
-    changes: redactChanges(row.entity_type, changes, reader.audience),
-    importId: row.import_id === null ? null : Number(row.import_id),
-  };
+  return feedItemOf(row, visibleUais(reader, row.uais), changes, reader.audience);
 }
 
 /** True when a feed item's `type` matches one of the `types=` filters (entity, or entity.op). */

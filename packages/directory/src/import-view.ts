@@ -1,12 +1,13 @@
-import type {
-  ImportFile,
-  ImportKind,
-  ImportPlan,
-  ImportProgress,
-  ImportReject,
-  ImportRun,
-  ImportStatus,
-  PlanStatus,
+import {
+  RUNNING_IMPORT_STATUSES,
+  type ImportFile,
+  type ImportKind,
+  type ImportPlan,
+  type ImportProgress,
+  type ImportReject,
+  type ImportRun,
+  type ImportStatus,
+  type PlanStatus,
 } from '@aaf-sync/db';
 import { isoTime, isoTimeOrNull } from './person-view.js';
 
@@ -98,7 +99,6 @@ export function importRunRowToView(row: ImportRunRow & { summary?: unknown }): I
   };
 }
 
-const RUNNING: readonly ImportStatus[] = ['queued', 'planning', 'applying'];
 /** Statuses whose report (`summary`) the engine writes right after committing them. */
 const REPORTED: readonly ImportStatus[] = [
   'applied',
@@ -121,7 +121,7 @@ function progressOf(row: ImportRunRow & { summary?: unknown }): ImportProgress |
   if (!row.progress) return null;
   // (`summary` undefined: a list row, read without its report)
   const reporting = row.summary === null && REPORTED.includes(row.status);
-  return RUNNING.includes(row.status) || reporting
+  return RUNNING_IMPORT_STATUSES.includes(row.status) || reporting
     ? row.progress
     : { ...row.progress, phase: 'done' };
 }

@@ -1,5 +1,10 @@
 import type { Transition } from '@aaf-sync/calendar';
-import type { EffectContext, EffectOutcome, EffectRegistry, NoticeInput } from './effect-types.js';
+import type {
+  EffectContext,
+  EffectOutcome,
+  EffectRegistry,
+  NoticeInput,
+} from '@aaf-sync/scheduler';
 import {
   deleteExpiredGroups,
   findDeletedByCalendar,

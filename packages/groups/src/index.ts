@@ -1,11 +1,4 @@
 export { GroupsErrors } from './errors.js';
-export type {
-  EffectContext,
-  EffectOutcome,
-  EffectRegistry,
-  NoticeInput,
-  TransitionEffect,
-} from './effect-types.js';
 export {
   groupEffects,
   deleteYearLimitedGroups,

@@ -1,4 +1,4 @@
-import type { EffectContext, EffectOutcome } from './effect-types.js';
+import type { EffectContext, EffectOutcome } from '@aaf-sync/scheduler';
 import { runYearTransition, type YearTransitionReport } from './year-transition.js';
 
 function body(r: YearTransitionReport): string {

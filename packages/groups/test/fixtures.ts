@@ -12,7 +12,7 @@ import {
 import type { Database, Kysely } from '@aaf-sync/db';
 import { createLogger } from '@aaf-sync/logger';
 import { seedPerson, seedStructure } from '@aaf-sync/testing';
-import type { EffectContext, NoticeInput } from '../src/index.js';
+import type { EffectContext, NoticeInput } from '@aaf-sync/scheduler';
 
 export const EXAMPLE_URL = new URL('../../calendar/examples/2025-2026.json', import.meta.url);
 

@@ -13,8 +13,26 @@ export function identifierKey(namespace: string, value: string): string {
   return `${namespace}:${value}`;
 }
 
-function uaisOf(person: PersonContext | undefined): string[] {
-  return person?.uai ? [person.uai] : [];
+/** An event of an identifier row: under its key, at its holder's establishment, with who did it. */
+function identifierEvent(
+  row: { readonly namespace: string; readonly value: string },
+  op: 'created' | 'updated',
+  version: number,
+  changes: Record<string, unknown>,
+  person: PersonContext | undefined,
+  context: EventContext,
+): EventInput {
+  return {
+    entityType: 'identifier',
+    entityKey: identifierKey(row.namespace, row.value),
+    op,
+    version,
+    uais: person?.uai ? [person.uai] : [],
+    changes,
+    importId: context.importId ?? null,
+    fileId: context.fileId ?? null,
+    actor: context.actor ?? null,
+  };
 }
 
 /**
@@ -33,24 +51,15 @@ export function createdEvent(
   person: PersonContext | undefined,
   context: EventContext,
 ): EventInput {
-  return {
-    entityType: 'identifier',
-    entityKey: identifierKey(row.namespace, row.value),
-    op: 'created',
-    version: 1,
-    uais: uaisOf(person),
-    changes: {
-      person: person?.jointure ?? null,
-      namespace: row.namespace,
-      value: row.value,
-      status: row.status,
-      ...(row.base ? { base: row.base } : {}),
-      ...(row.replaces ? { replaces: row.replaces } : {}),
-    },
-    importId: context.importId ?? null,
-    fileId: context.fileId ?? null,
-    actor: context.actor ?? null,
+  const changes = {
+    person: person?.jointure ?? null,
+    namespace: row.namespace,
+    value: row.value,
+    status: row.status,
+    ...(row.base ? { base: row.base } : {}),
+    ...(row.replaces ? { replaces: row.replaces } : {}),
   };
+  return identifierEvent(row, 'created', 1, changes, person, context);
 }
 
 /** `updated` event of a status change (`{ status: [before, after] }`), at the row's new version. */
@@ -61,15 +70,6 @@ export function statusEvent(
   person: PersonContext | undefined,
   context: EventContext,
 ): EventInput {
-  return {
-    entityType: 'identifier',
-    entityKey: identifierKey(row.namespace, row.value),
-    op: 'updated',
-    version: row.version,
-    uais: uaisOf(person),
-    changes: { status: [before, after] },
-    importId: context.importId ?? null,
-    fileId: context.fileId ?? null,
-    actor: context.actor ?? null,
-  };
+  const changes = { status: [before, after] };
+  return identifierEvent(row, 'updated', row.version, changes, person, context);
 }

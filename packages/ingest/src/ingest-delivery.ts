@@ -6,8 +6,7 @@ import { applyPlan } from './apply/apply-plan.js';
 import { aafOptions, nowOf, type IngestDeps } from './deps.js';
 import { IngestErrors } from './errors.js';
 import { holdsNoPerson } from './plan/current-state.js';
-import { CATEGORY_OF, type DeliveryState } from './plan/delivery-state.js';
-import { EstablishmentStats, ReferenceStats } from './plan/establishment-stats.js';
+import { CATEGORY_OF, newFindings, type DeliveryState } from './plan/delivery-state.js';
 import { activeCounts, decideHolds } from './plan/hold-decision.js';
 import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
@@ -290,13 +289,7 @@ async function planAndApplyWith(
     scope: new ScopeCheck(options.scope ?? ACADEMY_WIDE, structures),
     plans,
     rejects: new RejectSink(deps.db, importId),
-    stats: new EstablishmentStats(),
-    references: new ReferenceStats(),
-    seen: new Map(),
-    relativeUnits: new Map(),
-    seenReferences: new Set(),
-    referencedStructures: new Set(),
-    warnings: [],
+    ...newFindings(),
     uaiConflicts: new Map(),
     ineMerges: new Map(),
     writesFingerprints: !options.dryRun,

@@ -1,6 +1,7 @@
 import type { Logger } from '@aaf-sync/logger';
 import type { Queue, Worker } from 'bullmq';
 import { dropOwnedConnections } from './drop-connections.js';
+import { realTimer, settlesWithin, type Timer } from './settles-within.js';
 
 /** How long `closeAll` waits by default before forcing (config JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
@@ -18,33 +19,6 @@ export interface CloseOptions {
    * real timer; a test passes one it fires itself instead of waiting.
    */
   readonly timer?: Timer;
-}
-
-/** Calls `fire` after `ms`; returns what cancels it. */
-export type Timer = (ms: number, fire: () => void) => () => void;
-
-const realTimer: Timer = (ms, fire) => {
-  const timer = setTimeout(fire, ms);
-  return () => clearTimeout(timer);
-};
-
-/** Resolves true when `p` settles before `timer` fires, false otherwise (never rejects). */
-async function settlesWithin(p: Promise<unknown>, ms: number, timer: Timer): Promise<boolean> {
-  let disarm: () => void = () => {};
-  const late = new Promise<false>((resolve) => {
-    disarm = timer(ms, () => resolve(false));
-  });
-  try {
-    return await Promise.race([
-      p.then(
-        () => true as const,
-        () => true as const,
-      ),
-      late,
-    ]);
-  } finally {
-    disarm();
-  }
 }
 
 function queueOf(c: Closable): Queue | undefined {

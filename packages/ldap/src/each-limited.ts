@@ -13,3 +13,17 @@ export async function eachLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** `eachLimited` that keeps what `fn` answers: the results in the order of `items`. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  const indexed = items.map((item, index) => ({ item, index }));
+  await eachLimited(indexed, limit, async ({ item, index }) => {
+    results[index] = await fn(item);
+  });
+  return results;
+}

@@ -10,12 +10,11 @@ import type {
   LdapSession,
 } from './client.js';
 import { LdapErrors } from './errors.js';
+import { LDAP_RESULT } from './result-codes.js';
 import { sshaHash } from './ssha.js';
 
 /** Result codes that say "try again later" (RFC 4511 busy, unavailable, time limit, other). */
 const TRANSIENT_RESULT_CODES = new Set([3, 51, 52]);
-const INVALID_CREDENTIALS = 49;
-const NO_SUCH_OBJECT = 32;
 
 /** The `unicodePwd` value Active Directory expects: the password in double quotes, UTF-16LE. */
 export function unicodePwd(password: string): Buffer {
@@ -52,7 +51,7 @@ function translate(err: unknown, url: string, operation: string, dn: string): Ap
     if (TRANSIENT_RESULT_CODES.has(err.code)) {
       return LdapErrors.UNAVAILABLE({ url, reason: reasonOf(err) }, { cause: err });
     }
-    if (err.code === INVALID_CREDENTIALS && operation === 'bind') {
+    if (err.code === LDAP_RESULT.INVALID_CREDENTIALS && operation === 'bind') {
       return LdapErrors.BIND_REFUSED({ url, dn, reason: reasonOf(err) }, { cause: err });
     }
     return LdapErrors.REJECTED(
@@ -175,7 +174,8 @@ export const connectLdapts: LdapConnector = async (options: LdapConnectionOption
         const [entry] = await session.search(dn, { scope: 'base', attributes, pageSize: 0 });
         return entry ?? null;
       } catch (err) {
-        if (LdapErrors.REJECTED.is(err) && err.details.resultCode === NO_SUCH_OBJECT) return null;
+        if (LdapErrors.REJECTED.is(err) && err.details.resultCode === LDAP_RESULT.NO_SUCH_OBJECT)
+          return null;
         throw err;
       }
     },

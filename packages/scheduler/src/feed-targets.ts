@@ -5,6 +5,27 @@ import { fullReconcile, OUTBOX_KINDS } from '@aaf-sync/targets';
 const SUSPEND_ACTION = 'calendar.target-suspend';
 const RESUME_ACTION = 'calendar.target-resume';
 
+/** The audit row of a calendar change of a target: the version it left the target at. */
+async function auditByCalendar(
+  db: Executor,
+  action: typeof SUSPEND_ACTION | typeof RESUME_ACTION,
+  t: { readonly name: string; readonly uais: string[] },
+  transition: string,
+  version: number,
+): Promise<void> {
+  await insertAudit(db, {
+    actor: 'calendar',
+    key_id: null,
+    request_id: null,
+    action,
+    method: null,
+    path: null,
+    status: null,
+    uais: t.uais,
+    details: JSON.stringify({ target: t.name, transition, version }),
+  });
+}
+
 /** The targets a feed transition concerns: the named one, or those of its kind not named apart. */
 async function targetsInScope(db: Executor, scope: TransitionScope) {
   let q = db.selectFrom('target').selectAll().orderBy('name');
@@ -42,17 +63,7 @@ export async function suspendTargets(
       .where('id', '=', t.id)
       .returning(['version'])
       .executeTakeFirstOrThrow();
-    await insertAudit(db, {
-      actor: 'calendar',
-      key_id: null,
-      request_id: null,
-      action: SUSPEND_ACTION,
-      method: null,
-      path: null,
-      status: null,
-      uais: t.uais,
-      details: JSON.stringify({ target: t.name, transition, version: row.version }),
-    });
+    await auditByCalendar(db, SUSPEND_ACTION, t, transition, row.version);
     suspended.push(t.name);
   }
   return { suspended, alreadySuspended };
@@ -97,17 +108,7 @@ export async function resumeTargets(
     if (!OUTBOX_KINDS.includes(row.kind)) {
       reconciledRows += (await fullReconcile(db, row, { by: 'calendar' })).rows;
     }
-    await insertAudit(db, {
-      actor: 'calendar',
-      key_id: null,
-      request_id: null,
-      action: RESUME_ACTION,
-      method: null,
-      path: null,
-      status: null,
-      uais: t.uais,
-      details: JSON.stringify({ target: t.name, transition, version: row.version }),
-    });
+    await auditByCalendar(db, RESUME_ACTION, t, transition, row.version);
     resumed.push(t.name);
   }
   return { resumed, keptSuspended, reconciledRows };

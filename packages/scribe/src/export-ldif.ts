@@ -111,28 +111,20 @@ export async function exportScribeLdif(
     }
     await flush();
   }
+  // The groups' numbers, allocated once per group (asking again answers the same numbers).
+  function groupNumbers() {
+    return allocatePosixIds(db, target.id, 'group', [...groups.keys()], profile.gidNumberStart);
+  }
   // Users wait for their primary group's number (allocated with the groups, below).
   async function flush() {
-    const gids = await allocatePosixIds(
-      db,
-      target.id,
-      'group',
-      [...groups.keys()],
-      profile.gidNumberStart,
-    );
+    const gids = await groupNumbers();
     for (const u of pending.splice(0)) {
       const g = u.attributes.gidNumber?.[0];
       if (g?.startsWith('@gid:')) u.attributes.gidNumber = [String(gids.get(g.slice(5)))];
       await emit(u.dn, u.attributes);
     }
   }
-  const gids = await allocatePosixIds(
-    db,
-    target.id,
-    'group',
-    [...groups.keys()],
-    profile.gidNumberStart,
-  );
+  const gids = await groupNumbers();
   for (const [key, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     await emit(dit.group(g.uai, g.cn), {
       ...groupEntry(profile, g, gids.get(key)!, g.details),

@@ -1,12 +1,11 @@
-import { LdapErrors, type LdapEntry, type LdapSession } from '@aaf-sync/ldap';
+import { LDAP_RESULT, LdapErrors, type LdapEntry, type LdapSession } from '@aaf-sync/ldap';
 import type { GroupPurgeItem, GroupPurgeResult } from '@aaf-sync/targets';
 import { groupCn } from './desired-entry.js';
 import type { Dit } from './dit.js';
 import type { ScribeProfile } from './profile.js';
 
-const NO_SUCH_OBJECT = 32;
 const gone = (err: unknown) =>
-  LdapErrors.REJECTED.is(err) && Number(err.details.resultCode) === NO_SUCH_OBJECT;
+  LdapErrors.REJECTED.is(err) && Number(err.details.resultCode) === LDAP_RESULT.NO_SUCH_OBJECT;
 
 /** Deletes an entry; resolves to whether it was there. */
 async function deleteEntry(session: LdapSession, dn: string): Promise<boolean> {

@@ -1,15 +1,7 @@
-import { escapeFilterValue, LdapErrors, sameDn, type LdapSession } from '@aaf-sync/ldap';
+import { escapeFilterValue, LDAP_RESULT, refused, sameDn, type LdapSession } from '@aaf-sync/ldap';
 import { groupRef, type GroupDetails, type GroupRef } from './desired-entry.js';
 import type { Dit } from './dit.js';
 import type { ScribeProfile } from './profile.js';
-
-const NO_SUCH_OBJECT = 32;
-const NO_SUCH_ATTRIBUTE = 16;
-const TYPE_OR_VALUE_EXISTS = 20;
-const ALREADY_EXISTS = 68;
-
-const refused = (err: unknown, ...codes: number[]) =>
-  LdapErrors.REJECTED.is(err) && codes.includes(Number(err.details.resultCode));
 
 export interface GroupContext {
   readonly session: LdapSession;
@@ -52,7 +44,7 @@ export async function ensureGroup(
     });
     return true;
   } catch (err) {
-    if (refused(err, ALREADY_EXISTS)) return false;
+    if (refused(err, LDAP_RESULT.ALREADY_EXISTS)) return false;
     throw err;
   }
 }
@@ -106,7 +98,7 @@ export async function syncGroups(
       ]);
       writes += 1;
     } catch (err) {
-      if (!refused(err, NO_SUCH_ATTRIBUTE, NO_SUCH_OBJECT)) throw err;
+      if (!refused(err, LDAP_RESULT.NO_SUCH_ATTRIBUTE, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
     }
   }
   for (const g of desired) {
@@ -115,14 +107,14 @@ export async function syncGroups(
     try {
       await ctx.session.modify(dn, [{ operation: 'add', attribute: 'memberUid', values: [uid] }]);
     } catch (err) {
-      if (refused(err, TYPE_OR_VALUE_EXISTS)) continue;
-      if (!refused(err, NO_SUCH_OBJECT)) throw err;
+      if (refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS)) continue;
+      if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
       await ensureWithTeam(ctx, g, uid, details.get(groupRef(g)));
       // Created by someone else meanwhile: join it.
       await ctx.session
         .modify(dn, [{ operation: 'add', attribute: 'memberUid', values: [uid] }])
         .catch((e: unknown) => {
-          if (!refused(e, TYPE_OR_VALUE_EXISTS)) throw e;
+          if (!refused(e, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS)) throw e;
         });
     }
     writes += 1;
@@ -152,7 +144,7 @@ export async function addMembers(
         await add([uid]);
         writes += 1;
       } catch (err) {
-        if (!refused(err, TYPE_OR_VALUE_EXISTS)) throw err;
+        if (!refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS)) throw err;
       }
     }
     return writes;
@@ -161,8 +153,8 @@ export async function addMembers(
     await add(uids);
     return 1;
   } catch (err) {
-    if (refused(err, TYPE_OR_VALUE_EXISTS)) return oneByOne();
-    if (!refused(err, NO_SUCH_OBJECT)) throw err;
+    if (refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS)) return oneByOne();
+    if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
   }
   if (!(await ensureGroup(ctx, g, uids, details))) {
     // Created meanwhile (a batch side by side with this one): join it in one modify again.
@@ -170,7 +162,7 @@ export async function addMembers(
       await add(uids);
       return 1;
     } catch (err) {
-      if (refused(err, TYPE_OR_VALUE_EXISTS)) return oneByOne();
+      if (refused(err, LDAP_RESULT.ATTRIBUTE_OR_VALUE_EXISTS)) return oneByOne();
       throw err;
     }
   }

@@ -3,9 +3,12 @@ import {
   createLdapPool,
   eachLimited,
   escapeFilterValue,
+  LDAP_RESULT,
+  mapLimited,
   LdapErrors,
   parseConnectionOptions,
   probeBaseDn,
+  refused,
   type LdapEntry,
   type LdapPool,
   type LdapPoolSettings,
@@ -18,7 +21,6 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
-  GroupPurgeResult,
   HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
@@ -77,10 +79,6 @@ export interface ScribeDriverDeps {
   readonly stats?: ScribeStats;
 }
 
-const NO_SUCH_OBJECT = 32;
-const ALREADY_EXISTS = 68;
-const refused = (err: unknown, code: number) =>
-  LdapErrors.REJECTED.is(err) && Number(err.details.resultCode) === code;
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 const PROFILES = new Set<string>(['pupil', 'teacher', 'staff', 'relative']);
@@ -213,7 +211,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           await session.add(dn, { objectClass: ['organizationalUnit'], ou: [ou] });
           stats.adds += 1;
         } catch (err) {
-          if (!refused(err, ALREADY_EXISTS)) throw err;
+          if (!refused(err, LDAP_RESULT.ALREADY_EXISTS)) throw err;
         }
       }
       readyOus.add(uai);
@@ -277,7 +275,11 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           }
           return true;
         } catch (err) {
-          if (!refused(err, ALREADY_EXISTS) && !refused(err, NO_SUCH_OBJECT)) throw err;
+          if (
+            !refused(err, LDAP_RESULT.ALREADY_EXISTS) &&
+            !refused(err, LDAP_RESULT.NO_SUCH_OBJECT)
+          )
+            throw err;
           // Already there (a replay), or its OU removed by hand: the general path below.
         }
       }
@@ -295,7 +297,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         try {
           await session.add(entry.key, entryForAdd(attributes));
         } catch (err) {
-          if (!refused(err, NO_SUCH_OBJECT)) throw err;
+          if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
           // An OU removed by hand since we made it: make it again.
           readyOus.delete(uai);
           await ensureOus(session, uai);
@@ -360,7 +362,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         await session.delete(dn);
         stats.deletes += 1;
       } catch (err) {
-        if (!refused(err, NO_SUCH_OBJECT)) throw err;
+        if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
       }
     }
 
@@ -488,7 +490,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           getPool()
             .run((s) => s.search(base, { filter, attributes }))
             .catch((err: unknown): LdapEntry[] => {
-              if (refused(err, NO_SUCH_OBJECT)) return [];
+              if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) return [];
               throw err;
             });
         const groupFilter = '(objectClass=posixGroup)';
@@ -515,7 +517,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           await getPool()
             .run((s) => s.searchPages(options.baseDn, { filter: asked, attributes }, sort))
             .catch((err: unknown) => {
-              if (!refused(err, NO_SUCH_OBJECT)) throw err;
+              if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
             });
           return out;
         };
@@ -581,15 +583,12 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         );
       },
 
-      async purgeGroups(groups) {
-        const results = new Map<string, GroupPurgeResult>();
-        await eachLimited(groups, concurrency, async (item) => {
+      purgeGroups: (groups) =>
+        mapLimited(groups, concurrency, async (item) => {
           const r = await getPool().run((s) => purgeGroup(s, dit, profile, item));
           if (r.outcome === 'deleted') stats.groupDeletes += r.removed.length;
-          results.set(item.id, r);
-        });
-        return groups.map((g) => results.get(g.id)!);
-      },
+          return r;
+        }),
 
       async close() {
         await pool?.close();

@@ -1,27 +1,14 @@
-import {
-  insertAudit,
-  purgeEvents,
-  type Database,
-  type Kysely,
-  type TargetKind,
-} from '@aaf-sync/db';
-import {
-  closeAll,
-  createProducer,
-  schedule,
-  startWorker,
-  type ConnectionOptions,
-  type Worker,
-} from '@aaf-sync/jobs';
+import { insertAudit, purgeEvents, type TargetKind } from '@aaf-sync/db';
+import { closeAll, createProducer, schedule, startWorker, type Worker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import { dispatchAll, type DispatchResult } from './dispatcher.js';
 import type { DriverRegistry } from './driver.js';
 import { driverFor } from './driver-for.js';
 import { groupPurgesDue, purgeGroupsBatch } from './group-purge.js';
+import type { LogConsumerOptions } from './log-consumer-options.js';
 import { createLogFollower } from './log-follower.js';
 import { nextRetryAt } from './reconcile.js';
 import { reconcileDue } from './reconcile-due.js';
-import type { SecretBox } from './secret-box.js';
 import { enqueueDue, targetJobs } from './target-jobs.js';
 import { TargetsQueue } from './target-queue.js';
 
@@ -39,14 +26,7 @@ export interface PeriodicTask {
   run(log: Logger): Promise<unknown>;
 }
 
-export interface TargetsRuntimeOptions {
-  readonly db: Kysely<Database>;
-  /** PostgreSQL URL for the LISTEN connection (omit: polling only). */
-  readonly listenUrl?: string;
-  readonly connection: ConnectionOptions;
-  readonly prefix: string;
-  readonly log: Logger;
-  readonly box: SecretBox;
+export interface TargetsRuntimeOptions extends LogConsumerOptions {
   readonly drivers: DriverRegistry;
   readonly batchSize: number;
   /** Dispatch and sweep at least this often (LISTEN/NOTIFY wakes the dispatcher sooner). */
@@ -56,8 +36,6 @@ export interface TargetsRuntimeOptions {
   readonly retentionDays?: number;
   /** A reconcile job gives the worker back after this long and continues in a new job. */
   readonly jobBudgetMs?: number;
-  /** How long `close` waits for the running reconcile job (config JOBS_SHUTDOWN_TIMEOUT_SECONDS). */
-  readonly shutdownTimeoutMs?: number;
   /** Periodic tasks scheduled at start (names unique). */
   readonly periodic?: readonly PeriodicTask[];
 }

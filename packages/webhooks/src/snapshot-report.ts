@@ -10,15 +10,18 @@ export const REPORT_STATUSES = [
   'error',
 ] as const;
 
-/** What an agent read back after applying a snapshot (POST /v1/snapshots/{uai}/reports). */
-export const SnapshotReportInput = z.strictObject({
+/**
+ * What an agent read back after applying a snapshot: the body of POST /v1/snapshots/{uai}/reports
+ * as the API validates it (unknown keys are dropped).
+ */
+export const SnapshotReportInput = z.object({
   reporter: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
     .describe('Who reports: the server or its webhook subscription name.'),
   items: z
     .array(
-      z.strictObject({
+      z.object({
         id: z.string().min(1).max(64).describe('Stable id (jointure) from the snapshot.'),
         login: z.string().max(256).optional(),
         homePath: z.string().max(1024).optional(),

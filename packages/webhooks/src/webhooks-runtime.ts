@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { sql } from '@aaf-sync/db';
 import { closeAll, createProducer, startWorker } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import {
@@ -6,9 +6,9 @@ import {
   createLogFollower,
   enqueueDue,
   targetJobs,
-  type SecretBox,
+  type LogConsumerOptions,
 } from '@aaf-sync/targets';
-import type { ConnectionOptions, Worker } from '@aaf-sync/jobs';
+import type { Worker } from '@aaf-sync/jobs';
 import { createBackoff, type Backoff } from './backoff.js';
 import { loadSender, nextDueAt, type DeliverOptions } from './deliver.js';
 import { coalesced } from './coalesced.js';
@@ -26,14 +26,7 @@ const FILL_EVENTS = 5_000;
 /** The first fill of a pass reads fewer: delivery starts sooner after a big commit. */
 const FIRST_FILL_EVENTS = 500;
 
-export interface WebhooksRuntimeOptions {
-  readonly db: Kysely<Database>;
-  /** PostgreSQL URL for the LISTEN connection (omit: polling only). */
-  readonly listenUrl?: string;
-  readonly connection: ConnectionOptions;
-  readonly prefix: string;
-  readonly log: Logger;
-  readonly box: SecretBox;
+export interface WebhooksRuntimeOptions extends LogConsumerOptions {
   readonly safety: HttpSafety;
   /** HTTP deliveries in flight per subscription (default 32); claims keep as many waiting. */
   readonly concurrency?: number;
@@ -54,8 +47,6 @@ export interface WebhooksRuntimeOptions {
    * fill's poke before giving the worker back: a steady stream keeps its pump, no job per fill.
    */
   readonly lingerMs?: number;
-  /** JOBS_SHUTDOWN_TIMEOUT_SECONDS: `close()` gives up waiting for running deliveries after it. */
-  readonly shutdownTimeoutMs?: number;
   /** Stage hooks: when each delivery was filled, claimed, sent, recorded (benchmarks). */
   readonly probe?: DeliveryProbe;
 }

@@ -29,6 +29,8 @@ export const IMPORT_STATUSES = [
   'suspended',
 ] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+/** The statuses of a run not finished yet: waiting for the ingester, or being worked on. */
+export const RUNNING_IMPORT_STATUSES: readonly ImportStatus[] = ['queued', 'planning', 'applying'];
 
 export interface ImportRunTable {
   id: Generated<number>;
@@ -128,6 +130,20 @@ export interface ImportRejectTable {
   attribute: string | null;
   raw: string | null;
 }
+
+/** The columns of `import_reject` that describe the reject (written by the engine, exported as CSV). */
+export const REJECT_DETAIL_COLUMNS = [
+  'file_name',
+  'line',
+  'entity',
+  'identifier',
+  'structure_jointure',
+  'uai',
+  'code',
+  'message',
+  'attribute',
+  'raw',
+] as const satisfies readonly (keyof ImportRejectTable)[];
 
 export const PLAN_STATUSES = [
   'planned',

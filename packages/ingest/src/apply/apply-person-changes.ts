@@ -1,7 +1,7 @@
 import { IngestErrors } from '../errors.js';
-import { isEmptyDiff } from '../plan/person-diff.js';
+import { isEmptyDiff, type LinkValue } from '../plan/person-diff.js';
 import type { PersonChangeItem } from '../plan/plan-item.js';
-import type { MembershipRef } from '../plan/person-state.js';
+import type { LinkKind } from '../plan/person-state.js';
 import { bulkInsert, bulkUpdate, sql } from '@aaf-sync/db';
 import type { ApplyContext } from './apply-context.js';
 import { writeLinks, writeMemberships, writeStructures, type LinkChange } from './apply-links.js';
@@ -178,41 +178,15 @@ async function writeAllLinks(
   versions: Map<string, number>,
   uais: Map<string, string[]>,
 ) {
-  const of = <T>(pick: (i: PersonChangeItem) => LinkChange<T>['diff']) =>
-    changesOf(items, versions, uais, pick);
-  await writeStructures(
-    ctx,
-    of((i) => i.payload.diff.links.structures),
-  );
-  await writeMemberships(
-    ctx,
-    of<MembershipRef>((i) => i.payload.diff.links.memberships),
-  );
-  await writeLinks(
-    ctx,
-    RELATIVE_LINK,
-    of((i) => i.payload.diff.links.relatives),
-  );
-  await writeLinks(
-    ctx,
-    TEACHING_LINK,
-    of((i) => i.payload.diff.links.teaching),
-  );
-  await writeLinks(
-    ctx,
-    HEAD_TEACHER,
-    of((i) => i.payload.diff.links.headTeacher),
-  );
-  await writeLinks(
-    ctx,
-    PERSON_FUNCTION,
-    of((i) => i.payload.diff.links.functions),
-  );
-  await writeLinks(
-    ctx,
-    DIRECTION,
-    of((i) => i.payload.diff.links.direction),
-  );
+  const of = <K extends LinkKind>(kind: K) =>
+    changesOf<LinkValue<K>>(items, versions, uais, (i) => i.payload.diff.links[kind]);
+  await writeStructures(ctx, of('structures'));
+  await writeMemberships(ctx, of('memberships'));
+  await writeLinks(ctx, RELATIVE_LINK, of('relatives'));
+  await writeLinks(ctx, TEACHING_LINK, of('teaching'));
+  await writeLinks(ctx, HEAD_TEACHER, of('headTeacher'));
+  await writeLinks(ctx, PERSON_FUNCTION, of('functions'));
+  await writeLinks(ctx, DIRECTION, of('direction'));
 }
 
 /**

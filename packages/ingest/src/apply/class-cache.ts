@@ -14,6 +14,25 @@ interface ClassRow {
   version: number;
 }
 
+/** The `class_group` columns every read and write of the cache returns. */
+interface ClassGroupColumns {
+  id: number;
+  kind: 'class' | 'group';
+  structure_jointure: string;
+  code: string;
+  label: string;
+}
+
+const classRowOf = (r: ClassGroupColumns, state: ClassRow['state'], version: number): ClassRow => ({
+  id: r.id,
+  kind: r.kind,
+  structure: r.structure_jointure,
+  code: r.code,
+  label: r.label,
+  state,
+  version,
+});
+
 /** Event key of a class or group: `<structureJointure>$<code>`. */
 export const classEventKey = (c: { structure: string; code: string }) => `${c.structure}$${c.code}`;
 
@@ -35,33 +54,18 @@ export class ClassCache {
   async #load(keys: string[], refs: Map<string, MembershipRef>): Promise<void> {
     const wanted = keys.filter((k) => !this.#by.has(k)).map((k) => refs.get(k)!);
     if (wanted.length === 0) return;
-    const { rows } = await sql<{
-      id: number;
-      kind: 'class' | 'group';
-      structure_jointure: string;
-      code: string;
-      label: string;
-      state: 'active' | 'empty';
-      version: number;
-    }>`
+    const { rows } = await sql<ClassGroupColumns & Pick<ClassRow, 'state' | 'version'>>`
       select c.id, c.kind, c.structure_jointure, c.code, c.label, c.state, c.version
       from class_group c join unnest(${wanted.map((w) => w.kind)}::text[], ${wanted.map((w) => w.structure)}::text[],
         ${wanted.map((w) => w.code)}::text[]) as k(kind, structure, code)
         on c.kind = k.kind and c.structure_jointure = k.structure and c.code = k.code`.execute(
       this.db,
     );
-    for (const r of rows) {
-      const row = {
-        id: r.id,
-        kind: r.kind,
-        structure: r.structure_jointure,
-        code: r.code,
-        label: r.label,
-        state: r.state,
-        version: r.version,
-      };
-      this.#by.set(keyOf.membership(row), row);
-    }
+    for (const r of rows) this.#remember(classRowOf(r, r.state, r.version));
+  }
+
+  #remember(row: ClassRow): void {
+    this.#by.set(keyOf.membership(row), row);
   }
 
   #event(row: ClassRow, op: 'created' | 'updated', changes: Record<string, unknown>): void {
@@ -94,16 +98,8 @@ export class ClassCache {
       { returning: ['id', 'kind', 'structure_jointure', 'code', 'label'] },
     );
     for (const r of created) {
-      const row: ClassRow = {
-        id: r.id,
-        kind: r.kind,
-        structure: r.structure_jointure,
-        code: r.code,
-        label: r.label,
-        state: 'active',
-        version: 1,
-      };
-      this.#by.set(keyOf.membership(row), row);
+      const row = classRowOf(r, 'active', 1);
+      this.#remember(row);
       this.#event(row, 'created', {
         after: { structure: row.structure, code: row.code, label: row.label, state: 'active' },
       });
@@ -147,30 +143,15 @@ export class ClassCache {
   async markEmpty(ids: Iterable<number>): Promise<number> {
     const list = [...new Set(ids)];
     if (list.length === 0) return 0;
-    const { rows } = await sql<{
-      id: number;
-      kind: 'class' | 'group';
-      structure_jointure: string;
-      code: string;
-      label: string;
-      version: number;
-    }>`
+    const { rows } = await sql<ClassGroupColumns & Pick<ClassRow, 'version'>>`
       update class_group c set state = 'empty', version = c.version + 1, updated_at = now(),
         last_import_id = ${this.importId}
       where c.id = any(${list}::bigint[]) and c.state = 'active'
         and not exists (select 1 from membership m where m.class_group_id = c.id)
       returning c.id, c.kind, c.structure_jointure, c.code, c.label, c.version`.execute(this.db);
     for (const r of rows) {
-      const row: ClassRow = {
-        id: r.id,
-        kind: r.kind,
-        structure: r.structure_jointure,
-        code: r.code,
-        label: r.label,
-        state: 'empty',
-        version: r.version,
-      };
-      this.#by.set(keyOf.membership(row), row);
+      const row = classRowOf(r, 'empty', r.version);
+      this.#remember(row);
       this.#event(row, 'updated', { fields: { state: ['active', 'empty'] } });
     }
     return rows.length;

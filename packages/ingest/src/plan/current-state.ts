@@ -1,5 +1,5 @@
 import type { PersonCategory, RelativeRef } from '@aaf-sync/aaf';
-import type { Executor, PersonState } from '@aaf-sync/db';
+import type { Executor, Person, PersonState } from '@aaf-sync/db';
 import { anyOf } from '../sql/any-of.js';
 import {
   emptyLinks,
@@ -38,6 +38,35 @@ export async function holdsNoPerson(db: Executor): Promise<boolean> {
   return row === undefined;
 }
 
+/** The `person` columns a `PersonHead` is read from. */
+const HEAD_COLUMNS = [
+  'id',
+  'jointure',
+  'scope',
+  'category',
+  'state',
+  'version',
+  'record_hash',
+  'raw_hash',
+  'primary_structure',
+  'unknown_structures',
+] as const;
+
+function headOf(r: Pick<Person, (typeof HEAD_COLUMNS)[number]>): PersonHead {
+  return {
+    id: r.id,
+    jointure: r.jointure,
+    scope: r.scope,
+    category: r.category,
+    state: r.state,
+    version: r.version,
+    recordHash: r.record_hash,
+    rawHash: r.raw_hash,
+    primaryStructure: r.primary_structure,
+    unknownStructures: r.unknown_structures,
+  };
+}
+
 export async function loadPersonHeads(
   db: Executor,
   jointures: readonly string[],
@@ -45,37 +74,10 @@ export async function loadPersonHeads(
   if (jointures.length === 0) return new Map();
   const rows = await db
     .selectFrom('person')
-    .select([
-      'id',
-      'jointure',
-      'scope',
-      'category',
-      'state',
-      'version',
-      'record_hash',
-      'raw_hash',
-      'primary_structure',
-      'unknown_structures',
-    ])
+    .select(HEAD_COLUMNS)
     .where(anyOf('jointure', jointures))
     .execute();
-  return new Map(
-    rows.map((r) => [
-      r.jointure,
-      {
-        id: r.id,
-        jointure: r.jointure,
-        scope: r.scope,
-        category: r.category,
-        state: r.state,
-        version: r.version,
-        recordHash: r.record_hash,
-        rawHash: r.raw_hash,
-        primaryStructure: r.primary_structure,
-        unknownStructures: r.unknown_structures,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.jointure, headOf(r)]));
 }
 
 type Mutable<T> = {
@@ -176,16 +178,7 @@ export async function loadCurrentPersons(
   const out = new Map<string, CurrentPerson>();
   for (const r of rows) {
     out.set(r.jointure, {
-      id: r.id,
-      jointure: r.jointure,
-      scope: r.scope,
-      category: r.category,
-      state: r.state,
-      version: r.version,
-      recordHash: r.record_hash,
-      rawHash: r.raw_hash,
-      primaryStructure: r.primary_structure,
-      unknownStructures: r.unknown_structures,
+      ...headOf(r),
       attributes: r.attributes,
       columns: {
         scope: r.scope,

@@ -19,8 +19,40 @@ export interface SeenPerson {
   readonly category: PersonCategory;
 }
 
+/**
+ * What reading records finds: kept per file, merged into the delivery (`mergeScratch`) only when
+ * the file was read whole.
+ */
+export interface Findings {
+  readonly stats: EstablishmentStats;
+  /** Structures, subjects and MEFs, on lines of their own. */
+  readonly references: ReferenceStats;
+  /** Persons present (changed or not): departures are computed from it. */
+  readonly seen: Map<string, SeenPerson>;
+  /** Relative jointure → establishment of the first pupil naming it. */
+  readonly relativeUnits: Map<string, string>;
+  /** Keys of structures, subjects and MEFs present. */
+  readonly seenReferences: Set<string>;
+  /** Establishments named by the persons (their units). */
+  readonly referencedStructures: Set<string>;
+  /** Data-quality warnings (the delivery's: of the files read whole, stored when planning ends). */
+  readonly warnings: WarningRow[];
+}
+
+export function newFindings(): Findings {
+  return {
+    stats: new EstablishmentStats(),
+    references: new ReferenceStats(),
+    seen: new Map(),
+    relativeUnits: new Map(),
+    seenReferences: new Set(),
+    referencedStructures: new Set(),
+    warnings: [],
+  };
+}
+
 /** What the planning of one delivery accumulates across its files. */
-export interface DeliveryState {
+export interface DeliveryState extends Findings {
   readonly deps: IngestDeps;
   readonly importId: number;
   readonly kind: AafKind;
@@ -36,19 +68,6 @@ export interface DeliveryState {
   readonly scope: ScopeCheck;
   readonly plans: PlanSpool;
   readonly rejects: RejectSink;
-  readonly stats: EstablishmentStats;
-  /** Structures, subjects and MEFs, on lines of their own. */
-  readonly references: ReferenceStats;
-  /** Persons present in the delivery (changed or not): departures are computed from it. */
-  readonly seen: Map<string, SeenPerson>;
-  /** Relative jointure → establishment of the first pupil naming it in this delivery. */
-  readonly relativeUnits: Map<string, string>;
-  /** Keys of structures, subjects and MEFs present in the delivery. */
-  readonly seenReferences: Set<string>;
-  /** Establishments named by the persons of the delivery (their units). */
-  readonly referencedStructures: Set<string>;
-  /** Data-quality warnings of the files read whole (stored when planning ends). */
-  readonly warnings: WarningRow[];
   /**
    * New structure jointures whose UAI a known structure holds → that structure's jointure: held
    * for approval (never a silent second school), and unknown to the persons of the delivery.
@@ -70,22 +89,15 @@ export interface DeliveryState {
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */
-export interface FileScratch {
+export interface FileScratch extends Findings {
   /** null: items planned from the directory itself (persons whose unknown structures arrived). */
   readonly fileId: number | null;
   readonly fileName: string;
   readonly entity: AafEntity;
-  readonly stats: EstablishmentStats;
-  readonly references: ReferenceStats;
-  readonly seen: Map<string, SeenPerson>;
-  readonly relativeUnits: Map<string, string>;
-  readonly seenReferences: Set<string>;
-  readonly referencedStructures: Set<string>;
   /** What became of each record of the file: they add up to `records`. */
   readonly outcomes: Record<RecordOutcome, number>;
   /** Unknown attribute name → number of records carrying it. */
   readonly unknownAttributes: Map<string, number>;
-  readonly warnings: WarningRow[];
   records: number;
 }
 
@@ -102,20 +114,14 @@ export function newFileScratch(
     fileId,
     fileName,
     entity,
-    stats: new EstablishmentStats(),
-    references: new ReferenceStats(),
+    ...newFindings(),
     outcomes: { created: 0, updated: 0, restored: 0, unchanged: 0, departed: 0, rejected: 0 },
-    seen: new Map(),
-    relativeUnits: new Map(),
-    seenReferences: new Set(),
-    referencedStructures: new Set(),
     unknownAttributes: new Map(),
-    warnings: [],
     records: 0,
   };
 }
 
-export function mergeScratch(state: DeliveryState, file: FileScratch): void {
+export function mergeScratch(state: Findings, file: Findings): void {
   state.stats.merge(file.stats);
   state.references.merge(file.references);
   for (const [k, v] of file.seen) state.seen.set(k, v);

@@ -1,12 +1,17 @@
 import type { PersonCategory } from '@aaf-sync/aaf';
 
-export const COUNT_NAMES = [
+/** What became of persons: counted per establishment, and per category. */
+const PERSON_COUNT_NAMES = [
   'created',
   'updated',
   'restored',
   'unchanged',
   'departed',
   'left',
+] as const;
+
+export const COUNT_NAMES = [
+  ...PERSON_COUNT_NAMES,
   'membershipsAdded',
   'membershipsRemoved',
   'rejects',
@@ -15,15 +20,7 @@ export type CountName = (typeof COUNT_NAMES)[number];
 export type Counts = Record<CountName, number>;
 
 /** What a category's persons of an establishment came to (membership moves are not theirs). */
-export const CATEGORY_COUNT_NAMES = [
-  'created',
-  'updated',
-  'restored',
-  'unchanged',
-  'departed',
-  'left',
-  'rejects',
-] as const;
+export const CATEGORY_COUNT_NAMES = [...PERSON_COUNT_NAMES, 'rejects'] as const;
 export type CategoryCountName = (typeof CATEGORY_COUNT_NAMES)[number];
 export type CategoryCounts = Record<CategoryCountName, number>;
 export type ByCategory = Record<PersonCategory, CategoryCounts>;

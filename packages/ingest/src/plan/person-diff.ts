@@ -7,7 +7,7 @@ export interface KeyedDiff<T> {
   readonly update: readonly T[];
 }
 
-type LinkValue<K extends LinkKind> =
+export type LinkValue<K extends LinkKind> =
   PersonLinks[K] extends ReadonlyMap<string, infer V> ? V : never;
 
 export type LinksDiff = { readonly [K in LinkKind]: KeyedDiff<LinkValue<K>> };

@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sql, type Database, type Kysely } from '@aaf-sync/db';
+import { RUNNING_IMPORT_STATUSES, sql, type Database, type Kysely } from '@aaf-sync/db';
 
 export interface OrphanSweepOptions {
   /** A folder younger than this is left alone (the API may be between its move and its insert). */
@@ -8,8 +8,6 @@ export interface OrphanSweepOptions {
   /** The clock (tests pass their own). */
   readonly now?: () => number;
 }
-
-const ACTIVE = ['queued', 'planning', 'applying'] as const;
 
 /**
  * Removes the upload spool folders (`AAF_UPLOAD_DIR/<date>-<uuid>`) that no unfinished import
@@ -37,7 +35,7 @@ export async function sweepOrphanUploads(
   if (names.length === 0) return [];
   const { rows } = await sql<{ spool: string }>`
     select distinct options->>'spoolDir' as spool from import_run
-    where status = any(${sql.val([...ACTIVE])}::text[]) and options->>'spoolDir' is not null
+    where status = any(${sql.val([...RUNNING_IMPORT_STATUSES])}::text[]) and options->>'spoolDir' is not null
   `.execute(db);
   const inUse = new Set(rows.map((r) => resolve(r.spool)));
   const removed: string[] = [];

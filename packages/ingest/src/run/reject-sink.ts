@@ -1,5 +1,5 @@
 import type { Reject } from '@aaf-sync/aaf';
-import { bulkInsert, sql, type Executor } from '@aaf-sync/db';
+import { bulkInsert, REJECT_DETAIL_COLUMNS, sql, type Executor } from '@aaf-sync/db';
 
 export interface RejectRow {
   readonly fileId: number | null;
@@ -13,20 +13,7 @@ export interface RejectRow {
   readonly raw: string | null;
 }
 
-const COLUMNS = [
-  'import_id',
-  'file_id',
-  'file_name',
-  'line',
-  'entity',
-  'identifier',
-  'structure_jointure',
-  'uai',
-  'code',
-  'message',
-  'attribute',
-  'raw',
-] as const;
+const COLUMNS = ['import_id', 'file_id', ...REJECT_DETAIL_COLUMNS] as const;
 
 /** Raw XML kept with a reject is cut at this size (a record is a few KB). */
 const RAW_LIMIT = 16_384;

@@ -1,4 +1,10 @@
-import { DECISION_KINDS, IMPORT_KINDS, IMPORT_STATUSES, PLAN_STATUSES } from '@aaf-sync/db';
+import {
+  DECISION_KINDS,
+  IMPORT_KINDS,
+  IMPORT_PHASES,
+  IMPORT_STATUSES,
+  PLAN_STATUSES,
+} from '@aaf-sync/db';
 import { ImportReportSchema as EngineReportSchema, WarningReportSchema } from '@aaf-sync/ingest';
 import { z } from 'zod';
 import {
@@ -15,7 +21,7 @@ import {
 export const ImportProgressSchema = z
   .object({
     phase: z
-      .enum(['queued', 'reading', 'planning', 'applying', 'done'])
+      .enum(IMPORT_PHASES)
       .describe(
         'queued: waiting for the ingester; reading: files read and compared with the directory; ' +
           'planning: departures and holds; applying: the transaction; done.',

@@ -1,4 +1,4 @@
-import { REPORT_STATUSES, SNAPSHOT_PROFILES } from '@aaf-sync/webhooks';
+import { SnapshotReportInput, SNAPSHOT_PROFILES } from '@aaf-sync/webhooks';
 import { z } from 'zod';
 import { UaiSchema } from './common.js';
 
@@ -59,23 +59,7 @@ export const SnapshotSchema = z
 
 export const SnapshotReportParamsSchema = z.object({ uai: UaiSchema });
 
-export const SnapshotReportSchema = z
-  .object({
-    reporter: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/),
-    items: z
-      .array(
-        z.object({
-          id: z.string().min(1).max(64),
-          login: z.string().max(256).optional(),
-          homePath: z.string().max(1024).optional(),
-          status: z.enum(REPORT_STATUSES),
-          detail: z.string().max(1000).optional(),
-        }),
-      )
-      .min(1)
-      .max(20_000),
-  })
-  .meta({ id: 'SnapshotReport' });
+export const SnapshotReportSchema = SnapshotReportInput.meta({ id: 'SnapshotReport' });
 
 export const SnapshotReportResultSchema = z
   .object({

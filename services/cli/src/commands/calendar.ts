@@ -16,7 +16,7 @@ import {
   saveCalendar,
   upcomingTransitions,
 } from '@aaf-sync/calendar-store';
-import { createDb, insertAudit, type Database, type Kysely } from '@aaf-sync/db';
+import { insertAudit, type Database, type Kysely } from '@aaf-sync/db';
 import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
 import { listTransitionRows, runTick } from '@aaf-sync/scheduler';
 import type { Command, CommandContext } from '../command.js';
@@ -24,6 +24,7 @@ import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
 import { renderTransitions, transitionJson } from '../render-transitions.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = [
   'aaf-sync calendar show [--days 30] [--at <when>] [--uai <uai>] [--no-deliveries] [--json]',
@@ -296,16 +297,9 @@ async function run(ctx: CommandContext): Promise<number> {
   if (!(action in ACTIONS)) {
     throw CliErrors.USAGE({ problem: `unknown calendar action "${action}"\n\n${USAGE}` });
   }
-  const handle = createDb({
-    url: ctx.config.database.url,
-    poolMax: 1,
-    applicationName: 'aaf-sync-cli',
+  return withDatabase(ctx.config, 1, async ({ db }) => {
+    return await ACTIONS[action as keyof typeof ACTIONS](ctx, db, values);
   });
-  try {
-    return await ACTIONS[action as keyof typeof ACTIONS](ctx, handle.db, values);
-  } finally {
-    await handle.close();
-  }
 }
 
 export const calendarCommand: Command = {

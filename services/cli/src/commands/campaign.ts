@@ -10,11 +10,12 @@ import {
   type CampaignSummary,
 } from '@aaf-sync/account-lifecycle';
 import { requireCalendar } from '@aaf-sync/calendar-store';
-import { createDb, insertAudit, type Database, type Kysely } from '@aaf-sync/db';
+import { insertAudit, type Database, type Kysely } from '@aaf-sync/db';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = [
   'aaf-sync campaign list [--json]',
@@ -166,16 +167,9 @@ async function main(ctx: CommandContext): Promise<number> {
   if (!action || !(action in actions)) {
     throw CliErrors.USAGE({ problem: `expected list, preview, approve or run\n\n${USAGE}` });
   }
-  const handle = createDb({
-    url: ctx.config.database.url,
-    poolMax: 2,
-    applicationName: 'aaf-sync-cli',
+  return withDatabase(ctx.config, 2, async ({ db }) => {
+    return await actions[action as keyof typeof actions](ctx, db, values, arg);
   });
-  try {
-    return await actions[action as keyof typeof actions](ctx, handle.db, values, arg);
-  } finally {
-    await handle.close();
-  }
 }
 
 export const campaignCommand: Command = {

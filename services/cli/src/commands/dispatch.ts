@@ -14,7 +14,6 @@ purges the events older than CHANGES_RETENTION_DAYS daily, never past the slowes
 Webhook subscriptions (targets of kind webhook) are filled from the same log into their outbox
 and delivered with retries (packages/webhooks, WEBHOOK_* settings).`,
   async run({ config }) {
-    await runTargetsProcess(config);
-    return 0;
+    return (await runTargetsProcess(config)) ? 0 : 1;
   },
 };

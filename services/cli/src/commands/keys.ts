@@ -6,10 +6,10 @@ import {
   SCOPES,
   type ApiKeyInfo,
 } from '@aaf-sync/api-keys';
-import { createDb } from '@aaf-sync/db';
 import type { Command, CommandContext } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = [
   'aaf-sync keys create --name <name> --scopes <scope,…> [--uai <uai>,…] [--json]',
@@ -65,18 +65,13 @@ async function run(ctx: CommandContext): Promise<number> {
     USAGE,
   );
   const [action, id] = positionals;
-  const handle = createDb({
-    url: ctx.config.database.url,
-    poolMax: 1,
-    applicationName: 'aaf-sync-cli',
-  });
-  try {
+  return withDatabase(ctx.config, 1, async ({ db }) => {
     if (action === 'create') {
       if (!values.name || !values.scopes) {
         throw CliErrors.USAGE({ problem: `keys create needs --name and --scopes\n\n${USAGE}` });
       }
       const uais = list(values.uai);
-      const { key, token } = await createApiKey(handle.db, {
+      const { key, token } = await createApiKey(db, {
         name: values.name,
         scopes: list(values.scopes),
         uais: uais.length ? uais : null,
@@ -96,7 +91,7 @@ async function run(ctx: CommandContext): Promise<number> {
       return 0;
     }
     if (action === 'list') {
-      const keys = await listApiKeyInfos(handle.db);
+      const keys = await listApiKeyInfos(db);
       ctx.stdout.write(
         values.json ? `${JSON.stringify(keys)}\n` : keys.map((k) => `${describe(k)}\n`).join(''),
       );
@@ -104,7 +99,7 @@ async function run(ctx: CommandContext): Promise<number> {
     }
     if (action === 'revoke') {
       if (!id) throw CliErrors.USAGE({ problem: `keys revoke needs the key id\n\n${USAGE}` });
-      if (!(await revokeApiKeyById(handle.db, id, operator()))) {
+      if (!(await revokeApiKeyById(db, id, operator()))) {
         ctx.stderr.write(`no active key ${id}\n`);
         return 1;
       }
@@ -112,9 +107,7 @@ async function run(ctx: CommandContext): Promise<number> {
       return 0;
     }
     throw CliErrors.USAGE({ problem: `unknown keys action "${action ?? ''}"\n\n${USAGE}` });
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 export const keysCommand: Command = {

@@ -1,5 +1,6 @@
-import { createDb, migrateToLatest } from '@aaf-sync/db';
+import { migrateToLatest } from '@aaf-sync/db';
 import type { Command } from '../command.js';
+import { withDatabase } from '../target-context.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -7,20 +8,13 @@ export const migrateCommand: Command = {
   usage:
     'aaf-sync migrate\n\nApplies pending migrations to DATABASE_URL (all pending ones in one transaction).',
   async run({ config, log, stdout }) {
-    const handle = createDb({
-      url: config.database.url,
-      poolMax: 1,
-      applicationName: 'aaf-sync-cli',
-    });
-    try {
-      const { applied } = await migrateToLatest(handle.db);
+    return withDatabase(config, 1, async ({ db }) => {
+      const { applied } = await migrateToLatest(db);
       log.info({ applied }, applied.length ? 'migrations applied' : 'schema already up to date');
       stdout.write(
         `${applied.length} migration(s) applied${applied.length ? `: ${applied.join(', ')}` : ''}\n`,
       );
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

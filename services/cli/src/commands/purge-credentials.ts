@@ -1,9 +1,9 @@
 import { lastYearEnd, purgeCredentials } from '@aaf-sync/credentials';
-import { createDb } from '@aaf-sync/db';
 import type { Command } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { operator } from '../operator.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = `aaf-sync purge-credentials [--before <YYYY-MM-DD>]
 
@@ -32,19 +32,12 @@ export const purgeCredentialsCommand: Command = {
         throw CliErrors.USAGE({ problem: `--before ${values.before} is not a date` });
       }
     }
-    const handle = createDb({
-      url: config.database.url,
-      poolMax: 1,
-      applicationName: 'aaf-sync-cli',
-    });
-    try {
-      const purged = await purgeCredentials(handle.db, { before, actor: operator() });
+    return withDatabase(config, 1, async ({ db }) => {
+      const purged = await purgeCredentials(db, { before, actor: operator() });
       stdout.write(
         `${purged} stored password(s) issued before ${before.toISOString().slice(0, 10)} purged\n`,
       );
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

@@ -1,7 +1,8 @@
-import { createDb, insertAudit, purgeEvents } from '@aaf-sync/db';
+import { insertAudit, purgeEvents } from '@aaf-sync/db';
 import type { Command } from '../command.js';
 import { CliErrors } from '../errors.js';
 import { parseOptions } from '../parse-options.js';
+import { withDatabase } from '../target-context.js';
 
 const USAGE = [
   'aaf-sync purge-events [--older-than-days <n>]',
@@ -26,14 +27,9 @@ export const purgeEventsCommand: Command = {
       throw CliErrors.USAGE({ problem: '--older-than-days takes a whole number of days' });
     }
     const olderThan = new Date(Date.now() - days * 86_400_000);
-    const handle = createDb({
-      url: config.database.url,
-      poolMax: 1,
-      applicationName: 'aaf-sync-cli',
-    });
-    try {
-      const result = await purgeEvents(handle.db, { olderThan, actor: 'cli:purge-events' });
-      await insertAudit(handle.db, {
+    return withDatabase(config, 1, async ({ db }) => {
+      const result = await purgeEvents(db, { olderThan, actor: 'cli:purge-events' });
+      await insertAudit(db, {
         actor: 'cli:purge-events',
         action: 'events.purge',
         details: { olderThan: olderThan.toISOString(), ...result },
@@ -47,8 +43,6 @@ export const purgeEventsCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

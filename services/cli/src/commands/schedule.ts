@@ -12,7 +12,6 @@ the other calendar packages) runs once and in order when due, through BullMQ at 
 delayed job at the next transition, a tick every SCHEDULER_TICK_SECONDS). Transitions missed
 while it was down run at start; the jobs are rebuilt from PostgreSQL after a Redis flush.`,
   async run({ config }) {
-    await runSchedulerProcess(config);
-    return 0;
+    return (await runSchedulerProcess(config)) ? 0 : 1;
   },
 };

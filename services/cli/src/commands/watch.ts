@@ -13,7 +13,6 @@ AAF_ARCHIVE_DIR/<importId>-<name>. Archived deliveries older than AAF_ARCHIVE_RE
 purged daily. Also runs what the API queues: uploads (spooled in AAF_UPLOAD_DIR) and decisions on
 held plans.`,
   async run({ config }) {
-    await runIngesterProcess(config);
-    return 0;
+    return (await runIngesterProcess(config)) ? 0 : 1;
   },
 };

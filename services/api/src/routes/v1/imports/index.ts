@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
+import { REJECT_DETAIL_COLUMNS } from '@aaf-sync/db';
 import {
   findImport,
   findImportPlan,
@@ -47,19 +48,7 @@ import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
 
 const READ = { auth: { anyOf: ['imports:read', 'imports:write'] } } as const;
-const CSV_COLUMNS = [
-  'id',
-  'file_name',
-  'line',
-  'entity',
-  'identifier',
-  'structure_jointure',
-  'uai',
-  'code',
-  'message',
-  'attribute',
-  'raw',
-] as const;
+const CSV_COLUMNS = ['id', ...REJECT_DETAIL_COLUMNS] as const;
 
 /**
  * The engine's report as stored on the run, checked against its schema: a report written by an

@@ -2,7 +2,6 @@ import { findStructureByUai } from '@aaf-sync/directory';
 import {
   etagMatches,
   readSnapshot,
-  SnapshotReportInput,
   snapshotCsv,
   snapshotJson,
   storeReport,
@@ -108,7 +107,7 @@ const snapshots: FastifyPluginAsyncZod = async (app) => {
       const { uai } = request.params;
       assertUaiInScope(principal, uai);
       await uaiExists(scopeOf(principal), uai);
-      const report = SnapshotReportInput.parse(request.body);
+      const report = request.body;
       request.auditDetails = {
         uai,
         reporter: report.reporter,

@@ -32,9 +32,16 @@ import { principalOf } from '../../../types.js';
 
 const ADMIN = { auth: { anyOf: ['admin'] } } as const;
 
-/** Académie-wide notices are not an establishment's: a restricted key cannot ask for them. */
-function assertAcademieWideAllowed(principal: Principal, academieWide: boolean | undefined) {
-  if (academieWide && principal.uais !== null)
+/**
+ * What a subscription asks for must be the key's own: its establishments, and académie-wide
+ * notices (no establishment's) only for a key of every establishment.
+ */
+function assertWithinScope(
+  principal: Principal,
+  asked: { readonly uais?: readonly string[]; readonly academieWide?: boolean },
+) {
+  for (const uai of asked.uais ?? []) assertUaiInScope(principal, uai);
+  if (asked.academieWide && principal.uais !== null)
     throw ApiErrors.FORBIDDEN({ scopes: 'admin (for every establishment)' });
 }
 const TAGS = ['webhooks'];
@@ -84,8 +91,7 @@ const webhooks: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      for (const uai of request.body.uais) assertUaiInScope(principal, uai);
-      assertAcademieWideAllowed(principal, request.body.academieWide);
+      assertWithinScope(principal, request.body);
       request.auditDetails = { webhook: request.body.name, url: request.body.url };
       const created = await createSubscription(ctx, request.body, actorOf(principal));
       reply.code(201).header('location', `/v1/webhooks/${request.body.name}`);
@@ -123,8 +129,7 @@ const webhooks: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      for (const uai of request.body.uais ?? []) assertUaiInScope(principal, uai);
-      assertAcademieWideAllowed(principal, request.body.academieWide);
+      assertWithinScope(principal, request.body);
       request.auditDetails = { fields: Object.keys(request.body) };
       return updateSubscription(
         ctx,
