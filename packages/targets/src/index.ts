@@ -87,7 +87,12 @@ export {
   type TargetStatus,
 } from './target-status.js';
 export { TargetsQueue } from './target-queue.js';
-export { nextEventWindow, type EventWindow } from './event-window.js';
+export {
+  eventWindowOf,
+  eventWindowSql,
+  nextEventWindow,
+  type EventWindow,
+} from './event-window.js';
 export { createLogFollower, type LogFollower, type LogFollowerOptions } from './log-follower.js';
 export type { LogConsumerOptions } from './log-consumer-options.js';
 export { enqueueDue, targetJobs, type DueTarget, type EnqueueTarget } from './target-jobs.js';

@@ -1,4 +1,5 @@
 import { eventWatermark, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import { eventWindowOf, eventWindowSql } from '@aaf-sync/targets';
 import { wantsType } from './event-types.js';
 import { project, snapshotCue, type LogEvent, type Projected } from './payload.js';
 import { WebhooksErrors } from './errors.js';
@@ -139,10 +140,9 @@ async function insertDeliveries(
 
 /**
  * The subscription's cursor row locked (`skip locked`: undefined when busy, suspended or not a
- * webhook) with its next window of the log, in one round trip: the rule of packages/targets'
- * `nextEventWindow` (at most `maxEvents` events after the cursor; none at the head or when events
- * after the cursor were purged — `change_event_purge`'s watermark, the `eventWatermark` of
- * packages/db — then the subscription waits for a reset or a replay).
+ * webhook) with its next window of the log, in one round trip: packages/targets' window
+ * statement (`eventWindowSql`) embedded, decided by its rule (`eventWindowOf`: none at the head or
+ * when events after the cursor were purged).
  */
 async function lockWithWindow(
   trx: Executor,
@@ -160,16 +160,13 @@ async function lockWithWindow(
     )
     select c.seq, c.id, c.uais, c.options,
       (select max(through_seq) from change_event_purge) as watermark, w.upto, w.n
-    from c, lateral (
-      select max(s.seq) as upto, count(*)::int as n from (
-        select seq from change_event where seq > c.seq order by seq limit ${maxEvents}) s
-    ) w
+    from c, lateral (${eventWindowSql(sql`c.seq`, maxEvents)}) w
   `.execute(trx);
   const row = rows.rows[0];
   if (!row) return undefined;
   const from = Number(row.seq);
-  if (from < Number(row.watermark ?? 0) || row.n === 0) return undefined;
-  return { sub: row, from, upto: Number(row.upto), events: row.n };
+  const window = eventWindowOf(from, Number(row.watermark ?? 0), row);
+  return window && { sub: row, from, ...window };
 }
 
 /**
