@@ -51,6 +51,7 @@ export type {
   TargetDriver,
 } from './driver.js';
 export {
+  chunkAccountsFor,
   reconcileTarget,
   type ReconcileAction,
   type ReconcileCounts,

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { bulkInsert, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
 import { loadAccounts } from './account-source.js';
 import type { DriverTarget, HeldEntry, TargetDriver } from './driver.js';
@@ -55,19 +56,26 @@ export interface ReconcileReport {
 }
 
 /**
- * Accounts compared at once by a full reconcile of several establishments: past it, the
- * establishments are taken in chunks of about this many accounts (a larger one alone), each with
- * its own inventory, so memory follows the largest chunk, not the target (50,000 accounts at
- * once do not fit the CLI's 256 MB heap).
+ * Accounts compared at once by a full reconcile of several establishments, from the heap this
+ * process may use (`heapLimitBytes`, V8's `heap_size_limit`): past it, the establishments are
+ * taken in chunks of about this many accounts (a larger one alone), each with its own inventory,
+ * so memory follows the largest chunk, not the target. Measured on a 50,000-account Scribe
+ * target: about 166 MB of heap for 10,000 accounts compared at once, the whole target not fitting
+ * the CLI's 256 MB. So 20 KiB per account above a 96 MiB base, at least 2,000: about 10,000 in
+ * the CLI (`--max-old-space-size=256`), the whole target in a process with Node's default heap
+ * (the targets process, where resumptions reconcile), which then compares in one piece.
  */
-export const RECONCILE_CHUNK_ACCOUNTS = 10_000;
+export function chunkAccountsFor(heapLimitBytes: number): number {
+  const base = 96 * 1024 * 1024;
+  return Math.max(2_000, Math.floor((heapLimitBytes - base) / (20 * 1024)));
+}
 
 export interface ReconcileOptions {
   /** One of the target's establishments only. */
   readonly uai?: string;
   /** Report only, write nothing. */
   readonly dryRun?: boolean;
-  /** Accounts per chunk of establishments (default {@link RECONCILE_CHUNK_ACCOUNTS}). */
+  /** Accounts per chunk of establishments (default from this process' heap: {@link chunkAccountsFor}). */
   readonly chunkAccounts?: number;
 }
 
@@ -97,7 +105,11 @@ export async function reconcileTarget(
   const scope = uai === undefined ? [...target.uais] : [uai];
   const chunks =
     uai === undefined && scope.length > 1
-      ? await planChunks(db, scope, options.chunkAccounts ?? RECONCILE_CHUNK_ACCOUNTS)
+      ? await planChunks(
+          db,
+          scope,
+          options.chunkAccounts ?? chunkAccountsFor(getHeapStatistics().heap_size_limit),
+        )
       : [scope];
   let compare: (trx: Executor) => ReturnType<typeof compareTarget>;
   if (chunks.length > 1) {
