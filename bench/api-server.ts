@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createApiKey } from '@aaf-sync/api-keys';
 import { loadConfig } from '@aaf-sync/config';
 import { createDb, sql } from '@aaf-sync/db';
-import { root } from './bench-lib.js';
+import { processCpuSeconds, root } from './bench-lib.js';
 
 export interface BenchApi {
   readonly url: string;
@@ -79,15 +79,7 @@ export async function startBenchApi(dbUrl: string, nodeArgs: readonly string[]):
     url,
     headers: { authorization: `Bearer ${token}` },
     path: () => `/v1/accounts/${jointures[Math.floor(Math.random() * jointures.length)]!}`,
-    cpuSeconds: () => {
-      try {
-        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return null;
-      }
-    },
+    cpuSeconds: () => (child.pid === undefined ? null : processCpuSeconds(child.pid)),
     peakRssMb: () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));

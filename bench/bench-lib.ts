@@ -3,7 +3,7 @@
 // test helper (packages/testing is): a bench's database is migrated by the CLI, as in production,
 // and can be kept for a look afterwards.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '@aaf-sync/config';
@@ -152,4 +152,29 @@ export function ldapDeleteSubtrees(
       { stdio: 'ignore', env },
     );
   }
+}
+
+/**
+ * User + system CPU seconds of one process (Linux `/proc/<pid>/stat`, fields 14 and 15, in clock
+ * ticks of 1/100 s); null when it cannot be read (not Linux, process gone).
+ */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU seconds of several processes (PostgreSQL backends); null when one cannot be read. */
+export function processesCpuSeconds(pids: ReadonlySet<number>): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    const cpu = processCpuSeconds(pid);
+    if (cpu === null) return null;
+    total += cpu;
+  }
+  return pids.size === 0 ? null : total;
 }

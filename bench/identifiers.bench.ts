@@ -15,7 +15,6 @@
 // - `personInsert`: the per-batch person insert alone (inside the same transactions);
 // - `rawIdentifierInsert`: inserting the same number of identifier rows with precomputed
 //   unique values (no counter, no conflict handling, no event), the floor of any allocator.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { loadConfig } from '@aaf-sync/config';
 import { sql, type Database, type Kysely, type Transaction } from '@aaf-sync/db';
 import { allocateIdentifiers, IdentifierAllocator, namespaceRules } from '@aaf-sync/identifiers';
 import { testDb } from '@aaf-sync/testing';
+import { processesCpuSeconds } from './bench-lib.js';
 import { frenchNameSampler } from './french-names.js';
 
 const { values: args } = parseArgs({
@@ -44,20 +44,8 @@ if (!['batch', 'import', 'import-calls'].includes(TRANSACTION)) {
   throw new Error(`--transaction batch|import|import-calls, not ${TRANSACTION}`);
 }
 
-/** CPU seconds (user + system) of local PostgreSQL backends, from /proc; null when unreadable. */
-function backendCpu(pids: ReadonlySet<number>): number | null {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  }
-  return pids.size === 0 ? null : ticks / 100;
-}
+/** CPU seconds (user + system) of local PostgreSQL backends; null when unreadable. */
+const backendCpu = processesCpuSeconds;
 
 /**
  * Runs `work` for every batch: in a transaction each (`batch`), or all in one transaction

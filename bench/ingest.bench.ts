@@ -145,7 +145,10 @@ async function parsePhase(dir: string) {
   return { records, bytes, breakdown: { normaliseSeconds: r3(normalise), hashSeconds: r3(hash) } };
 }
 
-/** User + system CPU seconds of processes (Linux /proc; null when one cannot be read). */
+/**
+ * User + system CPU seconds of processes (Linux /proc; null when one cannot be read). bench-lib's
+ * `processesCpuSeconds`, repeated here: the phases run this file under plain Node (see above).
+ */
 function backendCpu(pids: ReadonlySet<number>): number | null {
   let ticks = 0;
   for (const pid of pids) {

@@ -17,7 +17,6 @@
 // ratio and the CPU per delivery). Targets (issue 13): ≥ 1,000 deliveries/s and
 // p99 < 1 s on 2 cores.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +35,7 @@ import {
   type DeliveryProbe,
   type WebhookPayload,
 } from '@aaf-sync/webhooks';
-import { benchDatabase, round } from './bench-lib.js';
+import { benchDatabase, processCpuSeconds, round } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,13 +62,8 @@ async function backendsCpuMs(db: ReturnType<typeof createDb>['db']): Promise<Map
     select pid from pg_stat_activity where datname = current_database()`.execute(db);
   const out = new Map<number, number>();
   for (const { pid } of rows.rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      // utime and stime (fields 14 and 15 of stat), in clock ticks (100 per second).
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // not visible from here
-    }
+    const cpu = processCpuSeconds(pid);
+    if (cpu !== null) out.set(pid, cpu * 1000); // else not visible from here
   }
   return out;
 }
