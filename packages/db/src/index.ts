@@ -56,6 +56,7 @@ export {
   type EventInput,
 } from './repositories/change-event.repository.js';
 export {
+  EVENT_WATERMARK,
   eventWatermark,
   purgeEvents,
   slowestConsumer,

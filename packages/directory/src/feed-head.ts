@@ -1,4 +1,4 @@
-import { sql, type Executor, type Expression } from '@aaf-sync/db';
+import { EVENT_WATERMARK, sql, type Executor, type Expression } from '@aaf-sync/db';
 
 /**
  * The feed position of a read: `head` is the highest event seq visible to the statement (the
@@ -12,8 +12,8 @@ export interface FeedPosition {
 const POSITION = sql`(
   select greatest(
       coalesce((select max(seq) from change_event), 0),
-      coalesce((select max(through_seq) from change_event_purge), 0)) as head,
-    coalesce((select max(through_seq) from change_event_purge), 0) as watermark
+      ${EVENT_WATERMARK}) as head,
+    ${EVENT_WATERMARK} as watermark
 )`;
 
 /**

@@ -1,4 +1,11 @@
-import { eventWatermark, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import {
+  EVENT_WATERMARK,
+  eventWatermark,
+  sql,
+  type Database,
+  type Executor,
+  type Kysely,
+} from '@aaf-sync/db';
 import { eventWindowOf, eventWindowSql } from '@aaf-sync/targets';
 import { wantsType } from './event-types.js';
 import { project, snapshotCue, type LogEvent, type Projected } from './payload.js';
@@ -159,7 +166,7 @@ async function lockWithWindow(
       for update of c skip locked
     )
     select c.seq, c.id, c.uais, c.options,
-      (select max(through_seq) from change_event_purge) as watermark, w.upto, w.n
+      ${EVENT_WATERMARK} as watermark, w.upto, w.n
     from c, lateral (${eventWindowSql(sql`c.seq`, maxEvents)}) w
   `.execute(trx);
   const row = rows.rows[0];

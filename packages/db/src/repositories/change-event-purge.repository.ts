@@ -42,15 +42,19 @@ export async function slowestConsumer(
 }
 
 /**
+ * The purge watermark as an SQL expression (the highest `seq` a purge removed, 0 when nothing was
+ * ever purged), for statements that read it with other values in one snapshot.
+ */
+export const EVENT_WATERMARK = sql<number>`coalesce((select max(through_seq) from change_event_purge), 0)`;
+
+/**
  * The purge watermark: the highest `seq` a purge removed (0 when nothing was ever purged). A feed
  * cursor below it cannot be followed without a gap, so the API answers 410 (resync).
  */
 export async function eventWatermark(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('change_event_purge')
-    .select((eb) => eb.fn.max('through_seq').as('watermark'))
-    .executeTakeFirst();
-  return Number(row?.watermark ?? 0);
+  const { rows } = await sql<{ watermark: string | number }>`
+    select ${EVENT_WATERMARK} as watermark`.execute(db);
+  return Number(rows[0]?.watermark ?? 0);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql } from '@aaf-sync/db';
+import { EVENT_WATERMARK, sql } from '@aaf-sync/db';
 import { consumerStatuses, targetGauges, type TargetGauge } from '@aaf-sync/targets';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -43,7 +43,7 @@ export default fp(
         failing: number;
       }>`
         select coalesce((select max(seq) from change_event), 0) as head,
-          coalesce((select max(through_seq) from change_event_purge), 0) as watermark,
+          ${EVENT_WATERMARK} as watermark,
           (select count(*)::int from import_plan where status = 'held') as held,
           (select count(*)::int from api_key where revoked_at is null) as keys,
           (select count(*)::int from notice where kind = 'delivery.missing') as missing,
