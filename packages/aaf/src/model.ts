@@ -84,8 +84,8 @@ export type RejectCode =
   | 'UNLINKED_RELATIVE'
   | 'UNKNOWN_STRUCTURE'
   | 'OUT_OF_SCOPE'
-  /** A jointure held by a person or structure of another académie scope: not merged. */
-  | 'JOINTURE_SCOPE_CONFLICT';
+  /** An id holding '@', the separator of the directory keys of académie scopes. */
+  | 'INVALID_IDENTIFIER';
 
 export interface Reject {
   readonly code: RejectCode;
@@ -113,9 +113,7 @@ export type WarningCode =
   /** A new structure jointure with the UAI of a known structure: held for approval. */
   | 'UAI_CONFLICT'
   /** Two active pupils share an INE. */
-  | 'INE_CONFLICT'
-  /** A pupil names a relative of another académie scope: the link is left out. */
-  | 'JOINTURE_SCOPE_CONFLICT';
+  | 'INE_CONFLICT';
 
 export interface Warning {
   readonly code: WarningCode;

@@ -12,6 +12,7 @@ import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
 import { replanPending } from './plan/replan-pending.js';
+import { PersonKeys } from './plan/scope-keys.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
 import { buildImportReport, type ImportReport } from './report/import-report.js';
@@ -286,6 +287,7 @@ async function planAndApplyWith(
     levelHint: delivery.level,
     fileScope,
     structures,
+    personKeys: await PersonKeys.load(deps.db, fileScope),
     scope: new ScopeCheck(options.scope ?? ACADEMY_WIDE, structures),
     plans,
     rejects: new RejectSink(deps.db, importId),

@@ -54,52 +54,64 @@ t.test('a complete of one académie never touches the persons of another', async
       }),
     )
   ).imports[0]!;
-  t.equal(autre.status, 'applied');
+  t.equal(autre.status, 'applied', JSON.stringify(autre.error));
   t.equal(autre.scope, 'AUTRE');
-  t.same(autre.rejectsByCode.JOINTURE_SCOPE_CONFLICT, 2, 'the collège and pupil 9300102');
+  t.same(autre.rejectsByCode, {}, 'the same ids in another académie are other persons');
+  // The collège 910001 and pupil 9300102 of AUTRE: rows of their own, under qualified keys.
   t.match(
-    autre.rejects.filter((r) => r.code === 'JOINTURE_SCOPE_CONFLICT'),
+    await h.db
+      .selectFrom('structure')
+      .select(['jointure', 'aaf_id', 'scope', 'uai', 'version'])
+      .where('aaf_id', '=', '910001')
+      .orderBy('scope')
+      .execute(),
     [
-      {
-        identifier: '910001',
-        entity: 'EtabEducNat',
-        message: /structure 910001 of scope AUTRE is held by a structure of scope TEST/,
-      },
-      {
-        identifier: '9300102',
-        entity: 'Eleve',
-        message: /person 9300102 of scope AUTRE is held by a active person of scope TEST/,
-      },
+      { jointure: '910001@AUTRE', aaf_id: '910001', scope: 'AUTRE', uai: '0990002P' },
+      { jointure: '910001', aaf_id: '910001', scope: 'TEST', uai: '0990001N', version: 1 },
     ],
   );
+  const pupils = await h.db
+    .selectFrom('person')
+    .select(['id', 'jointure', 'aaf_id', 'scope', 'state', 'ine'])
+    .where('aaf_id', '=', '9300102')
+    .orderBy('scope')
+    .execute();
+  t.match(pupils, [
+    { jointure: '9300102@AUTRE', scope: 'AUTRE', state: 'active', ine: /^3/ },
+    { jointure: '9300102', scope: 'TEST', state: 'active' },
+  ]);
+  t.not(pupils[0]!.ine, pupils[1]!.ine, 'each with its own record');
   const eleve = autre.files.find((f) => f.entity === 'Eleve')!;
-  t.match(eleve.outcomes, { created: 1, rejected: 1 }, 'the rest of the file applied');
-  // Nothing of TEST moved: its collège, its persons (the complete of AUTRE covered "910001").
-  t.match(
-    await h.db.selectFrom('structure').selectAll().where('jointure', '=', '910001').execute(),
-    [{ scope: 'TEST', uai: '0990001N', version: 1 }],
+  t.match(eleve.outcomes, { created: 2, rejected: 0 });
+  // Each person of AUTRE linked to AUTRE's collège, never to TEST's.
+  t.same(
+    (
+      await h.db
+        .selectFrom('person_structure')
+        .select('structure_jointure')
+        .where('person_jointure', 'in', ['9400101', '9300102@AUTRE'])
+        .execute()
+    ).map((r) => r.structure_jointure),
+    ['910001@AUTRE', '910001@AUTRE'],
   );
+  t.equal(autre.warningsByCode.UNKNOWN_STRUCTURE ?? 0, 0);
   const all = await scopes(h);
   t.same(
-    Object.entries(all).filter(([j]) => j.startsWith('93')),
+    Object.entries(all).filter(([j]) => j.startsWith('93') && !j.endsWith('@AUTRE')),
     Object.entries(all)
-      .filter(([j]) => j.startsWith('93'))
+      .filter(([j]) => j.startsWith('93') && !j.endsWith('@AUTRE'))
       .map(([j]) => [j, 'TEST:active']),
     'every person of TEST still active, still TEST',
   );
   t.equal(all['9400101'], 'AUTRE:active', "AUTRE's pupil is AUTRE's");
-  t.equal(
-    await count(h.db, 'person_structure', { person_jointure: '9400101' }),
-    0,
-    "never linked to TEST's collège (an unknown structure for AUTRE)",
-  );
-  t.ok((autre.warningsByCode.UNKNOWN_STRUCTURE ?? 0) > 0);
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from change_event
-    where import_id = ${autre.importId} and entity_key like '93%'`.execute(h.db);
-  t.equal(rows[0]!.n, 0, "no event about TEST's persons");
+    select count(*)::int as n from change_event e
+    where import_id = ${autre.importId}
+      and (e.entity_key in (select jointure from person where scope = 'TEST')
+        or e.entity_key in (select jointure from structure where scope = 'TEST'))`.execute(h.db);
+  t.equal(rows[0]!.n, 0, "no event about TEST's persons or structures");
 
-  // A delta of AUTRE deleting TEST's pupil 9300101: rejected, the pupil stays.
+  // A delta of AUTRE naming 9300101 (a pupil of TEST only) and 9300102 (one of each).
   const del = (
     await h.ingest(
       variant(join(t.testdirName, 'autre-delta'), {
@@ -109,12 +121,9 @@ t.test('a complete of one académie never touches the persons of another', async
       }),
     )
   ).imports[0]!;
-  t.same(
-    del.rejectsByCode.JOINTURE_SCOPE_CONFLICT,
-    2,
-    'its modify and delete name TEST pupils (its add is a new AUTRE pupil)',
-  );
-  t.equal((await scopes(h))['9300101'], 'TEST:active');
+  t.equal(del.status, 'applied', JSON.stringify(del.error));
+  t.match(del.rejects, [{ code: 'UNKNOWN_ENTITY', identifier: '9300101' }]);
+  t.equal((await scopes(h))['9300101'], 'TEST:active', "TEST's pupil untouched");
 });
 
 t.test('a pupil moving académie keeps its identity, and the event names both scopes', async (t) => {
@@ -154,7 +163,7 @@ t.test('a pupil moving académie keeps its identity, and the event names both sc
 });
 
 t.test(
-  'the same bytes under another scope are conflicts, never skipped as unchanged',
+  'the same ids under another scope are other persons, never skipped as unchanged',
   async (t) => {
     const h = await harness(t);
     await h.ingest(variant(join(t.testdirName, 'test'), { from: '2d', pick: 'Complet' }));
@@ -167,16 +176,44 @@ t.test(
           scope: 'AUTRE',
           // (the same files on the same date would be a duplicate delivery, refused as a whole)
           date: '20240914',
+          // its own school and pupils (the same UAI or INE would be the same school or pupil)
+          replace: [
+            ['<value>123456', '<value>323456'],
+            ['0990001N', '0990002P'],
+          ],
         }),
       )
     ).imports[0]!;
     t.equal(again.status, 'applied', JSON.stringify(again.error));
-    // 1 structure, 2 pupils, 3 relatives, 3 staff: every jointure is TEST's.
-    t.same(again.rejectsByCode, { JOINTURE_SCOPE_CONFLICT: 9 });
+    // 1 structure, 2 pupils, 3 relatives, 3 staff: every id is TEST's too, none merged.
+    t.same(again.rejectsByCode, {});
     for (const f of again.files.filter((f) =>
       ['Eleve', 'PersRelEleve', 'PersEducNat'].includes(f.entity),
     ))
-      t.equal(f.outcomes.rejected, f.records, `${f.entity}: every record rejected`);
-    t.same(await scopes(h), before, 'nothing of TEST changed');
+      t.equal(f.outcomes.created, f.records, `${f.entity}: every record a new person of AUTRE`);
+    const autre = await h.db
+      .selectFrom('person')
+      .select(['jointure', 'aaf_id'])
+      .where('scope', '=', 'AUTRE')
+      .execute();
+    t.equal(autre.length, 8);
+    t.ok(autre.every((p) => p.jointure === `${p.aaf_id}@AUTRE` && `${p.aaf_id}` in before));
+    // Each pupil of AUTRE linked to AUTRE's relatives, with its own identifiers.
+    const links = await h.db
+      .selectFrom('relative_link')
+      .select(['pupil_jointure', 'relative_jointure'])
+      .where('pupil_jointure', 'like', '%@AUTRE')
+      .execute();
+    t.ok(links.length > 0 && links.every((l) => l.relative_jointure.endsWith('@AUTRE')));
+    const { rows: events } = await sql<{ n: number }>`
+      select count(*)::int as n from change_event
+      where import_id = ${again.importId} and entity_type = 'person' and op = 'created'
+        and entity_key like '%@AUTRE'`.execute(h.db);
+    t.equal(events[0]!.n, 8);
+    t.same(
+      Object.fromEntries(Object.entries(await scopes(h)).filter(([j]) => !j.endsWith('@AUTRE'))),
+      before,
+      'nothing of TEST changed',
+    );
   },
 );

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated, GeneratedAlways, Selectable } from 'kysely';
 import type { DateString, Json, JsonDefault, Timestamp } from './import.table.js';
 
 export const LEVELS = ['1d', '2d'] as const;
@@ -15,6 +15,11 @@ export interface StructureTable extends Tracked {
   jointure: string;
   /** Académie scope of the files that feed it (file name token; '-': none). */
   scope: Generated<string>;
+  /**
+   * The AAF's own id within its scope; `jointure` is the directory key: the id, or `<id>@<scope>`
+   * when another scope held the id first. Read from the key (migration 0033).
+   */
+  aaf_id: GeneratedAlways<string>;
   uai: string | null;
   name: string;
   type: string | null;
@@ -56,6 +61,11 @@ export interface PersonTable extends Tracked {
   jointure: string;
   /** Académie scope of the files that feed it (file name token; '-': none). */
   scope: Generated<string>;
+  /**
+   * The AAF's own id within its scope; `jointure` is the directory key: the id, or `<id>@<scope>`
+   * when another scope held the id first. Read from the key (migration 0033).
+   */
+  aaf_id: GeneratedAlways<string>;
   category: PersonCategory;
   profile: Profile;
   level: Level;

@@ -13,6 +13,7 @@ import type { RejectSink } from '../run/reject-sink.js';
 import { EstablishmentStats, ReferenceStats } from './establishment-stats.js';
 import type { PlanSpool } from './plan-spool.js';
 import type { StructureDirectory } from './structure-directory.js';
+import { aafIdOf, type PersonKeys } from './scope-keys.js';
 import type { ScopeCheck } from './submitter-scope.js';
 
 export interface SeenPerson {
@@ -59,11 +60,14 @@ export interface DeliveryState extends Findings {
   readonly levelHint: Level | null;
   /**
    * The académie scope of the delivery's file names ('-': none). Its records touch only the
-   * persons and structures of this scope; a jointure another scope holds is rejected
-   * (JOINTURE_SCOPE_CONFLICT).
+   * persons and structures of this scope: the same id in another scope is another person (its
+   * records and references are mapped to directory keys, see scope-keys.ts).
    */
   readonly fileScope: string;
+  /** Structure keys (`keyOf`) of the delivery's scope, UAIs and names. */
   readonly structures: StructureDirectory;
+  /** Person keys of the delivery's scope. */
+  readonly personKeys: PersonKeys;
   /** The submitter's establishments: records outside them are rejected (OUT_OF_SCOPE). */
   readonly scope: ScopeCheck;
   readonly plans: PlanSpool;
@@ -141,7 +145,7 @@ export function warnIn(
   structure: string | null,
 ): void {
   for (const w of warnings)
-    file.warnings.push(warningRow(w, id, structure, state.structures.uai(structure)));
+    file.warnings.push(warningRow(w, aafIdOf(id), structure, state.structures.uai(structure)));
 }
 
 /**
@@ -152,7 +156,7 @@ export function warnIn(
 export async function rejectIn(
   state: DeliveryState,
   file: FileScratch,
-  raw: Pick<RawRecord, 'id' | 'line'> & { xml?: string | null },
+  raw: Pick<RawRecord, 'id' | 'line'> & { aafId?: string; xml?: string | null },
   reject: Reject,
   structure: string | null,
   uai?: string | null,
@@ -164,7 +168,8 @@ export async function rejectIn(
     fileName: file.fileName,
     line: raw.line,
     entity: file.entity,
-    identifier: raw.id,
+    // the AAF id, as the file names it (not the directory key)
+    identifier: raw.aafId ?? aafIdOf(raw.id),
     structure,
     uai: uai !== undefined ? uai : state.structures.uai(structure),
     reject,

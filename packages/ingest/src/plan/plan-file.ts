@@ -76,14 +76,16 @@ function skipFilter(
   return async (prints) => {
     // a first import: nothing to skip (the prints are stored with the persons created)
     if (state.noPersons) return new Set<string>();
+    const keyOf = await state.personKeys.persons(prints.map((p) => p.id));
     const heads = await loadPersonHeads(
       state.deps.db,
-      prints.map((p) => p.id),
+      prints.map((p) => keyOf(p.id)),
     );
     const skip = new Set<string>();
     for (const { id, hash } of prints) {
-      if (state.seen.has(id) || state.ineMerges.has(id)) continue;
-      const head = heads.get(id);
+      const key = keyOf(id);
+      if (state.seen.has(key) || state.ineMerges.has(key)) continue;
+      const head = heads.get(key);
       if (!skippable(state, head, category, hash)) continue;
       skip.add(id);
       skipped.set(id, head!);
@@ -114,7 +116,7 @@ export async function planFile(
   // Person files skip the requests the directory holds byte for byte (not for a scoped
   // submitter, whose every record is checked against its establishments).
   const category = CATEGORY_OF[file.fileName.entity];
-  /** The persons of the requests skipped and not yet planned. */
+  /** The persons of the requests skipped and not yet planned, by AAF id. */
   const skipped = new Map<string, PersonHead>();
   const reader =
     category && !state.scope.scoped
@@ -158,9 +160,7 @@ export async function planFile(
         scratch,
         { id: item.id ?? '', line: item.line, xml: item.raw },
         item.reject,
-        CATEGORY_OF[scratch.entity]
-          ? namedStructureInXml(item.raw, (j) => state.structures.has(j))
-          : null,
+        CATEGORY_OF[scratch.entity] ? namedStructureInXml(item.raw, state.structures) : null,
       );
       continue;
     }
@@ -169,15 +169,17 @@ export async function planFile(
       for (const name of item.unknownAttributes) {
         scratch.unknownAttributes.set(name, (scratch.unknownAttributes.get(name) ?? 0) + 1);
       }
+      const head = skipped.get(item.id)!;
       batch.push({
         op: 'add',
         categoryAttribute: null,
         category: null,
-        id: item.id,
+        // the directory key of the person it matched
+        id: head.jointure,
         attributes: {},
         line: item.line,
         rawHash: item.rawHash,
-        skipped: { request: item, head: skipped.get(item.id)! },
+        skipped: { request: item, head },
       });
       skipped.delete(item.id);
     } else {

@@ -21,22 +21,21 @@ import { columnsOf, linksOf } from './person-state.js';
 import { namedStructure, namedStructureInXml } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
-import {
-  foreignRelatives,
-  scopeConflictMessage,
-  withoutForeignRelatives,
-} from './scope-conflict.js';
+import { keyedPersonRecord, personReferences } from './keyed-record.js';
+import { aafIdOf, reservedId, reservedIdMessage } from './scope-keys.js';
 
 interface Pending {
-  readonly raw: RawRecord;
+  readonly raw: BatchRecord;
   readonly head: PersonHead | undefined;
 }
 
 /**
  * A record of a batch: parsed, or an addRequest the reader skipped because its bytes are those
- * the person was last applied from (`attributes` empty, its text in `skipped.xml`).
+ * the person was last applied from (`attributes` empty, its text in `skipped.xml`). Its `id` is
+ * the directory key once planning took it (see scope-keys.ts), `aafId` the id the file gives.
  */
 export type BatchRecord = RawRecord & {
+  readonly aafId?: string;
   /** A request the reader skipped: its text (decoded when read) and the person it matched. */
   readonly skipped?: { readonly request: { readonly raw: string }; readonly head: PersonHead };
 };
@@ -165,21 +164,7 @@ async function triage(
       unchanged(head!);
       continue;
     }
-    if (head && head.scope !== state.fileScope) {
-      // Another académie's person: never touched by this file (not even its establishment
-      // named in the reject, which would be the other académie's).
-      tally(file, 'rejected');
-      await rejectIn(
-        state,
-        file,
-        { ...raw, xml: xmlOf(raw) },
-        {
-          code: 'JOINTURE_SCOPE_CONFLICT',
-          message: scopeConflictMessage('person', raw.id, head, state.fileScope),
-        },
-        recordUnit(state, file, raw),
-      );
-    } else if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
+    if (head && !heldInScope(state, raw, held.get(raw.id) ?? [])) {
       await rejectOutOfScope(state, file, raw);
     } else if (state.ineMerges.has(raw.id)) {
       await reject(
@@ -247,10 +232,9 @@ export function skippable(
  */
 function recordUnit(state: DeliveryState, file: FileScratch, raw: BatchRecord): string | null {
   if (file.entity === 'PersRelEleve') return relativeUnit(state, file, raw.id) ?? null;
-  const known = (j: string) => state.structures.has(j);
   return raw.skipped
-    ? namedStructureInXml(raw.skipped.request.raw, known)
-    : namedStructure(raw.attributes, known);
+    ? namedStructureInXml(raw.skipped.request.raw, state.structures)
+    : namedStructure(raw.attributes, state.structures);
 }
 
 /** A structure the person's record named while unknown is in the directory now. */
@@ -364,8 +348,9 @@ export async function planChange(
 export async function planPersonBatch(
   state: DeliveryState,
   file: FileScratch,
-  records: readonly BatchRecord[],
+  batch: readonly BatchRecord[],
 ): Promise<void> {
+  const records = await keyedBatch(state, file, batch);
   // (the reader's skip filter already looked up the persons of the requests it skipped)
   const heads = state.noPersons
     ? new Map<string, PersonHead>()
@@ -403,17 +388,17 @@ export async function planPersonBatch(
         : raw.attributes;
     parsed.set(
       raw.id,
-      normalizeRecord(file.entity, raw.id, attributes, { levelHint: state.levelHint }),
+      normalizeRecord(file.entity, raw.aafId ?? aafIdOf(raw.id), attributes, {
+        levelHint: state.levelHint,
+      }),
     );
   }
-  // Relatives the pupils name that are persons of another académie scope: links left out.
-  const foreign =
-    file.entity === 'Eleve'
-      ? await foreignRelatives(
-          state,
-          [...parsed.values()].map((p) => (p.record?.kind === 'person' ? p.record : null)),
-        )
-      : new Map<string, string>();
+  // The persons and structures the records name, as directory keys of the delivery's scope.
+  const references = await state.personKeys.persons(
+    [...parsed.values()].flatMap((p) =>
+      p.record?.kind === 'person' ? personReferences(p.record) : [],
+    ),
+  );
   for (const { raw } of pending) {
     const now = current.get(raw.id);
     if (raw.op === 'delete') {
@@ -434,10 +419,14 @@ export async function planPersonBatch(
       continue;
     }
     const { record, rejects, warnings } = parsed.get(raw.id)!;
-    const read = record?.kind === 'person' ? record : null;
-    const withinScope =
-      read && foreign.size > 0 ? withoutForeignRelatives(state, read, foreign) : null;
-    const named = withinScope?.record ?? read;
+    const named =
+      record?.kind === 'person'
+        ? keyedPersonRecord(
+            record,
+            (id) => (id === record.jointure ? raw.id : references(id)),
+            (id) => state.structures.keyOf(id),
+          )
+        : null;
     if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the
       // pupil naming it in this delivery) and what the person holds now.
@@ -469,7 +458,6 @@ export async function planPersonBatch(
       continue;
     }
     warnIn(state, file, raw.id, warnings, unit);
-    warnIn(state, file, raw.id, withinScope?.warnings ?? [], unit);
     warnIn(state, file, raw.id, unknownStructureWarnings(raw.id, known!.unknown), unit);
     if (person.category === 'relative' && !unit && state.deps.settings.keepUnlinkedRelatives) {
       warnIn(
@@ -504,4 +492,33 @@ export async function planPersonBatch(
       ...(sameIne ? { renamedFrom: match.current.jointure } : {}),
     });
   }
+}
+
+/**
+ * The batch under directory keys: each record's id becomes the key of its person in the
+ * delivery's scope (a request the reader skipped already names its person). An id holding the
+ * key separator is rejected INVALID_IDENTIFIER.
+ */
+async function keyedBatch(
+  state: DeliveryState,
+  file: FileScratch,
+  batch: readonly BatchRecord[],
+): Promise<BatchRecord[]> {
+  const valid: BatchRecord[] = [];
+  for (const raw of batch) {
+    if (raw.skipped || !reservedId(raw.id)) {
+      valid.push(raw);
+      continue;
+    }
+    tally(file, 'rejected');
+    await rejectIn(
+      state,
+      file,
+      { ...raw, aafId: raw.id, xml: rawRecordXml(raw) },
+      { code: 'INVALID_IDENTIFIER', message: reservedIdMessage('person', raw.id) },
+      namedStructure(raw.attributes, state.structures),
+    );
+  }
+  const keyOf = await state.personKeys.persons(valid.filter((r) => !r.skipped).map((r) => r.id));
+  return valid.map((r) => (r.skipped ? r : { ...r, id: keyOf(r.id), aafId: r.id }));
 }

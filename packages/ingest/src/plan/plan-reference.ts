@@ -6,7 +6,8 @@ import type { ReferenceRecord } from './plan-item.js';
 import { warningRow } from '../report/import-warnings.js';
 import { rawRecordXml } from './raw-xml.js';
 import { outOfScopeMessage } from './submitter-scope.js';
-import { scopeConflictMessage } from './scope-conflict.js';
+import { keyedStructureRecord } from './keyed-record.js';
+import { reservedId, reservedIdMessage } from './scope-keys.js';
 
 export type ReferenceEntity = 'structure' | 'subject' | 'mef';
 
@@ -85,8 +86,16 @@ export async function planReferenceBatch(
   state: DeliveryState,
   file: FileScratch,
   entity: ReferenceEntity,
-  records: readonly RawRecord[],
+  batch: readonly RawRecord[],
 ): Promise<void> {
+  // A structure is named by its directory key in the delivery's scope (see scope-keys.ts);
+  // subjects and MEFs are national nomenclatures, named by their code.
+  const records: (RawRecord & { aafId?: string })[] =
+    entity === 'structure'
+      ? batch.map((r) =>
+          reservedId(r.id) ? r : { ...r, id: state.structures.keyOf(r.id), aafId: r.id },
+        )
+      : [...batch];
   const existing = await loadExisting(
     state,
     entity,
@@ -115,20 +124,13 @@ export async function planReferenceBatch(
       continue;
     }
     const sentUai = raw.attributes.ENTStructureUAI?.[0] ?? null;
-    const otherScope = entity === 'structure' ? state.structures.foreignScope(raw.id) : undefined;
-    if (otherScope !== undefined) {
-      // Another académie's structure: never touched, nor named as this reject's establishment.
-      const message = scopeConflictMessage(
-        'structure',
-        raw.id,
-        { scope: otherScope },
-        state.fileScope,
-      );
+    if (entity === 'structure' && raw.aafId === undefined) {
+      // its id holds the key separator
       await rejectIn(
         state,
         file,
-        { ...raw, xml: xml() },
-        { code: 'JOINTURE_SCOPE_CONFLICT', message },
+        { ...raw, aafId: raw.id, xml: xml() },
+        { code: 'INVALID_IDENTIFIER', message: reservedIdMessage('structure', raw.id) },
         null,
         sentUai,
       );
@@ -182,9 +184,14 @@ export async function planReferenceBatch(
     const attributes =
       raw.op === 'modify' ? { ...current!.attributes, ...raw.attributes } : raw.attributes;
     const hash = recordHash(attributes);
-    const { record, rejects, warnings } = normalizeRecord(file.entity, raw.id, attributes, {
+    const read = normalizeRecord(file.entity, raw.aafId ?? raw.id, attributes, {
       levelHint: state.levelHint,
     });
+    const { rejects, warnings } = read;
+    const record =
+      read.record?.kind === 'structure'
+        ? keyedStructureRecord(read.record, () => raw.id)
+        : read.record;
     if (record?.kind === 'structure' && !state.scope.allowsUai(record.uai)) {
       await outOfScope(record.uai);
       dropped();

@@ -3,8 +3,11 @@ import type { RawRecord } from '@aaf-sync/aaf';
 const escape = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Re-serialises a raw record as AAF XML, for the `raw` column of rejects. */
-export function rawRecordXml(raw: RawRecord): string {
+/**
+ * Re-serialises a raw record as AAF XML, for the `raw` column of rejects (under the id the file
+ * gives, `aafId`, when planning already turned its `id` into a directory key).
+ */
+export function rawRecordXml(raw: RawRecord & { readonly aafId?: string }): string {
   const tag = `${raw.op}Request`;
   const category =
     raw.categoryAttribute && raw.category !== null
@@ -26,5 +29,5 @@ export function rawRecordXml(raw: RawRecord): string {
       : raw.op === 'modify'
         ? `<modifications>\n${attrs}\n</modifications>\n`
         : `<attributes>\n${attrs}\n</attributes>\n`;
-  return `<${tag}>\n${category}\n<identifier><id>${escape(raw.id)}</id></identifier>\n${body}</${tag}>`;
+  return `<${tag}>\n${category}\n<identifier><id>${escape(raw.aafId ?? raw.id)}</id></identifier>\n${body}</${tag}>`;
 }

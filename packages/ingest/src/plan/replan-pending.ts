@@ -5,6 +5,8 @@ import { mergeScratch, newFileScratch, type DeliveryState } from './delivery-sta
 import { withKnownStructures } from './known-structures.js';
 import type { Coverage } from './plan-departures.js';
 import { planChange } from './plan-persons.js';
+import { keyedPersonRecord, personReferences } from './keyed-record.js';
+import { aafIdOf } from './scope-keys.js';
 
 const ENTITY_OF: Record<PersonCategory, AafEntity> = {
   pupil: 'Eleve',
@@ -54,14 +56,31 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
   const scratch = new Map<AafEntity, ReturnType<typeof newFileScratch>>();
   for (let i = 0; i < due.length; i += size) {
     const current = await loadCurrentPersons(state.deps.db, due.slice(i, i + size));
-    for (const now of current.values()) {
+    // The stored attributes hold AAF ids: read again under the person's id, then in keys.
+    const read = [...current.values()].map((now) => {
+      const { record } = normalizeRecord(
+        ENTITY_OF[now.category],
+        aafIdOf(now.jointure),
+        now.attributes,
+        {
+          levelHint: now.columns.level,
+        },
+      );
+      return { now, record: record?.kind === 'person' ? record : null };
+    });
+    const references = await state.personKeys.persons(
+      read.flatMap((r) => (r.record ? personReferences(r.record) : [])),
+    );
+    for (const { now, record: aaf } of read) {
+      if (!aaf) continue;
       const entity = ENTITY_OF[now.category];
       let file = scratch.get(entity);
       if (!file) scratch.set(entity, (file = newFileScratch(null, '(directory)', entity)));
-      const { record } = normalizeRecord(entity, now.jointure, now.attributes, {
-        levelHint: now.columns.level,
-      });
-      if (record?.kind !== 'person') continue;
+      const record = keyedPersonRecord(
+        aaf,
+        (id) => (id === aaf.jointure ? now.jointure : references(id)),
+        (id) => state.structures.keyOf(id),
+      );
       const known = withKnownStructures(record, (j) => state.structures.has(j));
       await planChange(
         state,

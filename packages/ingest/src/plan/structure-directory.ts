@@ -1,4 +1,5 @@
 import type { Executor } from '@aaf-sync/db';
+import { aafIdOf, KEY_SEPARATOR, qualifiedKey } from './scope-keys.js';
 
 export interface StructureInfo {
   readonly jointure: string;
@@ -9,16 +10,18 @@ export interface StructureInfo {
 }
 
 /**
- * Structure jointure → UAI and name, loaded once per import and updated by planned records.
- * Loaded for one académie scope: `has` knows only that scope's structures (a record never links
- * to another académie's school: such a link is an unknown structure), `foreignScope` names the
- * scope of another académie holding a jointure, and UAIs are compared across scopes (a UAI is
- * national).
+ * Structure key (the `jointure` column) → UAI and name, loaded once per import and updated by
+ * planned records. Loaded for one académie scope: `keyOf` gives the key of an AAF structure id
+ * of that scope (see scope-keys.ts: the id, or `<id>@<scope>` when another scope held the id
+ * first), `has` knows only that scope's structures (a record never links to another académie's
+ * school), and UAIs are compared across scopes (a UAI is national).
  */
 export class StructureDirectory {
   readonly #by = new Map<string, StructureInfo>();
   /** UAI → jointure of the first structure holding it. */
   readonly #byUai = new Map<string, string>();
+  /** AAF id → key, for the qualified keys of this directory's scope. */
+  readonly #qualified = new Map<string, string>();
 
   /** @param scope the delivery's académie scope; null: every structure (applying a plan). */
   private constructor(readonly scope: string | null) {}
@@ -35,11 +38,26 @@ export class StructureDirectory {
 
   /** Records a structure; without a scope, one of this directory's scope (a planned record). */
   set(info: StructureInfo): void {
-    this.#by.set(info.jointure, { ...info, scope: info.scope ?? this.scope ?? '-' });
+    const scope = info.scope ?? this.scope ?? '-';
+    this.#by.set(info.jointure, { ...info, scope });
     if (info.uai && !this.#byUai.has(info.uai)) this.#byUai.set(info.uai, info.jointure);
+    if (scope === this.scope && info.jointure.includes(KEY_SEPARATOR))
+      this.#qualified.set(aafIdOf(info.jointure), info.jointure);
   }
 
-  /** The scope of another académie holding this structure jointure, if any. */
+  /**
+   * The key of the structure of AAF id `id` in this directory's scope (the same for its record
+   * and every reference to it within a delivery).
+   */
+  keyOf(id: string): string {
+    if (this.scope === null) return id;
+    const qualified = this.#qualified.get(id);
+    if (qualified !== undefined) return qualified;
+    const held = this.#by.get(id);
+    return held !== undefined && held.scope !== this.scope ? qualifiedKey(id, this.scope) : id;
+  }
+
+  /** The scope of another académie holding this structure key, if any. */
   foreignScope(jointure: string): string | undefined {
     const scope = this.#by.get(jointure)?.scope;
     return this.scope !== null && scope !== undefined && scope !== this.scope ? scope : undefined;

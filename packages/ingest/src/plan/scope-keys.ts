@@ -1,0 +1,86 @@
+import { sql, type Executor } from '@aaf-sync/db';
+
+/**
+ * Directory keys. Identity is `(académie scope, AAF id)`, while every table, link, event and
+ * cursor names a person or a structure by one text, its key (the `jointure` column). The key of
+ * a record (scope S, id J) is the key of the row holding (S, J) if any; else J, unless a row of
+ * another scope holds the key J: then `J@S`. Keys never change once given, so a single-scope
+ * deployment sees keys equal to the AAF ids. No AAF id may hold the separator (such records are
+ * rejected `INVALID_IDENTIFIER`); the AAF id of a key is the part before it (`aafIdOf`).
+ */
+export const KEY_SEPARATOR = '@';
+
+export function qualifiedKey(id: string, scope: string): string {
+  return `${id}${KEY_SEPARATOR}${scope}`;
+}
+
+/** The AAF id a directory key stands for (the key itself unless qualified). */
+export function aafIdOf(key: string): string {
+  const at = key.indexOf(KEY_SEPARATOR);
+  return at < 0 ? key : key.slice(0, at);
+}
+
+/** An AAF id no key can be made of (it holds the separator). */
+export function reservedId(id: string): boolean {
+  return id.includes(KEY_SEPARATOR);
+}
+
+export function reservedIdMessage(entity: string, id: string): string {
+  return `${entity} id ${id} holds '${KEY_SEPARATOR}', reserved for the directory keys of académie scopes`;
+}
+
+/** AAF id → directory key, for the ids of one batch (see ScopeKeys.persons). */
+export type KeyOf = (id: string) => string;
+
+const identity: KeyOf = (id) => id;
+
+/**
+ * The person keys of one delivery's scope. Nothing writes persons while a delivery is planned
+ * (the import lock is held), so the key of an id is the same for a record and for every
+ * reference to it. When the directory holds persons of this scope only and no qualified key
+ * (every single-scope deployment), keys are the ids: no look-up at all. Otherwise each batch's
+ * ids cost one indexed query (only the rows of this scope holding them, and the rows of other
+ * scopes whose key they are).
+ */
+export class PersonKeys {
+  private constructor(
+    private readonly db: Executor,
+    readonly scope: string,
+    /** Keys are the ids (one scope, no qualified key). */
+    readonly plain: boolean,
+  ) {}
+
+  static async load(db: Executor, scope: string): Promise<PersonKeys> {
+    // min/max read the ends of the (scope, aaf_id) index; the qualified keys have an index of
+    // their own.
+    const { rows } = await sql<{ lo: string | null; hi: string | null; qualified: boolean }>`
+      select min(scope) as lo, max(scope) as hi,
+        exists (select 1 from person where jointure <> aaf_id) as qualified
+      from person`.execute(db);
+    const r = rows[0]!;
+    const plain = r.lo === null || (r.lo === scope && r.hi === scope && !r.qualified);
+    return new PersonKeys(db, scope, plain);
+  }
+
+  /** The keys of these ids (records and references alike). */
+  async persons(ids: Iterable<string>): Promise<KeyOf> {
+    if (this.plain) return identity;
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return identity;
+    const { rows } = await sql<{ jointure: string; scope: string; aaf_id: string }>`
+      select jointure, scope, aaf_id from person
+      where (scope = ${this.scope} and aaf_id = any(${wanted}::text[]) and jointure <> aaf_id)
+         or (jointure = any(${wanted}::text[]) and scope <> ${this.scope})`.execute(this.db);
+    const own = new Map<string, string>();
+    const foreign = new Set<string>();
+    for (const r of rows) {
+      if (r.scope === this.scope) own.set(r.aaf_id, r.jointure);
+      else foreign.add(r.jointure);
+    }
+    const asked = new Set(wanted);
+    return (id) => {
+      if (!asked.has(id)) throw new Error(`person key of ${id} was not looked up`);
+      return own.get(id) ?? (foreign.has(id) ? qualifiedKey(id, this.scope) : id);
+    };
+  }
+}
