@@ -1,4 +1,5 @@
 export { CHECKED_COLUMNS } from './checked-columns.js';
+export { aafIdOf, KEY_SEPARATOR, qualifiedKey } from './directory-key.js';
 export { createDb, type CreateDbOptions, type DbHandle } from './create-db.js';
 export { MIGRATIONS } from './migrations/index.js';
 export { PREPARED } from './prepared-statements.js';

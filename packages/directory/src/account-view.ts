@@ -29,7 +29,10 @@ interface Link {
 export interface AccountRow {
   id: number;
   has_account: boolean;
+  /** The directory key (links, events, cursors). */
   jointure: string;
+  /** The AAF id within `scope`: what the view calls `jointure` (absent: the key). */
+  aaf_id?: string;
   scope: string;
   category: PersonCategory;
   profile: Profile;
@@ -257,7 +260,7 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
     : null;
   return {
     id: Number(row.id),
-    jointure: row.jointure,
+    jointure: row.aaf_id ?? row.jointure,
     scope: row.scope,
     identity: {
       category: row.category,

@@ -26,7 +26,10 @@ function candidates(scope: Scope, ref: AccountRef, aafScope: AafScope): RawBuild
   const namespace = ref.by === 'identifier' ? ref.namespace : null;
   return sql<{ id: number }>`
     select c.id from person c where c.id in (
+      -- the AAF id, in every académie scope: the key, or a qualified key of that id
       select id from person where ${byJointure} and jointure = ${value}
+      union all
+      select id from person where ${byJointure} and aaf_id = ${value} and jointure <> aaf_id
       union all
       -- a former jointure (the pupil was found again by its INE), unless someone holds it now
       select person_id from person_alias where ${byJointure} and jointure = ${value}
@@ -99,7 +102,7 @@ export async function findAccountByRef(
 function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
   const inScope = (col: string) => structureInScope(scope, sql.ref(col));
   return sql<AccountRow>`${PREPARED}
-    select p.id, p.jointure, p.scope, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
+    select p.id, p.jointure, p.aaf_id, p.scope, p.category, p.profile, p.level, p.given_name, p.sn, p.birth_name,
       p.birth_date, p.civility, p.ine, p.mail, p.primary_structure, p.details, p.state,
       p.departed_at, p.version, p.created_at, p.updated_at, p.has_account,
       (select coalesce(jsonb_agg(jsonb_build_object(

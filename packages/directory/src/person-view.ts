@@ -30,6 +30,7 @@ export interface PersonView {
 export const PUBLIC_PERSON_COLUMNS = [
   'p.id',
   'p.jointure',
+  'p.aaf_id',
   'p.scope',
   'p.category',
   'p.profile',
@@ -55,7 +56,10 @@ export const PERSONAL_PERSON_COLUMNS = [
 
 export interface PersonRow {
   id: number;
+  /** The directory key (links, events, cursors). */
   jointure: string;
+  /** The AAF id within `scope`: what the views call `jointure` (absent: the key). */
+  aaf_id?: string;
   scope: string;
   category: PersonCategory;
   profile: Profile;
@@ -92,7 +96,7 @@ export function isoTimeOrNull(value: Date | string | null | undefined): string |
 export function personRowToView(row: PersonRow, reader: Reader): PersonView {
   const view: PersonView = {
     id: row.id,
-    jointure: row.jointure,
+    jointure: row.aaf_id ?? row.jointure,
     scope: row.scope,
     category: row.category,
     profile: row.profile,

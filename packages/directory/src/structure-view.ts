@@ -1,7 +1,11 @@
 import { isoTime } from './person-view.js';
 
 export interface StructureRow {
+  /** The directory key (links, events, cursors). */
   jointure: string;
+  /** The AAF id within `scope`: what the view calls `jointure` (absent: the key). */
+  aaf_id?: string;
+  scope?: string;
   uai: string | null;
   name: string;
   type: string | null;
@@ -15,6 +19,8 @@ export interface StructureRow {
 
 export interface StructureView {
   readonly jointure: string;
+  /** Académie scope of the files that feed it ('-': none). */
+  readonly scope?: string;
   readonly uai: string | null;
   readonly name: string;
   readonly type: string | null;
@@ -29,7 +35,8 @@ export interface StructureView {
 
 export function structureRowToView(row: StructureRow): StructureView {
   const view: StructureView = {
-    jointure: row.jointure,
+    jointure: row.aaf_id ?? row.jointure,
+    ...(row.scope !== undefined ? { scope: row.scope } : {}),
     uai: row.uai,
     name: row.name,
     type: row.type,

@@ -5,6 +5,8 @@ import type { Scope } from './scope.js';
 
 const COLUMNS = [
   's.jointure',
+  's.aaf_id',
+  's.scope',
   's.uai',
   's.name',
   's.type',

@@ -1,3 +1,4 @@
+import { aafIdOf } from '@aaf-sync/db';
 import { KOXO_LOGIN_MAX, type KoxoPopulation, type KoxoRow } from './columns.js';
 import { KoxoErrors } from './errors.js';
 import type { RosterEntry } from './roster.js';
@@ -65,7 +66,8 @@ export function koxoRow(e: RosterEntry, uai: string, password: string | null): K
     Nom: e.sn,
     Prenom: e.givenName,
     DateNaissance: e.birthDate ?? '',
-    IdentifiantUnique: e.jointure,
+    // the AAF id (never a qualified directory key)
+    IdentifiantUnique: aafIdOf(e.jointure),
     GroupeSecondaire: secondaryGroup(e),
     Email: e.mail ?? '',
     Telephone: '',

@@ -1,4 +1,4 @@
-import { sql, withoutJit, type Executor } from '@aaf-sync/db';
+import { aafIdOf, sql, withoutJit, type Executor } from '@aaf-sync/db';
 import type {
   Account,
   AccountChild,
@@ -79,7 +79,7 @@ function accountRows(db: Executor, personIds: readonly number[]) {
           and cg.kind = tl.kind and cg.code = tl.code and cg.state = 'active'
         where tl.person_jointure = p.jointure and s.uai is not null) as teaching,
       (select json_agg(json_build_object(
-          'jointure', pu.jointure,
+          'jointure', pu.aaf_id,
           'uais', array(select distinct s.uai from person_structure ps
             join structure s on s.jointure = ps.structure_jointure
             where ps.person_jointure = pu.jointure and s.uai is not null order by s.uai),
@@ -125,7 +125,8 @@ function toAccounts(
     if (!r.logins) continue;
     accounts.set(Number(r.id), {
       id: Number(r.id),
-      jointure: r.jointure,
+      // the AAF id (a target never sees a qualified directory key)
+      jointure: aafIdOf(r.jointure),
       state: r.state,
       category: r.category,
       profile: r.profile,

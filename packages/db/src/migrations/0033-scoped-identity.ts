@@ -7,7 +7,8 @@ import { sql, type Kysely } from 'kysely';
  * '@': records whose id does are rejected). `aaf_id` is the AAF's own id within its scope, read
  * from the key (the part before '@'), so no writer has to keep it: existing rows get
  * `aaf_id = jointure`. Unique on `(scope, aaf_id)`: the same id in two scopes is two persons.
- * `person_qualified_key` (tiny) tells planning whether any key differs from its id at all.
+ * `person_qualified_key` (tiny) finds the qualified keys: whether there is any (planning), and a
+ * person by AAF id (`jointure = id`, or a qualified key of that id).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       generated always as (split_part(jointure, '@', 1)) stored;
     create unique index person_scope_aaf_id on person (scope, aaf_id);
     create unique index structure_scope_aaf_id on structure (scope, aaf_id);
-    create index person_qualified_key on person (scope) where jointure <> aaf_id;
+    create index person_qualified_key on person (aaf_id) where jointure <> aaf_id;
   `.execute(db);
 }
 

@@ -9,6 +9,7 @@ import {
 import { IngestErrors } from '../errors.js';
 import type { ReferenceItem } from '../plan/plan-item.js';
 import { referenceColumns, type ReferenceEntity } from '../plan/plan-reference.js';
+import { aafIdOf } from '../plan/scope-keys.js';
 import type { ApplyContext } from './apply-context.js';
 
 /** Columns every reference table has. */
@@ -123,7 +124,8 @@ async function applyEntity<E extends ReferenceEntity>(
               after: {
                 key: i.key,
                 ...referenceColumns(record),
-                ...(scoped ? { scope: ctx.scope } : {}),
+                // a structure's identity: its AAF id within its scope
+                ...(scoped ? { jointure: aafIdOf(i.key), scope: ctx.scope } : {}),
               },
             }
           : { fields: i.payload.fields },

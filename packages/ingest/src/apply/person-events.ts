@@ -1,5 +1,6 @@
 import type { PersonChangeItem } from '../plan/plan-item.js';
 import type { ApplyContext } from './apply-context.js';
+import { aafIdOf } from '../plan/scope-keys.js';
 
 /** Persons created by a batch, by jointure: their id and new identifiers per namespace. */
 export type CreatedPersons = Map<string, { id: number; identifiers: Record<string, string> }>;
@@ -47,7 +48,8 @@ export function pushPersonEvents(
         changes: {
           after: {
             id,
-            jointure: i.key,
+            // the AAF id (with `scope`: the person's identity); the event's key is the directory key
+            jointure: aafIdOf(i.key),
             ...i.payload.columns,
             structures: structuresAfter,
             state: 'active',

@@ -291,9 +291,10 @@ export async function planChange(
   );
   if (extra.renamedFrom !== undefined) {
     // Found again by its INE: the event says the jointure changed.
+    // (AAF ids; with the scope's change when it moved académie)
     (diff.fields as Record<string, readonly [unknown, unknown]>).jointure = [
-      extra.renamedFrom,
-      raw.id,
+      aafIdOf(extra.renamedFrom),
+      aafIdOf(raw.id),
     ];
     file.seen.set(extra.renamedFrom, { category: record.category });
     state.ineMerges.set(extra.renamedFrom, raw.id);

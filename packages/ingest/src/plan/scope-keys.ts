@@ -1,24 +1,12 @@
-import { sql, type Executor } from '@aaf-sync/db';
+import { aafIdOf, KEY_SEPARATOR, qualifiedKey, sql, type Executor } from '@aaf-sync/db';
 
 /**
- * Directory keys. Identity is `(académie scope, AAF id)`, while every table, link, event and
- * cursor names a person or a structure by one text, its key (the `jointure` column). The key of
- * a record (scope S, id J) is the key of the row holding (S, J) if any; else J, unless a row of
- * another scope holds the key J: then `J@S`. Keys never change once given, so a single-scope
- * deployment sees keys equal to the AAF ids. No AAF id may hold the separator (such records are
- * rejected `INVALID_IDENTIFIER`); the AAF id of a key is the part before it (`aafIdOf`).
+ * Directory keys (packages/db `directory-key.ts`): the key of a record (scope S, id J) is the key
+ * of the row holding (S, J) if any; else J, unless a row of another scope holds the key J: then
+ * `J@S`. Keys never change once given, so a single-scope deployment sees keys equal to the AAF
+ * ids. No AAF id may hold the separator (such records are rejected `INVALID_IDENTIFIER`).
  */
-export const KEY_SEPARATOR = '@';
-
-export function qualifiedKey(id: string, scope: string): string {
-  return `${id}${KEY_SEPARATOR}${scope}`;
-}
-
-/** The AAF id a directory key stands for (the key itself unless qualified). */
-export function aafIdOf(key: string): string {
-  const at = key.indexOf(KEY_SEPARATOR);
-  return at < 0 ? key : key.slice(0, at);
-}
+export { aafIdOf, KEY_SEPARATOR, qualifiedKey };
 
 /** An AAF id no key can be made of (it holds the separator). */
 export function reservedId(id: string): boolean {

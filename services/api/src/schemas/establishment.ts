@@ -12,7 +12,11 @@ import {
 
 export const EstablishmentSchema = z
   .object({
-    jointure: z.string().describe('ENTStructureJointure.'),
+    jointure: z.string().describe('ENTStructureJointure (unique within its académie scope).'),
+    scope: z
+      .string()
+      .optional()
+      .describe("Académie scope of the files that feed it ('-': files without one)."),
     uai: z.string().nullable(),
     name: z.string(),
     type: z.string().nullable(),

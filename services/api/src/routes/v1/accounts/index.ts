@@ -104,7 +104,7 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       const view = accountRowToView(row, reader);
       return {
         ...view,
-        serverReports: await reportsForAccount(app.db, view.jointure, principal.uais),
+        serverReports: await reportsForAccount(app.db, row.jointure, principal.uais),
       };
     },
   );
