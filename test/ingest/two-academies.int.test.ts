@@ -1,8 +1,9 @@
 // Two académies of a regional deployment reuse jointures (they are unique within an académie
-// only): a complete of one never touches the persons or structures of the other, the conflicts
-// are reported, and the API names the académie of a person.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// only): the same id in two scopes is two persons (and two establishments), a complete of one
+// never touches the persons or structures of the other, and the API names persons by
+// (scope, jointure).
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { buildApp } from '@aaf-sync/api';
@@ -41,92 +42,127 @@ async function persons(db: Kysely<Database>, scope: string) {
   return new Map(rows.map((r) => [r.jointure, `${r.state}:${r.version}`]));
 }
 
-t.test("two académies reusing ids: neither complete touches the other's persons", async (t) => {
-  const nordDir = join(t.testdirName, 'nord');
-  const sudDir = join(t.testdirName, 'sud');
-  await generateAcademie({ out: nordDir, seed: 1, persons: 600, scope: 'NORD' });
-  await generateAcademie({ out: sudDir, seed: 2, persons: 900, scope: 'SUD', uaiOffset: 1000 });
-  const { db, url } = await testDb(t);
-  const deps: IngestDeps = { db, log: silent, settings: DEFAULT_INGEST_SETTINGS };
-  const ingest = async (dir: string) =>
-    (await ingestPaths(deps, completeFiles(dir), { source: 'test' })).imports[0]!;
+t.test(
+  'two académies reusing ids: two persons each, neither complete touches the other',
+  async (t) => {
+    const nordDir = join(t.testdirName, 'nord');
+    const sudDir = join(t.testdirName, 'sud');
+    await generateAcademie({ out: nordDir, seed: 1, persons: 600, scope: 'NORD' });
+    await generateAcademie({ out: sudDir, seed: 2, persons: 900, scope: 'SUD', uaiOffset: 1000 });
+    const { db, url } = await testDb(t);
+    const deps: IngestDeps = { db, log: silent, settings: DEFAULT_INGEST_SETTINGS };
+    const ingest = async (dir: string) =>
+      (await ingestPaths(deps, completeFiles(dir), { source: 'test' })).imports[0]!;
 
-  const nord = await ingest(nordDir);
-  t.equal(nord.status, 'applied');
-  t.equal(nord.scope, 'NORD');
-  const nordBefore = await persons(db, 'NORD');
-  t.ok(nordBefore.size > 500);
-  const nordStructures = new Set(
-    (await db.selectFrom('structure').select('jointure').execute()).map((s) => s.jointure),
-  );
+    const nord = await ingest(nordDir);
+    t.equal(nord.status, 'applied');
+    t.equal(nord.scope, 'NORD');
+    const nordBefore = await persons(db, 'NORD');
+    t.ok(nordBefore.size > 500);
+    const nordStructures = new Set(
+      (await db.selectFrom('structure').select('jointure').execute()).map((s) => s.jointure),
+    );
 
-  const sud = await ingest(sudDir);
-  t.equal(sud.status, 'applied');
-  t.same(await persons(db, 'NORD'), nordBefore, "SUD's complete changed no person of NORD");
-  t.same(
-    await db
-      .selectFrom('structure')
-      .select('jointure')
-      .where('scope', '<>', 'NORD')
-      .where('jointure', 'in', [...nordStructures])
-      .execute(),
-    [],
-    'nor any structure of NORD',
-  );
-  // Every id of SUD's files that NORD holds is a conflict, reported; the rest is applied.
-  const sudPersonIds = idsOf(sudDir, ['Eleve', 'PersRelEleve', 'PersEducNat']);
-  const sudStructureIds = idsOf(sudDir, ['EtabEducNat']);
-  const personConflicts = [...sudPersonIds].filter((j) => nordBefore.has(j));
-  const structureConflicts = [...sudStructureIds].filter((j) => nordStructures.has(j));
-  t.ok(personConflicts.length > 0 && structureConflicts.length > 0, 'the académies share ids');
-  t.equal(
-    sud.rejectsByCode.JOINTURE_SCOPE_CONFLICT,
-    personConflicts.length + structureConflicts.length,
-    'each conflict counted once',
-  );
-  const rejected = (entities: readonly string[]) =>
-    sud.files
-      .filter((f) => entities.includes(f.entity))
-      .reduce((n, f) => n + f.outcomes.rejected, 0);
-  t.equal(rejected(['Eleve', 'PersRelEleve', 'PersEducNat']), personConflicts.length);
-  t.equal(rejected(['EtabEducNat']), structureConflicts.length);
-  const sudPersons = await persons(db, 'SUD');
-  t.equal(sudPersons.size, sudPersonIds.size - personConflicts.length, 'the rest of SUD applied');
-  t.ok(
-    [...sudStructureIds].some((j) => !nordStructures.has(j)),
-    'SUD has establishments of its own',
-  );
+    const sud = await ingest(sudDir);
+    t.equal(sud.status, 'applied');
+    t.same(await persons(db, 'NORD'), nordBefore, "SUD's complete changed no person of NORD");
+    t.same(
+      await db
+        .selectFrom('structure')
+        .select('jointure')
+        .where('scope', '<>', 'NORD')
+        .where('jointure', 'in', [...nordStructures])
+        .execute(),
+      [],
+      'nor any structure of NORD',
+    );
+    // Every id of SUD's files is a person or structure of SUD, those NORD holds too included.
+    const sudPersonIds = idsOf(sudDir, ['Eleve', 'PersRelEleve', 'PersEducNat']);
+    const sudStructureIds = idsOf(sudDir, ['EtabEducNat']);
+    const shared = [...sudPersonIds].filter((j) => nordBefore.has(j));
+    const sharedStructures = [...sudStructureIds].filter((j) => nordStructures.has(j));
+    t.ok(shared.length > 0 && sharedStructures.length > 0, 'the académies share ids');
+    t.same(sud.rejectsByCode, {}, 'nothing rejected: the same id in two scopes is two persons');
+    const sudPersons = await persons(db, 'SUD');
+    const aafIds = async (table: 'person' | 'structure', scope: string) =>
+      new Set(
+        (await db.selectFrom(table).select('aaf_id').where('scope', '=', scope).execute()).map(
+          (r) => r.aaf_id,
+        ),
+      );
+    t.same(await aafIds('person', 'SUD'), sudPersonIds, 'one SUD person per id of its files');
+    t.same(await aafIds('structure', 'SUD'), sudStructureIds);
+    t.ok(
+      [...sudPersons.keys()].every((k) =>
+        nordBefore.has(k.split('@')[0]!) ? k.endsWith('@SUD') : !k.includes('@'),
+      ),
+      "SUD's keys: its ids, qualified where NORD held them first",
+    );
+    // A shared id: two persons, each with its own identifiers, establishments and events.
+    const twins = await db
+      .selectFrom('person')
+      .select(['id', 'jointure', 'scope', 'category'])
+      .where('aaf_id', '=', shared[0]!)
+      .orderBy('scope')
+      .execute();
+    t.match(twins, [
+      { jointure: shared[0], scope: 'NORD' },
+      { jointure: `${shared[0]}@SUD`, scope: 'SUD' },
+    ]);
+    const { rows: foreignLinks } = await sql<{ n: number }>`
+    select count(*)::int as n from person_structure ps
+    join person p on p.jointure = ps.person_jointure
+    join structure s on s.jointure = ps.structure_jointure
+    where p.scope <> s.scope`.execute(db);
+    t.equal(foreignLinks[0]!.n, 0, "no person linked to another académie's establishment");
+    const { rows: foreignRelatives } = await sql<{ n: number }>`
+    select count(*)::int as n from relative_link rl
+    join person pu on pu.jointure = rl.pupil_jointure
+    join person r on r.jointure = rl.relative_jointure
+    where pu.scope <> r.scope`.execute(db);
+    t.equal(foreignRelatives[0]!.n, 0, "no pupil linked to another académie's relative");
+    const { rows: created } = await sql<{ key: string; jointure: string; scope: string }>`
+    select entity_key as key, changes -> 'after' ->> 'jointure' as jointure,
+      changes -> 'after' ->> 'scope' as scope
+    from change_event
+    where entity_type = 'person' and op = 'created' and entity_key = ${`${shared[0]}@SUD`}`.execute(
+      db,
+    );
+    t.same(created, [{ key: `${shared[0]}@SUD`, jointure: shared[0], scope: 'SUD' }]);
 
-  // NORD's next complete departs none of SUD's persons.
-  const later = join(t.testdirName, 'nord-later');
-  await generateAcademie({ out: later, seed: 1, persons: 600, scope: 'NORD', date: '2024-09-14' });
-  t.equal((await ingest(later)).status, 'applied');
-  t.same(await persons(db, 'SUD'), sudPersons, "NORD's complete changed no person of SUD");
-  t.same(await persons(db, 'NORD'), nordBefore);
+    // NORD's next complete departs none of SUD's persons (absent from it).
+    // (NORD's files again, under a later date)
+    const later = join(t.testdirName, 'nord-later');
+    mkdirSync(later, { recursive: true });
+    for (const file of completeFiles(nordDir))
+      copyFileSync(file, join(later, basename(file).replace('_20240907_', '_20240914_')));
+    const nordLater = await ingest(later);
+    t.equal(nordLater.status, 'applied');
+    t.same(await persons(db, 'SUD'), sudPersons, "NORD's complete changed no person of SUD");
+    const { rows: departed } = await sql<{ scope: string; n: number }>`
+    select p.scope, count(*)::int as n from change_event e join person p on p.jointure = e.entity_key
+    where e.import_id = ${nordLater.importId} and e.entity_type = 'person' and e.op = 'departed'
+    group by p.scope`.execute(db);
+    t.ok(
+      departed.every((d) => d.scope === 'NORD'),
+      'departures of NORD only',
+    );
 
-  // The API: each person says its académie; ?scope= names one.
-  const config = loadConfig({ ...process.env, DATABASE_URL: url });
-  const app = await buildApp({ config, db, log: silent });
-  t.teardown(() => app.close());
-  const { token } = await createApiKey(db, { name: 't', scopes: ['admin'], actor: 'test' });
-  const get = (path: string) =>
-    app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-  const shared = personConflicts[0]!;
-  const own = [...sudPersons.keys()][0]!;
-  t.match((await get(`/v1/accounts/jointure:${shared}`)).json(), { scope: 'NORD' });
-  t.equal((await get(`/v1/accounts/jointure:${shared}?scope=NORD`)).statusCode, 200);
-  t.equal(
-    (await get(`/v1/accounts/jointure:${shared}?scope=SUD`)).statusCode,
-    404,
-    "SUD's record of that id was not merged: no SUD person holds it",
-  );
-  t.match((await get(`/v1/accounts/jointure:${own}?scope=SUD`)).json(), {
-    jointure: own,
-    scope: 'SUD',
-  });
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from import_reject
-    where import_id = ${sud.importId} and code = 'JOINTURE_SCOPE_CONFLICT'
-      and message like '%of scope SUD is held by a%of scope NORD%'`.execute(db);
-  t.equal(rows[0]!.n, personConflicts.length + structureConflicts.length, 'messages name both');
-});
+    // The API: a shared jointure names two persons; ?scope= names one, shown by its AAF id.
+    const config = loadConfig({ ...process.env, DATABASE_URL: url });
+    const app = await buildApp({ config, db, log: silent });
+    t.teardown(() => app.close());
+    const { token } = await createApiKey(db, { name: 't', scopes: ['admin'], actor: 'test' });
+    const get = (path: string) =>
+      app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
+    const own = [...sudPersons.keys()].find((k) => !k.includes('@'))!;
+    const several = await get(`/v1/accounts/jointure:${shared[0]!}`);
+    t.equal(several.statusCode, 409);
+    t.match(several.json(), { code: 'API_ERR_ACCOUNT_IN_SEVERAL_SCOPES' });
+    const inNord = (await get(`/v1/accounts/jointure:${shared[0]!}?scope=NORD`)).json();
+    const inSud = (await get(`/v1/accounts/jointure:${shared[0]!}?scope=SUD`)).json();
+    t.match(inNord, { jointure: shared[0], scope: 'NORD', id: Number(twins[0]!.id) });
+    t.match(inSud, { jointure: shared[0], scope: 'SUD', id: Number(twins[1]!.id) });
+    t.match((await get(`/v1/accounts/jointure:${own}`)).json(), { jointure: own, scope: 'SUD' });
+  },
+);

@@ -56,6 +56,9 @@ export async function writeDelta(
     schoolYear: ctx.schoolYear,
     level: ctx.plan.level,
     siecle: new Map(),
+    ...(ctx.plan.clusters[0]?.ineMark !== undefined
+      ? { ineMark: ctx.plan.clusters[0].ineMark }
+      : {}),
   };
   const zero = (): Mutable<PersonCounts> => ({ pupils: 0, relatives: 0, staff: 0 });
   const run: DeltaRun = {

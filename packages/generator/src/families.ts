@@ -33,6 +33,8 @@ export interface FamilyContext {
   readonly level: '2d' | '1d';
   /** Next SIECLE/ONDE internal pupil number per establishment jointure. */
   readonly siecle: Map<string, number>;
+  /** A second académie's INE digits end (ClusterPlan.ineMark). */
+  readonly ineMark?: string;
 }
 
 export function familyContext(
@@ -49,6 +51,7 @@ export function familyContext(
     schoolYear,
     level: cluster.establishments[0]?.level ?? '2d',
     siecle: new Map(),
+    ...(cluster.ineMark !== undefined ? { ineMark: cluster.ineMark } : {}),
   };
 }
 
@@ -207,8 +210,9 @@ function drawPupil(
   const id = ctx.ids.take();
   const siecle = ctx.siecle.get(estab.jointure) ?? 100000 + rng.int(800000);
   ctx.siecle.set(estab.jointure, siecle + 1);
+  const digits = String(id).padStart(9, '0').split('').reverse().join('');
   const ine =
-    String(id).padStart(9, '0').split('').reverse().join('') +
+    (ctx.ineMark === undefined ? digits : digits.slice(0, 7) + ctx.ineMark) +
     rng.pick([...INE_LETTERS]) +
     rng.pick([...INE_LETTERS]);
   return {

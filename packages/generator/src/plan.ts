@@ -53,6 +53,8 @@ export interface ClusterPlan {
   /** First person jointure of the cluster; its persons take consecutive numbers. */
   readonly idStart: number;
   readonly persons: number;
+  /** Second académie (`uaiOffset`): the 2 digits ending its pupils' INE digits (see drawPupil). */
+  readonly ineMark?: string;
 }
 
 export interface LevelPlan {
@@ -123,6 +125,15 @@ const MIN_BUDGET = 40;
  * Plans a level: establishments (kind, size, names, UAI), grouped in town clusters, with an exact
  * person budget each so that the whole level has exactly `persons` persons.
  */
+/**
+ * An INE is national: the pupils of a second académie (`uaiOffset`), which reuses the jointures,
+ * never share one with the first's. Their INE digits (the jointure reversed, ending in the
+ * jointure's leading zeros, "00" below 10^7) end in two digits of the offset instead.
+ */
+function ineMark(uaiOffset: number): { ineMark?: string } {
+  return uaiOffset > 0 ? { ineMark: String(10 + (uaiOffset % 90)) } : {};
+}
+
 export function planLevel(
   seed: number,
   level: SchoolLevel,
@@ -160,6 +171,7 @@ export function planLevel(
       establishments: members,
       idStart: id,
       persons: clusterPersons,
+      ...ineMark(options.uaiOffset),
     });
     id += clusterPersons;
     i += group.length;
