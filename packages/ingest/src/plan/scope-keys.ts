@@ -42,9 +42,8 @@ export class PersonKeys {
     // min/max read the ends of the (scope, aaf_id) index; the qualified keys have an index of
     // their own.
     const { rows } = await sql<{ lo: string | null; hi: string | null; qualified: boolean }>`
-      select min(scope) as lo, max(scope) as hi,
-        exists (select 1 from person where jointure <> aaf_id) as qualified
-      from person`.execute(db);
+      select (select min(scope) from person) as lo, (select max(scope) from person) as hi,
+        exists (select 1 from person where jointure <> aaf_id) as qualified`.execute(db);
     const r = rows[0]!;
     const plain = r.lo === null || (r.lo === scope && r.hi === scope && !r.qualified);
     return new PersonKeys(db, scope, plain);
