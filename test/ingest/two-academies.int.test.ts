@@ -163,6 +163,26 @@ t.test(
     const inSud = (await get(`/v1/accounts/jointure:${shared[0]!}?scope=SUD`)).json();
     t.match(inNord, { jointure: shared[0], scope: 'NORD', id: Number(twins[0]!.id) });
     t.match(inSud, { jointure: shared[0], scope: 'SUD', id: Number(twins[1]!.id) });
+    // What it names shows AAF ids too (class and group references keep the class key).
+    const { memberships: _classKeys, ...named } = inSud as Record<string, unknown>;
+    t.notMatch(JSON.stringify(named), /@SUD/, 'no qualified key in the account');
+    const sudPupil = (
+      await db
+        .selectFrom('person')
+        .select('jointure')
+        .where('scope', '=', 'SUD')
+        .where('category', '=', 'pupil')
+        .where('jointure', 'like', '%@SUD')
+        .executeTakeFirstOrThrow()
+    ).jointure;
+    const pupil = (await get(`/v1/accounts/jointure:${sudPupil.split('@')[0]!}?scope=SUD`)).json();
+    t.match(pupil, { scope: 'SUD', jointure: sudPupil.split('@')[0] });
+    t.ok(pupil.establishments.length > 0 && pupil.relations.relatives.length > 0);
+    t.notMatch(
+      JSON.stringify([pupil.jointure, pupil.establishments, pupil.relations]),
+      /@/,
+      'establishments and relatives by AAF id',
+    );
     t.match((await get(`/v1/accounts/jointure:${own}`)).json(), { jointure: own, scope: 'SUD' });
   },
 );

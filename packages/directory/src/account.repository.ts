@@ -99,6 +99,11 @@ export async function findAccountByRef(
   return { matches, scopes, row: matches === 1 ? result.rows[0] : undefined };
 }
 
+/**
+ * An account as the API shows it. Persons and establishments it names show their AAF id
+ * (`split_part(key, '@', 1)`, packages/db `aafIdOf`), never a qualified directory key; class and
+ * group references keep the key (`structureJointure`: the class key the API takes back).
+ */
 function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
   const inScope = (col: string) => structureInScope(scope, sql.ref(col));
   return sql<AccountRow>`${PREPARED}
@@ -106,7 +111,7 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
       p.birth_date, p.civility, p.ine, p.mail, p.primary_structure, p.details, p.state,
       p.departed_at, p.version, p.created_at, p.updated_at, p.has_account,
       (select coalesce(jsonb_agg(jsonb_build_object(
-          'jointure', ps.structure_jointure, 'uai', s.uai, 'name', s.name,
+          'jointure', split_part(ps.structure_jointure, '@', 1), 'uai', s.uai, 'name', s.name,
           'primary', ps.structure_jointure = p.primary_structure, 'since', ps.since)
           order by ps.structure_jointure = p.primary_structure desc, ps.structure_jointure), '[]')
         from person_structure ps left join structure s on s.jointure = ps.structure_jointure
@@ -136,7 +141,7 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
         where f.person_jointure = p.jointure and ${inScope('f.structure_jointure')}
       ) as functions,
       (select coalesce(jsonb_agg(jsonb_build_object(
-          'jointure', rl.relative_jointure, 'givenName', r.given_name, 'sn', r.sn,
+          'jointure', split_part(rl.relative_jointure, '@', 1), 'givenName', r.given_name, 'sn', r.sn,
           'relationship', rl.relationship, 'legal', rl.legal, 'financial', rl.financial,
           'contact', rl.contact, 'payment', rl.payment, 'hasAccount', r.has_account)
           order by rl.relative_jointure), '[]')
@@ -144,7 +149,7 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
         where rl.pupil_jointure = p.jointure
       ) as relatives,
       (select coalesce(jsonb_agg(jsonb_build_object(
-          'jointure', rl.pupil_jointure, 'givenName', c.given_name, 'sn', c.sn,
+          'jointure', split_part(rl.pupil_jointure, '@', 1), 'givenName', c.given_name, 'sn', c.sn,
           'relationship', rl.relationship, 'legal', rl.legal, 'financial', rl.financial,
           'contact', rl.contact, 'payment', rl.payment, 'hasAccount', c.has_account)
           order by rl.pupil_jointure), '[]')
@@ -158,7 +163,7 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
         from identifier i where i.person_id = p.id
       ) as identifiers,
       (select coalesce(jsonb_agg(jsonb_build_object(
-          'jointure', a.jointure, 'reason', a.reason, 'importId', a.import_id,
+          'jointure', split_part(a.jointure, '@', 1), 'reason', a.reason, 'importId', a.import_id,
           'since', a.created_at) order by a.created_at, a.jointure), '[]')
         from person_alias a where a.person_id = p.id
       ) as former_jointures,

@@ -1,4 +1,4 @@
-import type { PersonCategory, PersonState, Profile } from '@aaf-sync/db';
+import { aafIdOf, type PersonCategory, type PersonState, type Profile } from '@aaf-sync/db';
 import { visibleDetails, visiblePrimary } from './establishment-filter.js';
 import type { Reader } from './reader.js';
 
@@ -104,7 +104,7 @@ export function personRowToView(row: PersonRow, reader: Reader): PersonView {
     givenName: row.given_name,
     sn: row.sn,
     civility: row.civility,
-    primaryStructure: visiblePrimary(reader, row.primary_structure) as string | null,
+    primaryStructure: aafIdOrNull(visiblePrimary(reader, row.primary_structure) as string | null),
     state: row.state,
     departedAt: isoTimeOrNull(row.departed_at),
     version: row.version,
@@ -119,4 +119,9 @@ export function personRowToView(row: PersonRow, reader: Reader): PersonView {
     mail: row.mail ?? null,
     details: visibleDetails(reader, row.details ?? {}),
   };
+}
+
+/** The AAF id of a structure key (what leaves the directory), null kept. */
+function aafIdOrNull(key: string | null): string | null {
+  return key === null ? null : aafIdOf(key);
 }
