@@ -217,3 +217,22 @@ t.test(
     );
   },
 );
+
+t.test("an id holding '@', the separator of directory keys, is rejected", async (t) => {
+  const h = await harness(t);
+  const report = (
+    await h.ingest(
+      variant(join(t.testdirName, 'test'), {
+        from: '2d',
+        pick: 'Complet',
+        replace: [['9300102', '9300102@X']],
+      }),
+    )
+  ).imports[0]!;
+  t.equal(report.status, 'applied', JSON.stringify(report.error));
+  t.same(report.rejectsByCode, { INVALID_IDENTIFIER: 1 });
+  t.match(report.rejects, [
+    { code: 'INVALID_IDENTIFIER', identifier: '9300102@X', entity: 'Eleve', message: /'@'/ },
+  ]);
+  t.equal(await count(h.db, 'person', { scope: 'TEST', state: 'active' }), 7, 'the rest applied');
+});
