@@ -1,5 +1,26 @@
 import type { PersonRecord, StructureRecord } from '@aaf-sync/aaf';
+import type { DeliveryState } from './delivery-state.js';
 import type { KeyOf } from './scope-keys.js';
+
+/**
+ * A person record of the delivery's scope in directory keys: `keyedPersonRecord` with the
+ * delivery's structure keys, `key` for the record itself and `references` for the persons it
+ * names; the record as read when every key of the directory is its id (a single-scope
+ * deployment: nothing to map).
+ */
+export function keyedInDelivery(
+  state: DeliveryState,
+  record: PersonRecord,
+  key: string,
+  references: KeyOf,
+): PersonRecord {
+  if (state.personKeys.plain && state.structures.plainKeys) return record;
+  return keyedPersonRecord(
+    record,
+    (id) => (id === record.jointure ? key : references(id)),
+    (id) => state.structures.keyOf(id),
+  );
+}
 
 /** The person ids a person record refers to (a pupil's relatives, a relative's pupils). */
 export function personReferences(record: PersonRecord): string[] {

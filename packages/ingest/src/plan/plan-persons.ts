@@ -21,7 +21,7 @@ import { columnsOf, linksOf } from './person-state.js';
 import { namedStructure, namedStructureInXml } from './named-structure.js';
 import { rawRecordXml } from './raw-xml.js';
 import { currentStructures, outOfScopeMessage } from './submitter-scope.js';
-import { keyedPersonRecord, personReferences } from './keyed-record.js';
+import { keyedInDelivery, personReferences } from './keyed-record.js';
 import { aafIdOf, reservedId, reservedIdMessage } from './scope-keys.js';
 
 interface Pending {
@@ -421,13 +421,7 @@ export async function planPersonBatch(
     }
     const { record, rejects, warnings } = parsed.get(raw.id)!;
     const named =
-      record?.kind === 'person'
-        ? keyedPersonRecord(
-            record,
-            (id) => (id === record.jointure ? raw.id : references(id)),
-            (id) => state.structures.keyOf(id),
-          )
-        : null;
+      record?.kind === 'person' ? keyedInDelivery(state, record, raw.id, references) : null;
     if (named && state.scope.scoped) {
       // Every establishment touched: what the record names (a relative: the establishment of the
       // pupil naming it in this delivery) and what the person holds now.

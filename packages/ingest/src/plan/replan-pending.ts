@@ -5,7 +5,7 @@ import { mergeScratch, newFileScratch, type DeliveryState } from './delivery-sta
 import { withKnownStructures } from './known-structures.js';
 import type { Coverage } from './plan-departures.js';
 import { planChange } from './plan-persons.js';
-import { keyedPersonRecord, personReferences } from './keyed-record.js';
+import { keyedInDelivery, personReferences } from './keyed-record.js';
 import { aafIdOf } from './scope-keys.js';
 
 const ENTITY_OF: Record<PersonCategory, AafEntity> = {
@@ -76,11 +76,7 @@ export async function replanPending(state: DeliveryState, coverage?: Coverage): 
       const entity = ENTITY_OF[now.category];
       let file = scratch.get(entity);
       if (!file) scratch.set(entity, (file = newFileScratch(null, '(directory)', entity)));
-      const record = keyedPersonRecord(
-        aaf,
-        (id) => (id === aaf.jointure ? now.jointure : references(id)),
-        (id) => state.structures.keyOf(id),
-      );
+      const record = keyedInDelivery(state, aaf, now.jointure, references);
       const known = withKnownStructures(record, (j) => state.structures.has(j));
       await planChange(
         state,

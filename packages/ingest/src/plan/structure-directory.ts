@@ -22,6 +22,8 @@ export class StructureDirectory {
   readonly #byUai = new Map<string, string>();
   /** AAF id → key, for the qualified keys of this directory's scope. */
   readonly #qualified = new Map<string, string>();
+  /** How many structures of another scope it holds. */
+  #foreign = 0;
 
   /** @param scope the delivery's académie scope; null: every structure (applying a plan). */
   private constructor(readonly scope: string | null) {}
@@ -39,10 +41,18 @@ export class StructureDirectory {
   /** Records a structure; without a scope, one of this directory's scope (a planned record). */
   set(info: StructureInfo): void {
     const scope = info.scope ?? this.scope ?? '-';
+    const before = this.#by.get(info.jointure);
+    if (before !== undefined && before.scope !== this.scope) this.#foreign--;
+    if (scope !== this.scope) this.#foreign++;
     this.#by.set(info.jointure, { ...info, scope });
     if (info.uai && !this.#byUai.has(info.uai)) this.#byUai.set(info.uai, info.jointure);
     if (scope === this.scope && info.jointure.includes(KEY_SEPARATOR))
       this.#qualified.set(aafIdOf(info.jointure), info.jointure);
+  }
+
+  /** Every key is its AAF id: no structure of another scope, no qualified key (`keyOf` = id). */
+  get plainKeys(): boolean {
+    return this.scope === null || (this.#foreign === 0 && this.#qualified.size === 0);
   }
 
   /**
