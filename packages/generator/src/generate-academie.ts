@@ -58,6 +58,7 @@ export async function generateAcademie(
     const plan = planLevel(options.seed, level, persons, {
       idStart,
       uaiOffset: (options.uaiOffset ?? 0) + (previous ? previous.establishments.length : 0),
+      secondAcademy: (options.uaiOffset ?? 0) > 0,
       academy: options.scope,
     });
     const relDir = options.level === 'both' ? level : '.';

@@ -138,7 +138,13 @@ export function planLevel(
   seed: number,
   level: SchoolLevel,
   persons: number,
-  options: { readonly idStart: number; readonly uaiOffset: number; readonly academy: string },
+  options: {
+    readonly idStart: number;
+    readonly uaiOffset: number;
+    /** Given `--uai-offset`: a second académie reusing the first's jointures. */
+    readonly secondAcademy?: boolean;
+    readonly academy: string;
+  },
 ): LevelPlan {
   const rng = new Rng(seed, 'plan', level);
   const drafts: { spec: KindSpec; budget: number }[] = [];
@@ -171,7 +177,7 @@ export function planLevel(
       establishments: members,
       idStart: id,
       persons: clusterPersons,
-      ...ineMark(options.uaiOffset),
+      ...(options.secondAcademy === true ? ineMark(options.uaiOffset) : {}),
     });
     id += clusterPersons;
     i += group.length;
