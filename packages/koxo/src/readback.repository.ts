@@ -42,22 +42,32 @@ export async function finishRun(
 }
 
 /**
- * Person ids of the directory for these employeeNumbers: current jointures, then the old
- * jointures a person was renamed from (person_alias: KoXo still holds the old one).
+ * Person ids of the directory for these employeeNumbers (KoXo's `IdentifiantUnique`: the AAF id,
+ * unique within an académie only): first the persons this target has published under that AAF
+ * id, then directory keys, then the old jointures a person was renamed from (person_alias: KoXo
+ * still holds the old one). So an id reused by a second académie's person matches the person the
+ * target was sent, not the other académie's.
  */
 export async function personsByJointure(
   db: Executor,
+  targetId: number,
   jointures: readonly string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (jointures.length === 0) return out;
   const list = sql.val([...jointures]);
   const { rows } = await sql<{ jointure: string; id: string }>`
-    select jointure, id from person where jointure = any(${list}::text[])
-    union all
-    select a.jointure, a.person_id as id from person_alias a
-      where a.jointure = any(${list}::text[])
-        and not exists (select 1 from person p where p.jointure = a.jointure)
+    select jointure, id from (
+      select distinct p.aaf_id as jointure, p.id, 0 as rank
+        from koxo_account a join person p on p.jointure = a.jointure
+        where a.target_id = ${targetId} and p.aaf_id = any(${list}::text[])
+      union all
+      select jointure, id, 1 as rank from person where jointure = any(${list}::text[])
+      union all
+      select a.jointure, a.person_id as id, 2 as rank from person_alias a
+        where a.jointure = any(${list}::text[])
+          and not exists (select 1 from person p where p.jointure = a.jointure)
+    ) m order by rank, id
   `.execute(db);
   for (const r of rows) if (!out.has(r.jointure)) out.set(r.jointure, Number(r.id));
   return out;

@@ -71,7 +71,7 @@ async function record(
     else byNumber.set(a.employeeNumber, a);
   }
   return db.transaction().execute(async (trx) => {
-    const persons = await personsByJointure(trx, [...byNumber.keys()]);
+    const persons = await personsByJointure(trx, target.id, [...byNumber.keys()]);
     const found: { personId: number; account: AdAccount }[] = [];
     const unknown: UnknownAdEntry[] = [];
     for (const [number, account] of byNumber) {

@@ -37,7 +37,7 @@ export async function exportDir(t: TeardownHost): Promise<string> {
 export async function seedPupil(
   db: Kysely<Database>,
   jointure: string,
-  o: { structure?: string; login?: string; sn?: string } = {},
+  o: { structure?: string; login?: string; sn?: string; scope?: string } = {},
 ): Promise<number> {
   const id = await seedPerson(db, {
     jointure,
@@ -46,6 +46,7 @@ export async function seedPupil(
     sn: o.sn ?? `Nom-${jointure}`,
     birthDate: '2010-01-02',
     structures: [o.structure ?? 'S-A'],
+    ...(o.scope ? { scope: o.scope } : {}),
   });
   await seedIdentifier(db, {
     personId: id,

@@ -4,7 +4,8 @@ import { findTarget, openSecrets, reconcileBatch } from '@aaf-sync/targets';
 import { testAd, testDb } from '@aaf-sync/testing';
 import t from 'tap';
 import { koxoReadBackReport, runDueKoxoReadBacks, runKoxoReadBack } from '../src/index.js';
-import { UAI, box, exportDir, koxoTarget, seedSchool } from './fixtures.js';
+import { personsByJointure } from '../src/readback.repository.js';
+import { UAI, box, exportDir, koxoTarget, seedPupil, seedSchool } from './fixtures.js';
 import { koxoSite } from './koxo-site.js';
 
 const names = (list: readonly { jointure: string }[]) => list.map((a) => a.jointure);
@@ -187,3 +188,24 @@ t.test('runDueKoxoReadBacks runs a target every `everyMinutes`, not more often',
   const row = await findTarget(db, 'koxo-due');
   t.ok(openSecrets(box, row)['bindPassword'], 'the bind password stays sealed in the target');
 });
+
+t.test(
+  'an AAF id reused by a second académie matches the person this target was sent',
+  async (t) => {
+    const { db } = await testDb(t);
+    const dir = await exportDir(t);
+    await seedSchool(db);
+    // P9 of scope '-' studies at S-B (not this target's); the second académie's P9 (directory key
+    // P9@SUD) studies at S-A, which the target publishes. KoXo only knows the AAF id, P9.
+    const other = await seedPupil(db, 'P9', { structure: 'S-B', login: 'ep9-other' });
+    const sent = await seedPupil(db, 'P9@SUD', { login: 'ep9-sud', scope: 'SUD' });
+    const { target, driver } = await koxoTarget(db, dir);
+    while ((await reconcileBatch(db, target, driver, { batchSize: 100 })).taken > 0);
+
+    const published = await personsByJointure(db, target.id, ['P9', 'P1']);
+    t.equal(published.get('P9'), sent, 'the person the target published under that AAF id');
+    t.ok(published.get('P1'), 'ids equal to their keys still match');
+    const elsewhere = await personsByJointure(db, target.id + 1000, ['P9']);
+    t.equal(elsewhere.get('P9'), other, 'a target that published neither: the directory key');
+  },
+);
