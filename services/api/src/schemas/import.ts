@@ -1,3 +1,4 @@
+import { WARNING_CODES } from '@aaf-sync/aaf';
 import {
   DECISION_KINDS,
   IMPORT_KINDS,
@@ -102,11 +103,7 @@ export const DecisionSchema = z
   .meta({ id: 'PlanDecision', description: 'An approve/discard request on a held plan.' });
 
 const ImportWarningSchema = WarningReportSchema.extend({
-  code: z
-    .string()
-    .describe(
-      'BIRTH_DATE_MISSING, BIRTH_DATE_INVALID, RELATIVE_FLAGS_CONFLICT, GROUP_CLASSES_UNKNOWN, RELATIVE_UNLINKED, RELATIVE_PUPILS_DEPARTED',
-    ),
+  code: z.string().describe(WARNING_CODES.join(', ')),
 }).meta({ id: 'ImportWarning' });
 
 /** The engine's report, as packages/ingest declares it (one source for types and OpenAPI). */
