@@ -388,12 +388,6 @@ export async function planPersonBatch(
       ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
       : [];
   const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
-  // New pupil jointures that are known pupils found again by their INE.
-  const ine = await matchByIne(
-    state,
-    file,
-    pending.filter((p) => !p.head).map((p) => p.raw),
-  );
   const parsed = new Map<string, ReturnType<typeof normalizeRecord>>();
   for (const { raw } of pending) {
     if (raw.op === 'delete') continue;
@@ -406,6 +400,16 @@ export async function planPersonBatch(
       normalizeRecord(file.entity, raw.id, attributes, { levelHint: state.levelHint }),
     );
   }
+  // New pupil jointures that are known pupils found again by their INE.
+  const ine = await matchByIne(
+    state,
+    file,
+    pending.filter((p) => !p.head).map((p) => p.raw),
+    (jointure) => {
+      const record = parsed.get(jointure)?.record;
+      return record?.kind === 'person' ? record.level : null;
+    },
+  );
   // Relatives the pupils name that are persons of another académie scope: links left out.
   const foreign =
     file.entity === 'Eleve'
