@@ -188,6 +188,26 @@ export const RejectsQuerySchema = z.object({
 
 export const RejectsCsvQuerySchema = z.object(rejectFilters);
 
+export const WarningSchema = z
+  .object({
+    id: z.number().int(),
+    code: z.string().describe(`Warning code (the record was kept): ${WARNING_CODES.join(', ')}.`),
+    uai: z.string().nullable().describe('The establishment concerned; null: none.'),
+    structure: z.string().nullable().describe('Jointure of that establishment.'),
+    subject: z.string().describe('Jointure of the person or establishment concerned.'),
+    message: z.string(),
+  })
+  .meta({ id: 'Warning', description: 'A data-quality warning of an import.' });
+
+export const WarningsPageSchema = pageSchema(WarningSchema).meta({ id: 'WarningsPage' });
+
+export const WarningsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(100, 1000),
+  uai: UaiSchema.optional(),
+  code: z.enum(WARNING_CODES).optional(),
+});
+
 export const SubmitQuerySchema = z.object({
   dryRun: z
     .enum(['true', 'false'])
