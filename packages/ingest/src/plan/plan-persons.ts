@@ -82,6 +82,37 @@ async function relativeUnitsFromDirectory(
   return new Map(rows.map((r) => [r.relative, r.structure]));
 }
 
+/**
+ * Relatives' establishments by the pupils their own record names (`ENTAuxPersRelEleveEleve`,
+ * 1D `ENTPersRelEleveEleve`) that the directory holds: where a rejected relative no pupil of the
+ * delivery names is listed (its account, if any, still comes from the pupils' side only).
+ */
+async function namedPupilUnits(
+  state: DeliveryState,
+  records: readonly RawRecord[],
+): Promise<Map<string, string>> {
+  const relatives: string[] = [];
+  const pupils: string[] = [];
+  for (const r of records)
+    for (const pupil of [
+      ...(r.attributes.ENTAuxPersRelEleveEleve ?? []),
+      ...(r.attributes.ENTPersRelEleveEleve ?? []),
+    ]) {
+      if (pupil.trim() === '') continue;
+      relatives.push(r.id);
+      pupils.push(pupil.trim());
+    }
+  if (relatives.length === 0 || state.noPersons) return new Map();
+  const { rows } = await sql<{ relative: string; structure: string }>`
+    select distinct on (n.relative) n.relative, p.primary_structure as structure
+    from unnest(${relatives}::text[], ${pupils}::text[]) as n(relative, pupil)
+    join person p on p.jointure = n.pupil
+    where p.category = 'pupil' and p.state = 'active' and p.primary_structure is not null
+      and p.scope = ${state.fileScope}
+    order by n.relative, n.pupil`.execute(state.deps.db);
+  return new Map(rows.map((r) => [r.relative, r.structure]));
+}
+
 function relativeUnit(
   state: DeliveryState,
   file: FileScratch,
@@ -388,6 +419,11 @@ export async function planPersonBatch(
       ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
       : [];
   const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
+  const needNamed = new Set(needUnits.filter((j) => !directoryUnits.has(j)));
+  const namedUnits = await namedPupilUnits(
+    state,
+    pending.map((p) => p.raw).filter((r) => needNamed.has(r.id)),
+  );
   const parsed = new Map<string, ReturnType<typeof normalizeRecord>>();
   for (const { raw } of pending) {
     if (raw.op === 'delete') continue;
@@ -465,7 +501,8 @@ export async function planPersonBatch(
           null)
         : (person?.primaryStructure ?? now?.primaryStructure ?? null);
     // Rejects go to the establishment the record names (an unreadable record: its attachment…).
-    const rejectUnit = unit ?? recordUnit(state, file, { ...raw, attributes });
+    const rejectUnit =
+      unit ?? recordUnit(state, file, { ...raw, attributes }) ?? namedUnits.get(raw.id) ?? null;
     for (const reject of rejects)
       await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, rejectUnit);
     if (!person) {
