@@ -20,7 +20,7 @@ function run(
 ): {
   record: NormalizedRecord | null;
   rejects: readonly Reject[];
-  warnings: readonly { code: string }[];
+  warnings: readonly { code: string; message: string }[];
 } {
   return normalizeRecord(entity, id, attrs);
 }
