@@ -11,3 +11,15 @@ t.test('openapi/openapi.json matches the routes (run pnpm openapi)', async (t) =
   t.equal(doc.openapi, '3.1.0');
   t.ok(doc.paths['/v1/changes'], 'documents the change feed');
 });
+
+t.test('an import warning documents every warning code the engine writes', async (t) => {
+  const { WARNING_CODES } = await import('@aaf-sync/aaf');
+  const doc = JSON.parse(await renderOpenApi()) as {
+    components: {
+      schemas: Record<string, { properties: Record<string, { description?: string }> }>;
+    };
+  };
+  const described = doc.components.schemas.ImportWarning!.properties.code!.description ?? '';
+  t.ok(WARNING_CODES.length >= 10);
+  for (const code of WARNING_CODES) t.match(described, code, `${code} is documented`);
+});

@@ -97,23 +97,27 @@ export interface Reject {
 }
 
 /**
- * A data-quality warning: the record is kept (an account is worth more than a perfect record)
- * but something in it is doubtful. Listed per establishment, distinct from rejects.
+ * The data-quality warning codes: the record is kept (an account is worth more than a perfect
+ * record) but something in it is doubtful. Listed per establishment, distinct from rejects. The
+ * one list: the report's and the API's descriptions are built from it.
  */
-export type WarningCode =
-  | 'BIRTH_DATE_MISSING'
-  | 'BIRTH_DATE_INVALID'
-  | 'RELATIVE_FLAGS_CONFLICT'
-  | 'GROUP_CLASSES_UNKNOWN'
+export const WARNING_CODES = [
+  'BIRTH_DATE_MISSING',
+  'BIRTH_DATE_INVALID',
+  'RELATIVE_FLAGS_CONFLICT',
+  'GROUP_CLASSES_UNKNOWN',
   // ingestion engine
-  | 'RELATIVE_UNLINKED'
-  | 'RELATIVE_PUPILS_DEPARTED'
+  'RELATIVE_UNLINKED',
+  'RELATIVE_PUPILS_DEPARTED',
   /** A link to a structure absent from the directory: kept aside until the structure arrives. */
-  | 'UNKNOWN_STRUCTURE'
+  'UNKNOWN_STRUCTURE',
   /** A new structure jointure with the UAI of a known structure: held for approval. */
-  | 'UAI_CONFLICT'
+  'UAI_CONFLICT',
   /** Two active pupils share an INE. */
-  | 'INE_CONFLICT';
+  'INE_CONFLICT',
+] as const;
+
+export type WarningCode = (typeof WARNING_CODES)[number];
 
 export interface Warning {
   readonly code: WarningCode;

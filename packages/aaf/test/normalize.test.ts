@@ -20,7 +20,7 @@ function run(
 ): {
   record: NormalizedRecord | null;
   rejects: readonly Reject[];
-  warnings: readonly { code: string }[];
+  warnings: readonly { code: string; message: string }[];
 } {
   return normalizeRecord(entity, id, attrs);
 }
@@ -396,6 +396,25 @@ t.test(
     );
     if (repeated.record?.kind !== 'person') throw new Error('no person');
     t.match(repeated.record.relatives, [{ jointure: '9', legal: 1, contact: false }]);
+    t.match(repeated.warnings[0]!.message, /the legal one, code 1, is kept/);
+    // A person in charge (2) first, the legal representative (1) later: 1 wins, so that the
+    // relative keeps its account with RELATIVE_ACCOUNT_LEGAL_CODES=1 too.
+    const inCharge = run('Eleve', '1', {
+      ...PUPIL,
+      ENTPersonDateNaissance: ['14/03/2012'],
+      ENTElevePersRelEleve: ['9$20$1$2$0$0', '9$20$0$0$1$0', '9$20$1$1$1$0'],
+    });
+    if (inCharge.record?.kind !== 'person') throw new Error('no person');
+    t.match(inCharge.record.relatives, [{ jointure: '9', legal: 1, contact: true }]);
+    // Neither occurrence legal: the first is kept, and the warning says so.
+    const neither = run('Eleve', '1', {
+      ...PUPIL,
+      ENTPersonDateNaissance: ['14/03/2012'],
+      ENTElevePersRelEleve: ['9$38$0$0$1$0', '9$38$1$0$1$0'],
+    });
+    if (neither.record?.kind !== 'person') throw new Error('no person');
+    t.match(neither.record.relatives, [{ jointure: '9', legal: 0, financial: false }]);
+    t.match(neither.warnings[0]!.message, /the first one is kept/);
     t.same(
       warned('EtabEducNat', {
         ENTStructureUAI: ['0990001N'],

@@ -264,7 +264,7 @@ export const ENV_VARS = {
       .transform((codes) => [...new Set(codes.map(Number))].sort()),
     default: '1,2',
     description:
-      'Legal-responsibility codes (4th field of ENTElevePersRelEleve) that give a relative an account: 1 = legal representative, 2 = personne en charge. Other relatives are contacts without an account.',
+      'Legal-responsibility codes (4th field of ENTElevePersRelEleve) that give a relative an account: 1 = legal representative, 2 = personne en charge. Other relatives are contacts without an account. A change applies to every relative at the next academy-wide import.',
   },
   IMPORT_BATCH_SIZE: {
     schema: int(10, 100000),

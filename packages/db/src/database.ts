@@ -52,6 +52,7 @@ import type {
   ImportRejectTable,
   ImportRunTable,
   ImportWarningTable,
+  RelativeAccountCodesTable,
 } from './tables/import.table.js';
 
 /** Every table of the schema, as kysely sees it. Migrations in ./migrations create them. */
@@ -60,6 +61,7 @@ export interface Database {
   import_file: ImportFileTable;
   import_reject: ImportRejectTable;
   import_warning: ImportWarningTable;
+  relative_account_codes: RelativeAccountCodesTable;
   import_plan: ImportPlanTable;
   import_plan_item: ImportPlanItemTable;
   import_decision: ImportDecisionTable;

@@ -81,6 +81,8 @@ export interface AccountRow {
     disciplineCode: string;
     disciplineLabel: string;
   }[];
+  /** Establishments whose direction the person is part of (ENTEnsFonctionDir, DIR functions). */
+  direction: { structureJointure: string; uai: string | null }[];
   relatives: Link[];
   pupils: Link[];
   identifiers: {
@@ -198,6 +200,7 @@ export interface AccountView {
   }[];
   readonly teaching: AccountRow['teaching'];
   readonly functions: AccountRow['functions'];
+  readonly direction: AccountRow['direction'];
   readonly relations: { readonly relatives: Link[]; readonly pupils: Link[] };
   /** Identifiers by namespace, the primary first. */
   readonly identifiers: Record<string, IdentifierView[]>;
@@ -295,6 +298,7 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
     })),
     teaching: row.teaching,
     functions: row.functions,
+    direction: row.direction ?? [],
     relations: { relatives: row.relatives, pupils: row.pupils },
     identifiers,
     formerJointures: (row.former_jointures ?? []).map((a) => ({

@@ -141,6 +141,12 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
         where f.person_jointure = p.jointure and ${inScope('f.structure_jointure')}
       ) as functions,
       (select coalesce(jsonb_agg(jsonb_build_object(
+          'structureJointure', d.structure_jointure, 'uai', s.uai)
+          order by d.structure_jointure), '[]')
+        from direction d left join structure s on s.jointure = d.structure_jointure
+        where d.person_jointure = p.jointure and ${inScope('d.structure_jointure')}
+      ) as direction,
+      (select coalesce(jsonb_agg(jsonb_build_object(
           'jointure', split_part(rl.relative_jointure, '@', 1), 'givenName', r.given_name, 'sn', r.sn,
           'relationship', rl.relationship, 'legal', rl.legal, 'financial', rl.financial,
           'contact', rl.contact, 'payment', rl.payment, 'hasAccount', r.has_account)

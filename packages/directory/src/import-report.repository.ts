@@ -6,6 +6,7 @@ import {
   type ImportPlan,
   type ImportReject,
   type ImportStatus,
+  type ImportWarning,
 } from '@aaf-sync/db';
 import type { ImportRunRow } from './import-view.js';
 import type { KeysetPage } from './person.repository.js';
@@ -136,6 +137,37 @@ export async function listRejects(
     const uais = [...scope.uais];
     q = q.where(
       sql<boolean>`(uai = any(${uais}::text[]) or ((code = 'OUT_OF_SCOPE' or uai is null) and exists (
+        select 1 from import_run r where r.id = import_id and r.submitter_uais && ${uais}::text[])))`,
+    );
+  }
+  if (filter.uai) q = q.where('uai', '=', filter.uai);
+  if (filter.code) q = q.where('code', '=', filter.code);
+  if (page.after !== null) q = q.where('id', '>', page.after);
+  return q.orderBy('id').limit(page.limit).execute();
+}
+
+export interface WarningFilter {
+  readonly uai?: string;
+  readonly code?: string;
+}
+
+/**
+ * Data-quality warnings of an import by id (every one of them, page by page: the report lists
+ * the first thousand); scoped callers see those of their establishments, and for an import
+ * submitted within their scope also those tied to no establishment.
+ */
+export async function listWarnings(
+  db: Executor,
+  scope: Scope,
+  importId: number,
+  filter: WarningFilter,
+  page: KeysetPage<number>,
+): Promise<ImportWarning[]> {
+  let q = db.selectFrom('import_warning').selectAll().where('import_id', '=', importId);
+  if (scope.uais !== null) {
+    const uais = [...scope.uais];
+    q = q.where(
+      sql<boolean>`(uai = any(${uais}::text[]) or (uai is null and exists (
         select 1 from import_run r where r.id = import_id and r.submitter_uais && ${uais}::text[])))`,
     );
   }

@@ -7,6 +7,7 @@ import {
   type ImportReject,
   type ImportRun,
   type ImportStatus,
+  type ImportWarning,
   type PlanStatus,
 } from '@aaf-sync/db';
 import { isoTime, isoTimeOrNull } from './person-view.js';
@@ -179,5 +180,26 @@ export function rejectRowToView(row: ImportReject): RejectView {
     message: row.message,
     attribute: row.attribute,
     raw: row.raw,
+  };
+}
+
+/** A data-quality warning of an import (the record was kept). */
+export interface WarningView {
+  readonly id: number;
+  readonly code: string;
+  readonly uai: string | null;
+  readonly structure: string | null;
+  readonly subject: string;
+  readonly message: string;
+}
+
+export function warningRowToView(row: ImportWarning): WarningView {
+  return {
+    id: Number(row.id),
+    code: row.code,
+    uai: row.uai,
+    structure: row.structure_jointure,
+    subject: row.subject,
+    message: row.message,
   };
 }

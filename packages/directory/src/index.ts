@@ -100,17 +100,21 @@ export {
   listImportPlans,
   listImports,
   listRejects,
+  listWarnings,
   type ImportFilter,
   type RejectFilter,
+  type WarningFilter,
 } from './import-report.repository.js';
 export {
   importFileRowToView,
   importPlanRowToView,
   importRunRowToView,
   rejectRowToView,
+  warningRowToView,
   type ImportFileView,
   type ImportPlanView,
   type ImportRunRow,
   type ImportRunView,
   type RejectView,
+  type WarningView,
 } from './import-view.js';

@@ -32,7 +32,7 @@ type Writers = Record<string, ChunkedXmlWriter>;
  */
 export async function writeComplete(ctx: LevelContext): Promise<CompleteResult> {
   const { options, plan } = ctx;
-  const quirks = new Quirks(options.quirks, plan.level);
+  const quirks = new Quirks(options.quirks, plan.level, ctx.sharedInes);
   const prefix = filePrefix(options.scope, 'complete', options.date);
   const writers: Writers = {};
   for (const entity of entitiesOf(plan.level)) {

@@ -52,6 +52,8 @@ export async function generateAcademie(
   const levels: SchoolLevel[] = options.level === 'both' ? ['2d', '1d'] : [options.level];
   const deliveries: DeliveryManifest[] = [];
   let previous: LevelPlan | null = null;
+  // Both levels with quirks: the 1D Complet still lists some pupils the 2D one has in 6e.
+  const sharedInes = options.level === 'both' && options.quirks ? [] : undefined;
   for (const level of levels) {
     const persons = levelPersons(options, level);
     const idStart = previous ? ID_START + reserve(previous.persons) : ID_START;
@@ -68,6 +70,7 @@ export async function generateAcademie(
       dir: join(out, relDir),
       relDir,
       schoolYear: schoolYearOf(options.date),
+      ...(sharedInes ? { sharedInes } : {}),
     };
     await prepareDir(ctx.dir);
     for (const d of await writeLevel(ctx)) {

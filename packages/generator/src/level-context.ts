@@ -10,6 +10,11 @@ export interface LevelContext {
   /** Folder relative to the output folder (`.`, `2d`, `1d`). */
   readonly relDir: string;
   readonly schoolYear: number;
+  /**
+   * Both levels, with quirks: INEs of 6e pupils of the 2D Complet that the 1D Complet, written
+   * next, gives to CM2 pupils (the école's file still listing them at the rentrée).
+   */
+  readonly sharedInes?: string[];
 }
 
 /** Entity files of a delivery, in processing order. */

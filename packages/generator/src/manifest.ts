@@ -78,11 +78,20 @@ export interface QuirkExpectation {
     /** A chief or deputy whose DIR function alone puts it in the direction (no ENTEnsFonctionDir). */
     | 'dir-function-without-fonction-dir'
     /** A teacher teaching a class of a structure absent from the files: one UNKNOWN_STRUCTURE warning. */
-    | 'unknown-structure-teaching';
+    | 'unknown-structure-teaching'
+    /**
+     * (Both levels) A CM2 pupil of the 1D Complet carrying the INE of a 6e pupil of the 2D
+     * Complet: the same child, still listed by the école at the rentrée. Read after the 2D
+     * Complet: a second person and an INE_CONFLICT warning (the collégien stays at the collège);
+     * read before it: the collège's record takes the pupil over (identity by INE). `ids`: the
+     * 1D jointures; `pairs`: `<1D jointure>$<2D jointure>`.
+     */
+    | 'ine-shared-with-college';
   /** Files concerned (file quirks) or the entity (record quirks). */
   readonly files?: readonly string[];
   readonly entity?: string;
   readonly attribute?: string;
+  readonly pairs?: readonly string[];
   readonly count: number;
   readonly ids?: readonly string[];
 }

@@ -29,6 +29,7 @@ const EVERY = {
   arity: 50,
   birthDate: 300,
   unknownStructure: 60,
+  sharedIne: 20,
 } as const;
 /** Invalid records injected per entity (each a MISSING_REQUIRED reject). */
 export const INVALID_PER_ENTITY = 2;
@@ -57,10 +58,34 @@ export class Quirks {
   readonly birthDate: string[] = [];
   #births = 0;
   readonly invalid = { Eleve: [] as string[], PersEducNat: [] as string[] };
+  /** Both levels: `<2D jointure>$<INE>` of 6e pupils, handed from the 2D to the 1D Complet. */
+  readonly #shared: string[] | undefined;
+  /** 6e pupils seen (one in 20 hands its INE on). */
+  #sixthGrade = 0;
+  /** CM2 pupils given a collégien's INE: `<1D jointure>$<2D jointure>`. */
+  readonly sharedIne: string[] = [];
 
-  constructor(enabled: boolean, level: SchoolLevel) {
+  constructor(enabled: boolean, level: SchoolLevel, sharedInes?: string[]) {
     this.enabled = enabled;
     this.#level = level;
+    this.#shared = enabled ? sharedInes : undefined;
+  }
+
+  /** Both levels: one 6e pupil in 20 hands its INE on; CM2 pupils take them, in order. */
+  #shareIne(p: Pupil): Pupil {
+    const shared = this.#shared;
+    if (!shared) return p;
+    const age = p.estab.levels[p.level]?.age;
+    if (this.#level === '2d' && age === 11 && this.#sixthGrade++ % EVERY.sharedIne === 4) {
+      shared.push(`${p.id}$${p.ine}`);
+      return p;
+    }
+    if (this.#level === '1d' && age === 10 && shared.length > 0) {
+      const [college, ine] = shared.shift()!.split('$') as [string, string];
+      this.sharedIne.push(`${p.id}$${college}`);
+      return { ...p, ine };
+    }
+    return p;
   }
 
   /** The style of each chunk of an entity's Complet files. */
@@ -77,6 +102,7 @@ export class Quirks {
     style: ChunkStyle,
     render: (p: Pupil, mode: ChunkStyle['mode']) => string,
   ): string {
+    p = this.#shareIne(p);
     if (this.enabled && this.#births++ % EVERY.birthDate === 13) {
       // 31 February of the pupil's birth year: a date SIECLE should never export.
       this.birthDate.push(String(p.id));
@@ -249,6 +275,18 @@ export class Quirks {
         count: this.nonLatin.length,
         ids: this.nonLatin,
       },
+      ...(this.#shared && this.#level === '1d'
+        ? [
+            {
+              kind: 'ine-shared-with-college' as const,
+              entity: 'Eleve',
+              attribute: 'ENTEleveINE',
+              count: this.sharedIne.length,
+              ids: this.sharedIne.map((pair) => pair.split('$')[0]!),
+              pairs: this.sharedIne,
+            },
+          ]
+        : []),
     ];
   }
 }

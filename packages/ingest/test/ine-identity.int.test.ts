@@ -147,3 +147,44 @@ t.test('a departed pupil found again by its INE is restored under its new jointu
     .executeTakeFirstOrThrow();
   t.same(row, { jointure: '9309999', state: 'active' });
 });
+
+t.test("an école's file read after the collège's never takes a collégien back", async (t) => {
+  const h = await harness(t);
+  // The collège first: pupil 9300102 (INE 123456790CD) in 6e at 910001.
+  await h.ingest(variant(join(t.testdirName, '2d'), { from: '2d', pick: 'Complet' }));
+  const before = await h.db
+    .selectFrom('person')
+    .select(['id', 'jointure', 'level', 'primary_structure', 'version'])
+    .where('jointure', '=', '9300102')
+    .executeTakeFirstOrThrow();
+  // Then the école's complete, still listing last year's CM2 pupil under its 1D jointure.
+  const ecole = (
+    await h.ingest(
+      variant(join(t.testdirName, '1d'), {
+        from: '1d',
+        pick: 'Complet',
+        replace: [['<value>223456789EF</value>', '<value>123456790CD</value>']],
+      }),
+    )
+  ).imports[0]!;
+  t.equal(ecole.status, 'applied');
+  t.match(ecole.files.find((f) => f.entity === 'Eleve')!.outcomes, { created: 1, updated: 0 });
+  t.same(
+    await h.db
+      .selectFrom('person')
+      .select(['id', 'jointure', 'level', 'primary_structure', 'version'])
+      .where('id', '=', before.id)
+      .executeTakeFirstOrThrow(),
+    before,
+    'the collégien stays at the collège, untouched',
+  );
+  t.equal(await count(h.db, 'person_alias'), 0, 'no alias');
+  t.equal(await count(h.db, 'person', { ine: '123456790CD', state: 'active' }), 2);
+  t.match(
+    ecole.warnings.find((w) => w.code === 'INE_CONFLICT'),
+    {
+      uai: '0990002P',
+      message: /pupils 9300102, 9400101 are active and share INE 123456790CD/,
+    },
+  );
+});

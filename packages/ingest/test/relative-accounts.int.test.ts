@@ -26,7 +26,7 @@ async function engine(t: Tap, settings: Partial<IngestSettings> = {}) {
 
 type Engine = Awaited<ReturnType<typeof engine>>;
 
-async function relative(e: Engine, jointure: string) {
+async function relative(e: Pick<Engine, 'db'>, jointure: string) {
   const { rows } = await sql<{
     has_account: boolean;
     version: number;
@@ -139,3 +139,64 @@ t.test('RELATIVE_ACCOUNT_LEGAL_CODES=1: a personne en charge (2) is a contact', 
   await byDefault.ingest(dir);
   t.equal((await relative(byDefault, '9310202')).has_account, true, 'codes 1,2: account');
 });
+
+t.test(
+  'a new RELATIVE_ACCOUNT_LEGAL_CODES applies at the next import to every relative',
+  async (t) => {
+    const h = await harness(t);
+    const withCodes = (codes: number[]) => {
+      const deps: IngestDeps = {
+        ...h.deps,
+        settings: { ...h.deps.settings, relativeAccountLegalCodes: codes },
+        identifiers: (trx) => new IdentifierAllocator(trx, RULES, { events: false }),
+      };
+      return async (dir: string) => {
+        const r = (await ingestPaths(deps, [dir], { source: 'test' })).imports[0]!;
+        t.equal(r.status, 'applied');
+        return r;
+      };
+    };
+    // 9310202 is "personne en charge" (2) of both pupils; the same complete, day after day.
+    const complete = (date: string) =>
+      variant(join(t.testdirName, date), {
+        from: '2d',
+        pick: 'Complet',
+        date,
+        replace: [['9310202$20$1$1$0$0', '9310202$20$1$2$0$0']],
+      });
+    const e = { db: h.db };
+    await withCodes([1, 2])(complete('20240907'));
+    const first = await relative(e, '9310202');
+    t.match(first, { has_account: true, structures: 1 });
+    t.ok(first.identifiers > 0);
+
+    // The operator sets RELATIVE_ACCOUNT_LEGAL_CODES=1: the next import, whose records are all
+    // unchanged, takes the account like a lost legal link.
+    const strict = await withCodes([1])(complete('20240908'));
+    t.match(await relative(e, '9310202'), { has_account: false, structures: 0 });
+    t.equal(strict.establishments[0]!.relativeAccounts, 1, 'one relative account left');
+    const { rows: events } = await sql<{ changes: { fields: Record<string, unknown> } }>`
+    select changes from change_event
+    where import_id = ${strict.importId} and entity_key = '9310202'`.execute(h.db);
+    t.match(events, [{ changes: { fields: { hasAccount: [true, false] } } }], 'one event says so');
+    t.match(await relative(e, '9310201'), { has_account: true }, 'the legal (1) keeps its own');
+
+    // The same codes again: nothing to recompute; back to 1,2: the account comes back, with the
+    // identifiers it held.
+    const same = await withCodes([1])(complete('20240909'));
+    t.equal(
+      (
+        await sql<{ n: number }>`select count(*)::int as n from change_event
+        where import_id = ${same.importId}`.execute(h.db)
+      ).rows[0]!.n,
+      0,
+      'unchanged codes, unchanged files: no event',
+    );
+    await withCodes([1, 2])(complete('20240910'));
+    t.match(await relative(e, '9310202'), {
+      has_account: true,
+      structures: 1,
+      identifiers: first.identifiers,
+    });
+  },
+);

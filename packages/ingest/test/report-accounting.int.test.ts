@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { FileReport, ImportReport } from '../src/index.js';
@@ -84,3 +85,44 @@ t.test('the report accounts for every record, per file and per establishment', a
   t.same(d.rejectsByCode, { UNKNOWN_ENTITY: 1 });
   t.equal(d.rejects[0]!.uai, '0990001N', 'the modify names its classes in 910001: listed there');
 });
+
+t.test(
+  'a rejected relative is listed under the establishment of the pupils it names',
+  async (t) => {
+    const h = await harness(t);
+    await h.ingest(variant(join(t.testdirName, 'c'), { from: '2d', pick: 'Complet' }));
+    // A delta of relatives alone: no pupil of the delivery names them; both lack a name.
+    const dir = variant(join(t.testdirName, 'd'), { from: '2d', pick: 'nothing' });
+    const relative = (id: string, pupils: string) => `<addRequest>
+<operationalAttributes><attr name="categoriePersonne"><value>PersRelEleve</value></attr></operationalAttributes>
+<identifier><id>${id}</id></identifier>
+<attributes>
+<attr name="ENTPersonJointure"><value>${id}</value></attr>
+<attr name="givenName"><value>ANNE</value></attr>
+${pupils}
+</attributes>
+</addRequest>`;
+    writeFileSync(
+      join(dir, 'ENT_TEST_Delta_20240911_PersRelEleve_0000.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">
+<ficAlimMENESR>
+${relative('9310299', '<attr name="ENTAuxPersRelEleveEleve"><value>9300102</value></attr>')}
+${relative('9310298', '')}
+</ficAlimMENESR>
+`,
+    );
+    const d = (await h.ingest(dir)).imports[0]!;
+    t.equal(d.status, 'applied');
+    t.same(
+      d.rejects.map((x) => [x.code, x.identifier, x.uai]),
+      [
+        ['MISSING_REQUIRED', '9310299', '0990001N'],
+        ['MISSING_REQUIRED', '9310298', null],
+      ],
+      'its pupil is at 0990001N; the other names none',
+    );
+    t.match(d.establishments, [{ uai: '0990001N', byCategory: { relative: { rejects: 1 } } }]);
+    t.match(d.noEstablishment, { byCategory: { relative: { rejects: 1 } } });
+  },
+);

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { REDACTED, REDACT_PATHS } from './redaction.js';
 
@@ -5,16 +6,24 @@ export type { Logger } from 'pino';
 
 export interface LoggerSettings {
   readonly level: string;
-  /** true/false forces the format; undefined = pretty only when stdout is a TTY. */
+  /** true/false forces the format; undefined = pretty only when the written fd is a TTY. */
   readonly pretty?: boolean | undefined;
   readonly name?: string;
   /** File descriptor to write to: 1 (stdout, default) or 2 (stderr, for CLIs whose stdout is data). */
   readonly fd?: 1 | 2;
 }
 
-/** pino options shared by every logger of the project (also given to fastify). */
-export function loggerOptions(settings: LoggerSettings): LoggerOptions {
-  const pretty = settings.pretty ?? process.stdout.isTTY === true;
+/**
+ * pino options shared by every logger of the project (also given to fastify). Pretty by default
+ * only when the descriptor the lines go to is a terminal: a CLI logging to stderr writes JSON to
+ * `2>file` even on a terminal, and pretty lines to the terminal under `--json | jq`. `isTty`
+ * answers for a descriptor (tests pass their own).
+ */
+export function loggerOptions(
+  settings: LoggerSettings,
+  isTty: (fd: number) => boolean = isatty,
+): LoggerOptions {
+  const pretty = settings.pretty ?? isTty(settings.fd ?? 1);
   return {
     level: settings.level,
     ...(settings.name ? { name: settings.name } : {}),
@@ -37,7 +46,7 @@ export function loggerOptions(settings: LoggerSettings): LoggerOptions {
 }
 
 /**
- * The one logger factory: JSON lines by default, pretty on a TTY, secrets redacted.
+ * The one logger factory: JSON lines by default, pretty when writing to a TTY, secrets redacted.
  * Pass `destination` to capture lines (tests use a sink stream).
  *
  * @example

@@ -46,3 +46,14 @@ t.test('redactUrl hides credentials only', async (t) => {
   t.equal(redactUrl('redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379');
   t.equal(redactUrl('not a url'), REDACTED);
 });
+
+t.test('pretty by default only when the descriptor written to is a terminal', async (t) => {
+  const { loggerOptions } = await import('../src/index.js');
+  const stdoutOnly = (fd: number) => fd === 1;
+  const stderrOnly = (fd: number) => fd === 2;
+  t.notOk(loggerOptions({ level: 'info', fd: 2 }, stdoutOnly).transport, '2>file: JSON lines');
+  t.ok(loggerOptions({ level: 'info', fd: 2 }, stderrOnly).transport, '--json | jq: pretty');
+  t.ok(loggerOptions({ level: 'info' }, stdoutOnly).transport, 'stdout (the default) on a TTY');
+  t.notOk(loggerOptions({ level: 'info', pretty: false }, stdoutOnly).transport, 'forced off');
+  t.ok(loggerOptions({ level: 'info', fd: 2, pretty: true }, stdoutOnly).transport, 'forced on');
+});

@@ -193,6 +193,12 @@ t.test('authorization matrix: every route × every scope × a foreign establishm
       scopes: ['imports:read', 'imports:write'],
     },
     {
+      method: 'GET',
+      url: `/v1/imports/${school.importId}/warnings`,
+      path: '/v1/imports/{id}/warnings',
+      scopes: ['imports:read', 'imports:write'],
+    },
+    {
       method: 'POST',
       url: `/v1/imports/${school.importId}/plans/${uai}/approve`,
       path: '/v1/imports/{id}/plans/{uai}/approve',

@@ -132,7 +132,7 @@ export function renderReport(r: ImportReport): string {
       lines.push(`  ${w.uai ?? '-'}  ${w.code}  ${w.subject}  ${w.message}`);
     const more = r.warnings.length - WARNING_LINES;
     if (more > 0 || r.warningsTruncated)
-      lines.push(`  … more in --json or GET /v1/imports/${r.importId}`);
+      lines.push(`  … every one: GET /v1/imports/${r.importId}/warnings`);
   }
   const held = r.establishments.filter((e) => e.status === 'held');
   if (held.length > 0) {

@@ -17,7 +17,9 @@ t.test('help lists the commands', async (t) => {
 });
 
 t.test('<command> --help prints the command usage and exits 0 for every command', async (t) => {
-  for (const name of ['migrate', 'serve', 'ingest', 'keys', 'targets', 'dispatch', 'generate']) {
+  const { COMMANDS } = await import('../src/commands/index.js');
+  t.ok(COMMANDS.length >= 19, 'every command of the registry');
+  for (const { name } of COMMANDS) {
     for (const flag of ['--help', '-h']) {
       const out = capture();
       const err = capture();
@@ -26,9 +28,19 @@ t.test('<command> --help prints the command usage and exits 0 for every command'
       t.equal(err.text(), '', `${name} ${flag} prints no error`);
     }
   }
-  const out = capture();
-  t.equal(await runCli(['targets', 'add', '--help'], { stdout: out.stream }), 0);
-  t.match(out.text(), /targets/);
+  // A sub-command's --help too (before or after its arguments), never a usage error.
+  for (const args of [
+    ['targets', 'add', '--help'],
+    ['keys', 'create', '--help'],
+    ['calendar', 'simulate', '-h'],
+    ['campaign', 'preview', '--help'],
+    ['koxo', 'readback', '--help'],
+    ['ingest', 'x.xml', '--json', '--help'],
+  ]) {
+    const out = capture();
+    t.equal(await runCli(args, { stdout: out.stream }), 0, args.join(' '));
+    t.match(out.text(), `aaf-sync ${args[0]}`);
+  }
 });
 
 t.test('an unknown command is a usage error with its code, exit 2', async (t) => {

@@ -35,9 +35,13 @@ function legalOf(value: string | undefined): number | null {
   return value !== undefined && /^\d$/.test(value) ? Number(value) : null;
 }
 
-/** A legal representative or person in charge (codes 1 and 2). */
-function isLegal(ref: RelativeRef): boolean {
-  return ref.legal === 1 || ref.legal === 2;
+/**
+ * How strong a link's legal code is: a legal representative (1), then a person in charge (2),
+ * then anything else. A repeated relative keeps its strongest occurrence, so the account
+ * follows whichever codes RELATIVE_ACCOUNT_LEGAL_CODES grants (`1` alone or `1,2`).
+ */
+function legalRank(ref: RelativeRef): number {
+  return ref.legal === 1 ? 0 : ref.legal === 2 ? 1 : 2;
 }
 
 const LEGACY = [
@@ -77,16 +81,21 @@ export function pupilRelatives(r: FieldReader): RelativeRef[] {
       pushUnique(out, keys, jointure, ref);
       continue;
     }
-    // Repeated with other flags: warn; the legal occurrence wins (else the first one).
+    // Repeated with other flags: warn; the most legal occurrence wins (1, then 2), else the
+    // first one.
     const first = out[at]!;
     if (JSON.stringify(first) === JSON.stringify(ref)) continue;
+    const wins = legalRank(ref) < legalRank(first);
+    const kept = wins ? ref : first;
     r.warn(
       'RELATIVE_FLAGS_CONFLICT',
       'ENTElevePersRelEleve',
       f.join('$'),
-      `relative ${jointure} repeated with conflicting flags (the legal one is kept)`,
+      `relative ${jointure} repeated with conflicting flags (${
+        legalRank(kept) < 2 ? `the legal one, code ${kept.legal},` : 'the first one'
+      } is kept)`,
     );
-    if (isLegal(ref) && !isLegal(first)) out[at] = ref;
+    if (wins) out[at] = ref;
   }
   if (out.length > 0) return out;
   for (const [jointure, relationship] of r.composite('ENTEleveAutoriteParentale')) {

@@ -26,6 +26,7 @@ import * as m0027 from './0027-group-purge.js';
 import * as m0031 from './0031-person-last-import-index.js';
 import * as m0032 from './0032-academy-scope.js';
 import * as m0033 from './0033-scoped-identity.js';
+import * as m0034 from './0034-relative-account-codes.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the built package carries
@@ -59,4 +60,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0031-person-last-import-index': m0031,
   '0032-academy-scope': m0032,
   '0033-scoped-identity': m0033,
+  '0034-relative-account-codes': m0034,
 };

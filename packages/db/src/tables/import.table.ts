@@ -115,6 +115,17 @@ export interface ImportWarningTable {
   message: string;
 }
 
+/**
+ * The legal codes the last apply gave relatives their accounts by (RELATIVE_ACCOUNT_LEGAL_CODES);
+ * one row. A change makes the next apply recompute every active relative.
+ */
+export interface RelativeAccountCodesTable {
+  singleton: Generated<boolean>;
+  codes: number[];
+  import_id: number | null;
+  updated_at: Generated<Date>;
+}
+
 export interface ImportRejectTable {
   id: Generated<number>;
   import_id: number;

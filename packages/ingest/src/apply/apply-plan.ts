@@ -2,6 +2,7 @@ import { EVENT_WRITER_LOCK, sql, type Database, type Transaction } from '@aaf-sy
 import type { IngestDeps } from '../deps.js';
 import type { LeaveItem, PersonChangeItem, PlanItem, ReferenceItem } from '../plan/plan-item.js';
 import type { StructureDirectory } from '../plan/structure-directory.js';
+import { queueRelativesOnCodesChange } from './account-codes-change.js';
 import type { ApplyContext } from './apply-context.js';
 import { applyLeaves } from './apply-departures.js';
 import { applyPersonChanges } from './apply-person-changes.js';
@@ -24,7 +25,8 @@ export interface ApplyOutcome {
 /**
  * Applies plan items inside the caller's transaction, batch by batch and in plan order:
  * structures and nomenclatures, persons with their links and events, departures, then the
- * relatives' establishments and the classes left empty.
+ * relatives' establishments (all of them when RELATIVE_ACCOUNT_LEGAL_CODES changed) and the
+ * classes left empty.
  */
 export async function applyPlan(
   trx: Transaction<Database>,
@@ -40,7 +42,7 @@ export async function applyPlan(
   const events = new EventBuffer(trx, { importId, actor });
   const run = await trx
     .selectFrom('import_run')
-    .select('scope')
+    .select(['scope', 'submitter_uais'])
     .where('id', '=', importId)
     .executeTakeFirst();
   const ctx: ApplyContext = {
@@ -56,6 +58,8 @@ export async function applyPlan(
     touchedClasses: new Set(),
     tally: { identifiers: 0 },
   };
+  // RELATIVE_ACCOUNT_LEGAL_CODES changed since the last apply: every relative recomputed.
+  await queueRelativesOnCodesChange(ctx, (run?.submitter_uais ?? null) !== null);
   const statistics = new TableStatistics(trx);
   let items = 0;
   for await (const all of batches) {

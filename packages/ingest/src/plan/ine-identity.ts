@@ -1,4 +1,4 @@
-import type { RawRecord } from '@aaf-sync/aaf';
+import type { Level, RawRecord } from '@aaf-sync/aaf';
 import { sql } from '@aaf-sync/db';
 import { loadCurrentPersons, type CurrentPerson } from './current-state.js';
 import type { DeliveryState, FileScratch } from './delivery-state.js';
@@ -27,11 +27,15 @@ function ineOf(raw: RawRecord): string | null {
  * reported after the apply), when the new jointure is already an alias of it (the old school
  * still lists it: a second person, and a conflict), when another record of the delivery already
  * took it, or for an establishment-scoped submitter (the pupil may be another establishment's).
+ * Nor backwards: a 1D record never takes an active 2D pupil (an école's file still listing last
+ * year's CM2 pupil, read after the collège's: the pupil stays at the collège, and the second
+ * record is a conflict). `levelOf` gives the level each new record is read at.
  */
 export async function matchByIne(
   state: DeliveryState,
   file: FileScratch,
   records: readonly RawRecord[],
+  levelOf: (jointure: string) => Level | null = () => null,
 ): Promise<Map<string, IneMatch>> {
   if (file.entity !== 'Eleve' || state.scope.scoped || state.noPersons) return new Map();
   const wanted = new Map<string, string>();
@@ -40,8 +44,14 @@ export async function matchByIne(
     if (ine) wanted.set(raw.id, ine);
   }
   if (wanted.size === 0) return new Map();
-  const { rows } = await sql<{ jointure: string; ine: string; aliases: string[] }>`
-    select p.jointure, p.ine,
+  const { rows } = await sql<{
+    jointure: string;
+    ine: string;
+    level: Level;
+    state: string;
+    aliases: string[];
+  }>`
+    select p.jointure, p.ine, p.level, p.state,
       array(select a.jointure from person_alias a where a.person_id = p.id) as aliases
     from person p
     where p.category = 'pupil' and p.ine = any(${[...new Set(wanted.values())]}::text[])`.execute(
@@ -56,6 +66,7 @@ export async function matchByIne(
     if (others.length !== 1) continue;
     const known = others[0]!;
     if (known.aliases.includes(jointure)) continue;
+    if (known.state === 'active' && known.level === '2d' && levelOf(jointure) === '1d') continue;
     if (state.seen.has(known.jointure) || file.seen.has(known.jointure)) continue;
     if (taken.has(known.jointure)) continue;
     taken.add(known.jointure);

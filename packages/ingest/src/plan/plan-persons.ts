@@ -81,6 +81,36 @@ async function relativeUnitsFromDirectory(
   return new Map(rows.map((r) => [r.relative, r.structure]));
 }
 
+/**
+ * Relatives' establishments by the pupils their own record names (`ENTAuxPersRelEleveEleve`,
+ * 1D `ENTPersRelEleveEleve`) that the directory holds: where a rejected relative no pupil of the
+ * delivery names is listed (its account, if any, still comes from the pupils' side only).
+ */
+async function namedPupilUnits(
+  state: DeliveryState,
+  records: readonly RawRecord[],
+): Promise<Map<string, string>> {
+  const relatives: string[] = [];
+  const pupils: string[] = [];
+  for (const r of records)
+    for (const pupil of [
+      ...(r.attributes.ENTAuxPersRelEleveEleve ?? []),
+      ...(r.attributes.ENTPersRelEleveEleve ?? []),
+    ]) {
+      if (pupil.trim() === '') continue;
+      relatives.push(r.id);
+      pupils.push(pupil.trim());
+    }
+  if (relatives.length === 0 || state.noPersons) return new Map();
+  const { rows } = await sql<{ relative: string; structure: string }>`
+    select distinct on (n.relative) n.relative, p.primary_structure as structure
+    from unnest(${relatives}::text[], ${pupils}::text[]) as n(relative, pupil)
+    join person p on p.aaf_id = n.pupil and p.scope = ${state.fileScope}
+    where p.category = 'pupil' and p.state = 'active' and p.primary_structure is not null
+    order by n.relative, n.pupil`.execute(state.deps.db);
+  return new Map(rows.map((r) => [r.relative, r.structure]));
+}
+
 function relativeUnit(
   state: DeliveryState,
   file: FileScratch,
@@ -374,11 +404,10 @@ export async function planPersonBatch(
       ? pending.map((p) => p.raw.id).filter((j) => !relativeUnit(state, file, j))
       : [];
   const directoryUnits = await relativeUnitsFromDirectory(state, needUnits);
-  // New pupil jointures that are known pupils found again by their INE.
-  const ine = await matchByIne(
+  const needNamed = new Set(needUnits.filter((j) => !directoryUnits.has(j)));
+  const namedUnits = await namedPupilUnits(
     state,
-    file,
-    pending.filter((p) => !p.head).map((p) => p.raw),
+    pending.map((p) => p.raw).filter((r) => needNamed.has(r.id)),
   );
   const parsed = new Map<string, ReturnType<typeof normalizeRecord>>();
   for (const { raw } of pending) {
@@ -399,6 +428,16 @@ export async function planPersonBatch(
     [...parsed.values()].flatMap((p) =>
       p.record?.kind === 'person' ? personReferences(p.record) : [],
     ),
+  );
+  // New pupil jointures that are known pupils found again by their INE.
+  const ine = await matchByIne(
+    state,
+    file,
+    pending.filter((p) => !p.head).map((p) => p.raw),
+    (jointure) => {
+      const record = parsed.get(jointure)?.record;
+      return record?.kind === 'person' ? record.level : null;
+    },
   );
   for (const { raw } of pending) {
     const now = current.get(raw.id);
@@ -445,7 +484,8 @@ export async function planPersonBatch(
           null)
         : (person?.primaryStructure ?? now?.primaryStructure ?? null);
     // Rejects go to the establishment the record names (an unreadable record: its attachment…).
-    const rejectUnit = unit ?? recordUnit(state, file, { ...raw, attributes });
+    const rejectUnit =
+      unit ?? recordUnit(state, file, { ...raw, attributes }) ?? namedUnits.get(raw.id) ?? null;
     for (const reject of rejects)
       await rejectIn(state, file, { ...raw, xml: rawRecordXml(raw) }, reject, rejectUnit);
     if (!person) {

@@ -111,6 +111,12 @@ export const AccountSchema = z
         disciplineLabel: z.string(),
       }),
     ),
+    direction: z
+      .array(z.object({ structureJointure: z.string(), uai: z.string().nullable() }))
+      .describe(
+        'Establishments whose direction the person is part of: ENTEnsFonctionDir, a DIR ' +
+          'function or a direction label (1D).',
+      ),
     relations: z.object({
       relatives: z.array(LinkSchema).describe("A pupil's relatives."),
       pupils: z.array(LinkSchema).describe("A relative's pupils."),

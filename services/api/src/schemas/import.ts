@@ -1,3 +1,4 @@
+import { WARNING_CODES } from '@aaf-sync/aaf';
 import {
   DECISION_KINDS,
   IMPORT_KINDS,
@@ -102,11 +103,7 @@ export const DecisionSchema = z
   .meta({ id: 'PlanDecision', description: 'An approve/discard request on a held plan.' });
 
 const ImportWarningSchema = WarningReportSchema.extend({
-  code: z
-    .string()
-    .describe(
-      'BIRTH_DATE_MISSING, BIRTH_DATE_INVALID, RELATIVE_FLAGS_CONFLICT, GROUP_CLASSES_UNKNOWN, RELATIVE_UNLINKED, RELATIVE_PUPILS_DEPARTED',
-    ),
+  code: z.string().describe(WARNING_CODES.join(', ')),
 }).meta({ id: 'ImportWarning' });
 
 /** The engine's report, as packages/ingest declares it (one source for types and OpenAPI). */
@@ -190,6 +187,26 @@ export const RejectsQuerySchema = z.object({
 });
 
 export const RejectsCsvQuerySchema = z.object(rejectFilters);
+
+export const WarningSchema = z
+  .object({
+    id: z.number().int(),
+    code: z.string().describe(`Warning code (the record was kept): ${WARNING_CODES.join(', ')}.`),
+    uai: z.string().nullable().describe('The establishment concerned; null: none.'),
+    structure: z.string().nullable().describe('Jointure of that establishment.'),
+    subject: z.string().describe('Jointure of the person or establishment concerned.'),
+    message: z.string(),
+  })
+  .meta({ id: 'Warning', description: 'A data-quality warning of an import.' });
+
+export const WarningsPageSchema = pageSchema(WarningSchema).meta({ id: 'WarningsPage' });
+
+export const WarningsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: limitSchema(100, 1000),
+  uai: UaiSchema.optional(),
+  code: z.enum(WARNING_CODES).optional(),
+});
 
 export const SubmitQuerySchema = z.object({
   dryRun: z

@@ -37,6 +37,7 @@ t.test('account status and history', async (t) => {
       'memberships',
       'teaching',
       'functions',
+      'direction',
       'relations',
       'identifiers',
       'formerJointures',
@@ -195,6 +196,24 @@ t.test('account status and history', async (t) => {
     );
     const all = body<{ establishments: { uai: string }[] }>(await get('AB-T9'));
     t.same(all.establishments.map((e) => e.uai).sort(), [A.uai, B.uai]);
+    // In both schools' direction: shown on the account, cut to the scope too.
+    await ctx.db
+      .insertInto('direction')
+      .values(
+        [A.jointure, B.jointure].map((s) => ({ person_jointure: 'AB-T9', structure_jointure: s })),
+      )
+      .execute();
+    type Direction = { direction: { structureJointure: string; uai: string | null }[] };
+    t.same(
+      body<Direction>(await get('AB-T9'))
+        .direction.map((d) => d.uai)
+        .sort(),
+      [A.uai, B.uai],
+    );
+    t.same(body<Direction>(await get('AB-T9', scoped)).direction, [
+      { structureJointure: A.jointure, uai: A.uai },
+    ]);
+    t.same(body<Direction>(await get('A-P1')).direction, [], 'a pupil: none');
   });
 
   t.test('history: own, link and identifier events, newest first, paginated', async (t) => {

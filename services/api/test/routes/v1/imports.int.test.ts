@@ -169,6 +169,69 @@ t.test('imports: reading', async (t) => {
     );
     t.equal((await ctx.get(reader, '/v1/imports/999999/rejects.csv')).statusCode, 404);
   });
+
+  t.test('warnings: every one, page by page, by code and establishment, in scope', async (t) => {
+    // More than a page of warnings of A, one of B, one of no establishment.
+    await ctx.db
+      .insertInto('import_warning')
+      .values([
+        ...['A-R1', 'A-R2', 'A-R3'].map((subject) => ({
+          import_id: school.importId,
+          structure_jointure: 'S-A1',
+          uai: A.uai,
+          code: 'RELATIVE_PUPILS_DEPARTED',
+          subject,
+          message: `relative ${subject}: every pupil it is linked to has departed`,
+        })),
+        {
+          import_id: school.importId,
+          structure_jointure: 'S-B1',
+          uai: B.uai,
+          code: 'UNKNOWN_STRUCTURE',
+          subject: 'B-T1',
+          message: 'unknown structure 990000',
+        },
+        {
+          import_id: school.importId,
+          structure_jointure: null,
+          uai: null,
+          code: 'RELATIVE_UNLINKED',
+          subject: 'R-0',
+          message: 'relative R-0: no pupil names it',
+        },
+      ])
+      .execute();
+    const url = `/v1/imports/${school.importId}/warnings`;
+    type Page = { items: { code: string; uai: string | null; subject: string }[] };
+    const all = body<Page & { nextCursor: null }>(await ctx.get(reader, url));
+    t.same(
+      all.items.map((w) => w.subject),
+      ['A-R1', 'A-R2', 'A-R3', 'B-T1', 'R-0'],
+    );
+    const page1 = body<Page & { nextCursor: string }>(await ctx.get(reader, `${url}?limit=2`));
+    const page2 = body<Page>(await ctx.get(reader, `${url}?limit=2&cursor=${page1.nextCursor}`));
+    t.same(
+      [...page1.items, ...page2.items].map((w) => w.subject),
+      ['A-R1', 'A-R2', 'A-R3', 'B-T1'],
+    );
+    t.same(
+      body<Page>(await ctx.get(reader, `${url}?code=RELATIVE_UNLINKED`)).items.map((w) => w.uai),
+      [null],
+      'the relatives linked to no pupil, listed',
+    );
+    t.same(
+      body<Page>(await ctx.get(reader, `${url}?uai=${B.uai}`)).items.map((w) => w.code),
+      ['UNKNOWN_STRUCTURE'],
+    );
+    t.equal((await ctx.get(reader, `${url}?code=NOT_A_WARNING`)).statusCode, 400);
+    t.same(
+      body<Page>(await ctx.get(scoped, url)).items.map((w) => w.subject),
+      ['A-R1', 'A-R2', 'A-R3'],
+      'a scoped key: its establishment only',
+    );
+    t.equal((await ctx.get(scoped, `${url}?uai=${B.uai}`)).statusCode, 403);
+    t.equal((await ctx.get(reader, '/v1/imports/999999/warnings')).statusCode, 404);
+  });
 });
 
 t.test('imports: uploads and decisions are stored and queued, never run here', async (t) => {

@@ -11,9 +11,12 @@ import {
   listImportPlans,
   listImports,
   listRejects,
+  listWarnings,
   rejectRowToView,
+  warningRowToView,
   type RejectFilter,
   type Scope,
+  type WarningFilter,
 } from '@aaf-sync/directory';
 import {
   ImportReportSchema as EngineReportSchema,
@@ -43,6 +46,8 @@ import {
   DecisionAcceptedSchema,
   SubmitAcceptedSchema,
   SubmitQuerySchema,
+  WarningsPageSchema,
+  WarningsQuerySchema,
 } from '../../../schemas/import.js';
 import { problemResponses } from '../../../schemas/problem.js';
 import { principalOf } from '../../../types.js';
@@ -232,6 +237,42 @@ const imports: FastifyPluginAsyncZod = async (app) => {
       const rows = await listRejects(app.db, scope, run.id, filter, { after, limit: q.limit + 1 });
       const page = keysetPage(rows, q.limit, 'rejects', (last) => ({ a: Number(last.id) }));
       return { items: page.items.map(rejectRowToView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/:id/warnings',
+    {
+      config: READ,
+      schema: {
+        tags: ['imports'],
+        operationId: 'listWarnings',
+        summary: 'Data-quality warnings of an import (records kept), every one, page by page',
+        description:
+          'The import report lists the first 1,000 warnings with their counts by code; this ' +
+          'lists them all (e.g. every relative linked to no pupil, every reference to an ' +
+          'unknown structure), by establishment and code.',
+        params: ImportIdParamsSchema,
+        querystring: WarningsQuerySchema,
+        response: { 200: WarningsPageSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const scope = scopeOf(principal);
+      const q = request.query;
+      assertUaiInScope(principal, q.uai);
+      const run = await importInScope(scope, request.params.id);
+      const after = q.cursor
+        ? cursorInt(decodeCursor('warnings', q.cursor), 'a', 'warnings')
+        : null;
+      const filter: WarningFilter = {
+        ...(q.uai ? { uai: q.uai } : {}),
+        ...(q.code ? { code: q.code } : {}),
+      };
+      const rows = await listWarnings(app.db, scope, run.id, filter, { after, limit: q.limit + 1 });
+      const page = keysetPage(rows, q.limit, 'warnings', (last) => ({ a: Number(last.id) }));
+      return { items: page.items.map(warningRowToView), nextCursor: page.nextCursor };
     },
   );
 
