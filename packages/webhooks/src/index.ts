@@ -72,8 +72,6 @@ export {
 } from './snapshot.js';
 export {
   REPORT_STATUSES,
-  reportsForAccount,
   SnapshotReportInput,
   storeReport,
-  type ServerReportView,
 } from './snapshot-report.js';
