@@ -9,6 +9,7 @@ import { loadConfig } from '@aaf-sync/config';
 import { testDb, testRedis } from '@aaf-sync/testing';
 import autocannon from 'autocannon';
 import { createApiKey } from '@aaf-sync/api-keys';
+import { processCpuSeconds } from '../../../bench/bench-lib.js';
 import { EVENTS, PERSONS, seedBench } from './seed-bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../cli/dist/main.js');
@@ -59,7 +60,9 @@ interface Scenario {
   readonly eventsPerRequest?: number;
 }
 
-async function run(url: string, token: string, s: Scenario) {
+/** The server's CPU milliseconds per answered request over a scenario (null off Linux). */
+async function run(url: string, token: string, s: Scenario, serverPid: number | undefined) {
+  const cpuBefore = serverPid === undefined ? null : processCpuSeconds(serverPid);
   const result = await autocannon({
     url,
     connections: s.connections,
@@ -76,6 +79,11 @@ async function run(url: string, token: string, s: Scenario) {
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     non2xx: result.non2xx,
     errors: result.errors,
+    serverCpuMsPerRequest:
+      cpuBefore === null || result.requests.total === 0
+        ? null
+        : Math.round(((processCpuSeconds(serverPid!)! - cpuBefore) * 1e6) / result.requests.total) /
+          1000,
   };
 }
 
@@ -116,7 +124,7 @@ try {
     scopes: ['admin'],
     actor: 'bench',
   });
-  const { url } = await startServe({
+  const { url, child } = await startServe({
     DATABASE_URL: database.url,
     REDIS_URL: loadConfig().redis.url,
     QUEUE_PREFIX: redis.prefix,
@@ -156,9 +164,11 @@ try {
     },
   ];
   const results: unknown[] = [];
+  const { loadavg } = await import('node:os');
+  const load = [loadavg()[0]!];
   for (const s of scenarios) {
     if (values.only && !s.name.includes(values.only)) continue;
-    const r = await run(url, token, s);
+    const r = await run(url, token, s, child.pid);
     results.push(s.eventsPerRequest ? { ...r, eventsPerSec: r.reqPerSec * s.eventsPerRequest } : r);
   }
   if (!values.only || 'change feed, one consumer following the log'.includes(values.only)) {
@@ -172,6 +182,8 @@ try {
         seedSeconds,
         durationSeconds: duration,
         cpus: (await import('node:os')).availableParallelism(),
+        // the one-minute load average before and after the scenarios (a shared machine)
+        loadAverage: [...load, loadavg()[0]!].map((l) => Math.round(l * 100) / 100),
         results,
       },
       null,
