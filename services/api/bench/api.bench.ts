@@ -20,6 +20,8 @@ const { values } = parseArgs({
     // Write a V8 CPU profile of the server (into this folder) for the run.
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
+    // the server's LOG_LEVEL: `info` (the default of a deployment) adds a log line per request
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const duration = Number(values.duration);
@@ -42,13 +44,18 @@ async function startServe(
   });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       out += c.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
+      if (!m) return;
+      // the log lines that follow (one per request at LOG_LEVEL=info) are drained unread
+      child.stdout!.off('data', onData);
+      ok(m[1]!);
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
   });
+  child.stdout!.resume();
   return { url, child };
 }
 
@@ -130,7 +137,7 @@ try {
     QUEUE_PREFIX: redis.prefix,
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: values['log-level'],
     LOG_PRETTY: 'false',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
   });
@@ -181,6 +188,7 @@ try {
         events: EVENTS,
         seedSeconds,
         durationSeconds: duration,
+        logLevel: values['log-level'],
         cpus: (await import('node:os')).availableParallelism(),
         // the one-minute load average before and after the scenarios (a shared machine)
         loadAverage: [...load, loadavg()[0]!].map((l) => Math.round(l * 100) / 100),
