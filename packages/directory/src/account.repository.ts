@@ -1,12 +1,6 @@
 import { PREPARED, sql, type Executor, type RawBuilder } from '@aaf-sync/db';
 import type { AccountRow } from './account-view.js';
-import {
-  personInScope,
-  structureInScope,
-  targetInScope,
-  uaiInScope,
-  type Scope,
-} from './scope.js';
+import { personInScope, structureInScope, targetInScope, uaiInScope, type Scope } from './scope.js';
 
 /** How an account is named in `GET /v1/accounts/{id}`. */
 export type AccountRef =
