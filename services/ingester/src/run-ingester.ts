@@ -6,10 +6,11 @@ import { createIngester } from './ingester.js';
 
 /**
  * Runs the ingester (inbox deliveries, and uploads and held-plan decisions queued by the API),
- * at the CPU priority INGEST_NICE (lowered at start, every thread), until SIGINT/SIGTERM (packages/process): closes the workers (the current import finishes or
- * rolls back), then Redis and the database pool, each bounded. Resolves false when a close
- * failed or was forced. `clock` (default the wall clock) stamps the runs and is the instant at
- * which the calendar gate asks whether the directory feed is suspended.
+ * at the CPU priority INGEST_NICE (lowered at start, every thread), until SIGINT/SIGTERM
+ * (packages/process): closes the workers (the current import finishes or rolls back), then
+ * Redis and the database pool, each bounded. Resolves false when a close failed or was forced.
+ * `clock` (default the wall clock) stamps the runs and is the instant at which the calendar gate
+ * asks whether the directory feed is suspended.
  */
 export function runIngesterProcess(
   config: Config,

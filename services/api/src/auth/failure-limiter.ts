@@ -31,7 +31,7 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 const PEEK_COMMAND = 'aafAuthFailuresPeek';
-type PeekCommand = (...keysThenCount: (string | number)[]) => Promise<(string | number | null)[]>;
+type PeekCommand = (...countThenKeys: (string | number)[]) => Promise<(string | number | null)[]>;
 
 /** Failures in Redis under `<prefix>:authfail:<key>`; the window is the key's TTL. */
 export function redisFailureStore(redis: Redis, prefix: string): FailureStore {
