@@ -12,7 +12,8 @@
 //   api       the real API server (`aaf-sync serve`) asked for random accounts' status at
 //             `--api-rate` req/s (open loop, latency from the scheduled time): first for
 //             `--api-seconds` with nothing else running, then while a third weekly complete
-//             (the same content, next date) is applied
+//             (the same content, next date) is applied at the priority the bench runs at,
+//             then while a fourth is applied lowered to INGEST_NICE (as the ingester runs it)
 // in the engine's production set-up (plain Node, the heap cap of package.json), and prints one
 // JSON document with MiB/s, records/s, peak RSS and the ratio to `raw` per phase (how fast
 // the phase goes through the same bytes as bare saxes; the delta's is its seconds), plus where
@@ -55,6 +56,8 @@ const { values } = parseArgs({
     phase: { type: 'string' },
     dir: { type: 'string' },
     db: { type: 'string' },
+    // a phase's child: lower its CPU priority to this nice value (the ingester's INGEST_NICE)
+    nice: { type: 'string' },
   },
 });
 
@@ -243,6 +246,10 @@ async function runPhase(phase: string, dir: string, dbUrl: string): Promise<Phas
   // The packages are loaded before the clock starts (a running ingester has them loaded); not
   // for the baseline, which runs alone: loading @aaf-sync/ingest makes bare saxes about three
   // times slower in the same process (measured, cause not found yet).
+  if (values.nice && values.nice !== '0') {
+    const { lowerCpuPriority } = await import('@aaf-sync/process');
+    lowerCpuPriority(Number(values.nice));
+  }
   if (phase !== 'raw')
     await Promise.all([
       import('@aaf-sync/aaf'),
@@ -292,11 +299,18 @@ function child(phase: string, dir: string, dbUrl: string): PhaseResult {
   return JSON.parse(res.stdout) as PhaseResult;
 }
 
-/** The same phase in a child process, without blocking this one (the API phase runs meanwhile). */
-function childAsync(phase: string, dir: string, dbUrl: string): Promise<PhaseResult> {
+/**
+ * The same phase in a child process, without blocking this one (the API phase runs meanwhile),
+ * at the CPU priority `nice` (0: unchanged) as the ingester lowers itself to (INGEST_NICE).
+ */
+function childAsync(phase: string, dir: string, dbUrl: string, nice = 0): Promise<PhaseResult> {
   const proc = spawn(
     process.execPath,
-    [...ENGINE_NODE_ARGS, import.meta.filename, '--phase', phase, '--dir', dir, '--db', dbUrl],
+    [
+      ...ENGINE_NODE_ARGS,
+      import.meta.filename,
+      ...['--phase', phase, '--dir', dir, '--db', dbUrl, '--nice', String(nice)],
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -356,15 +370,19 @@ type ApiLoad = RateLoopResult & { readonly serverCpuMsPerRequest: number | null 
 
 /**
  * The API's account status at `rate` req/s: for `idleSeconds` alone, then while a weekly
- * complete (`weekDir`, the same content as the last one) is applied in a child process.
+ * complete (the same content as the last one) is applied in a child process, twice: at the
+ * priority it was started with, then lowered to `nice` as the ingester does (INGEST_NICE).
  */
 async function apiPhase(
   dir: string,
   dbUrl: string,
   rate: number,
   idleSeconds: number,
+  nice: number,
 ): Promise<{
   idle: ApiLoad;
+  underPlainImport: ApiLoad;
+  plainImport: PhaseResult;
   underImport: ApiLoad;
   import: PhaseResult;
   serverPeakRssMb: number | null;
@@ -395,9 +413,20 @@ async function apiPhase(
     // a second of warm-up (prepared statements, JIT), not counted
     await load(new Promise((r) => setTimeout(r, 1000)));
     const idle = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)));
-    const importing = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
-    const underImport = await load(importing.catch(() => undefined));
-    return { idle, underImport, import: await importing, serverPeakRssMb: api.peakRssMb() };
+    // the weekly complete at the priority it was started with, then as the ingester runs it
+    // (lowered to INGEST_NICE): the same content, the next weeks
+    const plain = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
+    const underPlainImport = await load(plain.catch(() => undefined));
+    const lowered = childAsync('ingest', laterWeek(dir, '20240928'), dbUrl, nice);
+    const underImport = await load(lowered.catch(() => undefined));
+    return {
+      idle,
+      underPlainImport,
+      plainImport: await plain,
+      underImport,
+      import: await lowered,
+      serverPeakRssMb: api.peakRssMb(),
+    };
   } finally {
     await api.stop();
   }
@@ -490,7 +519,8 @@ async function main(): Promise<void> {
     const reingest = child('ingest', laterWeek(dir, '20240914'), dbUrl);
     raws.push(child('raw', dir, dbUrl));
     const delta = child('ingest', deltaOf(dir, changes), dbUrl);
-    const api = await apiPhase(dir, dbUrl, apiRate, Number(values['api-seconds']));
+    const nice = loadConfig().ingest.nice;
+    const api = await apiPhase(dir, dbUrl, apiRate, Number(values['api-seconds']), nice);
     load.push(loadavg()[0]!);
     const server = await serverSettings(dbUrl);
     const around = (i: number): PhaseResult => ({
@@ -507,7 +537,7 @@ async function main(): Promise<void> {
     };
     const raw2 = { ...raw, records: parse.records };
     const peak = Math.max(
-      ...[parse, ingest, reingest, delta, api.import].map((p) => p.peakRssMb),
+      ...[parse, ingest, reingest, delta, api.plainImport, api.import].map((p) => p.peakRssMb),
       api.serverPeakRssMb ?? 0,
     );
     const apiP99 = api.underImport.latencyMs.p99;
@@ -533,8 +563,12 @@ async function main(): Promise<void> {
         api: {
           rate: apiRate,
           idle: api.idle,
+          // during a weekly complete at the priority it was started with
+          underPlainImport: api.underPlainImport,
+          plainImport: rate(api.plainImport, raw),
+          // during a weekly complete lowered to INGEST_NICE, as the ingester runs it
+          importNice: nice,
           underImport: api.underImport,
-          // the weekly complete applied meanwhile
           import: rate(api.import, raw),
           serverPeakRssMb: api.serverPeakRssMb,
         },
@@ -546,6 +580,7 @@ async function main(): Promise<void> {
         reingestVsRaw: ratio(reingest, around(2)),
         deltaSeconds: Math.round(delta.seconds * 100) / 100,
         apiP99MsUnderImport: apiP99,
+        apiP99MsUnderPlainImport: api.underPlainImport.latencyMs.p99,
       },
       peakRssMb: {
         raw: raw.peakRssMb,
@@ -553,7 +588,7 @@ async function main(): Promise<void> {
         ingest: ingest.peakRssMb,
         reingest: reingest.peakRssMb,
         delta: delta.peakRssMb,
-        importUnderApiLoad: api.import.peakRssMb,
+        importUnderApiLoad: Math.max(api.plainImport.peakRssMb, api.import.peakRssMb),
         apiServer: api.serverPeakRssMb,
       },
       cpuRatios: {

@@ -266,6 +266,12 @@ export const ENV_VARS = {
     description:
       'Legal-responsibility codes (4th field of ENTElevePersRelEleve) that give a relative an account: 1 = legal representative, 2 = personne en charge. Other relatives are contacts without an account. A change applies to every relative at the next academy-wide import.',
   },
+  INGEST_NICE: {
+    schema: int(0, 19),
+    default: '10',
+    description:
+      'CPU priority (nice value, 0 = normal, 19 = lowest) the ingester lowers itself to at start, so that an import leaves the cores to the API while it answers (account status p99 at 500 req/s during a weekly complete); on an idle machine it costs the import nothing. 0 keeps the priority it was started with.',
+  },
   IMPORT_BATCH_SIZE: {
     schema: int(10, 100000),
     default: '1000',

@@ -45,6 +45,7 @@ function buildConfig(v: Parsed) {
       keepUnlinkedRelatives: v.IMPORT_KEEP_UNLINKED_RELATIVES,
       relativeAccountLegalCodes: v.RELATIVE_ACCOUNT_LEGAL_CODES,
       batchSize: v.IMPORT_BATCH_SIZE,
+      nice: v.INGEST_NICE,
     },
     aafLimits: {
       maxDepth: v.AAF_MAX_XML_DEPTH,

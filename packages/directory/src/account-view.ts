@@ -141,6 +141,16 @@ export interface AccountRow {
   }[];
   /** The rentrée blocking holding the account now (migration 0022), null when none. */
   access_block: { since: string; until: string; why: string } | null;
+  /** What pedagogical servers read back after a snapshot, of the scope's establishments. */
+  server_reports: {
+    reporter: string;
+    uai: string;
+    login: string | null;
+    homePath: string | null;
+    status: string;
+    detail: string | null;
+    reportedAt: string;
+  }[];
 }
 
 export interface IdentifierView {
@@ -237,6 +247,11 @@ export interface AccountView {
     readonly until: string | null;
     readonly why: string | null;
   };
+  /**
+   * What pedagogical servers read back after applying a snapshot (login, home path, status),
+   * by reporter and UAI; a scoped reader sees its establishments' reports only.
+   */
+  readonly serverReports: AccountRow['server_reports'];
 }
 
 /**
@@ -329,5 +344,9 @@ export function accountRowToView(row: AccountRow, reader: Reader): AccountView {
           why: row.access_block.why,
         }
       : { blocked: false, since: null, until: null, why: null },
+    serverReports: (row.server_reports ?? []).map((r) => ({
+      ...r,
+      reportedAt: isoTime(r.reportedAt),
+    })),
   };
 }

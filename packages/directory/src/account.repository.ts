@@ -1,6 +1,6 @@
 import { PREPARED, sql, type Executor, type RawBuilder } from '@aaf-sync/db';
 import type { AccountRow } from './account-view.js';
-import { personInScope, structureInScope, targetInScope, type Scope } from './scope.js';
+import { personInScope, structureInScope, targetInScope, uaiInScope, type Scope } from './scope.js';
 
 /** How an account is named in `GET /v1/accounts/{id}`. */
 export type AccountRef =
@@ -66,9 +66,9 @@ export async function resolveAccount(
 /**
  * Everything the account status shows, in one statement: the person (all fields), its
  * establishments, classes and groups, teaching links, functions, relatives or pupils,
- * identifiers, the import and file that last changed it, and its provisioning on each target
- * (through the index on `provisioning.person_id`). Lists that name an establishment
- * are restricted to the scope.
+ * identifiers, the import and file that last changed it, its provisioning on each target
+ * (through the index on `provisioning.person_id`) and what pedagogical servers reported after a
+ * snapshot (`snapshot_report`). Lists that name an establishment are restricted to the scope.
  */
 export async function findAccount(
   db: Executor,
@@ -199,7 +199,14 @@ function accountQuery(scope: Scope, where: RawBuilder<unknown>) {
       (select jsonb_build_object('since', b.since, 'until', b.until, 'why', b.why)
         from person_access_block(p.jointure, p.profile) b
         where p.state = 'active' and p.has_account
-      ) as access_block
+      ) as access_block,
+      (select coalesce(jsonb_agg(jsonb_build_object(
+          'reporter', sr.reporter, 'uai', sr.uai, 'login', sr.login, 'homePath', sr.home_path,
+          'status', sr.status, 'detail', sr.detail, 'reportedAt', sr.reported_at)
+          order by sr.reporter, sr.uai), '[]')
+        from snapshot_report sr
+        where sr.person_jointure = p.jointure and ${uaiInScope(scope, sql.ref('sr.uai'))}
+      ) as server_reports
     from person p
     where ${where} and ${personInScope(scope, sql.ref('p.jointure'))}
   `;

@@ -43,6 +43,12 @@ export function structureInScope(
       and s.uai = any(${[...scope.uais]}::text[]))`;
 }
 
+/** The UAI `uai` (an SQL column reference) is one of the scope's. */
+export function uaiInScope(scope: Scope, uai: RawBuilder<unknown>): RawBuilder<boolean> {
+  if (scope.uais === null) return sql<boolean>`true`;
+  return sql<boolean>`${uai} = any(${[...scope.uais]}::text[])`;
+}
+
 /** The target aliased `t` serves an establishment of the scope (account status provisioning). */
 export function targetInScope(scope: Scope): RawBuilder<boolean> {
   if (scope.uais === null) return sql<boolean>`true`;

@@ -1,3 +1,4 @@
+export { lowerCpuPriority, type CpuPriority } from './cpu-priority.js';
 export {
   PART_CLOSE_GRACE_MS,
   runProcess,

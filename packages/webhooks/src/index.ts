@@ -70,10 +70,4 @@ export {
   type SnapshotItem,
   type SnapshotManifest,
 } from './snapshot.js';
-export {
-  REPORT_STATUSES,
-  reportsForAccount,
-  SnapshotReportInput,
-  storeReport,
-  type ServerReportView,
-} from './snapshot-report.js';
+export { REPORT_STATUSES, SnapshotReportInput, storeReport } from './snapshot-report.js';

@@ -81,38 +81,3 @@ export async function storeReport(
   );
   return { stored: rows.length, unknown: ids.filter((id) => !ok.has(id)) };
 }
-
-export interface ServerReportView {
-  readonly reporter: string;
-  readonly uai: string;
-  readonly login: string | null;
-  readonly homePath: string | null;
-  readonly status: string;
-  readonly detail: string | null;
-  readonly reportedAt: string;
-}
-
-/** What the servers reported for an account (for the account status), limited to `uais`. */
-export async function reportsForAccount(
-  db: Kysely<Database>,
-  jointure: string,
-  uais: readonly string[] | null,
-): Promise<ServerReportView[]> {
-  let q = db
-    .selectFrom('snapshot_report')
-    .selectAll()
-    .where('person_jointure', '=', jointure)
-    .orderBy('reporter')
-    .orderBy('uai');
-  if (uais !== null) q = q.where('uai', 'in', uais.length > 0 ? [...uais] : ['']);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    reporter: r.reporter,
-    uai: r.uai,
-    login: r.login,
-    homePath: r.home_path,
-    status: r.status,
-    detail: r.detail,
-    reportedAt: new Date(r.reported_at).toISOString(),
-  }));
-}

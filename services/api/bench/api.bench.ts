@@ -9,6 +9,7 @@ import { loadConfig } from '@aaf-sync/config';
 import { testDb, testRedis } from '@aaf-sync/testing';
 import autocannon from 'autocannon';
 import { createApiKey } from '@aaf-sync/api-keys';
+import { processCpuSeconds } from '../../../bench/bench-lib.js';
 import { EVENTS, PERSONS, seedBench } from './seed-bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../cli/dist/main.js');
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     // Write a V8 CPU profile of the server (into this folder) for the run.
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
+    // the server's LOG_LEVEL: `info` (the default of a deployment) adds a log line per request
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const duration = Number(values.duration);
@@ -41,13 +44,18 @@ async function startServe(
   });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       out += c.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
+      if (!m) return;
+      // the log lines that follow (one per request at LOG_LEVEL=info) are drained unread
+      child.stdout!.off('data', onData);
+      ok(m[1]!);
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
   });
+  child.stdout!.resume();
   return { url, child };
 }
 
@@ -59,7 +67,9 @@ interface Scenario {
   readonly eventsPerRequest?: number;
 }
 
-async function run(url: string, token: string, s: Scenario) {
+/** The server's CPU milliseconds per answered request over a scenario (null off Linux). */
+async function run(url: string, token: string, s: Scenario, serverPid: number | undefined) {
+  const cpuBefore = serverPid === undefined ? null : processCpuSeconds(serverPid);
   const result = await autocannon({
     url,
     connections: s.connections,
@@ -76,6 +86,11 @@ async function run(url: string, token: string, s: Scenario) {
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     non2xx: result.non2xx,
     errors: result.errors,
+    serverCpuMsPerRequest:
+      cpuBefore === null || result.requests.total === 0
+        ? null
+        : Math.round(((processCpuSeconds(serverPid!)! - cpuBefore) * 1e6) / result.requests.total) /
+          1000,
   };
 }
 
@@ -116,13 +131,13 @@ try {
     scopes: ['admin'],
     actor: 'bench',
   });
-  const { url } = await startServe({
+  const { url, child } = await startServe({
     DATABASE_URL: database.url,
     REDIS_URL: loadConfig().redis.url,
     QUEUE_PREFIX: redis.prefix,
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: values['log-level'],
     LOG_PRETTY: 'false',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
   });
@@ -156,9 +171,11 @@ try {
     },
   ];
   const results: unknown[] = [];
+  const { loadavg } = await import('node:os');
+  const load = [loadavg()[0]!];
   for (const s of scenarios) {
     if (values.only && !s.name.includes(values.only)) continue;
-    const r = await run(url, token, s);
+    const r = await run(url, token, s, child.pid);
     results.push(s.eventsPerRequest ? { ...r, eventsPerSec: r.reqPerSec * s.eventsPerRequest } : r);
   }
   if (!values.only || 'change feed, one consumer following the log'.includes(values.only)) {
@@ -171,7 +188,10 @@ try {
         events: EVENTS,
         seedSeconds,
         durationSeconds: duration,
+        logLevel: values['log-level'],
         cpus: (await import('node:os')).availableParallelism(),
+        // the one-minute load average before and after the scenarios (a shared machine)
+        loadAverage: [...load, loadavg()[0]!].map((l) => Math.round(l * 100) / 100),
         results,
       },
       null,

@@ -400,6 +400,29 @@ t.test(
         status: 'created',
       },
     ]);
+    // A report of the same account from another establishment (a person of both, as far as
+    // the reports go): an académie-wide key sees both, the scoped key its own only.
+    await ctx.db
+      .insertInto('snapshot_report')
+      .values({ reporter: 'scribe-b', uai: B.uai, person_jointure: 'A-P1', status: 'present' })
+      .execute();
+    t.same(
+      (await ctx.get(reader, '/v1/accounts/jointure:A-P1'))
+        .json()
+        .serverReports.map((r: { reporter: string }) => r.reporter),
+      ['scribe-a'],
+      'a scoped key: its establishments’ reports only',
+    );
+    t.same(
+      (await ctx.get(all, '/v1/accounts/jointure:A-P1'))
+        .json()
+        .serverReports.map((r: { reporter: string; uai: string }) => [r.reporter, r.uai]),
+      [
+        ['scribe-a', A.uai],
+        ['scribe-b', B.uai],
+      ],
+      'an académie-wide key: every report, by reporter',
+    );
     const foreign = await ctx.inject({
       method: 'POST',
       url: `/v1/snapshots/${B.uai}/reports`,

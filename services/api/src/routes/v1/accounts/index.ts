@@ -8,7 +8,6 @@ import {
   resolveAccount,
   type AccountRef,
 } from '@aaf-sync/directory';
-import { reportsForAccount } from '@aaf-sync/webhooks';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scopeOf, type Principal } from '../../../auth/principal.js';
 import { ApiErrors } from '../../../errors.js';
@@ -101,11 +100,8 @@ const accounts: FastifyPluginAsyncZod = async (app) => {
       ]);
       ambiguity(raw, matches, scopes);
       if (!row) throw ApiErrors.NOT_FOUND({ resource: 'account', id: raw });
-      const view = accountRowToView(row, reader);
-      return {
-        ...view,
-        serverReports: await reportsForAccount(app.db, row.jointure, principal.uais),
-      };
+      // one statement (findAccountByRef), server reports included: one round trip per request
+      return accountRowToView(row, reader);
     },
   );
 
