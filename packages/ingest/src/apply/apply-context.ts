@@ -20,6 +20,12 @@ export interface ApplyContext {
   readonly touchedRelatives: Set<string>;
   /** Classes/groups that lost members: emptied ones are marked at the end. */
   readonly touchedClasses: Set<number>;
+  /**
+   * A first import (the fast path): the directory held no person when the plan was made and
+   * still holds none as the apply begins, so every person item is a create and none can
+   * conflict; versions are not checked, persons and events are written with `COPY`.
+   */
+  readonly firstImport: boolean;
   /** Running totals of the apply. */
   readonly tally: { identifiers: number };
 }

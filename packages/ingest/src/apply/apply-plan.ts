@@ -1,6 +1,7 @@
 import { EVENT_WRITER_LOCK, sql, type Database, type Transaction } from '@aaf-sync/db';
 import type { IngestDeps } from '../deps.js';
 import type { LeaveItem, PersonChangeItem, PlanItem, ReferenceItem } from '../plan/plan-item.js';
+import { holdsNoPerson } from '../plan/current-state.js';
 import type { StructureDirectory } from '../plan/structure-directory.js';
 import type { ApplyContext } from './apply-context.js';
 import { applyLeaves } from './apply-departures.js';
@@ -33,11 +34,14 @@ export async function applyPlan(
   structures: StructureDirectory,
   batches: AsyncIterable<readonly PlanItem[]>,
   actor: string | null = null,
+  options: { readonly firstImport?: boolean } = {},
 ): Promise<ApplyOutcome> {
   // The event-log lock first, for the whole apply: identifier allocation takes counter locks and
   // admin identifier changes take this lock first, so this order cannot deadlock with them.
   await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
-  const events = new EventBuffer(trx, { importId, actor });
+  // (planned on an empty directory: checked again in the transaction, the plan's look-ups were not made)
+  const firstImport = options.firstImport === true && (await holdsNoPerson(trx));
+  const events = new EventBuffer(trx, { importId, actor }, { copy: firstImport });
   const run = await trx
     .selectFrom('import_run')
     .select('scope')
@@ -54,6 +58,7 @@ export async function applyPlan(
     classes: new ClassCache(trx, events, structures, importId),
     touchedRelatives: new Set(),
     touchedClasses: new Set(),
+    firstImport,
     tally: { identifiers: 0 },
   };
   const statistics = new TableStatistics(trx);

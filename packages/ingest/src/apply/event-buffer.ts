@@ -10,6 +10,8 @@ export class EventBuffer {
   constructor(
     private readonly db: Executor,
     private readonly defaults: { importId: number | null; actor: string | null },
+    /** `copy`: appended with `COPY` (a first import's many events). */
+    private readonly options: { readonly copy?: boolean } = {},
   ) {}
 
   get written(): number {
@@ -30,6 +32,6 @@ export class EventBuffer {
     const events = this.#buffer;
     this.#buffer = [];
     this.#written += events.length;
-    await appendEvents(this.db, events);
+    await appendEvents(this.db, events, this.options);
   }
 }
