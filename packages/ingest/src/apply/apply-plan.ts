@@ -1,14 +1,15 @@
 import { EVENT_WRITER_LOCK, sql, type Database, type Transaction } from '@aaf-sync/db';
 import type { IngestDeps } from '../deps.js';
 import type { LeaveItem, PersonChangeItem, PlanItem, ReferenceItem } from '../plan/plan-item.js';
-import { holdsNoPerson } from '../plan/current-state.js';
 import type { StructureDirectory } from '../plan/structure-directory.js';
 import type { ApplyContext } from './apply-context.js';
 import { applyLeaves } from './apply-departures.js';
 import { applyPersonChanges } from './apply-person-changes.js';
 import { applyReferences } from './apply-references.js';
 import { ClassCache } from './class-cache.js';
+import { holdsNoPersonData } from './empty-directory.js';
 import { EventBuffer } from './event-buffer.js';
+import { readAhead } from './read-ahead.js';
 import { recomputeRelativeStructures } from './relative-structures.js';
 import { TableStatistics } from './table-statistics.js';
 
@@ -40,7 +41,7 @@ export async function applyPlan(
   // admin identifier changes take this lock first, so this order cannot deadlock with them.
   await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
   // (planned on an empty directory: checked again in the transaction, the plan's look-ups were not made)
-  const firstImport = options.firstImport === true && (await holdsNoPerson(trx));
+  const firstImport = options.firstImport === true && (await holdsNoPersonData(trx));
   const events = new EventBuffer(trx, { importId, actor }, { copy: firstImport });
   const run = await trx
     .selectFrom('import_run')
@@ -63,7 +64,7 @@ export async function applyPlan(
   };
   const statistics = new TableStatistics(trx);
   let items = 0;
-  for await (const all of batches) {
+  for await (const all of readAhead(batches)) {
     items += all.length;
     await applyReferences(
       ctx,
