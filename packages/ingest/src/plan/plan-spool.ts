@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import type { PlanItem } from './plan-item.js';
 
 const SPOOL_PREFIX = 'aaf-sync-plan-p';
+/** Characters of plan lines gathered before one write to the spool file. */
+const SPOOL_WRITE_CHARS = 1 << 20;
 
 function alive(pid: number): boolean {
   try {
@@ -44,6 +46,8 @@ export async function sweepDeadSpools(tmp: string = tmpdir()): Promise<string[]>
 export class PlanSpool {
   #out: WriteStream;
   #count = 0;
+  /** Lines not written yet: the file is written a mebibyte at a time, not once per item. */
+  #pending = '';
   readonly #droppedFiles = new Set<number>();
 
   private constructor(
@@ -70,7 +74,14 @@ export class PlanSpool {
 
   async add(item: PlanItem): Promise<void> {
     this.#count++;
-    if (!this.#out.write(`${JSON.stringify(item)}\n`)) await once(this.#out, 'drain');
+    this.#pending += `${JSON.stringify(item)}\n`;
+    if (this.#pending.length >= SPOOL_WRITE_CHARS) await this.#write();
+  }
+
+  async #write(): Promise<void> {
+    const text = this.#pending;
+    this.#pending = '';
+    if (!this.#out.write(text)) await once(this.#out, 'drain');
   }
 
   /** Forgets every item of a file that turned out unreadable. */
@@ -80,6 +91,7 @@ export class PlanSpool {
 
   /** Ends writing; call once the plan is complete, before reading. */
   async close(): Promise<void> {
+    if (this.#pending.length > 0) await this.#write();
     this.#out.end();
     await once(this.#out, 'finish');
   }
