@@ -30,9 +30,9 @@ const COLUMNS = [
 /** Values COPY's text format must escape: tab, newline, backslash, quotes, braces, NUL-free unicode. */
 const awkward = (jointure: string) => ({
   jointure,
-  category: 'pupil',
-  profile: 'pupil',
-  level: '2d',
+  category: 'pupil' as const,
+  profile: 'pupil' as const,
+  level: '2d' as const,
   given_name: 'Zoé\tAnne',
   sn: 'L\'Hôte \\ O"Brien\r\nII',
   birth_date: '2010-03-04',

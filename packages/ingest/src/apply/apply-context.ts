@@ -22,8 +22,9 @@ export interface ApplyContext {
   readonly touchedClasses: Set<number>;
   /**
    * A first import (the fast path): the directory held no person when the plan was made and
-   * still holds none as the apply begins, so every person item is a create and none can
-   * conflict; versions are not checked, persons and events are written with `COPY`.
+   * holds no person and no person link as the apply begins, so every person item is a create
+   * and no row can conflict; versions are not checked, persons, links and events are written
+   * with `COPY`.
    */
   readonly firstImport: boolean;
   /** Running totals of the apply. */
