@@ -162,7 +162,10 @@ async function writeRows(
       sn: byKey.get(r.jointure)!.payload.columns.sn,
     }),
   );
-  const allocated = await allocateForAccounts(ctx, holders);
+  // (a first import: only persons this batch created, which hold no identifier yet)
+  const allocated = await allocateForAccounts(ctx, holders, {
+    fresh: ctx.firstImport && gaining.length === 0,
+  });
   const created: CreatedPersons = new Map();
   for (const [jointure, id] of ids)
     created.set(jointure, { id, identifiers: allocated.get(id) ?? {} });

@@ -23,7 +23,12 @@ export class EventBuffer {
     for (const uai of event.uais ?? []) this.uais.add(uai);
   }
 
-  async flushIfFull(limit = 5000): Promise<void> {
+  /**
+   * Appends the buffered events once there are `limit` of them (5,000; 1,000 with `copy`: a COPY
+   * costs no more per row in small pieces, and events that wait across batches outlive the
+   * young generation, which makes the collector copy and then mark them).
+   */
+  async flushIfFull(limit = this.options.copy ? 1000 : 5000): Promise<void> {
     if (this.#buffer.length >= limit) await this.flush();
   }
 
