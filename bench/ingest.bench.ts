@@ -18,8 +18,10 @@
 // JSON document with MiB/s, records/s, peak RSS and the ratio to `raw` per phase (how fast
 // the phase goes through the same bytes as bare saxes; the delta's is its seconds), plus where
 // the time goes: parse / normalise / hash for `parse`, and per import phase (reading, planning,
-// applying) the wall time and the SQL time per statement family (verb + table), and the
-// PostgreSQL server's version and the settings it runs with that differ from the defaults.
+// applying) the wall time, the Node process's CPU time, the SQL time per statement family
+// (verb + table; `copy <table>` for the first import's COPY FROM STDIN) and the time outside
+// SQL, and the PostgreSQL server's version and the settings it runs with that differ from the
+// defaults.
 // Ratios are what the targets are about: absolute times vary a lot on shared 2-core machines.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -171,11 +173,31 @@ async function importPhase(dir: string, dbUrl: string) {
   const { createIngestDeps, ingestPaths } = await import('@aaf-sync/ingest');
   const { createLogger } = await import('@aaf-sync/logger');
   const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' });
-  const phases: Record<string, { started: bigint; seconds: number; sql: Families }> = {};
+  /** Per import phase: wall time, this process's CPU time, SQL time per family. */
+  type Phase = {
+    started: bigint;
+    cpu: NodeJS.CpuUsage;
+    seconds: number;
+    cpuSeconds: number;
+    sql: Families;
+  };
+  const phases: Record<string, Phase> = {};
+  const open = (): Phase => ({
+    started: now(),
+    cpu: process.cpuUsage(),
+    seconds: 0,
+    cpuSeconds: 0,
+    sql: {},
+  });
+  const close = (p: Phase) => {
+    p.seconds = since(p.started);
+    const used = process.cpuUsage(p.cpu);
+    p.cpuSeconds = (used.user + used.system) / 1e6;
+  };
   /** The slowest statements (the first 160 characters of their text). */
   const slowest: [number, string][] = [];
   let current = 'setup';
-  phases[current] = { started: now(), seconds: 0, sql: {} };
+  phases[current] = open();
   const onQuery = (text: string, ms: number) => {
     const family = familyOf(text);
     const sql = phases[current]!.sql;
@@ -202,12 +224,12 @@ async function importPhase(dir: string, dbUrl: string) {
   const { imports } = await ingestPaths(createIngestDeps(config, handle.db, log), [dir], {
     source: 'bench',
     onPhase: (_id, phase) => {
-      phases[current]!.seconds = since(phases[current]!.started);
+      close(phases[current]!);
       current = phase;
-      phases[current] ??= { started: now(), seconds: 0, sql: {} };
+      phases[current] ??= open();
     },
   });
-  phases[current]!.seconds = since(phases[current]!.started);
+  close(phases[current]!);
   const postgresCpuSeconds = backendCpu(backends);
   await handle.close();
   const r = imports[0]!;
@@ -221,10 +243,15 @@ async function importPhase(dir: string, dbUrl: string) {
           name,
           {
             seconds: r3(p.seconds),
+            // the Node process's CPU in the phase (what a loaded machine disturbs least)
+            nodeCpuSeconds: r3(p.cpuSeconds),
             sqlSeconds: r3(sqlSeconds),
-            // the ten costliest families, seconds and statements
+            // the rest: the Node process reading, planning, building rows (and waiting for a core)
+            outsideSqlSeconds: r3(p.seconds - sqlSeconds),
+            // the twelve costliest families, seconds and statements (a first import's COPYs
+            // are families of their own: `copy person`, `copy change_event`…)
             sql: Object.fromEntries(
-              families.slice(0, 10).map(([k, f]) => [k, [r3(f.seconds), f.statements]]),
+              families.slice(0, 12).map(([k, f]) => [k, [r3(f.seconds), f.statements]]),
             ),
           },
         ];

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { trackCopyClients } from './copy-rows.js';
 import { namePreparedStatements } from './prepared-statements.js';
 
 // bigint (int8) columns hold identities and counts far below 2^53: read them as numbers.
@@ -38,6 +39,8 @@ export function createDb(options: CreateDbOptions): DbHandle {
   pool.on('error', () => {});
   pool.on('connect', namePreparedStatements);
   const { onQuery } = options;
+  // copyRows finds a transaction's client through this registry (kysely does not expose it).
+  trackCopyClients(pool, onQuery);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     ...(onQuery ? { log: (event) => onQuery(event.query.sql, event.queryDurationMillis) } : {}),

@@ -51,6 +51,7 @@ export {
   type BulkUpdateOptions,
   type BulkValue,
 } from './bulk-write.js';
+export { copyRows, copyValue } from './copy-rows.js';
 export {
   appendEvents,
   EVENT_WRITER_LOCK,

@@ -93,8 +93,15 @@ export class IdentifierAllocator {
     this.#counters = new HomonymCounters(options.cachedFamilies ?? DEFAULT_CACHED_FAMILIES);
   }
 
-  /** Identifiers of these persons (new ones allocated), person id → namespace → value. */
-  async allocate(persons: readonly PersonNames[]): Promise<Map<number, Record<string, string>>> {
+  /**
+   * Identifiers of these persons (new ones allocated), person id → namespace → value. `fresh`:
+   * the persons were created in this transaction and hold no identifier yet, so the read of the
+   * primaries they hold is skipped (the first import's fast path).
+   */
+  async allocate(
+    persons: readonly PersonNames[],
+    { fresh = false }: { readonly fresh?: boolean } = {},
+  ): Promise<Map<number, Record<string, string>>> {
     const { trx: db, rules, options } = this;
     const seen = new Set<number>();
     const unique = persons.filter((p) => !seen.has(p.personId) && seen.add(p.personId));
@@ -103,11 +110,13 @@ export class IdentifierAllocator {
       const events = options.events !== false;
       if (events) await lockEventLog(db);
       const ids = unique.map((p) => p.personId);
-      const held = await findPrimaries(
-        db,
-        ids,
-        rules.map((r) => r.name),
-      );
+      const held = fresh
+        ? []
+        : await findPrimaries(
+            db,
+            ids,
+            rules.map((r) => r.name),
+          );
       for (const h of held) values.set(`${h.person_id}:${h.namespace}`, h.value);
       const slots = planSlots(unique, rules, values);
       if (slots.length > 0) {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { sql, type Database, type Kysely, type Transaction } from '@aaf-sync/db';
+import { createDb, sql, type Database, type Kysely, type Transaction } from '@aaf-sync/db';
 import { testDb } from '@aaf-sync/testing';
 import { allocateIdentifiers, IdentifierAllocator, setAlias } from '../src/index.js';
 import { insertPersons, named, rules } from './helper.js';
@@ -172,5 +172,30 @@ t.test('counters leaving a full cache are written at once', async (t) => {
       ['jmartin', 3],
       ['pdurand', 1],
     ],
+  );
+});
+
+t.test('fresh persons: the same values without reading the primaries they hold', async (t) => {
+  const read = await testDb(t);
+  const fresh = await testDb(t);
+  const run = (db: Kysely<Database>, isFresh: boolean) =>
+    db.transaction().execute(async (trx) => {
+      const a = new IdentifierAllocator(trx, rules, { events: false });
+      const values: Record<string, string>[] = [];
+      for (const names of BATCHES) {
+        const ids = await insertPersons(trx, names);
+        const map = await a.allocate(named(ids, names), { fresh: isFresh });
+        values.push(...ids.map((id) => map.get(id)!));
+      }
+      await a.finish();
+      return values;
+    });
+  const statements: string[] = [];
+  const handle = createDb({ url: fresh.url, onQuery: (text) => statements.push(text) });
+  t.teardown(() => handle.close());
+  t.same(await run(handle.db, true), await run(read.db, false), 'the same values');
+  t.notOk(
+    statements.some((s) => /status = 'primary'/.test(s)),
+    'no read of the primaries held',
   );
 });

@@ -8,9 +8,13 @@ import type { IngestSettings } from './settings.js';
  * transaction (packages/identifiers `IdentifierAllocator`).
  */
 export interface IdentifierSession {
-  /** Identifiers of these persons, allocated when they hold none: id → namespace → value. */
+  /**
+   * Identifiers of these persons, allocated when they hold none: id → namespace → value.
+   * `fresh`: persons created in this transaction (they hold none: nothing to read first).
+   */
   allocate(
     persons: readonly { personId: number; givenName: string; sn: string }[],
+    options?: { readonly fresh?: boolean },
   ): Promise<Map<number, Record<string, string>>>;
   /** Writes what the session kept in memory (homonym counters): once, before the commit. */
   finish(): Promise<void>;

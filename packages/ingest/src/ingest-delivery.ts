@@ -280,6 +280,8 @@ async function planAndApplyWith(
   const started = Date.now();
   const fileScope = delivery.scope ?? '-';
   const structures = await StructureDirectory.load(deps.db, fileScope);
+  const noPersons = await holdsNoPerson(deps.db);
+  const fastFirstImport = deps.settings.fastFirstImport !== false;
   const state: DeliveryState = {
     deps,
     importId,
@@ -295,7 +297,8 @@ async function planAndApplyWith(
     uaiConflicts: new Map(),
     ineMerges: new Map(),
     writesFingerprints: !options.dryRun,
-    noPersons: await holdsNoPerson(deps.db),
+    noPersons,
+    lightCreates: noPersons && fastFirstImport && !options.dryRun,
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
   for (const h of run.hashed) {
@@ -383,6 +386,7 @@ async function planAndApplyWith(
         structures,
         plans.batches(size, (i) => !isHeld(i)),
         options.actor ?? null,
+        { firstImport: noPersons && fastFirstImport },
       );
       log.info({ ...outcome, held: [...held], ms: Date.now() - started }, 'plan applied');
       await addUaisTouched(trx, importId, outcome.uais);

@@ -17,6 +17,12 @@ export interface IngestSettings {
   readonly batchSize: number;
   /** Bounds on the files read (nesting, attributes, values, bytes): see packages/aaf. */
   readonly aafLimits?: AafLimits;
+  /**
+   * The first import into an empty directory takes the fast path (default true): lighter plan
+   * items, no look-ups or version checks, persons and events written with `COPY`. The same
+   * directory results either way; false forces the general path (tests compare the two).
+   */
+  readonly fastFirstImport?: boolean;
 }
 
 export const DEFAULT_INGEST_SETTINGS: IngestSettings = Object.freeze({

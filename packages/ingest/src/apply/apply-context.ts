@@ -20,6 +20,13 @@ export interface ApplyContext {
   readonly touchedRelatives: Set<string>;
   /** Classes/groups that lost members: emptied ones are marked at the end. */
   readonly touchedClasses: Set<number>;
+  /**
+   * A first import (the fast path): the directory held no person when the plan was made and
+   * holds no person and no person link as the apply begins, so every person item is a create
+   * and no row can conflict; versions are not checked, persons, links and events are written
+   * with `COPY`.
+   */
+  readonly firstImport: boolean;
   /** Running totals of the apply. */
   readonly tally: { identifiers: number };
 }

@@ -1,6 +1,14 @@
 import type { KeyedDiff } from '../plan/person-diff.js';
 import { keyOf, type MembershipRef } from '../plan/person-state.js';
-import { bulkDelete, bulkInsert, bulkUpdate, type BulkColumn, type BulkRow } from '@aaf-sync/db';
+import {
+  bulkDelete,
+  bulkInsert,
+  bulkUpdate,
+  copyRows,
+  type BulkColumn,
+  type BulkRow,
+  type BulkTable,
+} from '@aaf-sync/db';
 import { nowOf } from '../deps.js';
 import type { ApplyContext } from './apply-context.js';
 import { classEventKey } from './class-cache.js';
@@ -12,6 +20,30 @@ export interface LinkChange<T> {
   readonly version: number;
   readonly uais: readonly string[];
   readonly diff: KeyedDiff<T>;
+}
+
+/**
+ * Inserts new link rows, a row whose key is there already left as it is (`on conflict do
+ * nothing`). On a first import the link tables start empty: the rows are written with COPY,
+ * the first of any two rows with one key kept (what the conflict clause would keep).
+ */
+async function insertLinks<Tb extends BulkTable, C extends BulkColumn<Tb>>(
+  ctx: ApplyContext,
+  table: Tb,
+  keys: readonly C[],
+  columns: readonly C[],
+  rows: readonly BulkRow<Tb, C>[],
+): Promise<void> {
+  if (!ctx.firstImport) {
+    await bulkInsert(ctx.trx, table, columns, rows, { onConflict: (oc) => oc.doNothing() });
+    return;
+  }
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => {
+    const key = JSON.stringify(keys.map((k) => r[k]));
+    return !seen.has(key) && !!seen.add(key);
+  });
+  await copyRows(ctx.trx, table, columns, unique);
 }
 
 /** Writes the adds, updates and removals of one kind of link for a batch, with their events. */
@@ -59,9 +91,7 @@ export async function writeLinks<
   await bulkDelete(ctx.trx, spec.table, spec.keys, removes);
   if (spec.values.length > 0)
     await bulkUpdate(ctx.trx, spec.table, spec.keys, spec.values, updates);
-  await bulkInsert(ctx.trx, spec.table, [...spec.keys, ...spec.values], adds, {
-    onConflict: (oc) => oc.doNothing(),
-  });
+  await insertLinks(ctx, spec.table, spec.keys, [...spec.keys, ...spec.values], adds);
 }
 
 /** Event key of a membership: `<class|group>:<structure>$<code>|<person>`. */
@@ -104,12 +134,12 @@ export async function writeMemberships(
   await bulkDelete(ctx.trx, 'membership', keys, removes);
   // `since` on the engine's clock, like the run's start: the year transition compares them.
   const since = nowOf(ctx.deps);
-  await bulkInsert(
-    ctx.trx,
+  await insertLinks(
+    ctx,
     'membership',
+    keys,
     [...keys, 'since'],
     adds.map((a) => ({ ...a, since })),
-    { onConflict: (oc) => oc.doNothing() },
   );
 }
 
@@ -126,11 +156,11 @@ export async function writeStructures(
     keys,
     changes.flatMap((c) => c.diff.remove.map((s) => row(c.person, s))),
   );
-  await bulkInsert(
-    ctx.trx,
+  await insertLinks(
+    ctx,
     'person_structure',
     keys,
+    keys,
     changes.flatMap((c) => c.diff.add.map((s) => row(c.person, s))),
-    { onConflict: (oc) => oc.doNothing() },
   );
 }

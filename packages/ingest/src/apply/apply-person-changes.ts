@@ -2,7 +2,7 @@ import { IngestErrors } from '../errors.js';
 import { isEmptyDiff, type LinkValue } from '../plan/person-diff.js';
 import type { PersonChangeItem } from '../plan/plan-item.js';
 import type { LinkKind } from '../plan/person-state.js';
-import { bulkInsert, bulkUpdate, sql } from '@aaf-sync/db';
+import { bulkInsert, bulkUpdate, copyRows, sql } from '@aaf-sync/db';
 import type { ApplyContext } from './apply-context.js';
 import { writeLinks, writeMemberships, writeStructures, type LinkChange } from './apply-links.js';
 import {
@@ -101,6 +101,29 @@ function newVersions(items: readonly PersonChangeItem[]): Map<string, number> {
   );
 }
 
+/** Inserts the new persons; answers their ids. */
+async function insertPersons(
+  ctx: ApplyContext,
+  creates: readonly PersonChangeItem[],
+  accounts: Map<string, boolean>,
+): Promise<{ id: number; jointure: string }[]> {
+  const columns = ['jointure', 'category', 'has_account', ...ROW_COLUMNS] as const;
+  const rows = creates.map((i) => ({
+    jointure: i.key,
+    category: i.payload.columns.category,
+    has_account: accounts.get(i.key) ?? true,
+    ...rowValues(ctx, i, 1),
+  }));
+  if (!ctx.firstImport)
+    return bulkInsert(ctx.trx, 'person', columns, rows, { returning: ['id', 'jointure'] });
+  // A first import: COPY (no conflict is possible), then the ids by the unique jointures.
+  await copyRows(ctx.trx, 'person', columns, rows);
+  const { rows: ids } = await sql<{ id: number; jointure: string }>`
+    select id, jointure from person where jointure = any(${creates.map((i) => i.key)}::text[])
+    order by id`.execute(ctx.trx);
+  return ids;
+}
+
 async function writeRows(
   ctx: ApplyContext,
   items: readonly PersonChangeItem[],
@@ -108,18 +131,7 @@ async function writeRows(
   { accounts, accountsBefore }: Omit<WithAccounts, 'items'>,
 ) {
   const creates = items.filter((i) => i.action === 'create');
-  const inserted = await bulkInsert(
-    ctx.trx,
-    'person',
-    ['jointure', 'category', 'has_account', ...ROW_COLUMNS],
-    creates.map((i) => ({
-      jointure: i.key,
-      category: i.payload.columns.category,
-      has_account: accounts.get(i.key) ?? true,
-      ...rowValues(ctx, i, 1),
-    })),
-    { returning: ['id', 'jointure'] },
-  );
+  const inserted = await insertPersons(ctx, creates, accounts);
   const ids = new Map(inserted.map((r) => [r.jointure, r.id]));
   const others = items.filter((i) => i.action !== 'create');
   const updated = await bulkUpdate(
@@ -150,7 +162,10 @@ async function writeRows(
       sn: byKey.get(r.jointure)!.payload.columns.sn,
     }),
   );
-  const allocated = await allocateForAccounts(ctx, holders);
+  // (a first import: only persons this batch created, which hold no identifier yet)
+  const allocated = await allocateForAccounts(ctx, holders, {
+    fresh: ctx.firstImport && gaining.length === 0,
+  });
   const created: CreatedPersons = new Map();
   for (const [jointure, id] of ids)
     created.set(jointure, { id, identifiers: allocated.get(id) ?? {} });
@@ -199,7 +214,9 @@ export async function applyPersonChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   await renameFoundByIne(ctx, changes);
-  await checkVersions(ctx, changes);
+  // (a first import: nobody can have moved in a directory that held no person)
+  if (!ctx.firstImport || changes.some((i) => i.action !== 'create'))
+    await checkVersions(ctx, changes);
   // A person created now holds no establishment yet (checkVersions found no row for it, and
   // links are written only for persons): only the others are looked up.
   const before = await structuresOf(

@@ -8,7 +8,9 @@ import { applyLeaves } from './apply-departures.js';
 import { applyPersonChanges } from './apply-person-changes.js';
 import { applyReferences } from './apply-references.js';
 import { ClassCache } from './class-cache.js';
+import { holdsNoPersonData } from './empty-directory.js';
 import { EventBuffer } from './event-buffer.js';
+import { readAhead } from './read-ahead.js';
 import { recomputeRelativeStructures } from './relative-structures.js';
 import { TableStatistics } from './table-statistics.js';
 
@@ -35,11 +37,14 @@ export async function applyPlan(
   structures: StructureDirectory,
   batches: AsyncIterable<readonly PlanItem[]>,
   actor: string | null = null,
+  options: { readonly firstImport?: boolean } = {},
 ): Promise<ApplyOutcome> {
   // The event-log lock first, for the whole apply: identifier allocation takes counter locks and
   // admin identifier changes take this lock first, so this order cannot deadlock with them.
   await sql`select pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`.execute(trx);
-  const events = new EventBuffer(trx, { importId, actor });
+  // (planned on an empty directory: checked again in the transaction, the plan's look-ups were not made)
+  const firstImport = options.firstImport === true && (await holdsNoPersonData(trx));
+  const events = new EventBuffer(trx, { importId, actor }, { copy: firstImport });
   const run = await trx
     .selectFrom('import_run')
     .select(['scope', 'submitter_uais'])
@@ -56,13 +61,14 @@ export async function applyPlan(
     classes: new ClassCache(trx, events, structures, importId),
     touchedRelatives: new Set(),
     touchedClasses: new Set(),
+    firstImport,
     tally: { identifiers: 0 },
   };
   // RELATIVE_ACCOUNT_LEGAL_CODES changed since the last apply: every relative recomputed.
   await queueRelativesOnCodesChange(ctx, (run?.submitter_uais ?? null) !== null);
   const statistics = new TableStatistics(trx);
   let items = 0;
-  for await (const all of batches) {
+  for await (const all of readAhead(batches)) {
     items += all.length;
     await applyReferences(
       ctx,

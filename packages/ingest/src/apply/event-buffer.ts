@@ -10,6 +10,8 @@ export class EventBuffer {
   constructor(
     private readonly db: Executor,
     private readonly defaults: { importId: number | null; actor: string | null },
+    /** `copy`: appended with `COPY` (a first import's many events). */
+    private readonly options: { readonly copy?: boolean } = {},
   ) {}
 
   get written(): number {
@@ -21,7 +23,12 @@ export class EventBuffer {
     for (const uai of event.uais ?? []) this.uais.add(uai);
   }
 
-  async flushIfFull(limit = 5000): Promise<void> {
+  /**
+   * Appends the buffered events once there are `limit` of them (5,000; 1,000 with `copy`: a COPY
+   * costs no more per row in small pieces, and events that wait across batches outlive the
+   * young generation, which makes the collector copy and then mark them).
+   */
+  async flushIfFull(limit = this.options.copy ? 1000 : 5000): Promise<void> {
     if (this.#buffer.length >= limit) await this.flush();
   }
 
@@ -30,6 +37,6 @@ export class EventBuffer {
     const events = this.#buffer;
     this.#buffer = [];
     this.#written += events.length;
-    await appendEvents(this.db, events);
+    await appendEvents(this.db, events, this.options);
   }
 }

@@ -29,14 +29,16 @@ export async function accountsOf(
 
 /**
  * Identifiers of relatives who gain an account, allocated at that moment (the allocation is
- * idempotent: a relative who held an account before keeps its reserved identifiers).
+ * idempotent: a relative who held an account before keeps its reserved identifiers). `fresh`:
+ * all of them were created by this batch (they hold none: nothing to read first).
  */
 export async function allocateForAccounts(
   ctx: ApplyContext,
   persons: readonly { personId: number; givenName: string; sn: string }[],
+  options: { readonly fresh?: boolean } = {},
 ): Promise<Map<number, Record<string, string>>> {
   if (!ctx.identifiers || persons.length === 0) return new Map();
-  const allocated = await ctx.identifiers.allocate(persons);
+  const allocated = await ctx.identifiers.allocate(persons, options);
   for (const ids of allocated.values()) ctx.tally.identifiers += Object.keys(ids).length;
   return allocated;
 }

@@ -90,6 +90,12 @@ export interface DeliveryState extends Findings {
    * (by jointure, INE, scope, relatives' establishments) would find nothing and are skipped.
    */
   readonly noPersons: boolean;
+  /**
+   * Creates are planned without their field diff (`[null, value]` for every column, which the
+   * item's columns already hold): a first import to be applied on the fast path
+   * (`settings.fastFirstImport`), not a dry run (whose plan is kept for reading).
+   */
+  readonly lightCreates: boolean;
 }
 
 /** What one file adds; merged into the delivery state only when the file was read whole. */

@@ -84,12 +84,14 @@ function diffMap<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T
 
 /**
  * What must change to turn `before` into `after`. `keepStructures` leaves the structure set out
- * of the comparison (relatives: derived from their pupils after the import).
+ * of the comparison (relatives: derived from their pupils after the import). `withoutFields`
+ * leaves the field diff empty: a create's would repeat every column as `[null, value]`, and its
+ * event carries the columns themselves (the first import's lighter plan items).
  */
 export function diffPerson(
   before: { columns: PersonColumns; links: PersonLinks } | null,
   after: { columns: PersonColumns; links: PersonLinks },
-  options: { keepStructures?: boolean } = {},
+  options: { keepStructures?: boolean; withoutFields?: boolean } = {},
 ): PersonDiff {
   const links = {} as Record<LinkKind, KeyedDiff<unknown>>;
   for (const kind of LINK_KINDS) {
@@ -100,7 +102,8 @@ export function diffPerson(
         ? { add: [], remove: [], update: [] }
         : diffMap(old, next);
   }
-  return { fields: diffColumns(before?.columns ?? null, after.columns), links: links as LinksDiff };
+  const fields = options.withoutFields ? {} : diffColumns(before?.columns ?? null, after.columns);
+  return { fields, links: links as LinksDiff };
 }
 
 export function isEmptyDiff(diff: PersonDiff): boolean {

@@ -317,7 +317,8 @@ export async function planChange(
   const diff = diffPerson(
     current ?? null,
     { columns, links: linksOf(record) },
-    { keepStructures: isRelative },
+    // (a create of the first import: its columns are in the item already)
+    { keepStructures: isRelative, withoutFields: !current && state.lightCreates },
   );
   if (extra.renamedFrom !== undefined) {
     // Found again by its INE: the event says the jointure changed.
