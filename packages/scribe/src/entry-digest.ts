@@ -45,10 +45,12 @@ function encode(values: readonly string[]): string {
 }
 
 const lowered = (values: readonly string[]) =>
-  values
-    .map((v) => v.toLowerCase())
-    .sort()
-    .join(VALUE);
+  values.length === 1
+    ? values[0]!.toLowerCase()
+    : values
+        .map((v) => v.toLowerCase())
+        .sort()
+        .join(VALUE);
 
 /**
  * The comparison `inSync` makes with `entryChanges` (force: same values; keep: present when one
@@ -112,6 +114,29 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
     if (interned.size < 10_000) interned.set(s, s);
     return s;
   };
+  /** Merge values as digested, by their values as read (object classes: the same few lists). */
+  const loweredOf = new Map<string, string>();
+  const mergeOf = (values: readonly string[]) => {
+    if (values.length === 0) return '';
+    const raw = values.join(VALUE);
+    let low = loweredOf.get(raw);
+    if (low === undefined) {
+      low = lowered(values);
+      if (loweredOf.size > 1_000) loweredOf.clear();
+      loweredOf.set(raw, low);
+    }
+    return low;
+  };
+  /** Slots by attribute name as written (the desired side's names, the server's). */
+  const slotByName = new Map<string, number>();
+  const slotFor = (name: string) => {
+    let i = slotByName.get(name);
+    if (i === undefined) {
+      i = slotOf.get(name.toLowerCase()) ?? -1;
+      if (slotByName.size < 10_000) slotByName.set(name, i);
+    }
+    return i;
+  };
   const parts: string[] = [];
   const digest = (
     plan: DigestPlan,
@@ -125,7 +150,7 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
     let keep = '';
     for (const i of plan.keep) keep += (values[i]?.length ?? 0) > 0 ? '1' : '0';
     parts.length = 0;
-    for (const i of plan.merge) parts.push(lowered(values[i] ?? []), ATTRIBUTE);
+    for (const i of plan.merge) parts.push(mergeOf(values[i] ?? []), ATTRIBUTE);
     const merge = parts.join('');
     return { plan, force, keep: intern(keep), merge: held ? intern(merge) : merge, groups };
   };
@@ -152,9 +177,8 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
     desired(attributes: Desired, kind: Profile, groups: readonly string[]): EntryDigest {
       const values: (readonly string[] | undefined)[] = new Array<undefined>(slots);
       for (const name of Object.keys(attributes)) {
-        if (name.charCodeAt(0) === 64 /* @ */) continue;
-        const i = slotOf.get(name.toLowerCase());
-        if (i === undefined) continue;
+        const i = slotFor(name);
+        if (i < 0) continue;
         const v = attributes[name]!;
         const list = typeof v === 'string' ? (v === '' ? [] : [v]) : v.filter((x) => x !== '');
         if (list.length > 0) values[i] = list;
@@ -166,8 +190,8 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
     held(attributes: Held, groups: readonly string[]): HeldDigest {
       const values: (readonly string[] | undefined)[] = new Array<undefined>(slots);
       for (const name of Object.keys(attributes)) {
-        const i = slotOf.get(name);
-        if (i !== undefined) values[i] = attributes[name];
+        const i = slotFor(name);
+        if (i >= 0) values[i] = attributes[name];
       }
       const joined = intern([...groups].sort().join('\n'));
       const own = attributes[profils];

@@ -116,7 +116,9 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       stats.groupWrites += n;
     };
     const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
-    const inventoryAttributes = [...new Set([...readAttributes, ...GROUP_ATTRIBUTES])];
+    // What the inventory compares: not the allocated numbers (nor their values to parse).
+    const userAttributes = readAttributes.filter((a) => !NUMBERS.has(a.toLowerCase()));
+    const inventoryAttributes = [...new Set([...userAttributes, ...GROUP_ATTRIBUTES])];
     const digester = entryDigester(profile, NUMBERS);
     const digestOf = (desired: DesiredEntry): EntryDigest =>
       digester.desired(desired.attributes, kindOf(desired), list(desired.attributes[GROUPS_KEY]));
@@ -411,12 +413,9 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       desired(account) {
         const entry = desiredEntry(account, target.uais, profile, dit);
-        return (
-          entry && {
-            key: entry.key,
-            attributes: { ...entry.attributes, '@profile': account.profile },
-          }
-        );
+        // Made for this call: marked with the profile in place (no copy per account).
+        if (entry) (entry.attributes as Record<string, string>)['@profile'] = account.profile;
+        return entry;
       },
 
       async apply(batch) {
@@ -513,7 +512,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
             await Promise.all([
               search(dit.groups(uai), GROUP_FILTER, GROUP_ATTRIBUTES),
-              search(dit.users(uai), USER_FILTER, readAttributes),
+              search(dit.users(uai), USER_FILTER, userAttributes),
             ]);
           });
           return held.done();
