@@ -101,7 +101,8 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
     ) &&
     !ignore.has(profils);
   const kindsOf = new Map<string, Profile[]>();
-  for (const k of KINDS) kindsOf.set(profile.profils[k], [...(kindsOf.get(profile.profils[k]) ?? []), k]);
+  for (const k of KINDS)
+    kindsOf.set(profile.profils[k], [...(kindsOf.get(profile.profils[k]) ?? []), k]);
   const allPlans = [...new Set(planOf.values())];
   const plansOf = new Map(
     [...kindsOf].map(([value, kinds]) => [value, [...new Set(kinds.map((k) => planOf.get(k)!))]]),
@@ -195,11 +196,7 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
       }
       const joined = intern([...groups].sort().join('\n'));
       const own = attributes[profils];
-      const candidates = !told
-        ? allPlans
-        : own?.length === 1
-          ? (plansOf.get(own[0]!) ?? [])
-          : [];
+      const candidates = !told ? allPlans : own?.length === 1 ? (plansOf.get(own[0]!) ?? []) : [];
       if (candidates.length === 1) return digest(candidates[0]!, values, joined, true);
       return candidates.map((p) => digest(p, values, joined, true));
     },
