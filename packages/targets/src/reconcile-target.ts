@@ -192,7 +192,8 @@ async function compareTarget(
     read = process.hrtime.bigint();
   });
   reading.catch(() => undefined);
-  const rowsOf = (heldKeys: readonly string[]) => sql<RowState>`
+  const rowsOf = (heldKeys: readonly string[]) =>
+    sql<RowState>`
     select person_id, status, target_key, present from provisioning
     where target_id = ${target.id}
       and (${uai === undefined}::boolean
