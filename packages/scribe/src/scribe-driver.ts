@@ -517,26 +517,24 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           });
           return held.done();
         }
-        const within = uais.map((u) =>
-          [dit.users(u), dit.groups(u)]
-            .map((dn) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dn)})`)
-            .join(''),
-        );
-        const filter = `(|${GROUP_FILTER}${USER_FILTER})`;
-        await getPool()
-          .run((s) =>
-            s.searchPages(
-              options.baseDn,
-              {
-                filter: narrow ? `(&${filter}(|${within.join('')}))` : filter,
-                attributes: inventoryAttributes,
-              },
-              held.onPage,
-            ),
-          )
-          .catch((err: unknown) => {
-            if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
-          });
+        const overBase = (filter: string, attributes: string[]) =>
+          getPool()
+            .run((s) => s.searchPages(options.baseDn, { filter, attributes }, held.onPage))
+            .catch((err: unknown) => {
+              if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
+            });
+        if (!narrow) {
+          await overBase(`(|${GROUP_FILTER}${USER_FILTER})`, inventoryAttributes);
+        } else {
+          // A chunk: the groups and the users each filtered by their own containers (side by
+          // side), not every entry of the base matched against both kinds of containers.
+          const within = (dnOf: (uai: string) => string) =>
+            `(|${uais.map((u) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dnOf(u))})`).join('')})`;
+          await Promise.all([
+            overBase(`(&${GROUP_FILTER}${within(dit.groups)})`, GROUP_ATTRIBUTES),
+            overBase(`(&${USER_FILTER}${within(dit.users)})`, userAttributes),
+          ]);
+        }
         return held.done();
       },
 
