@@ -8,7 +8,10 @@
 //   ldapadd     the same subtree exported as LDIF (export-ldif) loaded with `ldapadd` under
 //               another académie branch of the same server: entries/s, and the worker's ratio
 //   reconcile   a full reconcile with nothing changed (inventory + comparison): writes (target 0)
-//               and its duration next to a search of the subtree (target: under 2 searches)
+//               and its duration next to a search of the subtree (target: under 2 searches), with
+//               its phases (inventory, load, compare). The search is the plain one of the whole
+//               branch, every user attribute (`*`) of every entry: more than the reconcile reads
+//               (it leaves out the OUs and the allocated uidNumber/gidNumber), never less
 //   cli         `aaf-sync reconcile --target bench-0 [--dry-run] --json` as operators run it (the
 //               CLI's own Node flags: --max-old-space-size=256): peak RSS (/usr/bin/time), seconds,
 //               in sync and marked (target: 0 marked), once dry and once for real
@@ -33,6 +36,7 @@ import {
   reconcileDue,
   loadAccounts,
   reconcileTarget,
+  type ReconcileTimings,
 } from '@aaf-sync/targets';
 import {
   benchDatabase,
@@ -164,8 +168,9 @@ async function main(): Promise<void> {
 
     // 3. A full reconcile with nothing changed, next to a search of the subtree.
     const before = { ...stats };
+    const timings: ReconcileTimings = {};
     started = process.hrtime.bigint();
-    const report = await reconcileTarget(db, target, driver);
+    const report = await reconcileTarget(db, target, driver, { timings });
     const reconcileSeconds = seconds(started);
     started = process.hrtime.bigint();
     const found = await session.search(branches[0]!, { attributes: ['*'] });
@@ -233,6 +238,14 @@ async function main(): Promise<void> {
             subtreeSearchSeconds: round(searchSeconds),
             entriesSearched: found.length,
             ratioToSearch: round(reconcileSeconds / searchSeconds, 2),
+            // Inside the timed reconcile, from its start: the target listed (inventory), the
+            // directory's accounts read and digested meanwhile (load), then the comparison.
+            phases: {
+              inventorySeconds: round(timings.inventory ?? NaN),
+              loadSeconds: round(timings.accounts ?? NaN),
+              compareSeconds: round(timings.compare ?? NaN),
+            },
+            // Each alone, after it: the driver's inventory, and loadAccounts of every person.
             inventorySeconds: round(inventorySeconds),
             loadAccountsSeconds: round(loadAccountsSeconds),
           },

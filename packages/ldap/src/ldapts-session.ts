@@ -82,13 +82,24 @@ function toStrings(value: unknown): string[] {
   return value.every((v) => typeof v === 'string') ? (value as string[]) : value.map(asString);
 }
 
+/** Attribute names lower-cased, by name as the server wrote it (the same few, entry after entry). */
+const lowerNames = new Map<string, string>();
+function lower(name: string): string {
+  let low = lowerNames.get(name);
+  if (low === undefined) {
+    low = name.toLowerCase();
+    if (lowerNames.size < 10_000) lowerNames.set(name, low);
+  }
+  return low;
+}
+
 function toEntry(raw: Record<string, unknown>): LdapEntry {
   const attributes: Record<string, string[]> = {};
   for (const name of Object.keys(raw)) {
     if (name === 'dn') continue;
     const values = toStrings(raw[name]);
     // ldapts lists attributes asked for but absent with no value: absent here.
-    if (values.length > 0) attributes[name.toLowerCase()] = values;
+    if (values.length > 0) attributes[lower(name)] = values;
   }
   return { dn: String(raw.dn), attributes };
 }

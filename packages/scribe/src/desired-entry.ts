@@ -42,14 +42,23 @@ export const groupCn = (code: string) => code.trim().toLowerCase();
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 const list = (v: string | undefined) => (v === undefined ? [] : [v]);
 
+/** Slugs made, by value: the same few MEF and subject labels, account after account. */
+const slugs = new Map<string, string>();
+
 /** A label or code as a group `cn`: lower case, ASCII letters and digits, `-` between words. */
 export function slugCn(value: string): string {
-  return value
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  let slug = slugs.get(value);
+  if (slug === undefined) {
+    slug = value
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    if (slugs.size >= 10_000) slugs.clear();
+    slugs.set(value, slug);
+  }
+  return slug;
 }
 
 /** The `cn` of a Niveau or Matiere group (profile `levelGroups` / `subjectGroups`). */

@@ -29,16 +29,41 @@ export function schoolSorter(
   containers: ReadonlyMap<string, string>,
   out: ReadonlyMap<string, LdapEntry[]>,
 ): (entries: readonly LdapEntry[]) => void {
-  const byDn = new Map([...containers].map(([dn, uai]) => [rdns(dn).join(','), uai]));
+  const containerOf = dnContainers(containers);
   return (entries) => {
     for (const e of entries) {
-      const parts = rdns(e.dn);
-      for (let i = 1; i < parts.length; i += 1) {
-        const uai = byDn.get(parts.slice(i).join(','));
-        if (uai === undefined) continue;
-        out.get(uai)!.push(e);
-        break;
-      }
+      const uai = containerOf(e.dn);
+      if (uai !== undefined) out.get(uai)!.push(e);
     }
+  };
+}
+
+/** Whitespace around an RDN boundary, or around the whole DN: the DN needs {@link rdns}. */
+const LOOSE = /\s,|,\s|^\s|\s$/;
+
+/**
+ * The nearest of these containers (DN → what it stands for) a DN lies under, at any depth, DNs
+ * compared as {@link rdns} does (case, spaces around commas). A DN written as we write them (no
+ * spaces) is looked up suffix by suffix without being split: the inventory does this for every
+ * entry of a target.
+ */
+export function dnContainers<T>(containers: ReadonlyMap<string, T>): (dn: string) => T | undefined {
+  const byDn = new Map([...containers].map(([dn, v]) => [rdns(dn).join(','), v]));
+  return (dn) => {
+    if (LOOSE.test(dn)) {
+      const parts = rdns(dn);
+      for (let i = 1; i < parts.length; i += 1) {
+        const v = byDn.get(parts.slice(i).join(','));
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    }
+    const lower = dn.toLowerCase();
+    for (let i = lower.indexOf(','); i >= 0; i = lower.indexOf(',', i + 1)) {
+      if (i > 0 && lower.charCodeAt(i - 1) === 92 /* \\ */) continue;
+      const v = byDn.get(lower.slice(i + 1));
+      if (v !== undefined) return v;
+    }
+    return undefined;
   };
 }

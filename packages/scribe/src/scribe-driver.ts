@@ -9,7 +9,6 @@ import {
   parseConnectionOptions,
   probeBaseDn,
   refused,
-  type LdapEntry,
   type LdapPool,
   type LdapPoolSettings,
   type LdapSession,
@@ -21,7 +20,6 @@ import type {
   DriverContext,
   DriverFactory,
   DriverTarget,
-  HeldEntry,
   TargetDriver,
 } from '@aaf-sync/targets';
 import {
@@ -35,8 +33,9 @@ import {
   type GroupRef,
 } from './desired-entry.js';
 import { scribeDit } from './dit.js';
-import { schoolSorter } from './entries-by-school.js';
+import { entryDigester, type EntryDigest, type HeldDigest } from './entry-digest.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
+import { heldCollector } from './held-entries.js';
 import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
@@ -84,6 +83,10 @@ const list = (v: string | readonly string[] | undefined): string[] =>
 const PROFILES = new Set<string>(['pupil', 'teacher', 'staff', 'relative']);
 /** Allocated numbers: the pure comparison of the full reconcile cannot know them. */
 const NUMBERS: ReadonlySet<string> = new Set(['uidnumber', 'gidnumber']);
+/** What the inventory lists: group entries (and what it reads of them), user entries. */
+const GROUP_FILTER = '(objectClass=posixGroup)';
+const GROUP_ATTRIBUTES = ['objectClass', 'cn', 'type', 'memberUid'];
+const USER_FILTER = '(uid=*)';
 
 /** New members of one group gathered over a batch (written with one modify). */
 interface GroupJoin {
@@ -113,6 +116,12 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       stats.groupWrites += n;
     };
     const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
+    // What the inventory compares: not the allocated numbers (nor their values to parse).
+    const userAttributes = readAttributes.filter((a) => !NUMBERS.has(a.toLowerCase()));
+    const inventoryAttributes = [...new Set([...userAttributes, ...GROUP_ATTRIBUTES])];
+    const digester = entryDigester(profile, NUMBERS);
+    const digestOf = (desired: DesiredEntry): EntryDigest =>
+      digester.desired(desired.attributes, kindOf(desired), list(desired.attributes[GROUPS_KEY]));
     const disabledKey = profile.disabled.attribute.toLowerCase();
     const policies = Object.fromEntries(
       [...PROFILES].map((k) => [k, policyFor(profile, k as Profile)]),
@@ -404,12 +413,9 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       desired(account) {
         const entry = desiredEntry(account, target.uais, profile, dit);
-        return (
-          entry && {
-            key: entry.key,
-            attributes: { ...entry.attributes, '@profile': account.profile },
-          }
-        );
+        // Made for this call: marked with the profile in place (no copy per account).
+        if (entry) (entry.attributes as Record<string, string>)['@profile'] = account.profile;
+        return entry;
       },
 
       async apply(batch) {
@@ -485,103 +491,65 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       async inventory(uais) {
         if (uais.length === 0) return [];
-        const managed = new Set(profile.managedGroupTypes.map((t) => t.toLowerCase()));
+        const held = heldCollector({ uais, dit, profile, digester });
         const search = (base: string, filter: string, attributes: string[]) =>
           getPool()
             .run((s) => s.search(base, { filter, attributes }))
-            .catch((err: unknown): LdapEntry[] => {
-              if (refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) return [];
-              throw err;
+            .then(held.onPage, (err: unknown) => {
+              if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
             });
-        const groupFilter = '(objectClass=posixGroup)';
-        const groupAttributes = ['cn', 'type', 'memberUid'];
-        // Several schools: one paged search of the groups and one of the users over the base,
-        // each page filed by school as it arrives (a search per school costs slapd a pass over
-        // its whole database for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s
-        // against 0.2 s). When the server filters on `entryDN` subtrees (OpenLDAP's
-        // `dnSubtreeMatch`, probed once), the filter names the schools asked for, so a chunk of
-        // a large target's reconcile receives its own entries only; otherwise the whole target
-        // is one unfiltered pass, a chunk its schools' own searches (a pass per chunk would send
-        // and parse the whole base each time). One school (`--uai`, a one-school target): its own
-        // two searches.
-        const overBase = async (
-          filter: string,
-          attributes: string[],
-          dnOf: (u: string) => string,
-          narrow: boolean,
-        ) => {
-          const out = new Map(uais.map((u) => [u, [] as LdapEntry[]]));
-          const sort = schoolSorter(new Map(uais.map((u) => [dnOf(u), u])), out);
-          const within = uais.map((u) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dnOf(u))})`);
-          const asked = narrow ? `(&${filter}(|${within.join('')}))` : filter;
-          await getPool()
-            .run((s) => s.searchPages(options.baseDn, { filter: asked, attributes }, sort))
+        // Several schools: one paged search over the base for users and groups together, each
+        // page digested as it arrives (a search per school costs slapd a pass over its whole
+        // database for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s).
+        // When the server filters on `entryDN` subtrees (OpenLDAP's `dnSubtreeMatch`, probed
+        // once), the filter names the schools asked for, so a chunk of a large target's reconcile
+        // receives its own entries only; otherwise the whole target is one unfiltered pass, a
+        // chunk its schools' own searches (a pass per chunk would send and parse the whole base
+        // each time). One school (`--uai`, a one-school target): its own two searches.
+        const whole = target.uais.every((u) => uais.includes(u));
+        const narrow = uais.length > 1 && !whole && (await subtreeFilter());
+        if (uais.length === 1 || (!whole && !narrow)) {
+          await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
+            await Promise.all([
+              search(dit.groups(uai), GROUP_FILTER, GROUP_ATTRIBUTES),
+              search(dit.users(uai), USER_FILTER, userAttributes),
+            ]);
+          });
+          return held.done();
+        }
+        const overBase = (filter: string, attributes: string[]) =>
+          getPool()
+            .run((s) => s.searchPages(options.baseDn, { filter, attributes }, held.onPage))
             .catch((err: unknown) => {
               if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
             });
-          return out;
-        };
-        const whole = target.uais.every((u) => uais.includes(u));
-        const lists = async (): Promise<Map<string, [LdapEntry[], LdapEntry[]]>> => {
-          const narrow = uais.length > 1 && (await subtreeFilter());
-          if (uais.length === 1 || (!whole && !narrow)) {
-            const out = new Map<string, [LdapEntry[], LdapEntry[]]>();
-            await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
-              out.set(
-                uai,
-                await Promise.all([
-                  search(dit.groups(uai), groupFilter, groupAttributes),
-                  search(dit.users(uai), '(uid=*)', readAttributes),
-                ]),
-              );
-            });
-            return new Map(uais.map((u) => [u, out.get(u)!] as const));
-          }
-          const [groupsOf, usersOf] = await Promise.all([
-            overBase(groupFilter, groupAttributes, dit.groups, narrow),
-            overBase('(uid=*)', readAttributes, dit.users, narrow),
+        if (!narrow) {
+          await overBase(`(|${GROUP_FILTER}${USER_FILTER})`, inventoryAttributes);
+        } else {
+          // A chunk: the groups and the users each filtered by their own containers (side by
+          // side), not every entry of the base matched against both kinds of containers.
+          const within = (dnOf: (uai: string) => string) =>
+            `(|${uais.map((u) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dnOf(u))})`).join('')})`;
+          await Promise.all([
+            overBase(`(&${GROUP_FILTER}${within(dit.groups)})`, GROUP_ATTRIBUTES),
+            overBase(`(&${USER_FILTER}${within(dit.users)})`, userAttributes),
           ]);
-          return new Map(
-            uais.map((u) => [u, [groupsOf.get(u) ?? [], usersOf.get(u) ?? []]] as const),
-          );
-        };
-        const perSchool = new Map<string, HeldEntry[]>();
-        for (const [uai, [groups, users]] of await lists()) {
-          const memberOf = new Map<string, string[]>();
-          for (const g of groups) {
-            const type = g.attributes.type?.[0];
-            const cn = g.attributes.cn?.[0];
-            if (!type || !cn || !managed.has(type.toLowerCase())) continue;
-            for (const uid of g.attributes.memberuid ?? []) {
-              const refs = memberOf.get(uid) ?? [];
-              refs.push(groupRef({ uai, type, cn } satisfies GroupRef));
-              memberOf.set(uid, refs);
-            }
-          }
-          const held: HeldEntry[] = [];
-          for (const e of users) {
-            // Disabled entries are what the target should hold for those who left: not listed.
-            if (e.attributes[disabledKey]?.[0] === profile.disabled.value) continue;
-            const uid = e.attributes.uid?.[0] ?? '';
-            // The search's own object, not a copy (one less allocation per entry held).
-            const attributes = e.attributes as Record<string, string[]>;
-            attributes[GROUPS_KEY] = (memberOf.get(uid) ?? []).sort();
-            held.push({ key: e.dn, uai, attributes });
-          }
-          perSchool.set(uai, held);
         }
-        return uais.flatMap((uai) => perSchool.get(uai) ?? []);
+        return held.done();
       },
 
       inSync(held, desired) {
-        // The inventory's names are lower-cased already, its values lists.
-        const attrs = (held.attributes ?? {}) as Record<string, readonly string[]>;
-        const groups = (v: readonly string[]) => [...v].sort().join('\n');
-        return (
-          entryChanges(attrs, desired.attributes, policies[kindOf(desired)], NUMBERS).length ===
-            0 && groups(attrs[GROUPS_KEY] ?? []) === groups(list(desired.attributes[GROUPS_KEY]))
-        );
+        const h =
+          held.digest !== undefined
+            ? (held.digest as HeldDigest)
+            : digester.held(
+                (held.attributes ?? {}) as Record<string, readonly string[]>,
+                list(held.attributes?.[GROUPS_KEY]),
+              );
+        return digester.inSync(h, (desired.digest as EntryDigest | undefined) ?? digestOf(desired));
       },
+
+      digest: digestOf,
 
       purgeGroups: (groups) =>
         mapLimited(groups, concurrency, async (item) => {

@@ -102,6 +102,11 @@ export interface AccountChild {
 export interface DesiredEntry {
   readonly key: string;
   readonly attributes: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Set by the full reconcile in place of `attributes` (then empty) when the driver digests
+   * desired entries (`TargetDriver.digest`): what the driver's `inSync` compares.
+   */
+  readonly digest?: unknown;
 }
 
 /** One row of a batch: the entry wanted now (null: the target should hold nothing). */
@@ -142,6 +147,11 @@ export interface HeldEntry {
   readonly uai: string | null;
   /** Its attributes, when the driver can read them (compared with the desired entry). */
   readonly attributes?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * What the driver kept of the entry for its own `inSync` instead of its attributes: a compact
+   * digest made while listing (opaque to the reconcile, never reported).
+   */
+  readonly digest?: unknown;
 }
 
 /**
@@ -189,6 +199,14 @@ export interface TargetDriver {
    * answers with the same comparison its `apply` uses.
    */
   inSync?(held: HeldEntry, desired: DesiredEntry): boolean;
+  /**
+   * A compact digest of a desired entry for `inSync` (optional). A full reconcile computes each
+   * account's desired entry as soon as the account is read and keeps only the key and this
+   * digest (the entry's `digest`, `attributes` empty) until the inventory is in, so that the
+   * accounts of a large target and their entries are not all held at once. `inSync` must then
+   * accept such an entry.
+   */
+  digest?(desired: DesiredEntry): unknown;
   /**
    * Deletes the groups an empty-groups campaign deleted (optional: a kind whose targets hold no
    * group entries leaves it out, and its purges are skipped). Idempotent: a group already gone is

@@ -57,6 +57,7 @@ export {
   type ReconcileCounts,
   type ReconcileDifference,
   type ReconcileReport,
+  type ReconcileTimings,
 } from './reconcile-target.js';
 export { driverFor } from './driver-for.js';
 export { loadAccounts } from './account-source.js';

@@ -193,7 +193,8 @@ export class Tally {
         establishments,
         totals,
         differences: this.#differences.sort((a, b) => a.personId - b.personId),
-        orphans,
+        // A driver's digest is its own business: an orphan is reported by key and establishment.
+        orphans: orphans.map((o) => (o.digest === undefined ? o : { key: o.key, uai: o.uai })),
       },
       marks: this.#marks,
     };

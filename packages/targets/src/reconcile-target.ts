@@ -1,7 +1,14 @@
 import { getHeapStatistics } from 'node:v8';
-import { bulkInsert, sql, type Database, type Executor, type Kysely } from '@aaf-sync/db';
+import {
+  bulkInsert,
+  sql,
+  withoutJit,
+  type Database,
+  type Executor,
+  type Kysely,
+} from '@aaf-sync/db';
 import { loadAccounts } from './account-source.js';
-import type { DriverTarget, HeldEntry, TargetDriver } from './driver.js';
+import type { Account, DesiredEntry, DriverTarget, HeldEntry, TargetDriver } from './driver.js';
 import { TargetsErrors } from './errors.js';
 import { compareInChunks, planChunks } from './reconcile-chunks.js';
 import {
@@ -77,6 +84,19 @@ export interface ReconcileOptions {
   readonly dryRun?: boolean;
   /** Accounts per chunk of establishments (default from this process' heap: {@link chunkAccountsFor}). */
   readonly chunkAccounts?: number;
+  /** Filled with where the time went (benchmarks), when the target is compared in one piece. */
+  readonly timings?: ReconcileTimings;
+}
+
+/**
+ * Seconds from the start of a one-piece comparison: until the target was listed (`inventory`),
+ * until the directory's accounts were read and their entries computed (`accounts`, meanwhile);
+ * then the comparison itself (`compare`).
+ */
+export interface ReconcileTimings {
+  inventory?: number;
+  accounts?: number;
+  compare?: number;
 }
 
 /**
@@ -118,7 +138,7 @@ export async function reconcileTarget(
     // The target is listed while the directory's side is read (two servers working at once).
     const inventory = driver.inventory ? driver.inventory(scope) : Promise.resolve(null);
     inventory.catch(() => undefined);
-    compare = (trx) => compareTarget(trx, target, driver, scope, uai, inventory);
+    compare = (trx) => compareTarget(trx, target, driver, scope, uai, inventory, options.timings);
   }
   if (options.dryRun) return { ...(await compare(db)).report, dryRun: true, marked: 0 };
   return db.transaction().execute(async (trx) => {
@@ -128,6 +148,17 @@ export async function reconcileTarget(
   });
 }
 
+/** What the comparison keeps of an account of the directory (not the account itself). */
+interface Known {
+  readonly jointure: string;
+  /** Its first establishment in the scope. */
+  readonly first: string | null;
+  /** Its desired entry (digested when the driver digests them), or null. */
+  readonly entry: DesiredEntry | null;
+}
+
+const NO_ATTRIBUTES: DesiredEntry['attributes'] = Object.freeze({});
+
 async function compareTarget(
   db: Executor,
   target: DriverTarget,
@@ -135,7 +166,9 @@ async function compareTarget(
   scope: readonly string[],
   uai: string | undefined,
   inventory: Promise<readonly HeldEntry[] | null>,
+  timings: ReconcileTimings | undefined,
 ): Promise<{ report: Omit<ReconcileReport, 'dryRun' | 'marked'>; marks: Mark[] }> {
+  const started = process.hrtime.bigint();
   const { rows: persons } = await sql<{ id: number }>`
     select distinct ps_p.id from person ps_p
     join person_structure ps on ps.person_jointure = ps_p.jointure
@@ -143,40 +176,61 @@ async function compareTarget(
     where s.uai = any(${sql.val(scope)}::text[])
   `.execute(db);
   const personIds = persons.map((p) => Number(p.id));
-  const loading = loadAccounts(db, personIds);
-  loading.catch(() => undefined);
-  const held = await inventory;
-  const heldByKey = new Map((held ?? []).map((h) => [h.key, h]));
-  const { rows } = await sql<RowState>`
+  // The accounts are read a slice at a time while the target is listed (two servers working at
+  // once), each reduced at once to what the comparison needs: its desired entry, digested when
+  // the driver digests them, so that the accounts of a large target are never all held.
+  const digest = driver.inventory && driver.digest ? driver.digest.bind(driver) : undefined;
+  const known = new Map<number, Known>();
+  const keep = (account: Account) => {
+    const full = desiredOf(driver, target, account);
+    const entry =
+      full && digest ? { key: full.key, attributes: NO_ATTRIBUTES, digest: digest(full) } : full;
+    known.set(account.id, { jointure: account.jointure, first: firstIn(scope, account), entry });
+  };
+  let read = 0n;
+  const reading = eachAccount(db, personIds, keep).then(() => {
+    read = process.hrtime.bigint();
+  });
+  reading.catch(() => undefined);
+  const rowsOf = (heldKeys: readonly string[]) =>
+    sql<RowState>`
     select person_id, status, target_key, present from provisioning
     where target_id = ${target.id}
       and (${uai === undefined}::boolean
-        or person_id = any(${sql.val(persons.map((p) => Number(p.id)))}::bigint[])
-        or target_key = any(${sql.val([...heldByKey.keys()])}::text[]))
+        or person_id = any(${sql.val(personIds)}::bigint[])
+        or target_key = any(${sql.val([...heldKeys])}::text[]))
   `.execute(db);
+  // The whole target's rows do not depend on what it holds: read while it is listed.
+  const early = uai === undefined ? rowsOf([]) : null;
+  early?.catch(() => undefined);
+  const held = await inventory;
+  const listed = process.hrtime.bigint();
+  const heldByKey = new Map((held ?? []).map((h) => [h.key, h]));
+  const { rows } = await (early ?? rowsOf([...heldByKey.keys()]));
   const rowOf = new Map(rows.map((r) => [Number(r.person_id), r]));
   const ids = [...new Set([...personIds, ...rowOf.keys()])].sort((a, b) => a - b);
   // Accounts of the establishments (read meanwhile), then those only a row still names.
-  const accounts = await loading;
-  const known = new Set(personIds);
-  for (const [id, a] of await loadAccounts(
+  await reading;
+  const inSet = new Set(personIds);
+  await eachAccount(
     db,
-    ids.filter((id) => !known.has(id)),
-  ))
-    accounts.set(id, a);
+    ids.filter((id) => !inSet.has(id)),
+    keep,
+  );
+  const compared = process.hrtime.bigint();
 
   const tally = new Tally(scope);
   const explained = new Set<string>();
   for (const id of ids) {
-    const account = accounts.get(id);
+    const account = known.get(id);
     const row = rowOf.get(id);
-    const entry = desiredOf(driver, target, account);
+    const entry = account?.entry ?? null;
     const heldEntry =
       (entry ? heldByKey.get(entry.key) : undefined) ??
       (row?.target_key ? heldByKey.get(row.target_key) : undefined);
     if (entry) explained.add(entry.key);
     if (row?.target_key) explained.add(row.target_key);
-    const at = placeOf(scope, firstIn(scope, account), heldEntry);
+    const at = placeOf(scope, account?.first ?? null, heldEntry);
     // Per establishment: only accounts of that establishment (or held there).
     if (uai !== undefined && at === null) continue;
     tally.add(
@@ -188,8 +242,49 @@ async function compareTarget(
   }
 
   const orphans = (held ?? []).filter((h) => !explained.has(h.key));
+  if (timings) {
+    const s = (a: bigint, b: bigint) => Number(b - a) / 1e9;
+    const done = process.hrtime.bigint();
+    timings.inventory = s(started, listed);
+    timings.accounts = s(started, read);
+    timings.compare = s(compared, done);
+  }
   return tally.report(target.name, held !== null, orphans);
 }
+
+/** Accounts read by one statement of a full reconcile. */
+const ACCOUNT_SLICE = 2_500;
+
+/**
+ * Hands each account of these persons to `fn`, read {@link ACCOUNT_SLICE} at a time: every
+ * slice's statements are queued at once, so the server goes from one to the next without
+ * waiting for this process (busy with the target's inventory meanwhile: a slice asked for only
+ * when the previous one was used left PostgreSQL idle, and the listing took three times as long
+ * as alone), and each slice's rows are used and dropped in order as they come. JIT compilation is
+ * turned off once for them all (`loadAccounts`, packages/db `withoutJit`).
+ */
+function eachAccount(
+  db: Executor,
+  ids: readonly number[],
+  fn: (account: Account) => void,
+): Promise<void> {
+  if (ids.length === 0) return Promise.resolve();
+  return withoutJit(db, async (trx) => {
+    const slices: Promise<Map<number, Account>>[] = [];
+    for (let i = 0; i < ids.length; i += ACCOUNT_SLICE) {
+      const p = loadAccounts(trx, ids.slice(i, i + ACCOUNT_SLICE));
+      p.catch(() => undefined);
+      slices.push(p);
+    }
+    for (let i = 0; i < slices.length; i += 1) {
+      const accounts = await slices[i]!;
+      slices[i] = EMPTY;
+      for (const account of accounts.values()) fn(account);
+    }
+  });
+}
+
+const EMPTY: Promise<Map<number, Account>> = Promise.resolve(new Map());
 
 async function markPending(trx: Executor, targetId: number, marks: readonly Mark[]) {
   const json = JSON.stringify(marks);
