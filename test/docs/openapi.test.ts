@@ -20,6 +20,6 @@ t.test('an import warning documents every warning code the engine writes', async
     };
   };
   const described = doc.components.schemas.ImportWarning!.properties.code!.description ?? '';
-  t.ok(WARNING_CODES.length >= 10);
+  t.ok(WARNING_CODES.length >= 9, 'the nine warning codes at least');
   for (const code of WARNING_CODES) t.match(described, code, `${code} is documented`);
 });
