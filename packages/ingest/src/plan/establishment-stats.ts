@@ -110,7 +110,13 @@ export type ReferenceEntityName = 'structure' | 'subject' | 'mef';
  * `held`: a new structure whose UAI an active structure holds (UAI_CONFLICT), not in the directory
  * until an operator approves it (then counted `created` by the approval).
  */
-export const REFERENCE_COUNT_NAMES = ['created', 'updated', 'unchanged', 'rejected', 'held'] as const;
+export const REFERENCE_COUNT_NAMES = [
+  'created',
+  'updated',
+  'unchanged',
+  'rejected',
+  'held',
+] as const;
 export type ReferenceCounts = Record<(typeof REFERENCE_COUNT_NAMES)[number], number>;
 
 /** Structures, subjects and MEFs: what their records came to, on lines of their own. */
