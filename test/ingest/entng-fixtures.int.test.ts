@@ -80,9 +80,9 @@ t.test(
       t.equal(f.records, c.requests, `${f.name}: records = requests in the file`);
       const o = f.outcomes;
       t.equal(
-        o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected,
+        o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected + o.held,
         c.requests,
-        `${f.name}: created + updated + unchanged + rejected = requests`,
+        `${f.name}: created + updated + unchanged + rejected + held = requests`,
       );
     }
 

@@ -167,7 +167,7 @@ t.test('a generated académie ingests into what its manifest says', async (t) =>
   for (const f of report.files) {
     const o = f.outcomes;
     t.equal(
-      o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected,
+      o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected + o.held,
       f.records,
       `${f.name}: every record accounted for`,
     );

@@ -5,6 +5,7 @@ import { StructureDirectory } from './plan/structure-directory.js';
 import type { ImportReport } from './report/import-report.js';
 import { recordOrphanedRelatives } from './report/import-warnings.js';
 import { finishRun } from './run/finish-run.js';
+import { countApprovedStructuresCreated } from './run/held-structure-outcomes.js';
 import {
   decidePlans,
   dropPlanItems,
@@ -70,6 +71,7 @@ export async function decideHeldPlan(deps: IngestDeps, d: HeldDecision): Promise
           'held plan approved',
         );
         await addUaisTouched(trx, d.importId, outcome.uais);
+        await countApprovedStructuresCreated(trx, d.importId, [...units]);
       } else {
         deps.log.info({ importId: d.importId, uai: d.uai, actor: d.actor }, 'held plan discarded');
       }

@@ -50,6 +50,20 @@ export const IngestErrors = defineErrors('INGEST', {
       'time; the import will be retried by the queue, or run it again.',
     retryable: true,
   },
+  SCOPE_CHANGED: {
+    status: 409,
+    message:
+      'delivery {delivery} of académie scope {scope}, unknown to the directory, declares only ' +
+      'schools that scope {holders} holds (same UAIs): it would copy them; refused',
+    description:
+      'Identity is (scope, AAF id): files whose scope token changed (an académie renamed, files ' +
+      'without a token mixed with named ones) would bring a second copy of every school they ' +
+      'declare, with new persons under `id@scope` keys. A delivery of a scope the directory does ' +
+      'not hold yet, all of whose structures have UAIs held by structures of another scope, is ' +
+      'refused after its EtabEducNat records are read (each listed with a UAI_CONFLICT warning); ' +
+      'nothing of it is applied. Name the files with the scope the directory knows and import ' +
+      'again.',
+  },
   PLAN_NOT_FOUND: {
     status: 404,
     message: 'import {importId} has no held plan for establishment {uai}',

@@ -12,6 +12,7 @@ import { planDepartures, type Coverage } from './plan/plan-departures.js';
 import { planFile, type FileOutcome, type Progress } from './plan/plan-file.js';
 import { PlanSpool } from './plan/plan-spool.js';
 import { replanPending } from './plan/replan-pending.js';
+import { scopeChangeOf, type ScopeChange } from './plan/scope-change.js';
 import { PersonKeys } from './plan/scope-keys.js';
 import { StructureDirectory } from './plan/structure-directory.js';
 import { ACADEMY_WIDE, ScopeCheck, type SubmitterScope } from './plan/submitter-scope.js';
@@ -248,6 +249,32 @@ export async function ingestDelivery(
   }
 }
 
+/** Ends a delivery whose scope token changed (see scopeChangeOf): refused, nothing applied. */
+async function refuseScopeChange(
+  deps: IngestDeps,
+  delivery: AafDelivery,
+  options: DeliveryOptions,
+  run: { importId: number; log: IngestDeps['log'] },
+  state: DeliveryState,
+  change: ScopeChange,
+): Promise<ImportReport> {
+  await state.rejects.flush();
+  await writeWarnings(deps.db, run.importId, state.warnings);
+  const err = IngestErrors.SCOPE_CHANGED({
+    delivery: delivery.name,
+    scope: change.scope,
+    holders: change.holders.join(', '),
+  });
+  await setRunStatus(deps.db, run.importId, 'refused', {
+    error: runError(err),
+    finished: nowOf(deps),
+  });
+  run.log.warn({ ...change }, 'import refused: its scope token changed');
+  const report = await finishRun(deps.db, run.importId);
+  options.onPhase?.(run.importId, 'done');
+  return reportFor(deps, run.importId, options.scope ?? ACADEMY_WIDE, report);
+}
+
 async function planAndApply(
   deps: IngestDeps,
   delivery: AafDelivery,
@@ -301,8 +328,17 @@ async function planAndApplyWith(
     lightCreates: noPersons && fastFirstImport && !options.dryRun,
   };
   const outcomes: (FileOutcome & { entity: string })[] = [];
+  const knewScope = structures.ownCount > 0;
+  let scopeChecked = false;
   for (const h of run.hashed) {
     if (delivery.kind === 'delta' && run.isApplied(h)) continue;
+    // The structures are read first (ENTITY_ORDER): the same schools under another scope token
+    // are refused before any person is planned.
+    if (!scopeChecked && h.file.fileName.entity !== 'EtabEducNat') {
+      scopeChecked = true;
+      const change = scopeChangeOf(state, knewScope);
+      if (change) return refuseScopeChange(deps, delivery, options, run, state, change);
+    }
     const outcome = await planFile(
       state,
       h.file,

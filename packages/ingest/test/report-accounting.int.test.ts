@@ -18,7 +18,7 @@ function addsUp(t: Test, report: ImportReport): void {
   for (const f of report.files) {
     const o = f.outcomes;
     t.equal(
-      o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected,
+      o.created + o.updated + o.restored + o.unchanged + o.departed + o.rejected + o.held,
       f.records,
       `${f.name}: every record accounted for (${JSON.stringify(o)})`,
     );
@@ -39,7 +39,15 @@ t.test('the report accounts for every record, per file and per establishment', a
   ).imports[0]!;
   t.equal(r.status, 'applied');
   addsUp(t, r);
-  const zero = { created: 0, updated: 0, restored: 0, unchanged: 0, departed: 0, rejected: 0 };
+  const zero = {
+    created: 0,
+    updated: 0,
+    restored: 0,
+    unchanged: 0,
+    departed: 0,
+    rejected: 0,
+    held: 0,
+  };
   t.same(r.files.map(outcome), [
     ['EtabEducNat', 1, { ...zero, created: 1 }],
     ['MatiereEducNat', 2, { ...zero, created: 2 }],
@@ -50,9 +58,9 @@ t.test('the report accounts for every record, per file and per establishment', a
   ]);
   t.same(r.files[5]!.outcomes.warnings, { UNKNOWN_STRUCTURE: 1 }, 'warnings counted per file');
   t.same(r.references, {
-    structures: { created: 1, updated: 0, unchanged: 0, rejected: 0 },
-    subjects: { created: 2, updated: 0, unchanged: 0, rejected: 0 },
-    mefs: { created: 1, updated: 0, unchanged: 0, rejected: 0 },
+    structures: { created: 1, updated: 0, unchanged: 0, rejected: 0, held: 0 },
+    subjects: { created: 2, updated: 0, unchanged: 0, rejected: 0, held: 0 },
+    mefs: { created: 1, updated: 0, unchanged: 0, rejected: 0, held: 0 },
   });
   const e = r.establishments[0]!;
   t.equal(r.establishments.length, 1);

@@ -34,6 +34,7 @@ export function renderReport(r: ImportReport): string {
           'unchanged',
           'departed',
           'rejected',
+          'held',
           'rejects',
           'unknown attributes',
         ],
@@ -46,6 +47,7 @@ export function renderReport(r: ImportReport): string {
           f.outcomes.unchanged,
           f.outcomes.departed,
           f.outcomes.rejected,
+          f.outcomes.held,
           f.rejects,
           Object.keys(f.unknownAttributes).join(',') || '-',
         ]),
@@ -116,7 +118,8 @@ export function renderReport(r: ImportReport): string {
   }
   if (r.references) {
     const line = (name: string, c: NonNullable<ImportReport['references']>['structures']) =>
-      `${name} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected`;
+      `${name} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ` +
+      `${c.rejected} rejected${c.held > 0 ? `, ${c.held} held for approval` : ''}`;
     const { structures, subjects, mefs } = r.references;
     lines.push(
       '',

@@ -111,9 +111,12 @@ export interface FileScratch extends Findings {
   records: number;
 }
 
-/** What became of one record of a file (a request read): exactly one each. */
+/**
+ * What became of one record of a file (a request read): exactly one each. `held`: a new structure
+ * held for its UAI (UAI_CONFLICT), counted `created` once approved.
+ */
 export type RecordOutcome =
-  'created' | 'updated' | 'restored' | 'unchanged' | 'departed' | 'rejected';
+  'created' | 'updated' | 'restored' | 'unchanged' | 'departed' | 'rejected' | 'held';
 
 export function newFileScratch(
   fileId: number | null,
@@ -125,7 +128,15 @@ export function newFileScratch(
     fileName,
     entity,
     ...newFindings(),
-    outcomes: { created: 0, updated: 0, restored: 0, unchanged: 0, departed: 0, rejected: 0 },
+    outcomes: {
+      created: 0,
+      updated: 0,
+      restored: 0,
+      unchanged: 0,
+      departed: 0,
+      rejected: 0,
+      held: 0,
+    },
     unknownAttributes: new Map(),
     records: 0,
   };

@@ -106,7 +106,17 @@ export class EstablishmentStats {
 }
 
 export type ReferenceEntityName = 'structure' | 'subject' | 'mef';
-export const REFERENCE_COUNT_NAMES = ['created', 'updated', 'unchanged', 'rejected'] as const;
+/**
+ * `held`: a new structure whose UAI an active structure holds (UAI_CONFLICT), not in the directory
+ * until an operator approves it (then counted `created` by the approval).
+ */
+export const REFERENCE_COUNT_NAMES = [
+  'created',
+  'updated',
+  'unchanged',
+  'rejected',
+  'held',
+] as const;
 export type ReferenceCounts = Record<(typeof REFERENCE_COUNT_NAMES)[number], number>;
 
 /** Structures, subjects and MEFs: what their records came to, on lines of their own. */
@@ -132,5 +142,5 @@ export class ReferenceStats {
 }
 
 export function zeroReferenceCounts(): ReferenceCounts {
-  return { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  return { created: 0, updated: 0, unchanged: 0, rejected: 0, held: 0 };
 }

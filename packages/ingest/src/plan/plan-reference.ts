@@ -225,8 +225,10 @@ export async function planReferenceBatch(
       continue;
     }
     const fields = fieldDiff(current?.columns ?? null, referenceColumns(record));
-    tally(file, current ? 'updated' : 'created');
-    file.references.add(entity, current ? 'updated' : 'created');
+    // A structure held for its UAI is not created until approved (held-structure-outcomes.ts).
+    const outcome = conflict !== undefined ? 'held' : current ? 'updated' : 'created';
+    tally(file, outcome);
+    file.references.add(entity, outcome);
     await state.plans.add({
       entity,
       action: current ? 'update' : 'create',

@@ -50,6 +50,11 @@ export class StructureDirectory {
       this.#qualified.set(aafIdOf(info.jointure), info.jointure);
   }
 
+  /** How many structures of the delivery's scope it holds (loaded or planned). */
+  get ownCount(): number {
+    return this.#by.size - this.#foreign;
+  }
+
   /** Every key is its AAF id: no structure of another scope, no qualified key (`keyOf` = id). */
   get plainKeys(): boolean {
     return this.scope === null || (this.#foreign === 0 && this.#qualified.size === 0);

@@ -42,11 +42,15 @@ export const FileOutcomesSchema = z
     unchanged: count,
     departed: count,
     rejected: count,
+    held: count.describe(
+      'New structures held for their UAI (UAI_CONFLICT), not in the directory: counted ' +
+        '`created` once an operator approves them (still `held` when discarded).',
+    ),
     warnings: z.record(z.string(), count).describe('Data-quality warnings by code.'),
   })
   .describe(
     'What became of its records: created + updated + restored + unchanged + departed + ' +
-      'rejected = records (a record with value rejects but kept counts as kept).',
+      'rejected + held = records (a record with value rejects but kept counts as kept).',
   );
 
 export const FileReportSchema = z.object({

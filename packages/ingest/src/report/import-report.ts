@@ -210,10 +210,10 @@ export async function buildImportReport(
     uais !== null
       ? null
       : {
-          structures: zeroReferenceCounts(),
-          subjects: zeroReferenceCounts(),
-          mefs: zeroReferenceCounts(),
-          ...(tallies.references ?? {}),
+          // (per line: a run stored before a count existed reads it as 0)
+          structures: { ...zeroReferenceCounts(), ...tallies.references?.structures },
+          subjects: { ...zeroReferenceCounts(), ...tallies.references?.subjects },
+          mefs: { ...zeroReferenceCounts(), ...tallies.references?.mefs },
         };
   const totals = { ...zeroCounts(), records: files.reduce((n, f) => n + f.records, 0), held: 0 };
   for (const e of [...ests, ...(noEstablishment ? [noEstablishment] : [])]) {
@@ -254,6 +254,7 @@ export async function buildImportReport(
         unchanged: 0,
         departed: 0,
         rejected: 0,
+        held: 0,
         warnings: {},
         ...(f.outcomes as Partial<FileOutcomes>),
       },
