@@ -59,6 +59,7 @@ export function inventoryThread(data: InventoryWorkerData, plans: readonly Diges
   const start = (): Worker => {
     const w = new Worker(WORKER, { workerData: data });
     w.on('message', (reply: InventoryReply) => {
+      w.unref();
       if (reply.ok) {
         settle((p) => p.resolve(unpackHeld(reply.held, plans)));
       } else {
