@@ -1,4 +1,5 @@
-// pnpm bench:ldap [--accounts 50000] [--schools 50] [--batch 500] [--pool 4] [--keep]
+// pnpm bench:ldap [--accounts 50000] [--schools 50] [--batch 500] [--pool 4] [--rounds 3]
+//                 [--skip-cli] [--keep]
 //
 // The Scribe driver against the slapd of scripts/services (LDAP_URL), in one process and its own
 // database:
@@ -12,6 +13,10 @@
 //               its phases (inventory, load, compare). The search is the plain one of the whole
 //               branch, every user attribute (`*`) of every entry: more than the reconcile reads
 //               (it leaves out the OUs and the allocated uidNumber/gidNumber), never less
+//   threads     `rounds` times, one after the other: the no-change reconcile with the inventory in
+//               the driver's worker thread (the default), the same in the driver's own thread
+//               (`inventoryThread: false`, the baseline), and the search of the subtree; medians,
+//               each one's ratio to the search, and the worker's ratio to the baseline
 //   cli         `aaf-sync reconcile --target bench-0 [--dry-run] --json` as operators run it (the
 //               CLI's own Node flags: --max-old-space-size=256): peak RSS (/usr/bin/time), seconds,
 //               in sync and marked (target: 0 marked), once dry and once for real
@@ -53,6 +58,8 @@ const { values } = parseArgs({
     schools: { type: 'string', default: '50' },
     batch: { type: 'string', default: '500' },
     pool: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    'skip-cli': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -192,13 +199,58 @@ async function main(): Promise<void> {
       stats.renames +
       stats.groupWrites -
       (before.adds + before.modifies + before.renames + before.groupWrites);
+
+    // 3b. The inventory in the worker thread against the same in this thread, round by round.
+    const { driver: inThread } = driverFor(
+      { scribe: scribeDriver({ inventoryThread: false }) },
+      box,
+      await findTarget(db, 'bench-0'),
+      { db },
+    );
+    const times = {
+      workerThread: [] as number[],
+      inThread: [] as number[],
+      search: [] as number[],
+    };
+    const timed = async (list: number[], fn: () => Promise<unknown>) => {
+      const t0 = process.hrtime.bigint();
+      await fn();
+      list.push(seconds(t0));
+    };
+    for (let i = 0; i < Number(values.rounds); i += 1) {
+      await timed(times.workerThread, () => reconcileTarget(db, target, driver));
+      await timed(times.inThread, () => reconcileTarget(db, target, inThread));
+      await timed(times.search, () => session.search(branches[0]!, { attributes: ['*'] }));
+    }
+    await inThread.close?.();
     await driver.close?.();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const threads = {
+      rounds: Number(values.rounds),
+      seconds: {
+        workerThread: times.workerThread.map((x) => round(x)),
+        inThread: times.inThread.map((x) => round(x)),
+        search: times.search.map((x) => round(x)),
+      },
+      medianSeconds: {
+        workerThread: round(median(times.workerThread)),
+        inThread: round(median(times.inThread)),
+        search: round(median(times.search)),
+      },
+      ratioToSearch: {
+        workerThread: round(median(times.workerThread) / median(times.search), 2),
+        inThread: round(median(times.inThread) / median(times.search), 2),
+      },
+      workerThreadVsInThread: round(median(times.workerThread) / median(times.inThread), 2),
+    };
 
     // 4. The CLI's full reconcile, dry then real, in its own process with its memory limit.
-    const cli = {
-      dryRun: cliReconcile(database.url, 'bench-0', true),
-      real: cliReconcile(database.url, 'bench-0', false),
-    };
+    const cli = values['skip-cli']
+      ? 'skipped'
+      : {
+          dryRun: cliReconcile(database.url, 'bench-0', true),
+          real: cliReconcile(database.url, 'bench-0', false),
+        };
 
     process.stdout.write(
       `${JSON.stringify(
@@ -249,6 +301,7 @@ async function main(): Promise<void> {
             inventorySeconds: round(inventorySeconds),
             loadAccountsSeconds: round(loadAccountsSeconds),
           },
+          threads,
           cli,
         },
         null,

@@ -174,6 +174,9 @@ export function entryDigester(profile: ScribeProfile, ignore: ReadonlySet<string
   };
 
   return {
+    /** Every plan, in a fixed order (the same for the same profile: an index names one). */
+    plans: allPlans as readonly DigestPlan[],
+
     /** The digest of a desired entry (`@profile` names its profile; `@groups` its groups). */
     desired(attributes: Desired, kind: Profile, groups: readonly string[]): EntryDigest {
       const values: (readonly string[] | undefined)[] = new Array<undefined>(slots);

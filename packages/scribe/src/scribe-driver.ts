@@ -35,12 +35,13 @@ import {
 import { scribeDit } from './dit.js';
 import { entryDigester, type EntryDigest, type HeldDigest } from './entry-digest.js';
 import { entryChanges, entryForAdd } from './entry-diff.js';
-import { heldCollector } from './held-entries.js';
+import { listHeld, NUMBERS, readAttributesOf, type ListingMode } from './held-listing.js';
+import { inventoryThread, type InventoryThread } from './inventory-thread.js';
 import { purgeGroup } from './group-purge.js';
 import { addMembers, ensureGroup, syncGroups, type GroupContext } from './group-sync.js';
 import type { PasswordPort, WrittenAccount } from './passwords.js';
 import { allocatePosixIds } from './posix-ids.js';
-import { ownedAttributes, policyFor, resolveProfile } from './profile.js';
+import { policyFor, resolveProfile } from './profile.js';
 import { ScribeErrors } from './errors.js';
 import { scribeOptions } from './scribe-options.js';
 
@@ -76,17 +77,18 @@ export interface ScribeDriverDeps {
   /** Pool settings (retries, backoff, injected sleep) on top of the target's `poolSize`. */
   readonly pool?: LdapPoolSettings;
   readonly stats?: ScribeStats;
+  /**
+   * Whether the full reconcile's inventory lists and digests the held entries in a worker thread
+   * (default true), on its own connections, while the reconcile reads the directory's accounts.
+   * Off, or with an injected `pool.connect` (a function cannot cross to a thread): in this
+   * thread, on the driver's pool. The worker retries as the pool does, with real waits.
+   */
+  readonly inventoryThread?: boolean;
 }
 
 const list = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 const PROFILES = new Set<string>(['pupil', 'teacher', 'staff', 'relative']);
-/** Allocated numbers: the pure comparison of the full reconcile cannot know them. */
-const NUMBERS: ReadonlySet<string> = new Set(['uidnumber', 'gidnumber']);
-/** What the inventory lists: group entries (and what it reads of them), user entries. */
-const GROUP_FILTER = '(objectClass=posixGroup)';
-const GROUP_ATTRIBUTES = ['objectClass', 'cn', 'type', 'memberUid'];
-const USER_FILTER = '(uid=*)';
 
 /** New members of one group gathered over a batch (written with one modify). */
 interface GroupJoin {
@@ -115,10 +117,7 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
       const n = await writes;
       stats.groupWrites += n;
     };
-    const readAttributes = [...new Set(['uid', 'objectClass', ...ownedAttributes(profile)])];
-    // What the inventory compares: not the allocated numbers (nor their values to parse).
-    const userAttributes = readAttributes.filter((a) => !NUMBERS.has(a.toLowerCase()));
-    const inventoryAttributes = [...new Set([...userAttributes, ...GROUP_ATTRIBUTES])];
+    const readAttributes = readAttributesOf(profile);
     const digester = entryDigester(profile, NUMBERS);
     const digestOf = (desired: DesiredEntry): EntryDigest =>
       digester.desired(desired.attributes, kindOf(desired), list(desired.attributes[GROUPS_KEY]));
@@ -153,25 +152,57 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
           },
         ));
     let pool: LdapPool | undefined;
+    const connection = () =>
+      parseConnectionOptions({
+        url: options.url,
+        bindDn: options.bindDn,
+        bindPassword: options.bindPassword,
+        startTls: options.startTls ?? false,
+        ...(options.tls
+          ? {
+              tls: {
+                ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+                rejectUnauthorized: options.tls.rejectUnauthorized ?? true,
+              },
+            }
+          : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
     const getPool = () =>
-      (pool ??= createLdapPool(
-        parseConnectionOptions({
-          url: options.url,
-          bindDn: options.bindDn,
-          bindPassword: options.bindPassword,
-          startTls: options.startTls ?? false,
-          ...(options.tls
-            ? {
-                tls: {
-                  ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-                  rejectUnauthorized: options.tls.rejectUnauthorized ?? true,
-                },
-              }
-            : {}),
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-        }),
-        { size: poolSize, ...deps.pool, perSession },
-      ));
+      (pool ??= createLdapPool(connection(), { size: poolSize, ...deps.pool, perSession }));
+    // The inventory's worker thread (started by the first listing, ended by close).
+    let thread: InventoryThread | undefined;
+    const useThread = (deps.inventoryThread ?? true) && deps.pool?.connect === undefined;
+    const listing = (uais: readonly string[], mode: ListingMode) => {
+      if (!useThread) {
+        return listHeld({
+          pool: getPool(),
+          baseDn: options.baseDn,
+          dit,
+          profile,
+          digester,
+          uais,
+          mode,
+          concurrency,
+        });
+      }
+      thread ??= inventoryThread(
+        {
+          connection: connection(),
+          pool: {
+            size: poolSize,
+            perSession,
+            ...(deps.pool?.retries !== undefined ? { retries: deps.pool.retries } : {}),
+            ...(deps.pool?.retryBaseMs !== undefined ? { retryBaseMs: deps.pool.retryBaseMs } : {}),
+          },
+          baseDn: options.baseDn,
+          profile,
+          concurrency,
+        },
+        digester.plans,
+      );
+      return thread.list(uais, mode);
+    };
     const passwords =
       typeof deps.passwords === 'function' ? deps.passwords(context) : deps.passwords;
     const readyOus = new Set<string>();
@@ -491,13 +522,6 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
 
       async inventory(uais) {
         if (uais.length === 0) return [];
-        const held = heldCollector({ uais, dit, profile, digester });
-        const search = (base: string, filter: string, attributes: string[]) =>
-          getPool()
-            .run((s) => s.search(base, { filter, attributes }))
-            .then(held.onPage, (err: unknown) => {
-              if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
-            });
         // Several schools: one paged search over the base for users and groups together, each
         // page digested as it arrives (a search per school costs slapd a pass over its whole
         // database for the unindexed `(uid=*)`: 20 schools, 20,000 users, 1.9 s against 0.2 s).
@@ -505,37 +529,13 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         // once), the filter names the schools asked for, so a chunk of a large target's reconcile
         // receives its own entries only; otherwise the whole target is one unfiltered pass, a
         // chunk its schools' own searches (a pass per chunk would send and parse the whole base
-        // each time). One school (`--uai`, a one-school target): its own two searches.
+        // each time). One school (`--uai`, a one-school target): its own two searches. Listed in
+        // the driver's worker thread unless told otherwise (`inventoryThread`).
         const whole = target.uais.every((u) => uais.includes(u));
         const narrow = uais.length > 1 && !whole && (await subtreeFilter());
-        if (uais.length === 1 || (!whole && !narrow)) {
-          await eachLimited(uais, Math.max(1, Math.floor(concurrency / 2)), async (uai) => {
-            await Promise.all([
-              search(dit.groups(uai), GROUP_FILTER, GROUP_ATTRIBUTES),
-              search(dit.users(uai), USER_FILTER, userAttributes),
-            ]);
-          });
-          return held.done();
-        }
-        const overBase = (filter: string, attributes: string[]) =>
-          getPool()
-            .run((s) => s.searchPages(options.baseDn, { filter, attributes }, held.onPage))
-            .catch((err: unknown) => {
-              if (!refused(err, LDAP_RESULT.NO_SUCH_OBJECT)) throw err;
-            });
-        if (!narrow) {
-          await overBase(`(|${GROUP_FILTER}${USER_FILTER})`, inventoryAttributes);
-        } else {
-          // A chunk: the groups and the users each filtered by their own containers (side by
-          // side), not every entry of the base matched against both kinds of containers.
-          const within = (dnOf: (uai: string) => string) =>
-            `(|${uais.map((u) => `(entryDN:dnSubtreeMatch:=${escapeFilterValue(dnOf(u))})`).join('')})`;
-          await Promise.all([
-            overBase(`(&${GROUP_FILTER}${within(dit.groups)})`, GROUP_ATTRIBUTES),
-            overBase(`(&${USER_FILTER}${within(dit.users)})`, userAttributes),
-          ]);
-        }
-        return held.done();
+        const mode: ListingMode =
+          uais.length === 1 || (!whole && !narrow) ? 'schools' : narrow ? 'chunk' : 'base';
+        return listing(uais, mode);
       },
 
       inSync(held, desired) {
@@ -559,7 +559,9 @@ export function scribeDriver(deps: ScribeDriverDeps = {}): DriverFactory {
         }),
 
       async close() {
-        await pool?.close();
+        const t = thread;
+        thread = undefined;
+        await Promise.all([t?.close(), pool?.close()]);
         pool = undefined;
       },
     };
