@@ -118,6 +118,11 @@ export interface FileScratch extends Findings {
 export type RecordOutcome =
   'created' | 'updated' | 'restored' | 'unchanged' | 'departed' | 'rejected' | 'held';
 
+/** Every outcome at zero: a new file's tally, and what an older stored run lacks. */
+export function noOutcomes(): Record<RecordOutcome, number> {
+  return { created: 0, updated: 0, restored: 0, unchanged: 0, departed: 0, rejected: 0, held: 0 };
+}
+
 export function newFileScratch(
   fileId: number | null,
   fileName: string,
@@ -128,15 +133,7 @@ export function newFileScratch(
     fileName,
     entity,
     ...newFindings(),
-    outcomes: {
-      created: 0,
-      updated: 0,
-      restored: 0,
-      unchanged: 0,
-      departed: 0,
-      rejected: 0,
-      held: 0,
-    },
+    outcomes: noOutcomes(),
     unknownAttributes: new Map(),
     records: 0,
   };

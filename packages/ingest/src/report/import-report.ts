@@ -7,6 +7,7 @@ import {
   type ByCategory,
   type Counts,
 } from '../plan/establishment-stats.js';
+import { noOutcomes } from '../plan/delivery-state.js';
 import type { SubmitterScope } from '../plan/submitter-scope.js';
 import { plansForReport } from '../run/import-plan.repository.js';
 import type {
@@ -248,13 +249,7 @@ export async function buildImportReport(
       rejects: f.rejects,
       unknownAttributes: f.unknown_attributes,
       outcomes: {
-        created: 0,
-        updated: 0,
-        restored: 0,
-        unchanged: 0,
-        departed: 0,
-        rejected: 0,
-        held: 0,
+        ...noOutcomes(),
         warnings: {},
         ...(f.outcomes as Partial<FileOutcomes>),
       },
