@@ -8,7 +8,7 @@ WORKDIR /src
 RUN npm install --global pnpm@10.34.9
 COPY . .
 RUN pnpm install --frozen-lockfile && pnpm -s build \
-  && pnpm --filter @aaf-sync/ingester --prod deploy --legacy /out
+  && pnpm --filter @aaf-sync/ingester-service --prod deploy --legacy /out
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production

@@ -4,7 +4,7 @@ import { createProducer, type ConnectionOptions } from '@aaf-sync/jobs';
 import type { Logger } from '@aaf-sync/logger';
 import type { ImportEnqueuer } from './services.js';
 
-/** Same retry policy as the ingester's sweep (services/ingester IMPORT_JOB_OPTIONS). */
+/** Same retry policy as the ingester's sweep (packages/ingester IMPORT_JOB_OPTIONS). */
 const JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 5000 },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig } from '@aaf-sync/config';
-import { runIngesterProcess } from './run-ingester.js';
+import { runIngesterProcess } from '@aaf-sync/ingester';
 
 const clean = await runIngesterProcess(loadConfig());
 // Everything was closed (bounded, see packages/process runProcess); a timer BullMQ may leave
