@@ -19,11 +19,6 @@ const KNOWN: ReadonlyArray<{ from: string; to: string; why: string }> = [
   },
   {
     from: 'services/cli',
-    to: 'services/scheduler',
-    why: '`schedule` runs runSchedulerProcess: the wiring belongs in a package',
-  },
-  {
-    from: 'services/cli',
     to: 'services/targets',
     why: '`dispatch` runs runTargetsProcess: the wiring belongs in a package',
   },

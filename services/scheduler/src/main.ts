@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig } from '@aaf-sync/config';
-import { runSchedulerProcess } from './run-scheduler.js';
+import { runSchedulerProcess } from '@aaf-sync/calendar-effects';
 
 const clean = await runSchedulerProcess(loadConfig());
 // Everything was closed (bounded, see packages/process runProcess); a timer BullMQ may leave

@@ -1,4 +1,4 @@
-import { runSchedulerProcess } from '@aaf-sync/scheduler-service';
+import { runSchedulerProcess } from '@aaf-sync/calendar-effects';
 import type { Command } from '../command.js';
 
 export const scheduleCommand: Command = {

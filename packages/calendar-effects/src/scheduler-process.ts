@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from '@aaf-sync/calendar';
-import { effectsFor, TICK_TASKS } from '@aaf-sync/calendar-effects';
 import type { Config } from '@aaf-sync/config';
 import { runProcess } from '@aaf-sync/process';
 import { createSchedulerRuntime } from '@aaf-sync/scheduler';
+import { effectsFor, TICK_TASKS } from './shipped-effects.js';
 
 /**
  * Runs the scheduler until SIGINT/SIGTERM (packages/process): the calendar worker (the
