@@ -17,11 +17,6 @@ const KNOWN: ReadonlyArray<{ from: string; to: string; why: string }> = [
     to: 'services/api',
     why: '`serve` and its keys test run startServer: the app belongs in a package',
   },
-  {
-    from: 'services/cli',
-    to: 'services/targets',
-    why: '`dispatch` runs runTargetsProcess: the wiring belongs in a package',
-  },
 ];
 
 const pairs = (crossings: readonly Pick<Crossing, 'from' | 'to'>[]) =>

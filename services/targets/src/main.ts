@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig } from '@aaf-sync/config';
-import { runTargetsProcess } from './run-targets.js';
+import { runTargetsProcess } from '@aaf-sync/drivers';
 
 const clean = await runTargetsProcess(loadConfig());
 // Everything was closed (bounded, see packages/process runProcess); a timer BullMQ may leave

@@ -1,4 +1,4 @@
-import { runTargetsProcess } from '@aaf-sync/targets-service';
+import { runTargetsProcess } from '@aaf-sync/drivers';
 import type { Command } from '../command.js';
 
 export const dispatchCommand: Command = {

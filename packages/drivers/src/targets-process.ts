@@ -2,14 +2,15 @@ import { ENV_VARS, type Config } from '@aaf-sync/config';
 import { runProcess } from '@aaf-sync/process';
 import { createSecretBox, createTargetsRuntime, type LogConsumerOptions } from '@aaf-sync/targets';
 import { createWebhooksRuntime } from '@aaf-sync/webhooks';
-import { driversFor, tasksFor } from './drivers.js';
+import { shippedDrivers } from './shipped-drivers.js';
+import { shippedTasks } from './shipped-tasks.js';
 
 /**
  * Runs the targets process until SIGINT/SIGTERM (packages/process): the dispatcher (woken by
  * each import commit, and every TARGETS_POLL_SECONDS), the reconcile worker, the sweep of pending
- * rows and the daily event purge, and the periodic tasks of the shipped kinds (the KoXo
- * read-back). Stops the webhooks runtime and the worker (the current batch commits or rolls
- * back), then Redis and PostgreSQL, each bounded. Webhook subscriptions are filled and delivered
+ * rows and the daily event purge, with the drivers this package ships, and the periodic tasks of
+ * the shipped kinds (the KoXo read-back). Stops the webhooks runtime and the worker (the current
+ * batch commits or rolls back), then Redis and PostgreSQL, each bounded. Webhook subscriptions are filled and delivered
  * by packages/webhooks' runtime, in the same process (same wake-ups, its own queue `webhooks`).
  * Resolves false when a close failed or was forced.
  */
@@ -19,7 +20,8 @@ export function runTargetsProcess(config: Config): Promise<boolean> {
     config,
     start: async ({ db, log, connection }) => {
       const box = createSecretBox(config.targets.secretsKey, config.targets.previousSecretsKeys);
-      const drivers = driversFor(config);
+      // Kinds missing from the shipped registry keep their rows pending.
+      const drivers = shippedDrivers({ passwordLength: config.credentials.passwordLength });
       // Both consume the event log: same pool, wake-ups, queue Redis, secret box and bounds.
       const consumer = {
         db,
@@ -36,7 +38,7 @@ export function runTargetsProcess(config: Config): Promise<boolean> {
         ...consumer,
         drivers,
         batchSize: config.targets.batchSize,
-        periodic: tasksFor(db, box),
+        periodic: shippedTasks({ db, box }),
       });
       if (config.targets.secretsKey === ENV_VARS.TARGET_SECRETS_KEY.default) {
         log.warn('TARGET_SECRETS_KEY is the development default: set a key of your own');

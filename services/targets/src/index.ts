@@ -1,2 +1,0 @@
-export { driversFor } from './drivers.js';
-export { runTargetsProcess } from './run-targets.js';
