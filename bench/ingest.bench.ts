@@ -351,9 +351,15 @@ function childAsync(phase: string, dir: string, dbUrl: string, nice = 0): Promis
   );
 }
 
+// The folders a run derives from the cached complete are its own (several benches may share the
+// cache at once: one's `rmSync` would otherwise pull files from under another's import), and
+// removed at the end.
+const derived: string[] = [];
+
 /** The same files under a later date (`20240914`…): a complete with nothing changed (hard links). */
 function laterWeek(dir: string, date: string): string {
-  const out = `${dir}-${date}`;
+  const out = `${dir}-${date}-${process.pid}`;
+  derived.push(out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   for (const name of readdirSync(dir)) {
@@ -408,6 +414,7 @@ async function apiPhase(
   nice: number,
 ): Promise<{
   idle: ApiLoad;
+  idleFixedTick: ApiLoad;
   underPlainImport: ApiLoad;
   plainImport: PhaseResult;
   underImport: ApiLoad;
@@ -420,7 +427,7 @@ async function apiPhase(
   try {
     // with the server's CPU milliseconds per answer: what it would take at that rate on an
     // idle core, whatever the load of the machine
-    const load = async (until: Promise<unknown>) => {
+    const load = async (until: Promise<unknown>, tickMs?: number) => {
       const cpu = api.cpuSeconds();
       const r = await rateLoop({
         url: api.url,
@@ -429,6 +436,7 @@ async function apiPhase(
         connections: 32,
         path: api.path,
         until,
+        tickMs,
       });
       const used = cpu === null ? null : api.cpuSeconds()! - cpu;
       return {
@@ -440,6 +448,9 @@ async function apiPhase(
     // a second of warm-up (prepared statements, JIT), not counted
     await load(new Promise((r) => setTimeout(r, 1000)));
     const idle = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)));
+    // the same with the load generator's former 5 ms tick (requests sent in bursts): what the
+    // client's own lag adds to the percentiles
+    const idleFixedTick = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)), 5);
     // the weekly complete at the priority it was started with, then as the ingester runs it
     // (lowered to INGEST_NICE): the same content, the next weeks
     const plain = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
@@ -448,6 +459,7 @@ async function apiPhase(
     const underImport = await load(lowered.catch(() => undefined));
     return {
       idle,
+      idleFixedTick,
       underPlainImport,
       plainImport: await plain,
       underImport,
@@ -489,7 +501,8 @@ function firstPupilIds(dir: string, count: number): string[] {
 
 /** A delta after next week's complete: `count` modifyRequests that rename pupils. */
 function deltaOf(dir: string, count: number): string {
-  const out = `${dir}-delta-${count}`;
+  const out = `${dir}-delta-${count}-${process.pid}`;
+  derived.push(out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   const requests = firstPupilIds(dir, count).map(
@@ -590,6 +603,7 @@ async function main(): Promise<void> {
         api: {
           rate: apiRate,
           idle: api.idle,
+          idleFixedTick5ms: api.idleFixedTick,
           // during a weekly complete at the priority it was started with
           underPlainImport: api.underPlainImport,
           plainImport: rate(api.plainImport, raw),
@@ -641,6 +655,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
+    for (const d of derived) rmSync(d, { recursive: true, force: true });
     await database.drop();
   }
 }
