@@ -1,5 +1,5 @@
 // pnpm bench:ingest [--persons 300000] [--seed 1] [--changes 1000] [--api-rate 500]
-//                   [--api-seconds 5] [--keep]
+//                   [--api-seconds 5] [--api-compare <build>/services/cli/dist/main.js] [--keep]
 //
 // Generates (once, cached in .cache/bench) a synthetic 2D complete, then measures in separate
 // processes, each with its own peak RSS:
@@ -54,6 +54,8 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '1000' },
     'api-rate': { type: 'string', default: '500' },
     'api-seconds': { type: 'string', default: '5' },
+    // the API phase again with the server of another build (two more weekly completes)
+    'api-compare': { type: 'string' },
     keep: { type: 'boolean', default: false },
     phase: { type: 'string' },
     dir: { type: 'string' },
@@ -412,6 +414,8 @@ async function apiPhase(
   rate: number,
   idleSeconds: number,
   nice: number,
+  weeks: readonly [string, string],
+  cli?: string,
 ): Promise<{
   idle: ApiLoad;
   idleFixedTick: ApiLoad;
@@ -423,7 +427,7 @@ async function apiPhase(
 }> {
   const { startBenchApi } = await import('./api-server.js');
   const { rateLoop } = await import('./rate-loop.js');
-  const api = await startBenchApi(dbUrl, ENGINE_NODE_ARGS);
+  const api = await startBenchApi(dbUrl, ENGINE_NODE_ARGS, cli);
   try {
     // with the server's CPU milliseconds per answer: what it would take at that rate on an
     // idle core, whatever the load of the machine
@@ -453,9 +457,9 @@ async function apiPhase(
     const idleFixedTick = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)), 5);
     // the weekly complete at the priority it was started with, then as the ingester runs it
     // (lowered to INGEST_NICE): the same content, the next weeks
-    const plain = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
+    const plain = childAsync('ingest', laterWeek(dir, weeks[0]), dbUrl);
     const underPlainImport = await load(plain.catch(() => undefined));
-    const lowered = childAsync('ingest', laterWeek(dir, '20240928'), dbUrl, nice);
+    const lowered = childAsync('ingest', laterWeek(dir, weeks[1]), dbUrl, nice);
     const underImport = await load(lowered.catch(() => undefined));
     return {
       idle,
@@ -560,7 +564,12 @@ async function main(): Promise<void> {
     raws.push(child('raw', dir, dbUrl));
     const delta = child('ingest', deltaOf(dir, changes), dbUrl);
     const nice = loadConfig().ingest.nice;
-    const api = await apiPhase(dir, dbUrl, apiRate, Number(values['api-seconds']), nice);
+    const apiSeconds = Number(values['api-seconds']);
+    const api = await apiPhase(dir, dbUrl, apiRate, apiSeconds, nice, ['20240921', '20240928']);
+    const compare = values['api-compare'];
+    const other = compare
+      ? await apiPhase(dir, dbUrl, apiRate, apiSeconds, nice, ['20241005', '20241012'], compare)
+      : null;
     load.push(loadavg()[0]!);
     const server = await serverSettings(dbUrl);
     const around = (i: number): PhaseResult => ({
@@ -613,6 +622,20 @@ async function main(): Promise<void> {
           import: rate(api.import, raw),
           serverPeakRssMb: api.serverPeakRssMb,
         },
+        // the same with the server of another build (--api-compare), run after it
+        ...(other
+          ? {
+              apiCompare: {
+                server: compare,
+                idle: other.idle,
+                idleFixedTick5ms: other.idleFixedTick,
+                underPlainImport: other.underPlainImport,
+                plainImport: rate(other.plainImport, raw),
+                underImport: other.underImport,
+                import: rate(other.import, raw),
+              },
+            }
+          : {}),
       },
       // each phase against the mean of the baseline runs just before and after it
       ratios: {
