@@ -37,7 +37,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
@@ -62,6 +62,10 @@ const { values } = parseArgs({
     db: { type: 'string' },
     // a phase's child: lower its CPU priority to this nice value (the ingester's INGEST_NICE)
     nice: { type: 'string' },
+    // a phase's child: lower its PostgreSQL backends' priority too (local server, when allowed)
+    'nice-backends': { type: 'boolean', default: false },
+    // the API phase again, the lowered import's PostgreSQL backends lowered too (an experiment)
+    'api-nice-backends': { type: 'boolean', default: false },
   },
 });
 
@@ -219,7 +223,12 @@ async function importPhase(dir: string, dbUrl: string) {
   handle.pool.on('connect', (client) => {
     client
       .query<{ pid: number }>('select pg_backend_pid() as pid')
-      .then((r) => backends.add(r.rows[0]!.pid))
+      .then((r) => {
+        const pid = r.rows[0]!.pid;
+        backends.add(pid);
+        const nice = Number(values.nice ?? 0);
+        if (values['nice-backends'] && nice > 0) setPriority(pid, nice);
+      })
       .catch(() => {});
   });
   const log = createLogger({ level: 'warn', fd: 2 });
@@ -332,13 +341,20 @@ function child(phase: string, dir: string, dbUrl: string): PhaseResult {
  * The same phase in a child process, without blocking this one (the API phase runs meanwhile),
  * at the CPU priority `nice` (0: unchanged) as the ingester lowers itself to (INGEST_NICE).
  */
-function childAsync(phase: string, dir: string, dbUrl: string, nice = 0): Promise<PhaseResult> {
+function childAsync(
+  phase: string,
+  dir: string,
+  dbUrl: string,
+  nice = 0,
+  niceBackends = false,
+): Promise<PhaseResult> {
   const proc = spawn(
     process.execPath,
     [
       ...ENGINE_NODE_ARGS,
       import.meta.filename,
       ...['--phase', phase, '--dir', dir, '--db', dbUrl, '--nice', String(nice)],
+      ...(niceBackends ? ['--nice-backends'] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -416,6 +432,7 @@ async function apiPhase(
   nice: number,
   weeks: readonly [string, string],
   cli?: string,
+  niceBackends = false,
 ): Promise<{
   idle: ApiLoad;
   idleFixedTick: ApiLoad;
@@ -459,7 +476,7 @@ async function apiPhase(
     // (lowered to INGEST_NICE): the same content, the next weeks
     const plain = childAsync('ingest', laterWeek(dir, weeks[0]), dbUrl);
     const underPlainImport = await load(plain.catch(() => undefined));
-    const lowered = childAsync('ingest', laterWeek(dir, weeks[1]), dbUrl, nice);
+    const lowered = childAsync('ingest', laterWeek(dir, weeks[1]), dbUrl, nice, niceBackends);
     const underImport = await load(lowered.catch(() => undefined));
     return {
       idle,
@@ -570,6 +587,18 @@ async function main(): Promise<void> {
     const other = compare
       ? await apiPhase(dir, dbUrl, apiRate, apiSeconds, nice, ['20241005', '20241012'], compare)
       : null;
+    const backendsLowered = values['api-nice-backends']
+      ? await apiPhase(
+          dir,
+          dbUrl,
+          apiRate,
+          apiSeconds,
+          nice,
+          ['20241019', '20241026'],
+          undefined,
+          true,
+        )
+      : null;
     load.push(loadavg()[0]!);
     const server = await serverSettings(dbUrl);
     const around = (i: number): PhaseResult => ({
@@ -633,6 +662,18 @@ async function main(): Promise<void> {
                 plainImport: rate(other.plainImport, raw),
                 underImport: other.underImport,
                 import: rate(other.import, raw),
+              },
+            }
+          : {}),
+        // the same again, the lowered import's PostgreSQL backends lowered too (--api-nice-backends)
+        ...(backendsLowered
+          ? {
+              apiNiceBackends: {
+                idle: backendsLowered.idle,
+                underPlainImport: backendsLowered.underPlainImport,
+                plainImport: rate(backendsLowered.plainImport, raw),
+                underImport: backendsLowered.underImport,
+                import: rate(backendsLowered.import, raw),
               },
             }
           : {}),
