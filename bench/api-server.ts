@@ -20,8 +20,15 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
-/** Starts the server with the engine's heap caps (`nodeArgs`) on a free loopback port. */
-export async function startBenchApi(dbUrl: string, nodeArgs: readonly string[]): Promise<BenchApi> {
+/**
+ * Starts the server with the engine's heap caps (`nodeArgs`) on a free loopback port; `cli`: the
+ * `services/cli/dist/main.js` of another build (a before/after in the same run), else this one.
+ */
+export async function startBenchApi(
+  dbUrl: string,
+  nodeArgs: readonly string[],
+  cli = join(root, 'services/cli/dist/main.js'),
+): Promise<BenchApi> {
   const handle = createDb({ url: dbUrl, poolMax: 1 });
   let token: string;
   let jointures: string[];
@@ -38,24 +45,20 @@ export async function startBenchApi(dbUrl: string, nodeArgs: readonly string[]):
     await handle.close();
   }
   if (jointures.length === 0) throw new Error('no person to ask the API for');
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, join(root, 'services/cli/dist/main.js'), 'serve'],
-    {
-      cwd: root,
-      env: {
-        DATABASE_URL: dbUrl,
-        REDIS_URL: loadConfig().redis.url,
-        QUEUE_PREFIX: `bench-ingest-${process.pid}`,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        LOG_PRETTY: 'false',
-        API_RATE_LIMIT_PER_MINUTE: '100000000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], {
+    cwd: root,
+    env: {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: loadConfig().redis.url,
+      QUEUE_PREFIX: `bench-ingest-${process.pid}`,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      API_RATE_LIMIT_PER_MINUTE: '100000000',
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((r) => child.once('exit', r));
   const url = await new Promise<string>((ok, fail) => {
     let out = '';

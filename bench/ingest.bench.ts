@@ -1,5 +1,5 @@
 // pnpm bench:ingest [--persons 300000] [--seed 1] [--changes 1000] [--api-rate 500]
-//                   [--api-seconds 5] [--keep]
+//                   [--api-seconds 5] [--api-compare <build>/services/cli/dist/main.js] [--keep]
 //
 // Generates (once, cached in .cache/bench) a synthetic 2D complete, then measures in separate
 // processes, each with its own peak RSS:
@@ -37,7 +37,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
@@ -54,12 +54,18 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '1000' },
     'api-rate': { type: 'string', default: '500' },
     'api-seconds': { type: 'string', default: '5' },
+    // the API phase again with the server of another build (two more weekly completes)
+    'api-compare': { type: 'string' },
     keep: { type: 'boolean', default: false },
     phase: { type: 'string' },
     dir: { type: 'string' },
     db: { type: 'string' },
     // a phase's child: lower its CPU priority to this nice value (the ingester's INGEST_NICE)
     nice: { type: 'string' },
+    // a phase's child: lower its PostgreSQL backends' priority too (local server, when allowed)
+    'nice-backends': { type: 'boolean', default: false },
+    // the API phase again, the lowered import's PostgreSQL backends lowered too (an experiment)
+    'api-nice-backends': { type: 'boolean', default: false },
   },
 });
 
@@ -217,7 +223,12 @@ async function importPhase(dir: string, dbUrl: string) {
   handle.pool.on('connect', (client) => {
     client
       .query<{ pid: number }>('select pg_backend_pid() as pid')
-      .then((r) => backends.add(r.rows[0]!.pid))
+      .then((r) => {
+        const pid = r.rows[0]!.pid;
+        backends.add(pid);
+        const nice = Number(values.nice ?? 0);
+        if (values['nice-backends'] && nice > 0) setPriority(pid, nice);
+      })
       .catch(() => {});
   });
   const log = createLogger({ level: 'warn', fd: 2 });
@@ -330,13 +341,20 @@ function child(phase: string, dir: string, dbUrl: string): PhaseResult {
  * The same phase in a child process, without blocking this one (the API phase runs meanwhile),
  * at the CPU priority `nice` (0: unchanged) as the ingester lowers itself to (INGEST_NICE).
  */
-function childAsync(phase: string, dir: string, dbUrl: string, nice = 0): Promise<PhaseResult> {
+function childAsync(
+  phase: string,
+  dir: string,
+  dbUrl: string,
+  nice = 0,
+  niceBackends = false,
+): Promise<PhaseResult> {
   const proc = spawn(
     process.execPath,
     [
       ...ENGINE_NODE_ARGS,
       import.meta.filename,
       ...['--phase', phase, '--dir', dir, '--db', dbUrl, '--nice', String(nice)],
+      ...(niceBackends ? ['--nice-backends'] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -351,9 +369,15 @@ function childAsync(phase: string, dir: string, dbUrl: string, nice = 0): Promis
   );
 }
 
+// The folders a run derives from the cached complete are its own (several benches may share the
+// cache at once: one's `rmSync` would otherwise pull files from under another's import), and
+// removed at the end.
+const derived: string[] = [];
+
 /** The same files under a later date (`20240914`…): a complete with nothing changed (hard links). */
 function laterWeek(dir: string, date: string): string {
-  const out = `${dir}-${date}`;
+  const out = `${dir}-${date}-${process.pid}`;
+  derived.push(out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   for (const name of readdirSync(dir)) {
@@ -406,8 +430,12 @@ async function apiPhase(
   rate: number,
   idleSeconds: number,
   nice: number,
+  weeks: readonly [string, string],
+  cli?: string,
+  niceBackends = false,
 ): Promise<{
   idle: ApiLoad;
+  idleFixedTick: ApiLoad;
   underPlainImport: ApiLoad;
   plainImport: PhaseResult;
   underImport: ApiLoad;
@@ -416,11 +444,11 @@ async function apiPhase(
 }> {
   const { startBenchApi } = await import('./api-server.js');
   const { rateLoop } = await import('./rate-loop.js');
-  const api = await startBenchApi(dbUrl, ENGINE_NODE_ARGS);
+  const api = await startBenchApi(dbUrl, ENGINE_NODE_ARGS, cli);
   try {
     // with the server's CPU milliseconds per answer: what it would take at that rate on an
     // idle core, whatever the load of the machine
-    const load = async (until: Promise<unknown>) => {
+    const load = async (until: Promise<unknown>, tickMs?: number) => {
       const cpu = api.cpuSeconds();
       const r = await rateLoop({
         url: api.url,
@@ -429,6 +457,7 @@ async function apiPhase(
         connections: 32,
         path: api.path,
         until,
+        tickMs,
       });
       const used = cpu === null ? null : api.cpuSeconds()! - cpu;
       return {
@@ -440,14 +469,18 @@ async function apiPhase(
     // a second of warm-up (prepared statements, JIT), not counted
     await load(new Promise((r) => setTimeout(r, 1000)));
     const idle = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)));
+    // the same with the load generator's former 5 ms tick (requests sent in bursts): what the
+    // client's own lag adds to the percentiles
+    const idleFixedTick = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)), 5);
     // the weekly complete at the priority it was started with, then as the ingester runs it
     // (lowered to INGEST_NICE): the same content, the next weeks
-    const plain = childAsync('ingest', laterWeek(dir, '20240921'), dbUrl);
+    const plain = childAsync('ingest', laterWeek(dir, weeks[0]), dbUrl);
     const underPlainImport = await load(plain.catch(() => undefined));
-    const lowered = childAsync('ingest', laterWeek(dir, '20240928'), dbUrl, nice);
+    const lowered = childAsync('ingest', laterWeek(dir, weeks[1]), dbUrl, nice, niceBackends);
     const underImport = await load(lowered.catch(() => undefined));
     return {
       idle,
+      idleFixedTick,
       underPlainImport,
       plainImport: await plain,
       underImport,
@@ -489,7 +522,8 @@ function firstPupilIds(dir: string, count: number): string[] {
 
 /** A delta after next week's complete: `count` modifyRequests that rename pupils. */
 function deltaOf(dir: string, count: number): string {
-  const out = `${dir}-delta-${count}`;
+  const out = `${dir}-delta-${count}-${process.pid}`;
+  derived.push(out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   const requests = firstPupilIds(dir, count).map(
@@ -547,7 +581,24 @@ async function main(): Promise<void> {
     raws.push(child('raw', dir, dbUrl));
     const delta = child('ingest', deltaOf(dir, changes), dbUrl);
     const nice = loadConfig().ingest.nice;
-    const api = await apiPhase(dir, dbUrl, apiRate, Number(values['api-seconds']), nice);
+    const apiSeconds = Number(values['api-seconds']);
+    const api = await apiPhase(dir, dbUrl, apiRate, apiSeconds, nice, ['20240921', '20240928']);
+    const compare = values['api-compare'];
+    const other = compare
+      ? await apiPhase(dir, dbUrl, apiRate, apiSeconds, nice, ['20241005', '20241012'], compare)
+      : null;
+    const backendsLowered = values['api-nice-backends']
+      ? await apiPhase(
+          dir,
+          dbUrl,
+          apiRate,
+          apiSeconds,
+          nice,
+          ['20241019', '20241026'],
+          undefined,
+          true,
+        )
+      : null;
     load.push(loadavg()[0]!);
     const server = await serverSettings(dbUrl);
     const around = (i: number): PhaseResult => ({
@@ -590,6 +641,7 @@ async function main(): Promise<void> {
         api: {
           rate: apiRate,
           idle: api.idle,
+          idleFixedTick5ms: api.idleFixedTick,
           // during a weekly complete at the priority it was started with
           underPlainImport: api.underPlainImport,
           plainImport: rate(api.plainImport, raw),
@@ -599,6 +651,32 @@ async function main(): Promise<void> {
           import: rate(api.import, raw),
           serverPeakRssMb: api.serverPeakRssMb,
         },
+        // the same with the server of another build (--api-compare), run after it
+        ...(other
+          ? {
+              apiCompare: {
+                server: compare,
+                idle: other.idle,
+                idleFixedTick5ms: other.idleFixedTick,
+                underPlainImport: other.underPlainImport,
+                plainImport: rate(other.plainImport, raw),
+                underImport: other.underImport,
+                import: rate(other.import, raw),
+              },
+            }
+          : {}),
+        // the same again, the lowered import's PostgreSQL backends lowered too (--api-nice-backends)
+        ...(backendsLowered
+          ? {
+              apiNiceBackends: {
+                idle: backendsLowered.idle,
+                underPlainImport: backendsLowered.underPlainImport,
+                plainImport: rate(backendsLowered.plainImport, raw),
+                underImport: backendsLowered.underImport,
+                import: rate(backendsLowered.import, raw),
+              },
+            }
+          : {}),
       },
       // each phase against the mean of the baseline runs just before and after it
       ratios: {
@@ -641,6 +719,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
+    for (const d of derived) rmSync(d, { recursive: true, force: true });
     await database.drop();
   }
 }

@@ -5,6 +5,10 @@
 // closed loop, or a rate limiter that waits for free connections, would hide). The backlog is
 // bounded: a request due while two seconds' worth are still unanswered is not sent but counted
 // as `dropped` (a server that does not keep up would otherwise leave minutes to drain).
+// The loop sleeps until the next request is due (a timer per due time, about a millisecond late
+// at most on an idle event loop), so what the percentiles hold is the server's answer and not
+// the client's tick; `tickMs` gives the old fixed tick (requests sent in bursts every `tickMs`),
+// only to measure what such a tick adds.
 import { Agent, request } from 'node:http';
 
 export interface RateLoopOptions {
@@ -20,6 +24,8 @@ export interface RateLoopOptions {
   readonly path: () => string;
   /** Stops scheduling when this settles (the requests in flight are awaited). */
   readonly until: Promise<unknown>;
+  /** Wake every `tickMs` and send what fell due meanwhile, instead of at each due time. */
+  readonly tickMs?: number | undefined;
 }
 
 export interface RateLoopResult {
@@ -36,6 +42,10 @@ export interface RateLoopResult {
   readonly errors: number;
   /** Requests not sent because the backlog was full (the server did not keep up). */
   readonly dropped: number;
+  /** How late requests left the client after their due time, ms (the load generator's own lag). */
+  readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** TCP connections the client opened (at most `connections`: keep-alive reuses them). */
+  readonly connectionsOpened: number;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -44,8 +54,15 @@ const percentile = (sorted: readonly number[], p: number) =>
 /** Runs the load until `until` settles; resolves with the latency percentiles. */
 export async function rateLoop(o: RateLoopOptions): Promise<RateLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
+  let connectionsOpened = 0;
+  const createConnection = agent.createConnection.bind(agent);
+  agent.createConnection = (...args: Parameters<typeof createConnection>) => {
+    connectionsOpened++;
+    return createConnection(...args);
+  };
   const base = new URL(o.url);
   const latencies: number[] = [];
+  const lags: number[] = [];
   const inFlight = new Set<Promise<void>>();
   let non2xx = 0;
   let errors = 0;
@@ -56,6 +73,7 @@ export async function rateLoop(o: RateLoopOptions): Promise<RateLoopResult> {
     stop = true;
   });
   const send = (scheduled: number) => {
+    lags.push(performance.now() - scheduled);
     const done = new Promise<void>((resolve) => {
       const req = request(
         {
@@ -85,19 +103,24 @@ export async function rateLoop(o: RateLoopOptions): Promise<RateLoopResult> {
   };
   const started = performance.now();
   let sent = 0;
+  const dueAt = (n: number) => started + (n * 1000) / o.rate;
   while (!stop) {
-    const due = Math.floor(((performance.now() - started) / 1000) * o.rate);
-    for (; sent < due; sent++) {
+    const now = performance.now();
+    // every request due by now (a late wake-up sends the ones it missed at once: their latency
+    // still runs from their due time)
+    for (; dueAt(sent) <= now; sent++) {
       if (inFlight.size >= maxInFlight) dropped++;
-      else send(started + (sent * 1000) / o.rate);
+      else send(dueAt(sent));
     }
-    await new Promise((r) => setTimeout(r, 5));
+    const wait = o.tickMs ?? dueAt(sent) - performance.now();
+    await new Promise((r) => setTimeout(r, Math.max(0, wait)));
   }
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   const answeredIn = (performance.now() - started) / 1000;
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
+  const sortedLags = lags.sort((a, b) => a - b);
   const ms = (n: number) => Math.round(n * 10) / 10;
   return {
     seconds: Math.round(seconds * 100) / 100,
@@ -113,5 +136,11 @@ export async function rateLoop(o: RateLoopOptions): Promise<RateLoopResult> {
     non2xx,
     errors,
     dropped,
+    sendLagMs: {
+      p50: ms(percentile(sortedLags, 0.5)),
+      p99: ms(percentile(sortedLags, 0.99)),
+      max: ms(sortedLags[sortedLags.length - 1] ?? 0),
+    },
+    connectionsOpened,
   };
 }

@@ -1,4 +1,7 @@
-// API benchmark (not a test): `pnpm bench:api [--duration <s>]`.
+// API benchmark (not a test): `pnpm bench:api [--duration <s>] [--only <name>]
+//                            [--compare <other checkout>/services/cli/dist/main.js] [--rounds <n>]`.
+// `--compare` starts a second server from another build on the same database and Redis and runs
+// each scenario on both, alternately, `--rounds` times (a same-run before/after).
 // Seeds a database of its own (50k persons, 200k events), starts `aaf-sync serve` in a child
 // process, drives it with autocannon on loopback, prints one JSON document, cleans up.
 // Targets (2 cores): account status p99 < 20 ms at 500 req/s; change feed >= 20,000 events/s.
@@ -20,6 +23,8 @@ const { values } = parseArgs({
     // Write a V8 CPU profile of the server (into this folder) for the run.
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
+    compare: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
     // the server's LOG_LEVEL: `info` (the default of a deployment) adds a log line per request
     'log-level': { type: 'string', default: 'warn' },
   },
@@ -32,8 +37,9 @@ const host = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 
 async function startServe(
   env: Record<string, string>,
+  cli = CLI,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -131,7 +137,7 @@ try {
     scopes: ['admin'],
     actor: 'bench',
   });
-  const { url, child } = await startServe({
+  const serveEnv = {
     DATABASE_URL: database.url,
     REDIS_URL: loadConfig().redis.url,
     QUEUE_PREFIX: redis.prefix,
@@ -140,7 +146,11 @@ try {
     LOG_LEVEL: values['log-level'],
     LOG_PRETTY: 'false',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
-  });
+  };
+  const servers = [{ server: 'this build', ...(await startServe(serveEnv)) }];
+  if (values.compare)
+    servers.push({ server: values.compare, ...(await startServe(serveEnv, values.compare)) });
+  const { url } = servers[0]!;
   const rnd = (n: number) => 1 + Math.floor(Math.random() * n);
   const feedCursor = (seq: number) =>
     Buffer.from(JSON.stringify({ l: 'feed', s: seq })).toString('base64url');
@@ -173,10 +183,19 @@ try {
   const results: unknown[] = [];
   const { loadavg } = await import('node:os');
   const load = [loadavg()[0]!];
-  for (const s of scenarios) {
-    if (values.only && !s.name.includes(values.only)) continue;
-    const r = await run(url, token, s, child.pid);
-    results.push(s.eventsPerRequest ? { ...r, eventsPerSec: r.reqPerSec * s.eventsPerRequest } : r);
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const s of scenarios) {
+      if (values.only && !s.name.includes(values.only)) continue;
+      for (const server of servers) {
+        const r = await run(server.url, token, s, server.child.pid);
+        const labelled = servers.length > 1 ? { server: server.server, ...r } : r;
+        results.push(
+          s.eventsPerRequest
+            ? { ...labelled, eventsPerSec: r.reqPerSec * s.eventsPerRequest }
+            : labelled,
+        );
+      }
+    }
   }
   if (!values.only || 'change feed, one consumer following the log'.includes(values.only)) {
     results.push(await followFeed(url, token));

@@ -27,6 +27,11 @@ declare module 'fastify' {
     principal: Principal | null;
     /** Extra details a write route adds to its audit row. */
     auditDetails: Record<string, unknown> | null;
+    /**
+     * The request already counted against its key's rate limit by authentication (one Redis
+     * round trip for a verified key, plugins/app/auth.ts): the limiter answers from it.
+     */
+    rateCount: { readonly current: number; readonly ttlMs: number } | null;
   }
   interface FastifyContextConfig {
     /** Scopes the route requires; every /v1 route declares it. */

@@ -33,9 +33,12 @@ return out`;
 const PEEK_COMMAND = 'aafAuthFailuresPeek';
 type PeekCommand = (...countThenKeys: (string | number)[]) => Promise<(string | number | null)[]>;
 
+/** The Redis key of a failure count (`ip:<address>`, `key:<key id>`). */
+export const failureKey = (prefix: string, key: string) => `${prefix}:authfail:${key}`;
+
 /** Failures in Redis under `<prefix>:authfail:<key>`; the window is the key's TTL. */
 export function redisFailureStore(redis: Redis, prefix: string): FailureStore {
-  const name = (key: string) => `${prefix}:authfail:${key}`;
+  const name = (key: string) => failureKey(prefix, key);
   // defined once per connection (several apps of a test may share one); sent by its SHA1,
   // the script itself only when Redis does not know it yet (ioredis retries on NOSCRIPT)
   const commands = redis as unknown as Record<string, PeekCommand | undefined>;

@@ -1,8 +1,10 @@
 import { isAppError } from '@aaf-sync/errors';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { format } from '@lukeed/ms';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { RATE_WINDOW_MS, rateLimitKey, rateLimitNameSpace } from '../../auth/admission.js';
 import { ApiErrors } from '../../errors.js';
 
 export interface RateLimitOptions {
@@ -24,6 +26,9 @@ export const LIMITER_RETRY_AFTER_SECONDS = 5;
  * without authentication are not limited. When the store does not answer (Redis down), writes
  * fail closed (503 API_ERR_LIMITER_UNAVAILABLE + retry-after: an unmetered client could flood
  * the import engine) and reads stay open (logged; /readyz reports Redis down).
+ * A request that authentication already counted (`request.rateCount`, one Redis script with the
+ * failure counts for a verified key) is answered from that count, with the plugin's headers and
+ * refusal: the same answer without a second round trip.
  */
 export default fp<RateLimitOptions>(
   async (app, opts) => {
@@ -31,18 +36,35 @@ export default fp<RateLimitOptions>(
       // Hooks are added below, per route, around the plugin's own handler.
       global: false,
       max: opts.perMinute,
-      timeWindow: 60_000,
+      timeWindow: RATE_WINDOW_MS,
       ...(opts.redis ? { redis: opts.redis } : {}),
-      nameSpace: `${opts.keyPrefix}:ratelimit:`,
+      nameSpace: rateLimitNameSpace(opts.keyPrefix),
       skipOnError: false,
       keyGenerator: (request) =>
-        request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`,
+        request.principal ? rateLimitKey(request.principal.keyId) : `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) =>
         ApiErrors.RATE_LIMITED({ max: context.max, after: context.after }),
     });
     const limit = app.rateLimit();
 
+    // what @fastify/rate-limit answers for a count (its default headers; never a ban)
+    function answer(reply: FastifyReply, count: { current: number; ttlMs: number }) {
+      const max = opts.perMinute;
+      const resetSeconds = Math.ceil(count.ttlMs / 1000);
+      reply.header('x-ratelimit-limit', max);
+      if (count.current <= max) {
+        reply.header('x-ratelimit-remaining', max - count.current);
+        reply.header('x-ratelimit-reset', resetSeconds);
+        return;
+      }
+      reply.header('x-ratelimit-remaining', 0);
+      reply.header('x-ratelimit-reset', resetSeconds);
+      reply.header('retry-after', resetSeconds);
+      throw ApiErrors.RATE_LIMITED({ max, after: format(resetSeconds * 1000, true) });
+    }
+
     async function limited(request: FastifyRequest, reply: FastifyReply) {
+      if (request.rateCount) return answer(reply, request.rateCount);
       try {
         await limit.call(app, request, reply);
       } catch (err) {
