@@ -1,4 +1,5 @@
 export { lowerCpuPriority, type CpuPriority } from './cpu-priority.js';
+export { tuneGarbageCollector } from './garbage-collector.js';
 export {
   PART_CLOSE_GRACE_MS,
   runProcess,
