@@ -96,6 +96,42 @@ t.test('rows keep their order (identity columns follow it)', async (t) => {
   );
 });
 
+t.test('rows across chunk boundaries, multibyte text and a row larger than a chunk', async (t) => {
+  const { db } = await setUp(t);
+  // ~3 MiB of UTF-8 in rows of 1-, 2-, 3- and 4-byte characters, and one row of 1.5 MiB
+  const texts = Array.from({ length: 2000 }, (_, i) =>
+    ['a', 'é', '€', '😀'][i % 4]!.repeat(300 + (i % 97)),
+  );
+  texts.splice(1000, 0, 'ü\t'.repeat(400_000));
+  const rows = texts.map((text, i) => ({
+    entity_type: 'person' as const,
+    entity_key: `M${i}`,
+    op: 'created' as const,
+    version: 1,
+    uais: [],
+    changes: { text },
+  }));
+  await db.transaction().execute(async (trx) => {
+    await copyRows(
+      trx,
+      'change_event',
+      ['entity_type', 'entity_key', 'op', 'version', 'uais', 'changes'],
+      rows,
+    );
+  });
+  const { rows: read } = await sql<{ k: string; text: string }>`
+    select entity_key as k, changes->>'text' as text from change_event order by seq`.execute(db);
+  t.same(
+    read.map((r) => r.k),
+    rows.map((r) => r.entity_key),
+    'in order',
+  );
+  t.ok(
+    read.every((r, i) => r.text === texts[i]),
+    'every text as written',
+  );
+});
+
 t.test('outside a transaction it inserts the same rows with bulkInsert', async (t) => {
   const { db, statements } = await setUp(t);
   t.equal(await copyRows(db, 'person', COLUMNS, [awkward('F1')]), 1);

@@ -1,4 +1,10 @@
-import { appendEvents, type Database, type Executor, type Transaction } from '@aaf-sync/db';
+import {
+  appendEvents,
+  copyRows,
+  type Database,
+  type Executor,
+  type Transaction,
+} from '@aaf-sync/db';
 import { IdentifierErrors } from './errors.js';
 import { HomonymCounters } from './homonym-counters.js';
 import { formatIdentifier } from './format-identifier.js';
@@ -12,6 +18,7 @@ import {
   insertPrimaries,
   raiseCounters,
   reserveSlots,
+  type NewPrimary,
 } from './identifier.repository.js';
 import type { NamespaceRule } from './namespace-rules.js';
 
@@ -84,6 +91,8 @@ export interface AllocatorOptions extends AllocateOptions {
  */
 export class IdentifierAllocator {
   readonly #counters: HomonymCounters;
+  /** Values this allocator inserted that another family's value can equal (see `mayCollide`). */
+  readonly #long = new Set<string>();
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -96,11 +105,15 @@ export class IdentifierAllocator {
   /**
    * Identifiers of these persons (new ones allocated), person id → namespace → value. `fresh`:
    * the persons were created in this transaction and hold no identifier yet, so the read of the
-   * primaries they hold is skipped (the first import's fast path).
+   * primaries they hold is skipped (the first import's fast path). `copy` (with `fresh`): the
+   * identifier table held no row when this allocator was made and only this allocator writes it
+   * meanwhile (a first import: no person, so no identifier); the values taken are then known
+   * without asking (`mayCollide`) and the new ones are written with `COPY` (a value taken after
+   * all fails the statement, and the transaction, on the table's unique key).
    */
   async allocate(
     persons: readonly PersonNames[],
-    { fresh = false }: { readonly fresh?: boolean } = {},
+    { fresh = false, copy = false }: { readonly fresh?: boolean; readonly copy?: boolean } = {},
   ): Promise<Map<number, Record<string, string>>> {
     const { trx: db, rules, options } = this;
     const seen = new Set<number>();
@@ -121,7 +134,12 @@ export class IdentifierAllocator {
       const slots = planSlots(unique, rules, values);
       if (slots.length > 0) {
         await reserve(db, slots, this.#counters);
-        await insertAll(db, slots, this.#counters);
+        await insertAll(
+          db,
+          slots,
+          this.#counters,
+          fresh && copy ? new TakenInMemory(db, this.#long) : new TakenInTable(db, this.#long),
+        );
         for (const s of slots) values.set(`${s.personId}:${s.family.rule.name}`, s.value);
         if (events) await emitCreated(db, slots, options);
       }
@@ -205,32 +223,138 @@ async function reserve(
   }
 }
 
+/**
+ * Whether another family's value can equal this one. A value is its base cut to leave room for
+ * its number, then the number (bases have no digits): the bare forms (index 0) of two families
+ * differ, a bare form never equals a numbered value, and two numbered values with the same
+ * number differ unless both bases were cut, i.e. both values fill the namespace's maximum
+ * length. So only numbered values of that length can collide across families.
+ */
+function mayCollide(rule: NamespaceRule, base: string, value: string): boolean {
+  return value !== base && value.length === rule.maxLength;
+}
+
+/** A value to insert, and whether another family's value may equal it. */
+interface Candidate extends NewPrimary {
+  readonly long: boolean;
+}
+
+/** Where `insertAll` writes values and learns which ones are taken. */
+interface TakenValues {
+  /** Inserts the rows in order, skipping values taken; answers those inserted. */
+  insert(rows: readonly Candidate[]): Promise<readonly Candidate[]>;
+  /** Which of these values exist. */
+  taken(pairs: readonly { namespace: string; value: string }[]): Promise<Set<string>>;
+  /** Writes what `insert` kept back (once the rounds are over). */
+  finish(): Promise<void>;
+}
+
+const takenKey = (namespace: string, value: string) => `${namespace}\u0000${value}`;
+
+/** The identifier table itself: `insert … on conflict do nothing`, then a read of the others. */
+class TakenInTable implements TakenValues {
+  constructor(
+    private readonly db: Executor,
+    /** (values that may collide, recorded for a later `TakenInMemory`) */
+    private readonly long: Set<string>,
+  ) {}
+
+  async insert(rows: readonly Candidate[]): Promise<readonly Candidate[]> {
+    const inserted = await insertPrimaries(this.db, rows);
+    const done = new Set(inserted.map((r) => `${r.person_id}:${r.namespace}`));
+    const out = rows.filter((r) => done.has(`${r.personId}:${r.namespace}`));
+    for (const r of out) if (r.long) this.long.add(takenKey(r.namespace, r.value));
+    return out;
+  }
+
+  async taken(pairs: readonly { namespace: string; value: string }[]): Promise<Set<string>> {
+    const rows = await findTaken(this.db, pairs);
+    return new Set(rows.map((t) => takenKey(t.namespace, t.value)));
+  }
+
+  async finish(): Promise<void> {}
+}
+
+/**
+ * A table that held no row before this allocator: a value is taken only if this allocator
+ * handed it out, and only those that may collide (`mayCollide`) need remembering. The rows of
+ * every round are written at the end with one COPY, in the order the rounds inserted them.
+ */
+class TakenInMemory implements TakenValues {
+  readonly #rows: Candidate[] = [];
+
+  constructor(
+    private readonly db: Executor,
+    private readonly long: Set<string>,
+  ) {}
+
+  async insert(rows: readonly Candidate[]): Promise<readonly Candidate[]> {
+    const out: Candidate[] = [];
+    for (const r of rows) {
+      if (!r.long) {
+        out.push(r);
+        continue;
+      }
+      const key = takenKey(r.namespace, r.value);
+      if (this.long.has(key)) continue;
+      this.long.add(key);
+      out.push(r);
+    }
+    this.#rows.push(...out);
+    return out;
+  }
+
+  async taken(pairs: readonly { namespace: string; value: string }[]): Promise<Set<string>> {
+    return new Set(
+      pairs.map((p) => takenKey(p.namespace, p.value)).filter((k) => this.long.has(k)),
+    );
+  }
+
+  async finish(): Promise<void> {
+    const columns = ['namespace', 'value', 'person_id', 'status', 'base'] as const;
+    await copyRows(
+      this.db,
+      'identifier',
+      columns,
+      this.#rows.map((r) => ({
+        namespace: r.namespace,
+        value: r.value,
+        person_id: r.personId,
+        status: 'primary',
+        base: r.base,
+      })),
+    );
+    this.#rows.length = 0;
+  }
+}
+
 /** Inserts every slot's value; slots whose value was taken get the next free number. */
 async function insertAll(
   db: Executor,
   slots: readonly Slot[],
   counters: HomonymCounters,
+  store: TakenValues,
 ): Promise<void> {
   let pending = slots;
   for (let round = 1; ; round++) {
     const candidates = pending.filter((s) => !s.family.rule.reserved.has(s.value));
-    const inserted = await insertPrimaries(
-      db,
+    const inserted = await store.insert(
       candidates.map((s) => ({
         namespace: s.family.rule.name,
         base: s.family.base,
         value: s.value,
         personId: s.personId,
+        long: mayCollide(s.family.rule, s.family.base, s.value),
       })),
     );
-    const done = new Set(inserted.map((r) => `${r.person_id}:${r.namespace}`));
+    const done = new Set(inserted.map((r) => `${r.personId}:${r.namespace}`));
     for (const s of pending) s.done = done.has(`${s.personId}:${s.family.rule.name}`);
     pending = pending.filter((s) => !s.done);
-    if (pending.length === 0) return;
+    if (pending.length === 0) return store.finish();
     if (round >= MAX_ROUNDS) {
       throw IdentifierErrors.ALLOCATION_CONFLICT({ count: pending.length, rounds: round });
     }
-    await renumber(db, pending, counters);
+    await renumber(pending, counters, store);
   }
 }
 
@@ -248,9 +372,9 @@ interface Waiting {
  * `reserve`), so no other allocator can hand out these numbers meanwhile.
  */
 async function renumber(
-  db: Executor,
   pending: readonly Slot[],
   counters: HomonymCounters,
+  store: TakenValues,
 ): Promise<void> {
   const families = familiesOf(pending);
   let waiting: Waiting[] = families.map((family) => ({
@@ -267,13 +391,11 @@ async function renumber(
         formatIdentifier(w.family.rule, w.family.base, w.family.next + i),
       );
     }
-    const taken = await findTaken(
-      db,
+    const takenKeys = await store.taken(
       waiting.flatMap((w) =>
         w.candidates.map((value) => ({ namespace: w.family.rule.name, value })),
       ),
     );
-    const takenKeys = new Set(taken.map((t) => `${t.namespace}\u0000${t.value}`));
     waiting = waiting.filter((w) => !assignFree(w, takenKeys));
   }
   for (const f of families) counters.raise(f.key, f.next);

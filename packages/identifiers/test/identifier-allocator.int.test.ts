@@ -199,3 +199,54 @@ t.test('fresh persons: the same values without reading the primaries they hold',
     'no read of the primaries held',
   );
 });
+
+t.test(
+  'copy (the table held no identifier): the same rows, values taken known in memory',
+  async (t) => {
+    const table = await testDb(t);
+    const memory = await testDb(t);
+    const run = (db: Kysely<Database>, copy: boolean) =>
+      db.transaction().execute(async (trx) => {
+        const a = new IdentifierAllocator(trx, rules, { events: false });
+        const values: Record<string, string>[] = [];
+        for (const names of BATCHES) {
+          const ids = await insertPersons(trx, names);
+          const map = await a.allocate(named(ids, names), { fresh: true, copy });
+          values.push(...ids.map((id) => map.get(id)!));
+        }
+        await a.finish();
+        return values;
+      });
+    const rows = async (db: Kysely<Database>) =>
+      db
+        .selectFrom('identifier')
+        .select(['namespace', 'value', 'person_id', 'status', 'base'])
+        .orderBy('id')
+        .execute();
+    const statements: string[] = [];
+    const handle = createDb({ url: memory.url, onQuery: (text) => statements.push(text) });
+    t.teardown(() => handle.close());
+    const copied = await run(handle.db, true);
+    t.same(copied, await run(table.db, false), 'the same values');
+    t.same(
+      copied.map((v) => v.koxo).filter((v) => v!.startsWith('jmartindupont')),
+      [
+        'jmartindupontlefebvr',
+        'jmartindupontlefebv',
+        'jmartindupontlefebv1',
+        'jmartindupontlefebv2',
+      ],
+      'a value taken by a truncated family is skipped (known without asking)',
+    );
+    t.same(await rows(handle.db), await rows(table.db), 'the same rows, in the same order');
+    t.same(await counters(handle.db), await counters(table.db), 'the same counters');
+    t.ok(
+      statements.some((s) => s.startsWith('copy "identifier"')),
+      'written with COPY',
+    );
+    t.notOk(
+      statements.some((s) => /insert into identifier \(|from identifier i/.test(s)),
+      'no insert statement, no read of the values taken',
+    );
+  },
+);

@@ -11,10 +11,12 @@ export interface IdentifierSession {
   /**
    * Identifiers of these persons, allocated when they hold none: id → namespace → value.
    * `fresh`: persons created in this transaction (they hold none: nothing to read first).
+   * `copy`: besides, the directory held no person (so no identifier) when the session was
+   * opened: the values taken are known in memory and the new ones written with COPY.
    */
   allocate(
     persons: readonly { personId: number; givenName: string; sn: string }[],
-    options?: { readonly fresh?: boolean },
+    options?: { readonly fresh?: boolean; readonly copy?: boolean },
   ): Promise<Map<number, Record<string, string>>>;
   /** Writes what the session kept in memory (homonym counters): once, before the commit. */
   finish(): Promise<void>;

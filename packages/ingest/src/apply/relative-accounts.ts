@@ -30,7 +30,8 @@ export async function accountsOf(
 /**
  * Identifiers of relatives who gain an account, allocated at that moment (the allocation is
  * idempotent: a relative who held an account before keeps its reserved identifiers). `fresh`:
- * all of them were created by this batch (they hold none: nothing to read first).
+ * all of them were created by this batch (they hold none: nothing to read first), in a first
+ * import (the identifier table started empty: values checked in memory, written with COPY).
  */
 export async function allocateForAccounts(
   ctx: ApplyContext,
@@ -38,7 +39,11 @@ export async function allocateForAccounts(
   options: { readonly fresh?: boolean } = {},
 ): Promise<Map<number, Record<string, string>>> {
   if (!ctx.identifiers || persons.length === 0) return new Map();
-  const allocated = await ctx.identifiers.allocate(persons, options);
+  const fresh = options.fresh === true;
+  const allocated = await ctx.identifiers.allocate(persons, {
+    fresh,
+    copy: fresh && ctx.firstImport,
+  });
   for (const ids of allocated.values()) ctx.tally.identifiers += Object.keys(ids).length;
   return allocated;
 }

@@ -82,7 +82,9 @@ export async function collectTouchedRelatives(
       moved.push(i.key);
     }
   }
-  if (moved.length === 0) return;
+  // A first import's creates: a pupil's relative links are those its one item just wrote (a link
+  // row carries the item's own key), all collected above, so there is nothing else to read.
+  if (moved.length === 0 || (ctx.firstImport && items.every((i) => i.action === 'create'))) return;
   const { rows } = await sql<{ relative_jointure: string }>`
     select relative_jointure from relative_link where pupil_jointure = any(${moved}::text[])`.execute(
     ctx.trx,
