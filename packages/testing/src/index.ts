@@ -22,3 +22,4 @@ export {
   type ProvisioningRowState,
 } from './provisioning-seed.js';
 export { until, within } from './wait.js';
+export { startEntryPoint, type RunningEntryPoint } from './entry-point.js';

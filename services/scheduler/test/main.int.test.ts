@@ -1,44 +1,19 @@
 // The scheduler process as deployed: this service's entry point over packages/calendar-effects.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { resolve } from 'node:path';
 import t from 'tap';
-import { testDb, testRedis } from '@aaf-sync/testing';
+import { startEntryPoint, testDb, testRedis } from '@aaf-sync/testing';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = resolve(import.meta.dirname, '../src/main.ts');
 
 t.test('the entry point runs the scheduler until SIGTERM, then exits 0', async (t) => {
   const { url } = await testDb(t);
   const redis = await testRedis(t);
-  const child = spawn(process.execPath, ['--import=tsx', MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  t.teardown(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  let out = '';
-  await new Promise<void>((ok, fail) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('scheduler started')) ok();
-    });
-    child.once('exit', (code) => fail(new Error(`scheduler exited with ${code}: ${out}`)));
-  });
-  t.match(out, /"name":"scheduler"/, 'logs under the process name');
-  child.kill('SIGTERM');
-  t.same(await exited, [0, null], 'stops cleanly');
+  const scheduler = await startEntryPoint(
+    t,
+    MAIN,
+    { DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix },
+    'scheduler started',
+  );
+  t.match(scheduler.output(), /"name":"scheduler"/, 'logs under the process name');
+  t.same(await scheduler.stop(), [0, null], 'stops cleanly');
 });
