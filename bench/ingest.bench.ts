@@ -468,8 +468,11 @@ async function apiPhase(
           used === null || r.answered === 0 ? null : r3((used * 1000) / r.answered),
       };
     };
-    // a second of warm-up (prepared statements, JIT), not counted
-    await load(new Promise((r) => setTimeout(r, 1000)));
+    // five seconds of warm-up, not counted: a fresh server opens its pool's connections as
+    // bursts need them and plans the account statement once on each, and V8 compiles the hot
+    // paths (the first 3 s of a fresh server answer with a p99 of 130–270 ms, the next 10 s
+    // 19–30 ms, then ~10 ms); a server in service has done all that long before
+    await load(new Promise((r) => setTimeout(r, 5000)));
     const idle = await load(new Promise((r) => setTimeout(r, idleSeconds * 1000)));
     // the same with the load generator's former 5 ms tick (requests sent in bursts): what the
     // client's own lag adds to the percentiles

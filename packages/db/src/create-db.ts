@@ -19,6 +19,12 @@ export interface CreateDbOptions {
   readonly url: string;
   readonly poolMax?: number;
   readonly applicationName?: string;
+  /**
+   * How long an idle connection stays open (pg's default: 10 s; 0: for as long as the pool).
+   * A server keeps its connections: a connection opened again for a burst of requests costs
+   * those requests the connection and the planning of each prepared statement once more.
+   */
+  readonly idleTimeoutMillis?: number;
   /** Called after every statement with its SQL and duration (benchmarks: time per statement family). */
   readonly onQuery?: (sql: string, milliseconds: number) => void;
 }
@@ -34,6 +40,9 @@ export function createDb(options: CreateDbOptions): DbHandle {
     connectionString: options.url,
     max: options.poolMax ?? 10,
     application_name: options.applicationName ?? 'aaf-sync',
+    ...(options.idleTimeoutMillis === undefined
+      ? {}
+      : { idleTimeoutMillis: options.idleTimeoutMillis }),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});

@@ -40,6 +40,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url: config.database.url,
     poolMax: config.database.poolMax,
     applicationName: 'aaf-sync-api',
+    // Connections stay open (at most poolMax): closed after 10 s idle, each was opened again by
+    // the next burst, whose requests then waited for the connection and for the planning of the
+    // account statement on it (p99 at 500 req/s: see ARCHITECTURE.md, "The API during an import").
+    idleTimeoutMillis: 0,
   });
   // Fail fast instead of queueing when Redis is down: the rate limiter then refuses writes (503)
   // at once and lets reads through (plugins/external/rate-limit.ts).
