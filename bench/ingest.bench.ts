@@ -282,13 +282,11 @@ async function importPhase(dir: string, dbUrl: string) {
 
 async function runPhase(phase: string, dir: string, dbUrl: string): Promise<PhaseResult> {
   // The packages are loaded before the clock starts (a running ingester has them loaded); not
-  // for the baseline, which runs alone (saxes and nothing else), and neither is the engine's
-  // garbage-collector tuning (what every entry point does first, packages/process): without it,
-  // loading @aaf-sync/ingest made bare saxes three times slower in the same process.
-  if (phase !== 'raw') {
-    const { lowerCpuPriority, tuneGarbageCollector } = await import('@aaf-sync/process');
-    tuneGarbageCollector();
-    if (values.nice && values.nice !== '0') lowerCpuPriority(Number(values.nice));
+  // for the baseline, which runs alone: loading @aaf-sync/ingest makes bare saxes about three
+  // times slower in the same process (measured, cause not found yet).
+  if (values.nice && values.nice !== '0') {
+    const { lowerCpuPriority } = await import('@aaf-sync/process');
+    lowerCpuPriority(Number(values.nice));
   }
   if (phase !== 'raw')
     await Promise.all([

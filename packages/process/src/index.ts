@@ -1,5 +1,4 @@
 export { lowerCpuPriority, type CpuPriority } from './cpu-priority.js';
-export { tuneGarbageCollector } from './garbage-collector.js';
 export {
   PART_CLOSE_GRACE_MS,
   runProcess,

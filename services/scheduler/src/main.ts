@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { loadConfig } from '@aaf-sync/config';
 import { runSchedulerProcess } from '@aaf-sync/calendar-effects';
-import { tuneGarbageCollector } from '@aaf-sync/process';
 
-tuneGarbageCollector();
 const clean = await runSchedulerProcess(loadConfig());
 // Everything was closed (bounded, see packages/process runProcess); a timer BullMQ may leave
 // after a forced close must not keep the stopped process alive.

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { loadConfig } from '@aaf-sync/config';
 import { runTargetsProcess } from '@aaf-sync/drivers';
-import { tuneGarbageCollector } from '@aaf-sync/process';
 
-tuneGarbageCollector();
 const clean = await runTargetsProcess(loadConfig());
 // Everything was closed (bounded, see packages/process runProcess); a timer BullMQ may leave
 // after a forced close must not keep the stopped process alive.
