@@ -54,7 +54,8 @@ export const ENV_VARS = {
   DATABASE_POOL_MAX: {
     schema: int(1, 200),
     default: '10',
-    description: 'Maximum connections in each process pool.',
+    description:
+      'Maximum connections in each process pool. The API server keeps the connections it opened (an idle connection closed and opened again costs the next requests a connection and the planning of the account statement); the other processes close one idle for 10 s.',
   },
   REDIS_URL: {
     schema: url('redis:', 'rediss:'),
